@@ -1,0 +1,289 @@
+"""Live fetching: HTTPS only, allow-listed hosts, retries with backoff, a size cap and a cache."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from filelock import FileLock
+
+from kms_permissions.errors import FetchError
+
+ALLOWED_HOSTS = frozenset({"docs.aws.amazon.com", "raw.githubusercontent.com", "api.github.com"})
+USER_AGENT = "kms-permissions (+https://pypi.org/project/kms-permissions/)"
+MAX_BODY_BYTES = 8 * 1024 * 1024
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fetched body with the headers that matter for provenance."""
+
+    url: str
+    body: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str
+    from_cache: bool
+
+
+@dataclass
+class FetchPolicy:
+    """Limits of live fetching; tests loosen `allowed_hosts`/`allow_http_hosts` for loopback."""
+
+    allowed_hosts: frozenset[str] = ALLOWED_HOSTS
+    allow_http_hosts: frozenset[str] = frozenset()
+    timeout: float = 20.0
+    attempts: int = 4
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_redirects: int = 5
+
+
+class Fetcher:
+    """Fetch pages over HTTPS with retries, revalidating an on-disk cache."""
+
+    def __init__(
+        self,
+        cache_dir: Path | None,
+        policy: FetchPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.policy = policy or FetchPolicy()
+        self.cache = Cache(cache_dir) if cache_dir else None
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.sleep = sleep
+
+    def get(self, url: str, accept: tuple[str, ...] = ()) -> Response:
+        """Fetch `url`; `accept` lists acceptable content types (prefixes)."""
+        self._check_url(url)
+        cached = self.cache.read(url) if self.cache else None
+        headers = {}
+        if cached:
+            if cached.etag:
+                headers["If-None-Match"] = cached.etag
+            if cached.last_modified:
+                headers["If-Modified-Since"] = cached.last_modified
+        response, final_url = self._get_with_retries(url, headers)
+        fetched_at = _now()
+        if response.status_code == 304 and cached:
+            response.close()
+            return Response(
+                final_url,
+                cached.body,
+                cached.content_type,
+                cached.etag,
+                cached.last_modified,
+                fetched_at,
+                True,
+            )
+        if response.status_code != 200:
+            response.close()
+            raise FetchError(f"{url}: HTTP {response.status_code}")
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if accept and not any(content_type.startswith(a) for a in accept):
+            response.close()
+            raise FetchError(
+                f"{url}: content type {content_type or 'none'!r}, expected {' or '.join(accept)}"
+            )
+        body = self._read_body(response, url)
+        result = Response(
+            final_url,
+            body,
+            content_type,
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
+            fetched_at,
+            False,
+        )
+        return result
+
+    def store(self, url: str, response: Response) -> None:
+        """Keep a response that parsed cleanly, for revalidation next time."""
+        if self.cache and not response.from_cache:
+            self.cache.write(url, response)
+
+    def _check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme == "http" and host in self.policy.allow_http_hosts:
+            return
+        if parts.scheme != "https":
+            raise FetchError(f"{url}: only HTTPS URLs are fetched")
+        if host not in self.policy.allowed_hosts:
+            allowed = ", ".join(sorted(self.policy.allowed_hosts))
+            raise FetchError(f"{url}: host {host!r} is not on the allow-list ({allowed})")
+
+    def _get_with_retries(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
+        last_problem = "no attempt made"
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                response, final_url = self._follow(url, headers)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last_problem = f"{type(exc).__name__}: {exc}"
+                delay = self.policy.backoff * 2 ** (attempt - 1)
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response, final_url
+                last_problem = f"HTTP {response.status_code}"
+                delay = self._retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
+                response.close()
+            if attempt < self.policy.attempts:
+                self.sleep(delay)
+        raise FetchError(f"{url}: gave up after {self.policy.attempts} attempts ({last_problem})")
+
+    def _follow(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
+        current = url
+        for _ in range(self.policy.max_redirects + 1):
+            response = self.session.get(
+                current,
+                headers=headers,
+                timeout=self.policy.timeout,
+                allow_redirects=False,
+                stream=True,
+            )
+            if response.status_code not in (301, 302, 303, 307, 308):
+                return response, current
+            target = urljoin(current, response.headers.get("Location", ""))
+            response.close()
+            self._check_url(target)
+            current = target
+        raise FetchError(f"{url}: more than {self.policy.max_redirects} redirects")
+
+    def _retry_after(self, response: requests.Response) -> float | None:
+        value = response.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(value) if value else None
+            if parsed is None:
+                return None
+            seconds = (parsed - datetime.now(UTC)).total_seconds()
+        return max(0.0, min(seconds, self.policy.max_retry_after))
+
+    def _read_body(self, response: requests.Response, url: str) -> bytes:
+        cap = self.policy.max_body_bytes
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            response.close()
+            raise FetchError(f"{url}: body of {declared} bytes is over the {cap}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"{url}: body is over the {cap}-byte cap")
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise FetchError(f"{url}: body cut off ({type(exc).__name__})") from None
+        finally:
+            response.close()
+        body = b"".join(chunks)
+        if declared and declared.isdigit() and int(declared) != len(body):
+            raise FetchError(f"{url}: body cut off ({len(body)} of {declared} bytes)")
+        return body
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A cache entry."""
+
+    body: bytes
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+
+
+class Cache:
+    """An on-disk cache, one body and one metadata file per URL, written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _paths(self, url: str) -> tuple[Path, Path, Path]:
+        key = hashlib.sha256(url.encode()).hexdigest()
+        return (
+            self.root / f"{key}.body",
+            self.root / f"{key}.json",
+            self.root / f"{key}.lock",
+        )
+
+    def read(self, url: str) -> CachedPage | None:
+        """The entry for `url`, or None when absent or inconsistent."""
+        body_path, meta_path, lock_path = self._paths(url)
+        if not meta_path.exists():
+            return None
+        with FileLock(str(lock_path)):
+            try:
+                meta = json.loads(meta_path.read_text())
+                body = body_path.read_bytes()
+            except (OSError, ValueError):
+                return None
+        if hashlib.sha256(body).hexdigest() != meta.get("sha256"):
+            return None
+        return CachedPage(body, meta["content_type"], meta.get("etag"), meta.get("last_modified"))
+
+    def write(self, url: str, response: Response) -> None:
+        """Store a response; readers see the old entry or the new one, never a mix."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        body_path, meta_path, lock_path = self._paths(url)
+        meta = {
+            "url": url,
+            "sha256": hashlib.sha256(response.body).hexdigest(),
+            "content_type": response.content_type,
+            "etag": response.etag,
+            "last_modified": response.last_modified,
+        }
+        with FileLock(str(lock_path)):
+            atomic_write(body_path, response.body)
+            atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache folder (platformdirs)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("kms-permissions"))

@@ -1,0 +1,224 @@
+"""Plain records that the parsers produce, each page's records carrying its provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a page came from and which revision of it was read."""
+
+    kind: str
+    rendering: str
+    location: str
+    revision: str
+    revision_date: str
+    fetched_at: str
+    sha256: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class ConditionKeyRef:
+    """A condition key as the permissions table lists it for one grant row."""
+
+    name: str
+    group: str | None
+    is_global: bool
+    link: str | None
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    """One policy type / cross-account / resource row of an API operation."""
+
+    policy_type: str
+    policy_type_text: str
+    qualifier: str | None
+    cross_account: str
+    cross_account_text: str
+    resources: tuple[str, ...]
+    resource_note: str | None
+    condition_keys: tuple[ConditionKeyRef, ...]
+    condition_keys_note: str | None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An API operation of the permissions reference, with its permission(s) and grant rows."""
+
+    name: str
+    api_reference_url: str | None
+    permissions: tuple[str, ...]
+    note: str | None
+    grants: tuple[GrantRow, ...]
+
+
+@dataclass(frozen=True)
+class OperationTerm:
+    """One term of a condition key's API-operations expression (the union of its terms)."""
+
+    kind: str
+    operation: str | None = None
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicyTypeClause:
+    """A policy-type statement, optionally limited to the operations it names."""
+
+    policy_types: tuple[str, ...]
+    text: str
+    applies_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConditionKey:
+    """A condition key as the guide's condition-key pages describe it."""
+
+    name: str
+    anchor: str | None
+    section: str
+    condition_type: str | None
+    value_type: str | None
+    operations_text: str | None
+    operations: tuple[OperationTerm, ...]
+    policy_types_text: str | None
+    policy_types: tuple[PolicyTypeClause, ...]
+    deprecated: bool
+    replacement: str | None
+    description: str
+    name_in_table: str | None = None
+
+
+@dataclass(frozen=True)
+class GlobalConditionKey:
+    """An AWS global condition key that the guide gives KMS-specific guidance for."""
+
+    name: str
+    section_anchor: str
+    section_title: str
+    guidance: str
+
+
+@dataclass(frozen=True)
+class SarResourceRow:
+    """One resource row of an action in the Service Authorization Reference."""
+
+    resource_type: str | None
+    required: bool
+    condition_keys: tuple[str, ...]
+    dependent_actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SarAction:
+    """An action of the Service Authorization Reference's actions table."""
+
+    name: str
+    api_reference_url: str | None
+    description: str
+    access_level: str
+    resource_rows: tuple[SarResourceRow, ...]
+    permission_only: bool = False
+
+
+@dataclass(frozen=True)
+class SarResourceType:
+    """A resource type of the Service Authorization Reference (name and ARN pattern)."""
+
+    name: str
+    arn_pattern: str
+    condition_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SarConditionKey:
+    """A condition key of the Service Authorization Reference's condition keys table."""
+
+    name: str
+    description: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A **Note**, **Important** or **Warning** callout of the guide, with its section."""
+
+    page: str
+    section: str
+    section_anchor: str | None
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PermissionsPage:
+    """The parsed permissions reference page."""
+
+    provenance: Provenance
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class ConditionKeysPage:
+    """The condition keys parsed from one condition-key page of the guide."""
+
+    provenance: Provenance
+    condition_keys: tuple[ConditionKey, ...]
+
+
+@dataclass(frozen=True)
+class GlobalConditionKeysPage:
+    """The AWS global condition keys that conditions-aws gives guidance for."""
+
+    provenance: Provenance
+    global_keys: tuple[GlobalConditionKey, ...]
+
+
+@dataclass(frozen=True)
+class SarPage:
+    """The parsed Service Authorization Reference page for KMS."""
+
+    provenance: Provenance
+    actions: tuple[SarAction, ...]
+    resource_types: tuple[SarResourceType, ...]
+    condition_keys: tuple[SarConditionKey, ...]
+
+
+@dataclass(frozen=True)
+class CalloutsPage:
+    """The callouts of one guide page."""
+
+    provenance: Provenance
+    callouts: tuple[Callout, ...]
+
+
+@dataclass
+class ScrapeResult:
+    """Everything one scrape produced, page by page."""
+
+    permissions: list[PermissionsPage] = field(default_factory=list)
+    condition_keys: list[ConditionKeysPage] = field(default_factory=list)
+    global_keys: list[GlobalConditionKeysPage] = field(default_factory=list)
+    sar: list[SarPage] = field(default_factory=list)
+    callouts: list[CalloutsPage] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, pages sorted by location and revision date."""
+        from dataclasses import asdict
+
+        def ordered(pages: list[Any]) -> list[dict[str, Any]]:
+            key = lambda p: (p.provenance.revision_date, p.provenance.location)  # noqa: E731
+            return [asdict(p) for p in sorted(pages, key=key)]
+
+        return {
+            "format": "kms-permissions-scrape/1",
+            "permissions": ordered(self.permissions),
+            "condition_keys": ordered(self.condition_keys),
+            "global_keys": ordered(self.global_keys),
+            "sar": ordered(self.sar),
+            "callouts": ordered(self.callouts),
+        }

@@ -1,0 +1,336 @@
+"""Sources of pages: the live website, a local copy laid out like the corpus, a git checkout.
+
+Every source yields `Page`s carrying their provenance: where the bytes came from, which revision
+of the page they are (git commit, HTTP ETag/Last-Modified, or the date in a file's name), when
+they were fetched, their sha256 and content type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from kms_permissions.errors import FetchError, SourceError
+from kms_permissions.scraper.http import Fetcher, Response
+from kms_permissions.scraper.records import Provenance
+
+GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
+SAR_URL = (
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+    "list_awskeymanagementservice.html"
+)
+ARCHIVE_REPO = "awsdocs/aws-kms-developer-guide"
+CONDITION_PAGES = ("conditions-kms.md", "policy-conditions.md", "conditions-nitro-enclaves.md")
+LIVE_PAGES = (
+    f"{GUIDE}/kms-api-permissions-reference.md",
+    f"{GUIDE}/conditions-kms.md",
+    f"{GUIDE}/conditions-nitro-enclaves.md",
+    f"{GUIDE}/conditions-aws.md",
+    SAR_URL,
+)
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.html$")
+_SNAPSHOT_DIR = re.compile(r"^(\d{4}-\d{2}-\d{2})_([0-9a-f]{7,40})$")
+CONTENT_TYPES = {
+    "md-list": ("text/markdown", "text/plain", "text/x-markdown"),
+    "md-tables": ("text/markdown", "text/plain", "text/x-markdown"),
+    "md": ("text/markdown", "text/plain", "text/x-markdown"),
+    "html-table": ("text/html",),
+    "sar-html": ("text/html",),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page's bytes and where they came from."""
+
+    kind: str
+    rendering: str
+    name: str
+    location: str
+    revision: str
+    revision_date: str | None
+    fetched_at: str | None
+    content_type: str
+    body: bytes
+
+    @property
+    def sha256(self) -> str:
+        """The sha256 of the page's bytes."""
+        return hashlib.sha256(self.body).hexdigest()
+
+    def text(self) -> str:
+        """The page decoded as UTF-8 (invalid bytes replaced, so parsers see them)."""
+        return self.body.decode("utf-8", errors="replace")
+
+    def provenance(self) -> Provenance:
+        """This page's provenance record."""
+        return Provenance(
+            kind=self.kind,
+            rendering=self.rendering,
+            location=self.location,
+            revision=self.revision,
+            revision_date=self.revision_date or "",
+            fetched_at=self.fetched_at or "",
+            sha256=self.sha256,
+            content_type=self.content_type,
+        )
+
+
+class Source(Protocol):
+    """Anything that yields pages."""
+
+    def pages(self) -> Iterator[Page]:
+        """The pages of this source, in a stable order."""
+        ...
+
+
+def classify(name: str, parent: str = "") -> tuple[str, str] | None:
+    """(kind, rendering) of a page from its file or URL name, or None when not ours."""
+    if name == "kms-api-permissions-reference.md":
+        return "permissions", "md-list"
+    if name == "kms-api-permissions-reference.html":
+        return "permissions", "html-table"
+    if name in CONDITION_PAGES:
+        return "condition-keys", "md-tables"
+    if name == "conditions-aws.md":
+        return "global-keys", "md"
+    if name == "list_awskeymanagementservice.html" or (
+        _DATED.match(name) and parent == "list_awskeymanagementservice"
+    ):
+        return "sar", "sar-html"
+    if name.endswith(".md") and parent == "doc_source":
+        return "guide", "md"
+    return None
+
+
+def _content_type(rendering: str) -> str:
+    return "text/html" if rendering in ("html-table", "sar-html") else "text/markdown"
+
+
+class LocalSource:
+    """A file or a folder laid out like the corpus (doc_source/, dated SAR copies, ...)."""
+
+    def __init__(self, path: Path, revision_date: str | None = None) -> None:
+        if not path.exists():
+            raise SourceError(f"{path}: no such file or folder")
+        self.path = path
+        self.revision_date = revision_date
+
+    def pages(self) -> Iterator[Page]:
+        """Every recognised page under the path, sorted by path."""
+        files = [self.path] if self.path.is_file() else sorted(self._walk(self.path))
+        found = False
+        for file in files:
+            kind = classify(file.name, file.parent.name)
+            if kind is None:
+                if self.path.is_file():
+                    raise SourceError(f"{file}: not a page kms-permissions knows how to read")
+                continue
+            found = True
+            yield self._page(file, *kind)
+        if not found:
+            raise SourceError(f"{self.path}: no page kms-permissions knows how to read")
+
+    def _walk(self, root: Path) -> Iterator[Path]:
+        for path in root.rglob("*"):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
+                yield path
+
+    def _page(self, file: Path, kind: str, rendering: str) -> Page:
+        body = file.read_bytes()
+        revision, date = self._revision(file, body)
+        return Page(
+            kind=kind,
+            rendering=rendering,
+            name=file.stem if kind != "sar" else "list_awskeymanagementservice",
+            location=str(file),
+            revision=revision,
+            revision_date=date,
+            fetched_at=None,
+            content_type=_content_type(rendering),
+            body=body,
+        )
+
+    def _revision(self, file: Path, body: bytes) -> tuple[str, str | None]:
+        dated = _DATED.match(file.name)
+        if dated:
+            return dated.group(1), dated.group(1)
+        if file.parent.name == "doc_source":
+            snapshot = _SNAPSHOT_DIR.match(file.parent.parent.name)
+            if snapshot:
+                commit, committed = _archive_revision(file.parent.parent)
+                return commit, committed
+        # An undated local copy: its content identifies it; its date is unknown unless given.
+        return f"sha256:{hashlib.sha256(body).hexdigest()}", self.revision_date
+
+
+def _archive_revision(snapshot: Path) -> tuple[str, str]:
+    match = _SNAPSHOT_DIR.match(snapshot.name)
+    assert match is not None
+    for candidate in (snapshot.parent / "revisions.json",):
+        if candidate.exists():
+            for entry in _load_revisions(candidate):
+                if entry.get("dir") == snapshot.name:
+                    return str(entry["commit"]), str(entry["committed"])[:10]
+    return match.group(2), match.group(1)
+
+
+_REVISIONS_CACHE: dict[Path, list[dict[str, object]]] = {}
+
+
+def _load_revisions(path: Path) -> list[dict[str, object]]:
+    if path not in _REVISIONS_CACHE:
+        try:
+            data = json.loads(path.read_text())
+            _REVISIONS_CACHE[path] = list(data["revisions"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SourceError(f"{path}: not a revisions list ({exc})") from None
+    return _REVISIONS_CACHE[path]
+
+
+class GitSource:
+    """A git checkout of the archived guide, at one commit or at every commit."""
+
+    def __init__(self, repo: Path, revision: str | None = None) -> None:
+        if not (repo / ".git").exists() and not (repo / "HEAD").exists():
+            raise SourceError(f"{repo}: not a git checkout")
+        self.repo = repo
+        self.revision = revision
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.repo), *args], capture_output=True, check=True
+            )
+        except FileNotFoundError:
+            raise SourceError("git is not installed") from None
+        except subprocess.CalledProcessError as exc:
+            message = exc.stderr.decode(errors="replace").strip()
+            raise SourceError(f"{self.repo}: git {' '.join(args)}: {message}") from None
+        return done.stdout
+
+    def commits(self) -> list[tuple[str, str]]:
+        """(commit, commit date) of the chosen revision, or of every commit, oldest first."""
+        spec = [self.revision, "-1"] if self.revision else ["--all"]
+        out = self._git("log", "--format=%H%x09%cI", *spec, "--", "doc_source")
+        rows = [line.split("\t") for line in out.decode().splitlines() if line]
+        return sorted(((c, d[:10]) for c, d in rows), key=lambda r: (r[1], r[0]))
+
+    def pages(self) -> Iterator[Page]:
+        """The guide pages of each commit."""
+        for commit, date in self.commits():
+            listing = self._git("ls-tree", "--name-only", commit, "doc_source/").decode()
+            for path in sorted(listing.splitlines()):
+                name = path.rsplit("/", 1)[-1]
+                kind = classify(name, "doc_source")
+                if kind is None:
+                    continue
+                yield Page(
+                    kind=kind[0],
+                    rendering=kind[1],
+                    name=name.removesuffix(".md"),
+                    location=f"git:{self.repo}@{commit}:{path}",
+                    revision=commit,
+                    revision_date=date,
+                    fetched_at=None,
+                    content_type="text/markdown",
+                    body=self._git("show", f"{commit}:{path}"),
+                )
+
+
+class HttpSource:
+    """Live pages fetched over HTTPS (the AWS docs website by default)."""
+
+    def __init__(self, fetcher: Fetcher, urls: tuple[str, ...] = LIVE_PAGES) -> None:
+        self.fetcher = fetcher
+        self.urls = urls
+        self._responses: dict[str, Response] = {}
+
+    def pages(self) -> Iterator[Page]:
+        """Fetch each URL; the fetcher refuses hosts off the allow-list."""
+        for url in self.urls:
+            name = url.rstrip("/").rsplit("/", 1)[-1]
+            kind = classify(name)
+            if kind is None:
+                raise SourceError(f"{url}: not a page kms-permissions knows how to read")
+            response = self.fetcher.get(url, CONTENT_TYPES[kind[1]])
+            self._responses[url] = response
+            revision = response.etag or response.last_modified or f"sha256:{_sha(response.body)}"
+            yield Page(
+                kind=kind[0],
+                rendering=kind[1],
+                name=name.rsplit(".", 1)[0],
+                location=url,
+                revision=revision,
+                revision_date=_http_date(response.last_modified) or response.fetched_at[:10],
+                fetched_at=response.fetched_at,
+                content_type=response.content_type,
+                body=response.body,
+            )
+
+    def keep(self, page: Page) -> None:
+        """Cache a page once it parsed cleanly, so a bad page never enters the cache."""
+        response = self._responses.pop(page.location, None)
+        if response is not None:
+            self.fetcher.store(page.location, response)
+
+
+def archive_urls(commit: str, pages: tuple[str, ...] = CONDITION_PAGES) -> tuple[str, ...]:
+    """Raw URLs of the archived guide's pages at a commit (raw.githubusercontent.com)."""
+    if not re.fullmatch(r"[0-9a-f]{7,40}", commit):
+        raise SourceError(f"{commit!r} is not a commit id")
+    base = f"https://raw.githubusercontent.com/{ARCHIVE_REPO}/{commit}/doc_source"
+    return tuple(f"{base}/{page}" for page in pages)
+
+
+def _sha(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _http_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    import email.utils
+
+    try:
+        return email.utils.parsedate_to_datetime(value).astimezone(UTC).date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def open_source(spec: str | None, fetcher_factory: object = None) -> Source:
+    """The source a `--source` value names: None (live), an https URL, `git:PATH[@REV]`, a path."""
+    from kms_permissions.scraper.http import Fetcher, default_cache_dir
+
+    if spec is None or spec.startswith("https://") or spec.startswith("http://"):
+        fetcher = fetcher_factory() if callable(fetcher_factory) else Fetcher(default_cache_dir())
+        if not isinstance(fetcher, Fetcher):
+            raise SourceError("fetcher factory returned no Fetcher")
+        return HttpSource(fetcher, (spec,) if spec else LIVE_PAGES)
+    if spec.startswith("git:"):
+        target = spec[4:]
+        repo, _, revision = target.partition("@")
+        return GitSource(Path(repo), revision or None)
+    return LocalSource(Path(spec))
+
+
+def no_network_hint(error: FetchError) -> str:
+    """The message shown when live fetching fails: how to use a local copy instead."""
+    return (
+        f"{error}\nCould not reach the AWS documentation. To work offline, point --source at a "
+        "local copy: a page file, a doc_source/ folder, a folder of dated Service Authorization "
+        "Reference copies, a corpus folder, or git:PATH[@REV] for a checkout of "
+        f"github.com/{ARCHIVE_REPO}."
+    )
+
+
+def utc_today() -> str:
+    """Today's date in UTC."""
+    return datetime.now(UTC).date().isoformat()
