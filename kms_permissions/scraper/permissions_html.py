@@ -18,7 +18,7 @@ from kms_permissions.scraper.permission_fields import (
     parse_operation_cell,
 )
 from kms_permissions.scraper.records import GrantRow, Operation, PermissionsPage, Provenance
-from kms_permissions.scraper.tables import expand, header_cells
+from kms_permissions.scraper.tables import expand, header_cells, tag_rows, tag_span
 
 RENDERING = "html-table"
 
@@ -37,7 +37,7 @@ def parse(text: str, provenance: Provenance) -> PermissionsPage:
     if table is None:
         raise ParseError(where, RENDERING, "no table with the permissions reference columns")
     try:
-        grid = expand(table, len(columns))
+        grid = expand(tag_rows(table), len(columns), tag_span)
     except ValueError as exc:
         raise ParseError(where, RENDERING, f"permissions table: {exc}") from None
     op_col = columns.index("operation")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from bs4 import BeautifulSoup, Tag
 
 from kms_permissions.scraper.inline import squash
+
+Cell = TypeVar("Cell")
 
 
 def header_cells(table: Tag) -> list[str]:
@@ -18,29 +23,41 @@ def header_cells(table: Tag) -> list[str]:
 def find_table(soup: BeautifulSoup, wanted: tuple[str, ...]) -> Tag | None:
     """The first table whose headers start with `wanted` (case-insensitive prefixes)."""
     for table in soup.find_all("table"):
-        headers = [h.lower() for h in header_cells(table)]
-        if len(headers) >= len(wanted) and all(
-            h.startswith(w) for h, w in zip(headers, wanted, strict=False)
-        ):
+        if headers_match(header_cells(table), wanted):
             return table
     return None
 
 
-def body_rows(table: Tag) -> list[Tag]:
-    """The rows of a table that hold data cells (not the header row)."""
-    return [tr for tr in table.find_all("tr") if tr.find("td") is not None]
+def headers_match(headers: list[str], wanted: tuple[str, ...]) -> bool:
+    """Whether `headers` start, column by column, with the `wanted` prefixes."""
+    lowered = [h.lower() for h in headers]
+    return len(lowered) >= len(wanted) and all(
+        h.startswith(w) for h, w in zip(lowered, wanted, strict=False)
+    )
 
 
-def expand(table: Tag, width: int) -> list[list[tuple[Tag, bool]]]:
+def tag_rows(table: Tag) -> list[list[Tag]]:
+    """The data rows of a bs4 table, as lists of cells."""
+    rows = [tr for tr in table.find_all("tr") if tr.find("td") is not None]
+    return [list(tr.find_all(["td", "th"], recursive=False)) for tr in rows]
+
+
+def tag_span(cell: Tag) -> tuple[int, int]:
+    """(rowspan, colspan) of a bs4 cell."""
+    return _int(cell.get("rowspan")), _int(cell.get("colspan"))
+
+
+def expand(
+    rows: list[list[Cell]], width: int, span: Callable[[Cell], tuple[int, int]]
+) -> list[list[tuple[Cell, bool]]]:
     """Rows as `width` cells each, rowspans copied down; `True` marks a cell's first row.
 
     Raises ValueError when a row does not fill exactly `width` columns.
     """
-    pending: dict[int, tuple[Tag, int]] = {}
-    grid: list[list[tuple[Tag, bool]]] = []
-    for number, tr in enumerate(body_rows(table), start=1):
-        cells = [td for td in tr.find_all(["td", "th"], recursive=False)]
-        row: list[tuple[Tag, bool]] = []
+    pending: dict[int, tuple[Cell, int]] = {}
+    grid: list[list[tuple[Cell, bool]]] = []
+    for number, cells in enumerate(rows, start=1):
+        row: list[tuple[Cell, bool]] = []
         column = 0
         queue = list(cells)
         while column < width:
@@ -56,13 +73,13 @@ def expand(table: Tag, width: int) -> list[list[tuple[Tag, bool]]]:
             if not queue:
                 raise ValueError(f"row {number} has {column} of {width} cells")
             cell = queue.pop(0)
-            span = _int(cell.get("rowspan"))
-            for _ in range(_int(cell.get("colspan"))):
+            rowspan, colspan = span(cell)
+            for _ in range(colspan):
                 if column >= width:
                     raise ValueError(f"row {number} is wider than {width} cells")
                 row.append((cell, True))
-                if span > 1:
-                    pending[column] = (cell, span - 1)
+                if rowspan > 1:
+                    pending[column] = (cell, rowspan - 1)
                 column += 1
         if queue:
             raise ValueError(f"row {number} has more than {width} cells")
@@ -78,3 +95,8 @@ def _int(value: object) -> int:
     except ValueError:
         return 1
     return max(number, 1)
+
+
+def int_attribute(value: object) -> int:
+    """A rowspan/colspan attribute as a positive int (1 when absent or malformed)."""
+    return _int(value)
