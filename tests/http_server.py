@@ -1,0 +1,84 @@
+"""A real HTTP server on 127.0.0.1 for the fetcher's tests, with scripted replies and faults."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Reply:
+    """One scripted reply; `fault` is None, "reset", "slow" or "truncate"."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    fault: str | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Script:
+    """Replies per path, consumed in order (the last one repeats), and the requests seen."""
+
+    routes: dict[str, list[Reply]] = field(default_factory=dict)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_reply(self, path: str, headers: dict[str, str]) -> Reply:
+        with self.lock:
+            self.requests.append((path, headers))
+            replies = self.routes.get(path)
+            if not replies:
+                return Reply(404, b"not found")
+            return replies.pop(0) if len(replies) > 1 else replies[0]
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p == path)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    script: Script
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def do_GET(self) -> None:
+        reply = self.script.next_reply(self.path, dict(self.headers))
+        if reply.fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
+            self.connection.close()
+            return
+        if reply.delay:
+            time.sleep(reply.delay)
+        self.send_response(reply.status)
+        headers = {"Content-Type": "text/markdown; charset=utf-8", **reply.headers}
+        length = len(reply.body) + (1000 if reply.fault == "truncate" else 0)
+        headers.setdefault("Content-Length", str(length))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+        if reply.fault == "truncate":
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+
+@contextmanager
+def serve(script: Script) -> Iterator[str]:
+    """Serve `script` on an ephemeral loopback port; yields the base URL."""
+    handler = type("Handler", (_Handler,), {"script": script})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

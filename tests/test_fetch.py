@@ -1,0 +1,121 @@
+"""The live fetcher against a real HTTP server on 127.0.0.1: retries, limits and the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kms_permissions.cli import main
+from kms_permissions.errors import FetchError
+from kms_permissions.scraper.http import Cache, Fetcher, FetchPolicy
+
+from .http_server import Reply, Script, serve
+
+PAGE = "/kms-api-permissions-reference.md"
+
+
+def fetcher(cache: Path | None = None, **limits: object) -> tuple[Fetcher, list[float]]:
+    slept: list[float] = []
+    policy = FetchPolicy(
+        allowed_hosts=frozenset({"127.0.0.1"}),
+        allow_http_hosts=frozenset({"127.0.0.1"}),
+        timeout=2.0,
+        attempts=3,
+        backoff=0.01,
+        **limits,  # type: ignore[arg-type]
+    )
+    return Fetcher(cache, policy, sleep=slept.append), slept
+
+
+def test_retries_server_errors_then_succeeds() -> None:
+    script = Script({PAGE: [Reply(503), Reply(500), Reply(200, b"# ok")]})
+    with serve(script) as base:
+        client, slept = fetcher()
+        assert client.get(base + PAGE).body == b"# ok"
+    assert script.hits(PAGE) == 3
+    assert slept == [0.01, 0.02]
+
+
+def test_honours_retry_after() -> None:
+    script = Script({PAGE: [Reply(429, headers={"Retry-After": "7"}), Reply(200, b"# ok")]})
+    with serve(script) as base:
+        client, slept = fetcher()
+        client.get(base + PAGE)
+    assert slept == [7.0]
+
+
+def test_gives_up_with_a_clear_error() -> None:
+    script = Script({PAGE: [Reply(503)]})
+    with serve(script) as base:
+        client, _ = fetcher()
+        with pytest.raises(FetchError, match=r"gave up after 3 attempts \(HTTP 503\)"):
+            client.get(base + PAGE)
+
+
+def test_connection_reset_is_retried() -> None:
+    script = Script({PAGE: [Reply(fault="reset"), Reply(200, b"# ok")]})
+    with serve(script) as base:
+        client, _ = fetcher()
+        assert client.get(base + PAGE).body == b"# ok"
+
+
+def test_refuses_plain_http_and_hosts_off_the_list() -> None:
+    client = Fetcher(None)
+    with pytest.raises(FetchError, match="only HTTPS"):
+        client.get("http://docs.aws.amazon.com/x.md")
+    with pytest.raises(FetchError, match="not on the allow-list"):
+        client.get("https://example.com/x.md")
+
+
+def test_refuses_redirect_off_the_allow_list() -> None:
+    moved = Reply(302, headers={"Location": "https://evil.example/x.md"})
+    with serve(Script({PAGE: [moved]})) as base:
+        client, _ = fetcher()
+        with pytest.raises(FetchError, match="'evil.example' is not on the allow-list"):
+            client.get(base + PAGE)
+
+
+def test_body_size_cap_and_truncation() -> None:
+    script = Script(
+        {"/big": [Reply(200, b"x" * 5000)], "/cut": [Reply(200, b"#", fault="truncate")]}
+    )
+    with serve(script) as base:
+        client, _ = fetcher(max_body_bytes=1000)
+        with pytest.raises(FetchError, match="over the 1000-byte cap"):
+            client.get(base + "/big")
+        client, _ = fetcher()
+        with pytest.raises(FetchError, match="cut off"):
+            client.get(base + "/cut")
+
+
+def test_wrong_content_type() -> None:
+    page = Reply(200, b"<html>error</html>", headers={"Content-Type": "text/html"})
+    with serve(Script({PAGE: [page]})) as base:
+        client, _ = fetcher()
+        with pytest.raises(FetchError, match="content type 'text/html'"):
+            client.get(base + PAGE, ("text/markdown", "text/plain"))
+
+
+def test_cache_revalidates_with_etag(tmp_path: Path) -> None:
+    fresh = Reply(200, b"# v1", headers={"ETag": '"v1"'})
+    script = Script({PAGE: [fresh, Reply(304, headers={"ETag": '"v1"'})]})
+    with serve(script) as base:
+        client, _ = fetcher(tmp_path)
+        first = client.get(base + PAGE)
+        client.store(base + PAGE, first)
+        second = client.get(base + PAGE)
+    assert (second.body, second.from_cache, second.etag) == (b"# v1", True, '"v1"')
+    assert script.requests[1][1].get("If-None-Match") == '"v1"'
+    assert Cache(tmp_path).read(base + PAGE) is not None
+
+
+def test_cli_without_network_says_how_to_use_a_local_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    status = main(["scrape", "--source", "http://127.0.0.1:9/conditions-kms.md", "--out", str(out)])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "only HTTPS" in err and "point --source at a local copy" in err
+    assert not out.exists()
