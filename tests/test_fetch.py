@@ -72,7 +72,7 @@ def test_refuses_redirect_off_the_allow_list() -> None:
     moved = Reply(302, headers={"Location": "https://evil.example/x.md"})
     with serve(Script({PAGE: [moved]})) as base:
         client, _ = fetcher()
-        with pytest.raises(FetchError, match="'evil.example' is not on the allow-list"):
+        with pytest.raises(FetchError, match=r"'evil\.example' is not on the allow-list"):
             client.get(base + PAGE)
 
 
