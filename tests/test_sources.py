@@ -94,7 +94,7 @@ def archive_repo(corpus: Path, tmp_path: Path) -> Path:
 def test_git_source_all_commits(archive_repo: Path) -> None:
     source = GitSource(archive_repo)
     commits = source.commits()
-    assert [date for _, date in commits] == [s[:10] for s in SNAPSHOTS]
+    assert [time[:10] for _, time in commits] == [s[:10] for s in SNAPSHOTS]
     result = scrape(source)
     by_date = {p.provenance.revision_date: p for p in result.condition_keys}
     assert sorted(by_date) == ["2017-11-15", "2020-10-29", "2022-12-05"]

@@ -18,6 +18,7 @@ class Provenance:
     fetched_at: str
     sha256: str
     content_type: str
+    revision_time: str = ""
 
 
 @dataclass(frozen=True)

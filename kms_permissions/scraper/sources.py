@@ -59,6 +59,7 @@ class Page:
     fetched_at: str | None
     content_type: str
     body: bytes
+    revision_time: str = ""
 
     @property
     def sha256(self) -> str:
@@ -80,6 +81,7 @@ class Page:
             fetched_at=self.fetched_at or "",
             sha256=self.sha256,
             content_type=self.content_type,
+            revision_time=self.revision_time,
         )
 
 
@@ -145,7 +147,7 @@ class LocalSource:
 
     def _page(self, file: Path, kind: str, rendering: str) -> Page:
         body = file.read_bytes()
-        revision, date = self._revision(file, body)
+        revision, date, time = self._revision(file, body)
         return Page(
             kind=kind,
             rendering=rendering,
@@ -156,30 +158,32 @@ class LocalSource:
             fetched_at=None,
             content_type=_content_type(rendering),
             body=body,
+            revision_time=time,
         )
 
-    def _revision(self, file: Path, body: bytes) -> tuple[str, str | None]:
+    def _revision(self, file: Path, body: bytes) -> tuple[str, str | None, str]:
         dated = _DATED.match(file.name)
         if dated:
-            return dated.group(1), dated.group(1)
+            return dated.group(1), dated.group(1), ""
         if file.parent.name == "doc_source":
             snapshot = _SNAPSHOT_DIR.match(file.parent.parent.name)
             if snapshot:
-                commit, committed = _archive_revision(file.parent.parent)
-                return commit, committed
+                return _archive_revision(file.parent.parent)
         # An undated local copy: its content identifies it; its date is unknown unless given.
-        return f"sha256:{hashlib.sha256(body).hexdigest()}", self.revision_date
+        return f"sha256:{hashlib.sha256(body).hexdigest()}", self.revision_date, ""
 
 
-def _archive_revision(snapshot: Path) -> tuple[str, str]:
+def _archive_revision(snapshot: Path) -> tuple[str, str, str]:
+    """(commit, date, commit time) of a `YYYY-MM-DD_sha7` snapshot folder of the archive."""
     match = _SNAPSHOT_DIR.match(snapshot.name)
     assert match is not None
-    for candidate in (snapshot.parent / "revisions.json",):
-        if candidate.exists():
-            for entry in _load_revisions(candidate):
-                if entry.get("dir") == snapshot.name:
-                    return str(entry["commit"]), str(entry["committed"])[:10]
-    return match.group(2), match.group(1)
+    listing = snapshot.parent / "revisions.json"
+    if listing.exists():
+        for entry in _load_revisions(listing):
+            if entry.get("dir") == snapshot.name:
+                committed = str(entry["committed"])
+                return str(entry["commit"]), committed[:10], committed
+    return match.group(2), match.group(1), ""
 
 
 _REVISIONS_CACHE: dict[Path, list[dict[str, object]]] = {}
@@ -217,15 +221,15 @@ class GitSource:
         return done.stdout
 
     def commits(self) -> list[tuple[str, str]]:
-        """(commit, commit date) of the chosen revision, or of every commit, oldest first."""
+        """(commit, commit time) of the chosen revision, or of every commit, oldest first."""
         spec = [self.revision, "-1"] if self.revision else ["--all"]
         out = self._git("log", "--format=%H%x09%cI", *spec, "--", "doc_source")
         rows = [line.split("\t") for line in out.decode().splitlines() if line]
-        return sorted(((c, d[:10]) for c, d in rows), key=lambda r: (r[1], r[0]))
+        return [(c, t) for t, c in sorted((t, c) for c, t in rows)]
 
     def pages(self) -> Iterator[Page]:
         """The guide pages of each commit."""
-        for commit, date in self.commits():
+        for commit, time in self.commits():
             listing = self._git("ls-tree", "--name-only", commit, "doc_source/").decode()
             for path in sorted(listing.splitlines()):
                 name = path.rsplit("/", 1)[-1]
@@ -238,10 +242,11 @@ class GitSource:
                     name=name.removesuffix(".md"),
                     location=f"git:{self.repo}@{commit}:{path}",
                     revision=commit,
-                    revision_date=date,
+                    revision_date=time[:10],
                     fetched_at=None,
                     content_type="text/markdown",
                     body=self._git("show", f"{commit}:{path}"),
+                    revision_time=time,
                 )
 
 

@@ -1,0 +1,101 @@
+"""Checks a dataset version must pass before anything is written."""
+
+from __future__ import annotations
+
+from kms_permissions.dataset.columns import ALL_TABLES, check_row
+from kms_permissions.dataset.model import Dataset
+from kms_permissions.errors import KmsPermissionsError
+
+SHRINK_LIMIT = 0.10
+
+
+class ValidationError(KmsPermissionsError):
+    """A dataset that must not be published, with every reason found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"dataset is not valid:\n  {shown}{more}")
+
+
+def validate(dataset: Dataset, previous: Dataset | None = None, allow_shrink: bool = False) -> None:
+    """Raise ValidationError unless the dataset conforms, is consistent and did not shrink."""
+    problems: list[str] = []
+    for name, rows in dataset.tables.items():
+        table = ALL_TABLES.get(name)
+        if table is None:
+            problems.append(f"unknown table {name}")
+            continue
+        seen: set[tuple[object, ...]] = set()
+        for number, row in enumerate(rows):
+            problem = check_row(table, row)
+            if problem:
+                problems.append(f"{name} row {number}: {problem}")
+                continue
+            key = tuple(str(row[k]) for k in table.key)
+            if key in seen:
+                problems.append(f"{name} row {number}: duplicate key {key}")
+            seen.add(key)
+    if problems:
+        raise ValidationError(problems)
+    problems += _integrity(dataset)
+    if previous is not None and not allow_shrink:
+        problems += _shrinkage(dataset, previous)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _integrity(dataset: Dataset) -> list[str]:
+    problems: list[str] = []
+    actions = {r["action"] for r in dataset.rows("actions")}
+    keys = {r["condition_key"]: r for r in dataset.rows("condition_keys")}
+    resources = {r["resource_type"] for r in dataset.rows("resource_types")} | {"*"}
+    sources = {r["source_id"] for r in dataset.rows("sources")}
+    if not actions:
+        problems.append("actions: the table is empty")
+    for row in dataset.rows("action_condition_keys"):
+        where = f"action_condition_keys {row['action']}|{row['condition_key']}"
+        if row["action"] not in actions:
+            problems.append(f"{where}: unknown action")
+        key = keys.get(row["condition_key"])
+        if key is None:
+            problems.append(f"{where}: unknown condition key")
+        elif not (key["in_guide"] or key["in_sar"] or key["prefix"] == "aws"):
+            problems.append(f"{where}: key documented by neither source")
+        resource = row["resource_type"]
+        if resource is not None and dataset.rows("resource_types") and resource not in resources:
+            problems.append(f"{where}: unknown resource type {row['resource_type']}")
+    for row in dataset.rows("action_grants"):
+        if row["action"] not in actions:
+            problems.append(f"action_grants {row['action']}: unknown action")
+        if dataset.rows("resource_types"):
+            for resource in row["resources"]:
+                if resource not in resources:
+                    problems.append(f"action_grants {row['action']}: unknown resource {resource}")
+    for row in dataset.rows("condition_keys"):
+        if row["replacement"] and row["replacement"] not in keys:
+            problems.append(f"condition_keys {row['condition_key']}: unknown replacement")
+        for action in row["actions"]:
+            if action not in actions:
+                problems.append(f"condition_keys {row['condition_key']}: unknown action {action}")
+    for name in ("action_grants", "action_condition_keys", "resource_types"):
+        for row in dataset.rows(name):
+            if row["source_id"] not in sources:
+                problems.append(f"{name}: source {row['source_id']} not in sources")
+    return problems
+
+
+def _shrinkage(dataset: Dataset, previous: Dataset) -> list[str]:
+    problems = []
+    for table, column in (("actions", "action"), ("condition_keys", "condition_key")):
+        before = {r[column] for r in previous.rows(table)}
+        after = {r[column] for r in dataset.rows(table)}
+        lost = before - after
+        if before and len(lost) > SHRINK_LIMIT * len(before):
+            problems.append(
+                f"{table}: {len(lost)} of {len(before)} lost since version {previous.version} "
+                f"(more than {SHRINK_LIMIT:.0%}; pass --allow-shrink if that is right): "
+                + ", ".join(sorted(lost)[:10])
+            )
+    return problems
