@@ -265,7 +265,7 @@ def arrow_schema(table: Table) -> Any:
         "string": pa.string(),
         "bool": pa.bool_(),
         "int": pa.int32(),
-        "strings": pa.list_(pa.string()),
+        "strings": pa.list_(pa.field("element", pa.string())),
     }
     return pa.schema(
         [

@@ -255,8 +255,9 @@ def _expression(detail: ConditionKey | None) -> str | None:
 
 
 def _action_index(snapshot: Snapshot) -> ActionIndex:
-    if snapshot.permissions:
-        return ActionIndex.from_guide(snapshot.permissions)
+    permissions = snapshot.permissions or snapshot.resolution
+    if permissions:
+        return ActionIndex.from_guide(permissions)
     if snapshot.sar:
         return ActionIndex.from_sar(snapshot.sar)
     return ActionIndex()

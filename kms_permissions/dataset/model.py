@@ -25,6 +25,9 @@ class Snapshot:
     condition_keys: list[ConditionKeysPage] = field(default_factory=list)
     global_keys: GlobalConditionKeysPage | None = None
     sar: SarPage | None = None
+    # The permissions data that resolves condition keys' operation expressions; defaults to
+    # `permissions`. History builds pass the current page to every version.
+    resolution: PermissionsPage | None = None
 
     def provenances(self) -> list[Provenance]:
         """Provenance of every page in the snapshot."""

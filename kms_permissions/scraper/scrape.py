@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from kms_permissions.errors import SourceError
 from kms_permissions.scraper import (
@@ -14,17 +16,26 @@ from kms_permissions.scraper import (
     sar_html,
 )
 from kms_permissions.scraper.http import atomic_write
-from kms_permissions.scraper.records import ScrapeResult
+from kms_permissions.scraper.page_cache import PageCache
+from kms_permissions.scraper.records import (
+    ConditionKeysPage,
+    GlobalConditionKeysPage,
+    PermissionsPage,
+    Provenance,
+    SarPage,
+    ScrapeResult,
+)
 from kms_permissions.scraper.sources import HttpSource, Page, Source
 
 _WEBSITE_TABLE_LINK = "kms-api-permissions-reference.html"
+P = TypeVar("P")
 
 
-def scrape(source: Source) -> ScrapeResult:
+def scrape(source: Source, cache: PageCache | None = None) -> ScrapeResult:
     """Parse every page of `source`; a page that does not parse stops the scrape."""
     result = ScrapeResult()
     for page in source.pages():
-        add_page(page, result)
+        add_page(page, result, cache)
         if isinstance(source, HttpSource):
             source.keep(page)
     if not (result.permissions or result.condition_keys or result.sar or result.global_keys):
@@ -32,29 +43,58 @@ def scrape(source: Source) -> ScrapeResult:
     return result
 
 
-def add_page(page: Page, result: ScrapeResult) -> None:
+def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -> None:
     """Parse one page into `result`, skipping pages that hold nothing of ours."""
     text = page.text()
     provenance = page.provenance()
+
+    def parsed(record: type[P], parser: Callable[[str, Provenance], P]) -> P:
+        hit = cache.get(record, provenance) if cache else None
+        if isinstance(hit, record):
+            return hit
+        fresh = parser(text, provenance)
+        if cache:
+            cache.put(fresh)
+        return fresh
+
     if page.kind == "permissions":
         if page.rendering == "html-table":
-            result.permissions.append(permissions_html.parse(text, provenance))
+            result.permissions.append(parsed(PermissionsPage, permissions_html.parse))
         elif permissions_md.has_table(text) or _WEBSITE_TABLE_LINK not in text:
-            result.permissions.append(permissions_md.parse(text, provenance))
+            result.permissions.append(parsed(PermissionsPage, permissions_md.parse))
         # else: the archived page, which links to the website instead of holding the table.
     elif page.kind == "condition-keys":
         keys = condition_keys_md.has_condition_keys(text)
         if keys or page.name != "policy-conditions":
-            result.condition_keys.append(condition_keys_md.parse(text, provenance))
+            result.condition_keys.append(parsed(ConditionKeysPage, condition_keys_md.parse))
         if page.name == "policy-conditions" and global_keys_md.has_global_keys(text):
-            result.global_keys.append(global_keys_md.parse(text, provenance))
+            result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
     elif page.kind == "global-keys":
-        result.global_keys.append(global_keys_md.parse(text, provenance))
+        result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
     elif page.kind == "sar":
-        result.sar.append(sar_html.parse(text, provenance))
+        result.sar.append(parsed(SarPage, sar_html.parse))
 
 
 def write_json(result: ScrapeResult, out: Path) -> None:
     """Write the records as stable, sorted JSON, atomically."""
     text = json.dumps(result.to_json_dict(), indent=1, sort_keys=True, ensure_ascii=False)
     atomic_write(out, (text + "\n").encode())
+
+
+def read_json(path: Path) -> ScrapeResult:
+    """Load records written by `write_json` (the output of `kms-permissions scrape`)."""
+    from kms_permissions.errors import SourceError
+    from kms_permissions.scraper.serialize import load
+
+    try:
+        data = json.loads(path.read_text())
+        if data.get("format") != "kms-permissions-scrape/1":
+            raise ValueError(f"format {data.get('format')!r} is not kms-permissions-scrape/1")
+        return ScrapeResult(
+            permissions=[load(PermissionsPage, p) for p in data["permissions"]],
+            condition_keys=[load(ConditionKeysPage, p) for p in data["condition_keys"]],
+            global_keys=[load(GlobalConditionKeysPage, p) for p in data["global_keys"]],
+            sar=[load(SarPage, p) for p in data["sar"]],
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None

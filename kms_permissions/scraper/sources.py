@@ -152,7 +152,7 @@ class LocalSource:
             kind=kind,
             rendering=rendering,
             name=file.stem if kind != "sar" else "list_awskeymanagementservice",
-            location=str(file),
+            location=self._location(file),
             revision=revision,
             revision_date=date,
             fetched_at=None,
@@ -160,6 +160,13 @@ class LocalSource:
             body=body,
             revision_time=time,
         )
+
+    def _location(self, file: Path) -> str:
+        # Relative to the folder given, under its name: the same wherever the copy lives.
+        if self.path.is_file():
+            return file.name
+        root = self.path.resolve()
+        return f"{root.name}/{file.resolve().relative_to(root).as_posix()}"
 
     def _revision(self, file: Path, body: bytes) -> tuple[str, str | None, str]:
         dated = _DATED.match(file.name)

@@ -1,0 +1,104 @@
+"""History: every version the sources allow, folded into a temporal table of facts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.dataset.facts import FactKey, Facts, facts, revisions
+from kms_permissions.dataset.merge import merge
+from kms_permissions.dataset.model import Dataset, Row
+from kms_permissions.dataset.timeline import Version
+
+
+@dataclass
+class _Open:
+    value: str
+    start: str
+    first_revision: str
+    last_revision: str
+
+
+@dataclass
+class History:
+    """The merged versions in date order and the temporal table built from them."""
+
+    versions: list[tuple[str, Dataset]]
+    rows: list[Row]
+
+    def newest(self) -> Dataset:
+        """The newest version's dataset."""
+        return self.versions[-1][1]
+
+
+def build_history(
+    versions: list[Version], progress: Callable[[str], None] | None = None
+) -> History:
+    """Merge each version and record, per fact, the intervals in which it held."""
+    merged: list[tuple[str, Dataset]] = []
+    open_facts: dict[FactKey, _Open] = {}
+    rows: list[Row] = []
+    for version in versions:
+        dataset = merge(version.snapshot)
+        merged.append((version.date, dataset))
+        current: Facts = facts(dataset)
+        revs = revisions(dataset)
+        for key in list(open_facts):
+            state = open_facts[key]
+            if current.get(key) != state.value:
+                rows.append(_row(key, state, version.date))
+                del open_facts[key]
+        for key, value in current.items():
+            revision = revs.get(key[3], "")
+            if key in open_facts:
+                open_facts[key].last_revision = revision
+            else:
+                open_facts[key] = _Open(value, version.date, revision, revision)
+        if progress:
+            progress(version.date)
+    rows.extend(_row(key, state, None) for key, state in open_facts.items())
+    history = History(merged, rows)
+    _set_first_seen(history)
+    return history
+
+
+def _row(key: FactKey, state: _Open, valid_to: str | None) -> Row:
+    kind, entity, field, source = key
+    return {
+        "entity_kind": kind,
+        "entity": entity,
+        "field": field,
+        "value": state.value,
+        "source": source,
+        "valid_from": state.start,
+        "valid_to": valid_to,
+        "first_revision": state.first_revision,
+        "last_revision": state.last_revision,
+    }
+
+
+def first_seen(rows: list[Row]) -> dict[tuple[str, str], str]:
+    """(entity kind, entity) -> date of the first version in which any source lists it."""
+    found: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if row["field"] == "present":
+            key = (row["entity_kind"], row["entity"])
+            if key not in found or row["valid_from"] < found[key]:
+                found[key] = row["valid_from"]
+    return found
+
+
+def _set_first_seen(history: History) -> None:
+    seen = first_seen(history.rows)
+    for _, dataset in history.versions:
+        for row in dataset.rows("actions"):
+            row["first_seen"] = seen.get(("action", row["action"]))
+        for row in dataset.rows("condition_keys"):
+            row["first_seen"] = seen.get(("condition_key", row["condition_key"]))
+
+
+def value(row: Row) -> Any:
+    """A history row's value, decoded."""
+    return json.loads(row["value"])

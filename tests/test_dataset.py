@@ -1,0 +1,263 @@
+"""The bundled dataset: schemas, integrity, queries from DuckDB and JSON, verify, diff, shrink."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import jsonschema
+import pyarrow.parquet as pq
+import pytest
+
+from kms_permissions._version import __version__
+from kms_permissions.cli import main
+from kms_permissions.dataset.columns import ALL_TABLES, arrow_schema
+from kms_permissions.dataset.io import IntegrityError, read_dataset, verify
+
+from .conftest import ROOT
+
+DATA = ROOT / "kms_permissions" / "data"
+
+
+def rows(table: str) -> list[dict[str, object]]:
+    return json.loads((DATA / f"{table}.json").read_text())
+
+
+def test_bundle_verifies_and_names_its_version() -> None:
+    manifest = verify(DATA)
+    assert manifest["dataset_version"] == __version__ == "2026.06.14"
+    assert manifest["schema_version"] == "1.0.0"
+    tables = {f["table"] for f in manifest["files"] if f["table"]}
+    assert tables == set(ALL_TABLES)
+
+
+def test_json_matches_json_schema_and_parquet_matches_arrow_schema() -> None:
+    manifest = verify(DATA)
+    for entry in manifest["files"]:
+        if entry["format"] == "json" and entry["table"]:
+            schema = json.loads((DATA / "schema" / f"{entry['table']}.schema.json").read_text())
+            data = rows(entry["table"])
+            jsonschema.validate(data, schema)
+            assert len(data) == entry["rows"]
+        if entry["format"] == "parquet":
+            table = pq.read_table(DATA / entry["path"])
+            expected = arrow_schema(ALL_TABLES[entry["table"]])
+            assert table.schema.equals(expected, check_metadata=True)
+            assert table.num_rows == entry["rows"]
+
+
+def test_schemas_describe_every_column() -> None:
+    for table in ALL_TABLES.values():
+        schema = json.loads((DATA / "schema" / f"{table.name}.schema.json").read_text())
+        for column, spec in schema["items"]["properties"].items():
+            assert spec["description"], f"{table.name}.{column}"
+
+
+def test_duckdb_and_json_give_the_same_answers() -> None:
+    con = duckdb.connect()
+    cross = [
+        r[0]
+        for r in con.execute(
+            f"select action from '{DATA}/actions.parquet' where cross_account = 'yes' order by 1"
+        ).fetchall()
+    ]
+    assert cross == sorted(r["action"] for r in rows("actions") if r["cross_account"] == "yes")
+    assert "kms:Decrypt" in cross and "kms:ScheduleKeyDeletion" not in cross
+    decrypt = con.execute(
+        f"""select condition_key, "group" from '{DATA}/action_condition_keys.parquet'
+            where action = 'kms:Decrypt' and source = 'guide' order by 1"""
+    ).fetchall()
+    from_json = sorted(
+        (r["condition_key"], r["group"])
+        for r in rows("action_condition_keys")
+        if r["action"] == "kms:Decrypt" and r["source"] == "guide"
+    )
+    assert decrypt == from_json
+    assert ("kms:EncryptionContextKeys", "Encryption context conditions") in decrypt
+    assert ("kms:EncryptionAlgorithm", "Conditions for cryptographic operations") in decrypt
+
+
+def test_merged_facts() -> None:
+    actions = {r["action"]: r for r in rows("actions")}
+    assert len(actions) == 56
+    assert actions["kms:RetireGrant"]["key_policy_effective"] is False
+    assert actions["kms:CreateKey"]["policy_types"] == ["iam-policy"]
+    assert actions["kms:CreateAlias"]["policy_types"] == ["iam-policy", "key-policy"]
+    assert actions["kms:ConnectCustomKeyStore"]["resource_types"] == ["*"]
+    assert actions["kms:PutKeyPolicy"]["access_level"] == "Permissions management"
+    assert actions["kms:CreateKey"]["dependent_actions"] == [
+        "iam:CreateServiceLinkedRole",
+        "kms:PutKeyPolicy",
+        "kms:TagResource",
+    ]
+    assert actions["kms:ReplicateKey"]["first_seen"] == "2021-07-01"
+    sync = actions["kms:SynchronizeMultiRegionKey"]
+    assert (sync["in_guide"], sync["in_sar"], sync["permission_only"]) == (False, True, True)
+    keys = {r["condition_key"]: r for r in rows("condition_keys")}
+    assert keys["kms:CallerAccount"]["condition_type"] == "String"
+    assert "kms:ConnectCustomKeyStore" in keys["kms:CallerAccount"]["actions"]
+    assert "kms:ListKeys" not in keys["kms:CallerAccount"]["actions"]
+    alias = keys["kms:RequestAlias"]["actions"]
+    assert {"kms:Sign", "kms:DescribeKey", "kms:DeriveSharedSecret"} <= set(alias)
+    assert "kms:GenerateRandom" not in alias
+    assert keys["kms:CustomerMasterKeyUsage"]["replacement"] == "kms:KeyUsage"
+    assert "aws:ResourceTag/${TagKey}" not in keys  # one key, in the guide's spelling
+    assert keys["aws:ResourceTag/${tag-key}"]["in_sar"] is True
+
+
+def test_discrepancies_cite_both_sources() -> None:
+    found = {(r["kind"], r["subject"]): r for r in rows("discrepancies")}
+    sync = found[("action-only-in-sar", "kms:SynchronizeMultiRegionKey")]
+    assert sync["guide_source"].startswith("permissions/kms-api-permissions-reference@")
+    assert sync["sar_source"] == "sar/list_awskeymanagementservice@2026-06-14"
+    assert ("condition-type-differs", "kms:GrantOperations") in found
+    sources = {r["source_id"] for r in rows("sources")}
+    for row in rows("discrepancies"):
+        assert row["sar_source"] in sources and row["guide_source"] in sources
+
+
+def _history(entity: str, field: str = "present", source: str = "sar") -> list[dict[str, object]]:
+    return [
+        r
+        for r in rows("history")
+        if r["entity"] == entity and r["field"] == field and r["source"] == source
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "first"),
+    [
+        ("kms:ReplicateKey", "2021-07-01"),
+        ("kms:DeriveSharedSecret", "2024-07-06"),
+        ("kms:GetKeyLastUsage", "2026-06-14"),
+    ],
+)
+def test_history_first_sar_copy(action: str, first: str) -> None:
+    (interval,) = _history(action)
+    assert interval["valid_from"] == first and interval["valid_to"] is None
+    assert interval["first_revision"] == first
+
+
+def test_history_of_the_guides_condition_keys() -> None:
+    for key in ("kms:CustomerMasterKeySpec", "kms:CustomerMasterKeyUsage"):
+        (deprecated,) = [
+            r for r in _history(key, "deprecated", "guide-conditions") if r["value"] == "true"
+        ]
+        assert deprecated["valid_from"] == "2021-09-04"
+        assert deprecated["first_revision"] == "1d0d663633f88ed0fb428b200eaae1bd273e910a"
+    (mac,) = _history("kms:MacAlgorithm", source="guide-conditions")
+    assert mac["valid_from"] == "2022-04-21"
+    (caller,) = _history("kms:CallerAccount", source="guide-conditions")
+    assert caller["valid_from"] == "2017-11-15"
+    types = _history("kms:CallerAccount", "operations_text", "guide-conditions")
+    assert len(types) > 1  # the operations cell was reworded over the years
+    gained = sorted(
+        r["valid_from"]
+        for r in rows("history")
+        if str(r["entity"]).startswith("kms:CancelKeyDeletion|") and r["source"] == "sar"
+    )
+    assert gained[0] == "2019-10-10" and "2022-04-01" in gained
+
+
+def test_verify_catches_flipped_byte_missing_and_extra_files(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    verify(copy)
+    target = copy / "actions.parquet"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    with pytest.raises(IntegrityError, match=r"actions\.parquet: sha256 does not match"):
+        verify(copy)
+    shutil.copy(DATA / "actions.parquet", target)
+    (copy / "sources.json").unlink()
+    with pytest.raises(IntegrityError, match=r"sources\.json: listed in the manifest but missing"):
+        read_dataset(copy)
+    shutil.copy(DATA / "sources.json", copy / "sources.json")
+    (copy / "notes.txt").write_text("x")
+    with pytest.raises(IntegrityError, match=r"notes\.txt: not listed"):
+        verify(copy)
+    assert main(["verify", str(copy)]) == 1
+
+
+def test_bundle_is_regenerated_byte_for_byte(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    env_cmd = [
+        sys.executable,
+        "-m",
+        "kms_permissions",
+        "history",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--no-cache",
+    ]
+    env = {"PYTHONHASHSEED": "4242", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}
+    subprocess.run(env_cmd, check=True, env=env, capture_output=True)
+    produced = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    committed = {
+        p.relative_to(DATA): p.read_bytes()
+        for p in DATA.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert sorted(produced) == sorted(committed)
+    changed = [str(name) for name in produced if produced[name] != committed[name]]
+    assert changed == [], (
+        "regenerate with: kms-permissions history --corpus ../shared/corpus --out kms_permissions/data"
+    )
+
+
+def test_shrink_guard_refuses_a_truncated_page_set(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    shutil.copytree(DATA, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    oldest = corpus / "sar-html/list_awskeymanagementservice/2019-10-10.html"
+    status = main(["build", "--source", str(oldest), "--out", str(out), "--no-cache"])
+    assert status == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not list(tmp_path.glob(".data.*"))  # no temporary folder left behind
+    assert (
+        main(["build", "--source", str(oldest), "--out", str(out), "--no-cache", "--allow-shrink"])
+        == 0
+    )
+    assert read_dataset(out).version == "2019.10.10"
+
+
+def test_diff_between_two_sar_copies(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sar = corpus / "sar-html/list_awskeymanagementservice"
+    for name in ("2021-06-01", "2021-07-01"):
+        assert (
+            main(
+                [
+                    "build",
+                    "--source",
+                    str(sar / f"{name}.html"),
+                    "--out",
+                    str(tmp_path / name),
+                    "--no-cache",
+                ]
+            )
+            == 0
+        )
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "2021-06-01"), str(tmp_path / "2021-07-01"), "--json"]) == 0
+    change = json.loads(capsys.readouterr().out)
+    assert (change["old"], change["new"]) == ("2021.06.01", "2021.07.01")
+    assert "kms:ReplicateKey" in change["added"]["action"]
+    assert "kms:ReplicaRegion" in change["added"]["condition_key"]
+    assert change["removed"]["action"] == []
+
+
+def test_rebuild_of_the_same_sources_keeps_the_version(corpus: Path, tmp_path: Path) -> None:
+    sar = corpus / "sar-html/list_awskeymanagementservice/2021-07-01.html"
+    out = tmp_path / "data"
+    for _ in range(2):
+        assert main(["build", "--source", str(sar), "--out", str(out), "--no-cache"]) == 0
+        assert read_dataset(out).version == "2021.07.01"
