@@ -208,7 +208,7 @@ def test_bundle_is_regenerated_byte_for_byte(corpus: Path, tmp_path: Path) -> No
     assert sorted(produced) == sorted(committed)
     changed = [str(name) for name in produced if produced[name] != committed[name]]
     assert changed == [], (
-        "regenerate with: kms-permissions history --corpus ../shared/corpus --out kms_permissions/data"
+        "regenerate: kms-permissions history --corpus ../shared/corpus --out kms_permissions/data"
     )
 
 
