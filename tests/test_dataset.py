@@ -195,6 +195,8 @@ def test_bundle_is_regenerated_byte_for_byte(corpus: Path, tmp_path: Path) -> No
         str(corpus),
         "--out",
         str(out),
+        "--previous",
+        str(DATA),
         "--no-cache",
     ]
     env = {"PYTHONHASHSEED": "4242", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}

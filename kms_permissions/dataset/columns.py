@@ -126,6 +126,9 @@ TABLES: tuple[Table, ...] = (
             _c("source", "string", "guide (permissions reference) or sar."),
             _c("grant_row", "int", "Guide grant row the key belongs to.", True),
             _c(
+                "position", "int", "Order in which the source lists the key for the action, from 0."
+            ),
+            _c(
                 "group",
                 "string",
                 "The guide's group label, e.g. 'Encryption context conditions'.",

@@ -129,6 +129,7 @@ def _grants(snapshot: Snapshot) -> list[Row]:
 
 def _pairs(snapshot: Snapshot, names: KeyNames) -> list[Row]:
     rows: dict[tuple[object, ...], Row] = {}
+    listed: dict[tuple[str, str, int | None], int] = {}
 
     def add(
         action: str,
@@ -139,17 +140,22 @@ def _pairs(snapshot: Snapshot, names: KeyNames) -> list[Row]:
         resource: str | None,
         sid: str,
     ) -> None:
-        record = {
+        identity = (action, key, source, row, resource)
+        if identity in rows:
+            return
+        position = listed.get((action, source, row), 0)
+        listed[(action, source, row)] = position + 1
+        rows[identity] = {
             "action": action,
             "condition_key": key,
             "source": source,
             "grant_row": row,
+            "position": position,
             "group": group,
             "resource_type": resource,
             "is_global": key.startswith("aws:"),
             "source_id": sid,
         }
-        rows.setdefault((action, key, source, row, resource), record)
 
     if snapshot.permissions:
         sid = source_id(snapshot.permissions.provenance)
