@@ -98,6 +98,20 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _generate(args: argparse.Namespace) -> int:
+    from kms_permissions.generator.outputs import generate, package_files
+    from kms_permissions.reference import load
+
+    stale = generate(load(args.dataset), [package_files], args.check)
+    for path in stale:
+        verb = "differs from the dataset" if args.check else "written"
+        print(f"{path}: {verb}", file=sys.stderr)
+    if args.check and stale:
+        print("regenerate with: kms-permissions generate", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _add_build_options(verb: argparse.ArgumentParser) -> None:
     verb.add_argument("--out", type=Path, required=True, help="the dataset folder to write")
     verb.add_argument(
@@ -157,6 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path)
     diff.add_argument("--json", action="store_true", help="print the diff as JSON")
     diff.set_defaults(run=_diff)
+
+    generate = verbs.add_parser(
+        "generate", help="regenerate the typed constants from the bundled dataset"
+    )
+    generate.add_argument("--dataset", type=Path, help="a dataset folder (default: bundled)")
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if an artifact is stale"
+    )
+    generate.set_defaults(run=_generate)
     return parser
 
 

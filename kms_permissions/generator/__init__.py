@@ -1,0 +1,1 @@
+"""Generators: typed constants and documentation site pages, from a dataset version."""
