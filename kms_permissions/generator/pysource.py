@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LINE_LENGTH = 100
@@ -112,7 +113,7 @@ class Seq(Node):
         return out
 
 
-def tup(nodes: list[Node]) -> Seq:
+def tup(nodes: Sequence[Node]) -> Seq:
     """A tuple of nodes."""
     return Seq("(", [("", n) for n in nodes], ")", tuple_like=True)
 
