@@ -1,16 +1,24 @@
-"""The `kms-permissions` command line."""
+"""The `kms-permissions` command line.
+
+`lookup` is what other tools call many times, so a plain `lookup [--json] [--dataset DIR]
+NAME...` is answered without importing argparse; anything else goes through the full parser.
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
-from kms_permissions.errors import FetchError, KmsPermissionsError
+from kms_permissions.errors import KmsPermissionsError
+from kms_permissions.query import QueryError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 
 def _scrape(args: argparse.Namespace) -> int:
+    from kms_permissions.errors import FetchError
     from kms_permissions.scraper.scrape import scrape, write_json
     from kms_permissions.scraper.sources import no_network_hint, open_source
 
@@ -29,12 +37,14 @@ def _scrape(args: argparse.Namespace) -> int:
 
 
 def _page_cache(args: argparse.Namespace) -> object:
+    from pathlib import Path
+
     from kms_permissions.scraper.http import default_cache_dir
     from kms_permissions.scraper.page_cache import PageCache
 
     if args.no_cache:
         return None
-    return PageCache(args.cache_dir or default_cache_dir() / "parsed")
+    return PageCache(Path(args.cache_dir) if args.cache_dir else default_cache_dir() / "parsed")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -85,15 +95,13 @@ def _verify(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     import json
 
-    from kms_permissions.dataset.diff import diff
+    from kms_permissions.dataset.diff import changelog_section, diff
     from kms_permissions.dataset.io import read_dataset
 
     change = diff(read_dataset(args.old), read_dataset(args.new))
     if args.json:
         print(json.dumps(change.to_json(), indent=1, ensure_ascii=False))
     else:
-        from kms_permissions.dataset.diff import changelog_section
-
         print(changelog_section(change, f"compared with {change.old}"), end="")
     return 0
 
@@ -112,7 +120,45 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lookup(args: argparse.Namespace) -> int:
+    from kms_permissions.lookup_cli import run_lookup
+
+    return run_lookup(args.names, args.json, args.dataset)
+
+
+def _expand(args: argparse.Namespace) -> int:
+    from kms_permissions.lookup_cli import run_expand
+
+    return run_expand(args.patterns, args.json, args.dataset)
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from kms_permissions.lookup_cli import run_actions
+
+    return run_actions(args.filter, args.key, args.json, args.dataset)
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from kms_permissions.lookup_cli import run_keys
+
+    return run_keys(args.action, args.json, args.dataset)
+
+
+def _info(args: argparse.Namespace) -> int:
+    from kms_permissions.lookup_cli import run_info
+
+    return run_info(args.json, args.dataset)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kms_permissions.lookup_cli import run_export
+
+    return run_export(args.table, args.format, args.out, args.dataset)
+
+
 def _add_build_options(verb: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
     verb.add_argument("--out", type=Path, required=True, help="the dataset folder to write")
     verb.add_argument(
         "--previous", type=Path, help="the version to compare with (default: what --out holds)"
@@ -125,17 +171,75 @@ def _add_build_options(verb: argparse.ArgumentParser) -> None:
     verb.add_argument(
         "--revision-date", help="date (YYYY-MM-DD) of undated local pages, e.g. a saved copy"
     )
-    verb.add_argument("--cache-dir", type=Path, help="where parsed pages are cached")
+    verb.add_argument("--cache-dir", help="where parsed pages are cached")
     verb.add_argument("--no-cache", action="store_true", help="parse every page anew")
+
+
+def _add_query_options(verb: argparse.ArgumentParser) -> None:
+    verb.add_argument("--json", action="store_true", help="print one JSON document")
+    verb.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every verb."""
+    import argparse
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="kms-permissions",
         description="The AWS KMS authorization reference as data: scrape, build, look up.",
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    lookup = verbs.add_parser("lookup", help="every fact about actions or condition keys")
+    lookup.add_argument(
+        "names", nargs="+", metavar="NAME", help="kms:Decrypt, Decrypt, - for stdin"
+    )
+    _add_query_options(lookup)
+    lookup.set_defaults(run=_lookup)
+
+    expand = verbs.add_parser("expand", help="the actions an IAM action pattern matches")
+    expand.add_argument("patterns", nargs="+", metavar="PATTERN", help="kms:Get*, kms:*Key*, -")
+    _add_query_options(expand)
+    expand.set_defaults(run=_expand)
+
+    actions = verbs.add_parser("actions", help="actions by facts")
+    actions.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="cross_account, policy_type, access_level, resource_type, key, iam_only, "
+        "key_policy_effective, source (guide|sar); repeat to combine",
+    )
+    actions.add_argument(
+        "--key", action="append", default=[], help="actions a condition key applies to (- stdin)"
+    )
+    _add_query_options(actions)
+    actions.set_defaults(run=_actions)
+
+    keys = verbs.add_parser("keys", help="the condition keys that apply to actions")
+    keys.add_argument("--action", action="append", default=[], help="an action (- for stdin)")
+    _add_query_options(keys)
+    keys.set_defaults(run=_keys)
+
+    info = verbs.add_parser("info", help="dataset version, provenance and file hashes")
+    _add_query_options(info)
+    info.set_defaults(run=_info)
+
+    export = verbs.add_parser("export", help="a table as json, ndjson, csv or parquet")
+    export.add_argument("--format", choices=("json", "ndjson", "csv", "parquet"), default="json")
+    export.add_argument("--table", default="actions", help="the table (default: actions)")
+    export.add_argument("--out", help="a file to write (default: standard output)")
+    export.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
+    export.set_defaults(run=_export)
+
+    diff = verbs.add_parser("diff", help="what changed between two dataset folders")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--json", action="store_true", help="print the diff as JSON")
+    diff.set_defaults(run=_diff)
+
     scrape = verbs.add_parser(
         "scrape", help="fetch and parse the source pages into plain records (JSON)"
     )
@@ -166,12 +270,6 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print a JSON report")
     verify.set_defaults(run=_verify)
 
-    diff = verbs.add_parser("diff", help="what changed between two dataset folders")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
-    diff.add_argument("--json", action="store_true", help="print the diff as JSON")
-    diff.set_defaults(run=_diff)
-
     generate = verbs.add_parser(
         "generate", help="regenerate the typed constants from the bundled dataset"
     )
@@ -183,15 +281,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fast_lookup(argv: list[str]) -> int | None:
+    """Answer `lookup [--json] [--dataset DIR] NAME...` directly; None for anything else."""
+    if not argv or argv[0] != "lookup":
+        return None
+    names: list[str] = []
+    as_json = False
+    dataset = None
+    rest = argv[1:]
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json":
+            as_json = True
+        elif arg == "--dataset" and rest:
+            dataset = rest.pop(0)
+        elif arg.startswith("-") and arg != "-":
+            return None
+        else:
+            names.append(arg)
+    if not names:
+        return None
+    from kms_permissions.lookup_cli import run_lookup
+
+    return run_lookup(names, as_json, dataset)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    verb = args_list[0] if args_list else "kms-permissions"
     try:
+        fast = _fast_lookup(args_list)
+        if fast is not None:
+            return fast
+        args = build_parser().parse_args(args_list)
         status: int = args.run(args)
-    except KmsPermissionsError as exc:
-        print(f"kms-permissions {args.verb}: {exc}", file=sys.stderr)
+    except (KmsPermissionsError, QueryError) as exc:
+        print(f"kms-permissions {verb}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 0
     return status
 
 

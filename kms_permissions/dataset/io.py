@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kms_permissions.dataset.columns import ALL_TABLES, SCHEMA_VERSION, arrow_schema, json_schema
+from kms_permissions.dataset.index import build_index
 from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.errors import KmsPermissionsError
 
@@ -72,7 +73,9 @@ def write_dataset(dataset: Dataset, out: Path, extra_files: dict[str, bytes] | N
                     "rows": None,
                 }
             )
-        for path, data in sorted((extra_files or {}).items()):
+        index = json.dumps(build_index(dataset), ensure_ascii=False, separators=(",", ":"))
+        extras = {"index.json": (index + "\n").encode(), **(extra_files or {})}
+        for path, data in sorted(extras.items()):
             (tmp / path).write_bytes(data)
             files.append(
                 {"path": path, "table": None, "format": path.rsplit(".", 1)[-1], "rows": None}

@@ -1,0 +1,146 @@
+"""Questions answered from the compact index: names, wildcards, filters. Standard library only.
+
+This module is on the command line's hot path: it imports nothing it does not need (no typing
+at run time, no hashlib's OpenSSL, no pyarrow) and reads one file, checked against the manifest.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kms_permissions import jsonfast
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+INDEX = "index.json"
+
+
+class QueryError(Exception):
+    """A dataset that cannot be used, or a question that cannot be asked."""
+
+
+def _sha256(data: bytes) -> str:
+    try:  # The builtin implementation spares loading OpenSSL, a third of a cold start.
+        from _sha256 import sha256  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # pragma: no cover - other Pythons
+        from hashlib import sha256
+    return str(sha256(data).hexdigest())
+
+
+class Index:
+    """The index of one dataset folder, with case-insensitive name tables."""
+
+    def __init__(self, data: dict[str, Any], folder: str) -> None:
+        self.folder = folder
+        self.version: str = data["dataset_version"]
+        self.schema_version: str = data["schema_version"]
+        self.actions: dict[str, dict[str, Any]] = data["actions"]
+        self.keys: dict[str, dict[str, Any]] = data["condition_keys"]
+        self._names: dict[str, str] = {}
+        for name in [*self.actions, *self.keys]:
+            self._names[name.lower()] = name
+        for name in [*self.actions, *self.keys]:  # without the prefix; actions win
+            self._names.setdefault(name.split(":", 1)[1].lower(), name)
+        self._templates = [(_template_parts(n), n) for n in self.keys if "${" in n]
+
+    def resolve(self, name: str) -> dict[str, Any] | None:
+        """The action or key `name` stands for (`Decrypt`, `kms:decrypt`, a template instance)."""
+        canonical = self._names.get(name.strip().lower())
+        if canonical is None:
+            wanted = name.strip().lower()
+            for (prefix, suffix), template in self._templates:
+                middle = wanted[len(prefix) : len(wanted) - len(suffix)]
+                if (
+                    wanted.startswith(prefix)
+                    and wanted.endswith(suffix)
+                    and middle
+                    and not any(c in middle for c in ":/$")
+                ):
+                    canonical = template
+                    break
+        if canonical is None:
+            return None
+        return self.actions.get(canonical) or self.keys[canonical]
+
+    def suggestions(self, name: str, limit: int = 3) -> list[str]:
+        """Names close to a misspelt one."""
+        import difflib
+
+        wanted = name.strip().lower()
+        if ":" not in wanted:
+            wanted = "kms:" + wanted
+        known = {n.lower(): n for n in [*self.actions, *self.keys]}
+        close = difflib.get_close_matches(wanted, list(known), n=limit, cutoff=0.6)
+        return [known[c] for c in close]
+
+    def expand(self, pattern: str) -> list[str]:
+        """Actions matching an IAM action pattern (`*`, `?`, case-insensitive, whole name)."""
+        import re
+
+        regex = re.compile(wildcard_regex(pattern), re.IGNORECASE)
+        return sorted(a for a in self.actions if regex.match(a))
+
+    def keys_for_action(self, action: str) -> list[dict[str, Any]]:
+        """Condition keys that apply to an action: the guide's, then the SAR's others."""
+        entry = self.actions[action]
+        names = list(entry["condition_keys"])
+        names += [k for k in entry["sar_condition_keys"] if k not in names]
+        return [self.keys[k] for k in names if k in self.keys]
+
+    def actions_for_key(self, key: str) -> list[dict[str, Any]]:
+        """Actions a condition key applies to (the guide's or the SAR's pairing)."""
+        found = set(self.keys[key]["actions"])
+        for action in self.actions.values():
+            if key in action["condition_keys"] or key in action["sar_condition_keys"]:
+                found.add(action["name"])
+        return [self.actions[a] for a in sorted(found)]
+
+
+def wildcard_regex(pattern: str) -> str:
+    """IAM wildcard semantics as a regex: `*` any run, `?` one character, all else literal."""
+    import re
+
+    out = []
+    for char in pattern.strip():
+        out.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+    return "".join(out) + r"\Z"
+
+
+def _template_parts(template: str) -> tuple[str, str]:
+    """(prefix, suffix) around a template's one `${...}` placeholder, lower-cased."""
+    start = template.index("${")
+    end = template.index("}", start)
+    return template[:start].lower(), template[end + 1 :].lower()
+
+
+_CACHE: dict[str, Index] = {}
+
+
+def load_index(folder: str | None = None) -> Index:
+    """The index of the bundled dataset (or of `folder`), its sha256 checked in the manifest."""
+    folder = os.path.abspath(folder) if folder else DATA_DIR
+    if folder in _CACHE:
+        return _CACHE[folder]
+    try:
+        with open(os.path.join(folder, "manifest.json"), "rb") as handle:
+            manifest = jsonfast.loads(handle.read())
+        with open(os.path.join(folder, INDEX), "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError as exc:
+        raise QueryError(f"{exc.filename}: missing; not a kms-permissions dataset") from None
+    except ValueError as exc:
+        raise QueryError(f"{folder}/manifest.json: not valid JSON ({exc})") from None
+    listed = {entry["path"]: entry["sha256"] for entry in manifest.get("files", [])}
+    if INDEX not in listed:
+        raise QueryError(f"{os.path.join(folder, INDEX)}: not listed in the manifest")
+    if _sha256(raw) != listed[INDEX]:
+        raise QueryError(
+            f"{os.path.join(folder, INDEX)}: sha256 does not match the manifest (file changed); "
+            "refusing to use it"
+        )
+    index = Index(jsonfast.loads(raw), folder)
+    _CACHE[folder] = index
+    return index
