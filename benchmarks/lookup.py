@@ -22,7 +22,8 @@ def main() -> None:
     ours = median_ms([CLI, "lookup", "kms:Decrypt", "--json"])
     print(f"python -c pass:                               {baseline:7.1f} ms")
     print(
-        f"kms-permissions lookup kms:Decrypt --json:    {ours:7.1f} ms  ({ours / baseline:.2f} x pass)"
+        f"kms-permissions lookup kms:Decrypt --json:    {ours:7.1f} ms  "
+        f"({ours / baseline:.2f} x pass)"
     )
     sentry = shutil.which("policy_sentry") or str(Path(sys.executable).parent / "policy_sentry")
     if Path(sentry).exists():

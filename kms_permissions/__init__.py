@@ -15,15 +15,36 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from kms_permissions.api import NotFoundError, actions, condition_keys, expand, lookup
     from kms_permissions.reference import Reference, data_path, load
 
-__all__ = ["Reference", "__version__", "data_path", "load"]
+__all__ = [
+    "NotFoundError",
+    "Reference",
+    "__version__",
+    "actions",
+    "condition_keys",
+    "data_path",
+    "expand",
+    "load",
+    "lookup",
+]
+_LAZY = {
+    "load": "reference",
+    "data_path": "reference",
+    "Reference": "reference",
+    "lookup": "api",
+    "expand": "api",
+    "actions": "api",
+    "condition_keys": "api",
+    "NotFoundError": "api",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so that `import kms_permissions.constants` stays cheap.
-    if name in ("load", "data_path", "Reference"):
-        from kms_permissions import reference
+    # Lazy, so that `import kms_permissions.constants` and the lookup command stay cheap.
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(reference, name)
+        return getattr(import_module(f"kms_permissions.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'kms_permissions' has no attribute {name!r}")

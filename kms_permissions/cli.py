@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from kms_permissions.errors import KmsPermissionsError
-from kms_permissions.query import QueryError
+from kms_permissions.query import QueryError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -316,6 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return fast
         args = build_parser().parse_args(args_list)
         status: int = args.run(args)
+    except UsageError as exc:
+        print(f"kms-permissions {verb}: {exc}", file=sys.stderr)
+        return 2
     except (KmsPermissionsError, QueryError) as exc:
         print(f"kms-permissions {verb}: {exc}", file=sys.stderr)
         return 1

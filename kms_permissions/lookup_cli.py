@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from kms_permissions import jsonfast
-from kms_permissions.query import Index, QueryError, load_index
+from kms_permissions.query import FILTERS, Index, UsageError, load_index
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -200,44 +200,6 @@ def run_expand(patterns: list[str], as_json: bool, dataset: str | None) -> int:
     return 0 if all(matches.values()) else 1
 
 
-FILTERS = (
-    "cross_account",
-    "policy_type",
-    "access_level",
-    "resource_type",
-    "key",
-    "iam_only",
-    "key_policy_effective",
-    "source",
-)
-
-
-def _matches(entry: dict[str, Any], field: str, value: str, index: Index) -> bool:
-    lowered = value.lower()
-    if field == "cross_account":
-        return (entry["cross_account"] or "").lower() == lowered
-    if field == "policy_type":
-        return lowered.replace(" ", "-") in entry["policy_types"]
-    if field == "access_level":
-        return (entry["access_level"] or "").lower() == lowered
-    if field == "resource_type":
-        return lowered in entry["resources"]
-    if field == "key":
-        key = index.resolve(value)
-        if key is None or key["kind"] != "condition_key":
-            raise QueryError(f"--filter key={value}: not a condition key")
-        name = key["name"]
-        return bool(name in entry["condition_keys"] or name in entry["sar_condition_keys"])
-    if field == "iam_only":
-        iam_only: bool = entry["policy_types"] == ["iam-policy"]
-        return iam_only == (lowered in ("yes", "true", "1"))
-    if field == "key_policy_effective":
-        return str(entry["key_policy_effective"]).lower() == lowered
-    if field == "source":
-        return bool(entry["in_guide" if lowered == "guide" else "in_sar"])
-    raise QueryError(f"unknown filter {field!r}; filters: {', '.join(FILTERS)}")
-
-
 def run_actions(filters: list[str], keys: list[str], as_json: bool, dataset: str | None) -> int:
     """`actions [--filter F=V]... [--key K]`: actions with the facts asked for."""
     index = load_index(dataset)
@@ -245,12 +207,10 @@ def run_actions(filters: list[str], keys: list[str], as_json: bool, dataset: str
     for item in filters:
         field, sep, value = item.partition("=")
         if not sep:
-            raise QueryError(f"--filter {item!r}: write FIELD=VALUE; fields: {', '.join(FILTERS)}")
+            raise UsageError(f"--filter {item!r}: write FIELD=VALUE; fields: {', '.join(FILTERS)}")
         conditions.append((field.strip().replace("-", "_"), value.strip()))
     conditions += [("key", k) for k in read_names(keys)]
-    chosen = [
-        e for e in index.actions.values() if all(_matches(e, f, v, index) for f, v in conditions)
-    ]
+    chosen = index.select(conditions)
     if as_json:
         _emit(
             {
@@ -348,11 +308,11 @@ def run_export(table: str, fmt: str, out: str | None, dataset: str | None) -> in
     folder = Path(load_index(dataset).folder)
     data = read_dataset(folder)
     if table not in data.tables:
-        raise QueryError(f"no table {table!r}; tables: {', '.join(sorted(data.tables))}")
+        raise UsageError(f"no table {table!r}; tables: {', '.join(sorted(data.tables))}")
     rows = data.tables[table]
     if fmt == "parquet":
         if not out:
-            raise QueryError("--format parquet needs --out FILE")
+            raise UsageError("--format parquet needs --out FILE")
         import shutil
 
         shutil.copyfile(folder / f"{table}.parquet", out)

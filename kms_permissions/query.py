@@ -18,8 +18,24 @@ DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 INDEX = "index.json"
 
 
+FILTERS = (
+    "cross_account",
+    "policy_type",
+    "access_level",
+    "resource_type",
+    "key",
+    "iam_only",
+    "key_policy_effective",
+    "source",
+)
+
+
 class QueryError(Exception):
     """A dataset that cannot be used, or a question that cannot be asked."""
+
+
+class UsageError(QueryError):
+    """A question asked wrongly (unknown filter, malformed option): exit status 2."""
 
 
 def _sha256(data: bytes) -> str:
@@ -82,6 +98,40 @@ class Index:
 
         regex = re.compile(wildcard_regex(pattern), re.IGNORECASE)
         return sorted(a for a in self.actions if regex.match(a))
+
+    def select(self, conditions: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Actions meeting every (field, value) condition; see FILTERS for the fields."""
+        for field, _ in conditions:
+            if field not in FILTERS:
+                raise UsageError(f"unknown filter {field!r}; filters: {', '.join(FILTERS)}")
+        return [
+            entry
+            for entry in self.actions.values()
+            if all(self._matches(entry, field, value) for field, value in conditions)
+        ]
+
+    def _matches(self, entry: dict[str, Any], field: str, value: str) -> bool:
+        lowered = value.lower()
+        if field == "cross_account":
+            return bool((entry["cross_account"] or "").lower() == lowered)
+        if field == "policy_type":
+            return lowered.replace(" ", "-") in entry["policy_types"]
+        if field == "access_level":
+            return bool((entry["access_level"] or "").lower() == lowered)
+        if field == "resource_type":
+            return lowered in entry["resources"]
+        if field == "key":
+            key = self.resolve(value)
+            if key is None or key["kind"] != "condition_key":
+                raise QueryError(f"filter key={value}: not a condition key")
+            name = key["name"]
+            return bool(name in entry["condition_keys"] or name in entry["sar_condition_keys"])
+        if field == "iam_only":
+            iam_only: bool = entry["policy_types"] == ["iam-policy"]
+            return iam_only == (lowered in ("yes", "true", "1"))
+        if field == "key_policy_effective":
+            return str(entry["key_policy_effective"]).lower() == lowered
+        return bool(entry["in_guide" if lowered == "guide" else "in_sar"])  # source
 
     def keys_for_action(self, action: str) -> list[dict[str, Any]]:
         """Condition keys that apply to an action: the guide's, then the SAR's others."""
