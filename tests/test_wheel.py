@@ -110,3 +110,11 @@ def test_installs_offline_in_a_fresh_venv_and_runs(wheel: Path, tmp_path: Path) 
     )
     assert verify.returncode == 0, verify.stderr
     assert '"ok": true' in verify.stdout
+    lookup = subprocess.run(
+        [str(target / "bin" / "kms-permissions"), "lookup", "--json", "Decrypt"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert lookup.returncode == 0, lookup.stderr
+    assert '"name": "kms:Decrypt"' in lookup.stdout
