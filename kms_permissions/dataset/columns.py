@@ -214,11 +214,26 @@ TABLES: tuple[Table, ...] = (
         ("kind", "subject"),
     ),
     Table(
+        "notes",
+        "The guide's Note, Important, Warning and Tip callouts, with what they mention.",
+        (
+            _c("page", "string", "The guide page, e.g. iam-policies."),
+            _c("position", "int", "Order of the callout on its page, from 0."),
+            _c("section", "string", "Title of the section the callout sits in."),
+            _c("section_anchor", "string", "Anchor of that section.", True),
+            _c("kind", "string", "Note, Important, Warning or Tip."),
+            _c("text", "string", "The callout's text."),
+            _c("mentions", "strings", "Actions and condition keys the text names."),
+            SOURCE_ID,
+        ),
+        ("page", "position"),
+    ),
+    Table(
         "sources",
         "Provenance of every input page.",
         (
             SOURCE_ID,
-            _c("kind", "string", "permissions, condition-keys, global-keys or sar."),
+            _c("kind", "string", "permissions, condition-keys, global-keys, notes or sar."),
             _c("rendering", "string", "md-list, html-table, md-tables, md or sar-html."),
             _c("location", "string", "URL or path it was read from."),
             _c(

@@ -39,6 +39,7 @@ SOURCE_KINDS = {
     "permissions": "guide-permissions",
     "condition-keys": "guide-conditions",
     "global-keys": "guide-conditions",
+    "notes": "guide-notes",
     "sar": "sar",
 }
 

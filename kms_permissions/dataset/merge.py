@@ -8,6 +8,7 @@ dependent actions. Where the two disagree the disagreement is kept as data.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 
 from kms_permissions.dataset.discrepancies import find_discrepancies
@@ -43,8 +44,15 @@ def merge(snapshot: Snapshot) -> Dataset:
         "condition_keys": _condition_keys(snapshot, names, pairs),
         "resource_types": _resource_types(snapshot),
         "discrepancies": find_discrepancies(snapshot, names, pairs),
+        "notes": [],
         "sources": _sources(snapshot),
     }
+    tables["notes"] = _notes(
+        snapshot,
+        names,
+        {r["action"] for r in tables["actions"]},
+        {r["condition_key"] for r in tables["condition_keys"]},
+    )
     dataset = Dataset(tables)
     dataset.sort()
     return dataset
@@ -283,6 +291,37 @@ def _resource_types(snapshot: Snapshot) -> list[Row]:
         }
         for r in snapshot.sar.resource_types
     ]
+
+
+_KEY_MENTION = re.compile(r"\b(?:kms|aws):[A-Za-z0-9:/${}_-]*[A-Za-z0-9}]")
+_WORD = re.compile(r"\b[A-Z][a-zA-Z]+\b")
+
+
+def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str]) -> list[Row]:
+    """The callouts, each with the actions and condition keys its text names."""
+    operations = {a.split(":", 1)[1]: a for a in actions}
+    rows = []
+    for page in snapshot.callouts:
+        sid = source_id(page.provenance)
+        for position, callout in enumerate(page.callouts):
+            named = {
+                names.template_of(m) or names.canonical(m)
+                for m in _KEY_MENTION.findall(callout.text)
+            }
+            named |= {operations[w] for w in _WORD.findall(callout.text) if w in operations}
+            rows.append(
+                {
+                    "page": callout.page,
+                    "position": position,
+                    "section": callout.section,
+                    "section_anchor": callout.section_anchor,
+                    "kind": callout.kind,
+                    "text": callout.text,
+                    "mentions": sorted(named & (actions | keys)),
+                    "source_id": sid,
+                }
+            )
+    return rows
 
 
 def _sources(snapshot: Snapshot) -> list[Row]:

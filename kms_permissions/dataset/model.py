@@ -7,6 +7,7 @@ from typing import Any
 
 from kms_permissions.dataset.columns import ALL_TABLES
 from kms_permissions.scraper.records import (
+    CalloutsPage,
     ConditionKeysPage,
     GlobalConditionKeysPage,
     PermissionsPage,
@@ -25,13 +26,20 @@ class Snapshot:
     condition_keys: list[ConditionKeysPage] = field(default_factory=list)
     global_keys: GlobalConditionKeysPage | None = None
     sar: SarPage | None = None
+    callouts: list[CalloutsPage] = field(default_factory=list)
     # The permissions data that resolves condition keys' operation expressions; defaults to
     # `permissions`. History builds pass the current page to every version.
     resolution: PermissionsPage | None = None
 
     def provenances(self) -> list[Provenance]:
         """Provenance of every page in the snapshot."""
-        pages: list[Any] = [self.permissions, *self.condition_keys, self.global_keys, self.sar]
+        pages: list[Any] = [
+            self.permissions,
+            *self.condition_keys,
+            self.global_keys,
+            self.sar,
+            *self.callouts,
+        ]
         return [p.provenance for p in pages if p is not None]
 
     def newest_date(self) -> str | None:

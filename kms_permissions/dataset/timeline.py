@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from kms_permissions.dataset.model import Snapshot
 from kms_permissions.scraper.records import (
+    CalloutsPage,
     ConditionKeysPage,
     GlobalConditionKeysPage,
     PermissionsPage,
@@ -73,10 +74,30 @@ def timeline(result: ScrapeResult) -> list[Version]:
             ],
             global_keys=_one(_latest(list(globals_), date), GlobalConditionKeysPage),
             sar=_one(_latest(list(sar), date), SarPage),
+            callouts=_callouts(result, date, newest),
             resolution=resolution,
         )
         versions.append(Version(date, snapshot))
     return versions
+
+
+def _callouts(result: ScrapeResult, date: str, newest: bool) -> list[CalloutsPage]:
+    """Per guide page, its newest callouts as of `date` (undated pages only in the newest)."""
+    chosen: dict[str, CalloutsPage] = {}
+    for page in result.callouts:
+        when = page.provenance.revision_date
+        if (when and when > date) or (not when and not newest):
+            continue
+        name = page.provenance.location.rsplit("/", 1)[-1]
+        held = chosen.get(name)
+        if held is None or _callout_order(page) >= _callout_order(held):
+            chosen[name] = page
+    return [chosen[name] for name in sorted(chosen)]
+
+
+def _callout_order(page: CalloutsPage) -> tuple[str, str, str]:
+    # Undated pages are the current copies: newer than any dated revision.
+    return (page.provenance.revision_date or "9999", *_order(page.provenance)[1:])
 
 
 def _resolution_page(result: ScrapeResult) -> PermissionsPage | None:

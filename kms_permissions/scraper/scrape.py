@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TypeVar
 
 from kms_permissions.errors import SourceError
 from kms_permissions.scraper import (
+    callouts_md,
     condition_keys_md,
     global_keys_md,
     permissions_html,
@@ -18,6 +20,7 @@ from kms_permissions.scraper import (
 from kms_permissions.scraper.http import atomic_write
 from kms_permissions.scraper.page_cache import PageCache
 from kms_permissions.scraper.records import (
+    CalloutsPage,
     ConditionKeysPage,
     GlobalConditionKeysPage,
     PermissionsPage,
@@ -57,6 +60,16 @@ def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -
             cache.put(fresh)
         return fresh
 
+    if page.rendering not in ("sar-html", "html-table"):
+        # Every guide page gets its callouts, none included: a newer revision without callouts
+        # must replace an older one that had some.
+        notes = dataclasses.replace(provenance, kind="notes", rendering=callouts_md.RENDERING)
+        hit = cache.get(CalloutsPage, notes) if cache else None
+        if not isinstance(hit, CalloutsPage):
+            hit = callouts_md.parse(text, notes)
+            if cache:
+                cache.put(hit)
+        result.callouts.append(hit)
     if page.kind == "permissions":
         if page.rendering == "html-table":
             result.permissions.append(parsed(PermissionsPage, permissions_html.parse))
@@ -95,6 +108,7 @@ def read_json(path: Path) -> ScrapeResult:
             condition_keys=[load(ConditionKeysPage, p) for p in data["condition_keys"]],
             global_keys=[load(GlobalConditionKeysPage, p) for p in data["global_keys"]],
             sar=[load(SarPage, p) for p in data["sar"]],
+            callouts=[load(CalloutsPage, p) for p in data.get("callouts", [])],
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None
