@@ -107,10 +107,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from kms_permissions.generator.outputs import generate, package_files
+    from kms_permissions.generator.outputs import generate, package_files, site_pages
     from kms_permissions.reference import load
 
-    stale = generate(load(args.dataset), [package_files], args.check)
+    stale = generate(load(args.dataset), [package_files, site_pages], args.check)
     for path in stale:
         verb = "differs from the dataset" if args.check else "written"
         print(f"{path}: {verb}", file=sys.stderr)
@@ -154,6 +154,36 @@ def _export(args: argparse.Namespace) -> int:
     from kms_permissions.lookup_cli import run_export
 
     return run_export(args.table, args.format, args.out, args.dataset)
+
+
+def _site(args: argparse.Namespace) -> int:
+    import subprocess
+    from pathlib import Path
+
+    from kms_permissions.generator.outputs import SITE, generate, site_pages
+    from kms_permissions.reference import load
+
+    generate(load(), [site_pages], check=False)
+    if args.action == "serve":
+        command = [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", args.address]
+    else:
+        out = Path(args.out).resolve() if args.out else SITE / "site"
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            "mkdocs.yml",
+            "-d",
+            str(out),
+        ]
+    done = subprocess.run(command, cwd=SITE)
+    if done.returncode == 0 and args.action == "build":
+        print(f"built the site in {out}", file=sys.stderr)
+    return done.returncode
 
 
 def _add_build_options(verb: argparse.ArgumentParser) -> None:
@@ -278,6 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if an artifact is stale"
     )
     generate.set_defaults(run=_generate)
+
+    site = verbs.add_parser("site", help="generate the site's pages and build or serve it")
+    site.add_argument("action", choices=("build", "serve"))
+    site.add_argument("--out", help="where to build (default: site/site)")
+    site.add_argument("--address", default="127.0.0.1:8000", help="where to serve")
+    site.set_defaults(run=_site)
     return parser
 
 

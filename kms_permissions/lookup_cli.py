@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from kms_permissions import jsonfast
+from kms_permissions.display import compact
 from kms_permissions.query import FILTERS, Index, UsageError, load_index
 
 TYPE_CHECKING = False
@@ -47,32 +48,6 @@ def _not_found(index: Index, names: list[str]) -> list[dict[str, Any]]:
             f"kms-permissions: {name!r} is not a KMS action or condition key{hint}", file=sys.stderr
         )
     return missing
-
-
-def compact(names: list[str]) -> list[str]:
-    """Names with numbered runs folded for reading: `...PCR0` to `...PCR31` as `...PCR{0..31}`."""
-    import re
-
-    families: dict[str, list[int]] = {}
-    order: list[str] = []
-    for name in names:
-        match = re.fullmatch(r"(.*?\D)(\d+)", name)
-        stem = match.group(1) if match else name
-        if stem not in families:
-            families[stem] = []
-            order.append(stem)
-        if match:
-            families[stem].append(int(match.group(2)))
-    out = []
-    for stem in order:
-        numbers = sorted(families[stem])
-        if len(numbers) > 2:
-            out.append(f"{stem}{{{numbers[0]}..{numbers[-1]}}}")
-        elif numbers:
-            out += [f"{stem}{n}" for n in numbers]
-        else:
-            out.append(stem)
-    return out
 
 
 def _discrepancy_lines(items: list[dict[str, Any]]) -> list[str]:

@@ -11,6 +11,9 @@ from kms_permissions.reference import Reference
 from kms_permissions.scraper.http import atomic_write
 
 PACKAGE = Path(__file__).resolve().parents[1]
+SITE = PACKAGE.parent / "site"
+# Folders whose every file is generated: files no longer produced there are removed.
+GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "snippets")
 
 Renderer = Callable[[Reference], dict[Path, str]]
 
@@ -27,15 +30,39 @@ def package_files(reference: Reference) -> dict[Path, str]:
     }
 
 
+def site_pages(reference: Reference) -> dict[Path, str]:
+    """The site's generated pages (needs a source checkout, which has site/)."""
+    from kms_permissions.dataset.io import read_dataset, read_manifest
+    from kms_permissions.generator.site import site_files
+
+    if not (SITE / "mkdocs.yml").exists():
+        raise FileNotFoundError(f"{SITE}/mkdocs.yml: the site is generated in a source checkout")
+    dataset = read_dataset(reference.folder)
+    return site_files(dataset, read_manifest(reference.folder), SITE / "docs")
+
+
 def generate(reference: Reference, renderers: list[Renderer], check: bool) -> list[Path]:
-    """Write the artifacts, or with `check` only report those that differ; returns them."""
+    """Write the artifacts, or with `check` only report those that differ; returns them.
+
+    Generated files that are no longer produced (a page of a removed action) are removed, or
+    reported with `check`.
+    """
     stale: list[Path] = []
+    produced: set[Path] = set()
     for render in renderers:
         for path, text in render(reference).items():
+            produced.add(path)
             data = text.encode()
             if path.exists() and path.read_bytes() == data:
                 continue
             stale.append(path)
             if not check:
                 atomic_write(path, data)
+    if site_pages in renderers:
+        for folder in GENERATED_DIRS:
+            for path in sorted((SITE / folder).rglob("*")):
+                if path.is_file() and path not in produced:
+                    stale.append(path)
+                    if not check:
+                        path.unlink()
     return stale

@@ -1,0 +1,37 @@
+"""Small display helpers shared by the command line and the site."""
+
+from __future__ import annotations
+
+
+def compact(names: list[str]) -> list[str]:
+    """Names with numbered runs folded for reading: `...PCR0` to `...PCR31` as `...PCR{0..31}`."""
+    import re
+
+    families: dict[str, list[int]] = {}
+    order: list[str] = []
+    for name in names:
+        match = re.fullmatch(r"(.*?\D)(\d+)", name)
+        stem = match.group(1) if match else name
+        if stem not in families:
+            families[stem] = []
+            order.append(stem)
+        if match:
+            families[stem].append(int(match.group(2)))
+    out = []
+    for stem in order:
+        numbers = sorted(families[stem])
+        if len(numbers) > 2:
+            out.append(f"{stem}{{{numbers[0]}..{numbers[-1]}}}")
+        elif numbers:
+            out += [f"{stem}{n}" for n in numbers]
+        else:
+            out.append(stem)
+    return out
+
+
+def family(name: str) -> str:
+    """The folded name of a numbered key (`...PCR7` -> `...PCR{n}`), or the name itself."""
+    import re
+
+    match = re.fullmatch(r"(.*?\D)(\d+)", name)
+    return f"{match.group(1)}{{n}}" if match else name

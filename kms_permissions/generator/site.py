@@ -1,0 +1,597 @@
+"""Generate the documentation site's pages (mkdocs, Material theme) from a dataset version.
+
+Every page is a function of the dataset's tables; scraped text goes through `markdown.text`,
+so a hostile description shows as text. Pages link each other by relative paths that mkdocs
+checks with `--strict`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from kms_permissions.dataset.model import Dataset, Row
+from kms_permissions.display import compact, family
+from kms_permissions.generator.markdown import EMPTY, code, external, link, slug, table, text
+
+CHAPTERS = {
+    "iam-policies": "IAM policies",
+    "control-access": "IAM policies",
+    "kms-vpc-endpoint": "VPC endpoint",
+    "vpce-policy": "VPC endpoint",
+    "conditions-kms": "Condition keys",
+    "policy-conditions": "Condition keys",
+    "conditions-aws": "Condition keys",
+    "conditions-nitro-enclaves": "Condition keys",
+    "key-policy-modifying-external-accounts": "Cross-account access",
+    "kms-api-permissions-reference": "Permissions reference",
+    "key-policies": "Key policies",
+    "key-policy-default": "Key policies",
+    "alias-access": "Aliases",
+    "grants": "Grants",
+    "key-state": "Key states and key types",
+    "symm-asymm-compare": "Key states and key types",
+}
+GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
+POLICY = {"key-policy": "Key policy", "iam-policy": "IAM policy"}
+
+
+class Site:
+    """The pages of one dataset version, keyed by path under `site/docs`."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.data = dataset
+        self.actions = {r["action"]: r for r in dataset.rows("actions")}
+        self.keys = {r["condition_key"]: r for r in dataset.rows("condition_keys")}
+        self.action_pages = {a: f"actions/{slug(a.split(':', 1)[1])}.md" for a in self.actions}
+        self.key_pages = {k: f"condition-keys/{slug(k)}.md" for k in self.keys}
+        for pages in (self.action_pages, self.key_pages):
+            if len(set(pages.values())) != len(pages):
+                raise ValueError("two names map to one page file")
+        self.pairs: dict[str, list[Row]] = defaultdict(list)
+        self.key_pairs: dict[str, list[Row]] = defaultdict(list)
+        for pair in dataset.rows("action_condition_keys"):
+            self.pairs[pair["action"]].append(pair)
+            self.key_pairs[pair["condition_key"]].append(pair)
+        self.grants: dict[str, list[Row]] = defaultdict(list)
+        for grant in dataset.rows("action_grants"):
+            self.grants[grant["action"]].append(grant)
+        self.history: dict[str, list[Row]] = defaultdict(list)
+        for row in dataset.tables.get("history", []):
+            self.history[row["entity"]].append(row)
+            if row["entity_kind"] == "action_condition_key":
+                self.history[row["entity"].split("|", 1)[0]].append(row)
+        self.discrepancies: dict[str, list[Row]] = defaultdict(list)
+        for row in dataset.rows("discrepancies"):
+            for subject in set(row["subject"].split("|")):
+                self.discrepancies[subject].append(row)
+        self.arns = {r["resource_type"]: r["arn_pattern"] for r in dataset.rows("resource_types")}
+
+    # Links -------------------------------------------------------------------------------
+
+    def action_link(self, action: str, here: str) -> str:
+        target = self.action_pages.get(action)
+        return link(code(action), _relative(target, here)) if target else code(action)
+
+    def key_link(self, key: str, here: str) -> str:
+        target = self.key_pages.get(key)
+        return link(code(key), _relative(target, here)) if target else code(key)
+
+    # Pages -------------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, str]:
+        """Every generated page: path under site/docs -> markdown."""
+        out: dict[str, str] = {}
+        for action, path in self.action_pages.items():
+            out[path] = self.action_page(action, path)
+        for key, path in self.key_pages.items():
+            out[path] = self.key_page(key, path)
+        out["actions/index.md"] = self.actions_index()
+        out["condition-keys/index.md"] = self.keys_index()
+        out["matrix.md"] = self.matrix()
+        out["policy-types.md"] = self.policy_types()
+        out["cross-account.md"] = self.cross_account()
+        out["discrepancies.md"] = self.discrepancy_page()
+        out["timeline.md"] = self.timeline()
+        out["downloads.md"] = self.downloads()
+        out.update(self.notes_pages())
+        return out
+
+    def snippets(self) -> dict[str, str]:
+        """Fragments the hand-written home page includes."""
+        rows = [
+            [
+                text(s["kind"]),
+                text(s["location"]),
+                code(s["revision"][:19]),
+                text(s["revision_date"] or "undated"),
+                code(s["sha256"][:16]),
+            ]
+            for s in self.data.rows("sources")
+        ]
+        body = [
+            f"Dataset version **{text(self.data.version)}**: "
+            f"{len(self.actions)} actions, {len(self.keys)} condition keys, "
+            f"{len(self.data.rows('discrepancies'))} discrepancies between the two AWS references.",
+            "",
+            table(["source", "page", "revision", "date", "sha256"], rows),
+        ]
+        return {"provenance.md": "\n".join(body) + "\n"}
+
+    def action_page(self, action: str, here: str) -> str:
+        row = self.actions[action]
+        facts = [
+            ["Operation", external(text(row["operation"]), row["api_reference_url"])],
+            ["Policy types", text(", ".join(POLICY[p] for p in row["policy_types"]) or None)],
+            ["Key policy effective", text(_yes_no(row["key_policy_effective"]))],
+            ["Cross-account use", text(row["cross_account_text"] or row["cross_account"])],
+            [
+                "Resources",
+                ", ".join(
+                    f"{code(r)} ({code(self.arns[r])})" if r in self.arns else code(r)
+                    for r in row["resource_types"]
+                )
+                or EMPTY,
+            ],
+            ["Access level (SAR)", text(row["access_level"])],
+            [
+                "Dependent actions (SAR)",
+                ", ".join(code(d) for d in row["dependent_actions"]) or EMPTY,
+            ],
+            ["First seen", text(row["first_seen"])],
+            ["Listed by", text(_listed_by(row["in_guide"], row["in_sar"]))],
+        ]
+        parts = [f"# {text(action)}", "", text(row["description"] or row["note"]), ""]
+        if row["note"] and row["description"]:
+            parts += [f'!!! note "From the permissions reference"\n    {text(row["note"])}', ""]
+        parts += [table(["Fact", "Value"], facts), ""]
+        grants = self.grants.get(action, [])
+        if grants:
+            parts += ["## Where it can be granted", ""]
+            parts.append(
+                table(
+                    ["Policy type", "Qualifier", "Cross-account", "Resources", "Note"],
+                    [
+                        [
+                            text(POLICY[g["policy_type"]]),
+                            text(g["qualifier"]),
+                            text(g["cross_account_text"]),
+                            ", ".join(code(r) for r in g["resources"]),
+                            text(g["resource_note"] or g["condition_keys_note"]),
+                        ]
+                        for g in grants
+                    ],
+                )
+            )
+            parts += ["", "## Condition keys", ""]
+            guide = [p for p in self.pairs[action] if p["source"] == "guide"]
+            for grant in grants:
+                rows = sorted(
+                    (p for p in guide if p["grant_row"] == grant["row"]),
+                    key=lambda p: p["position"],
+                )
+                if len(grants) > 1:
+                    parts += [
+                        f"### {text(POLICY[grant['policy_type']])} "
+                        f"{text(grant['qualifier'] or '')}",
+                        "",
+                    ]
+                if not rows:
+                    parts += [
+                        text(
+                            f"None ({grant['condition_keys_note']})"
+                            if grant["condition_keys_note"]
+                            else "None"
+                        ),
+                        "",
+                    ]
+                groups: dict[str | None, list[str]] = {}
+                for pair in rows:
+                    groups.setdefault(pair["group"], []).append(pair["condition_key"])
+                for label, keys in groups.items():
+                    parts.append(f"**{text(label or 'Condition keys')}**")
+                    parts.append("")
+                    parts += [f"- {self.key_link(k, here)}" for k in keys]
+                    parts.append("")
+        sar_only = sorted(
+            {p["condition_key"] for p in self.pairs[action] if p["source"] == "sar"}
+            - {p["condition_key"] for p in self.pairs[action] if p["source"] == "guide"}
+        )
+        if sar_only:
+            parts += ["## Condition keys only the SAR lists", ""]
+            parts += [f"- {self.key_link(k, here)}" for k in sar_only] + [""]
+        parts += self._discrepancy_section(action)
+        parts += self._history_section(action)
+        return "\n".join(parts) + "\n"
+
+    def key_page(self, key: str, here: str) -> str:
+        row = self.keys[key]
+        facts = [
+            ["Condition type", text(row["condition_type"])],
+            ["Value type", text(row["value_type"])],
+            ["SAR type", text(row["sar_type"])],
+            ["Policy types", text(", ".join(POLICY[p] for p in row["policy_types"]) or None)],
+            [
+                "Deprecated",
+                text("yes" if row["deprecated"] else "no")
+                + (
+                    f", use {self.key_link(row['replacement'], here)}" if row["replacement"] else ""
+                ),
+            ],
+            ["API operations (guide)", text(row["operations_text"])],
+            ["First seen", text(row["first_seen"])],
+            ["Listed by", text(_listed_by(row["in_guide"], row["in_sar"]))],
+        ]
+        parts = [f"# {text(key)}", "", text(row["description"] or row["sar_description"]), ""]
+        if row["description"] and row["sar_description"]:
+            parts += [f"The SAR: {text(row['sar_description'])}", ""]
+        parts += [table(["Fact", "Value"], facts), ""]
+        actions = row["actions"] or sorted({p["action"] for p in self.key_pairs[key]})
+        parts += ["## Actions", ""]
+        parts += [f"- {self.action_link(a, here)}" for a in actions] or ["None."]
+        parts.append("")
+        parts += self._discrepancy_section(key)
+        parts += self._history_section(key)
+        return "\n".join(parts) + "\n"
+
+    def _discrepancy_section(self, subject: str) -> list[str]:
+        rows = self.discrepancies.get(subject, [])
+        if not rows:
+            return []
+        return [
+            "## Where the guide and the SAR disagree",
+            "",
+            table(["Kind", "What each says"], [[text(r["kind"]), text(r["detail"])] for r in rows]),
+            "",
+        ]
+
+    def _history_section(self, entity: str) -> list[str]:
+        rows = sorted(
+            self.history.get(entity, []),
+            key=lambda r: (r["valid_from"], r["entity"], r["field"], r["source"]),
+        )
+        if not rows:
+            return []
+        cells = [
+            [
+                text(r["valid_from"]),
+                text(r["valid_to"] or "now"),
+                text(r["source"]),
+                text(r["entity"].split("|", 1)[1] if "|" in r["entity"] else r["field"]),
+                text(_short(r["value"])),
+            ]
+            for r in rows
+        ]
+        return [
+            "## History",
+            "",
+            "What each source said, and from when to when (the history table).",
+            "",
+            table(["From", "Until", "Source", "Field", "Value"], cells),
+            "",
+        ]
+
+    def actions_index(self) -> str:
+        here = "actions/index.md"
+        rows = [
+            [
+                self.action_link(a, here),
+                text(", ".join(POLICY[p] for p in r["policy_types"]) or None),
+                text(r["cross_account"]),
+                text(r["access_level"]),
+                text(r["first_seen"]),
+            ]
+            for a, r in self.actions.items()
+        ]
+        return (
+            "\n".join(
+                [
+                    "# Actions",
+                    "",
+                    f"All {len(rows)} KMS permissions, from the guide and the SAR.",
+                    "",
+                    table(
+                        ["Action", "Policy types", "Cross-account", "Access level", "First seen"],
+                        rows,
+                    ),
+                ]
+            )
+            + "\n"
+        )
+
+    def keys_index(self) -> str:
+        here = "condition-keys/index.md"
+        rows = [
+            [
+                self.key_link(k, here),
+                text(r["condition_type"]),
+                text(r["value_type"]),
+                text("deprecated" if r["deprecated"] else ""),
+                text(r["first_seen"]),
+            ]
+            for k, r in self.keys.items()
+        ]
+        return (
+            "\n".join(
+                [
+                    "# Condition keys",
+                    "",
+                    f"All {len(rows)} condition keys the KMS references name.",
+                    "",
+                    table(["Key", "Type", "Values", "", "First seen"], rows),
+                ]
+            )
+            + "\n"
+        )
+
+    def matrix(self) -> str:
+        here = "matrix.md"
+        columns: dict[str, list[str]] = {}
+        for key in self.keys:
+            if self.key_pairs.get(key):
+                columns.setdefault(family(key), []).append(key)
+        header = ["Action"] + [
+            self.key_link(keys[0], here) if len(keys) == 1 else code(name)
+            for name, keys in columns.items()
+        ]
+        rows = []
+        for action in self.actions:
+            sources: dict[str, set[str]] = defaultdict(set)
+            for pair in self.pairs[action]:
+                sources[family(pair["condition_key"])].add(pair["source"])
+            cells = [self.action_link(action, here)]
+            for name in columns:
+                mark = sources.get(name, set())
+                cells.append(
+                    "●" if len(mark) == 2 else "◐" if "guide" in mark else "○" if mark else ""
+                )
+            rows.append(cells)
+        return (
+            "\n".join(
+                [
+                    "# Action &times; condition key matrix",
+                    "",
+                    "● the guide and the SAR pair them · ◐ only the guide · ○ only the SAR. "
+                    "Numbered keys are folded into one column.",
+                    "",
+                    table(header, rows),
+                ]
+            )
+            + "\n"
+        )
+
+    def policy_types(self) -> str:
+        here = "policy-types.md"
+        groups = {
+            "IAM policy only": [
+                a for a, r in self.actions.items() if r["policy_types"] == ["iam-policy"]
+            ],
+            "Key policy (and IAM policies where the key policy allows them)": [
+                a for a, r in self.actions.items() if r["policy_types"] == ["key-policy"]
+            ],
+            "Both, on different resources": [
+                a for a, r in self.actions.items() if len(r["policy_types"]) == 2
+            ],
+            "Not effective in a key policy": [
+                a
+                for a, r in self.actions.items()
+                if r["key_policy_effective"] is False and r["policy_types"]
+            ],
+            "Not in the guide's table (SAR only)": [
+                a for a, r in self.actions.items() if not r["in_guide"]
+            ],
+        }
+        parts = ["# Key policy only / IAM policy only", ""]
+        for title, actions in groups.items():
+            parts += [f"## {title}", ""]
+            parts += [f"- {self.action_link(a, here)}" for a in actions] or ["None."]
+            parts.append("")
+        return "\n".join(parts)
+
+    def cross_account(self) -> str:
+        here = "cross-account.md"
+        by_value: dict[str, list[str]] = defaultdict(list)
+        for action, row in self.actions.items():
+            by_value[row["cross_account"] or "not in the guide"].append(action)
+        titles = {
+            "yes": "Usable cross-account",
+            "no": "Own account only",
+            "n/a": "Not applicable",
+            "other": "Other (see the note)",
+            "mixed": "Differs by resource",
+            "not in the guide": "Not in the guide",
+        }
+        parts = [
+            "# Usable cross-account",
+            "",
+            "Granting another account a permission that cannot be used cross-account has "
+            "no effect.",
+            "",
+        ]
+        for value in ("yes", "no", "n/a", "other", "mixed", "not in the guide"):
+            if by_value.get(value):
+                parts += [f"## {titles[value]}", ""]
+                for action in by_value[value]:
+                    note = self.actions[action]["cross_account_text"]
+                    extra = f": {text(note)}" if value == "other" else ""
+                    parts.append(f"- {self.action_link(action, here)}{extra}")
+                parts.append("")
+        return "\n".join(parts)
+
+    def discrepancy_page(self) -> str:
+        here = "discrepancies.md"
+        sources = {s["source_id"]: s for s in self.data.rows("sources")}
+        rows = []
+        for row in self.data.rows("discrepancies"):
+            subject = row["subject"]
+            first = subject.split("|", 1)[0]
+            shown = (
+                self.action_link(first, here)
+                if first in self.actions
+                else self.key_link(first, here)
+                if first in self.keys
+                else code(first)
+            )
+            if "|" in subject:
+                shown += " · " + self.key_link(subject.split("|", 1)[1], here)
+            cite = " / ".join(
+                text(f"{sources[s]['kind']} {sources[s]['revision_date'] or ''}")
+                for s in (row["guide_source"], row["sar_source"])
+                if s in sources
+            )
+            rows.append([text(row["kind"]), shown, text(row["detail"]), cite])
+        return (
+            "\n".join(
+                [
+                    "# Where the guide and the SAR disagree",
+                    "",
+                    "Both are AWS's own references; each row cites the two pages compared.",
+                    "",
+                    table(["Kind", "Subject", "Detail", "Sources"], rows),
+                ]
+            )
+            + "\n"
+        )
+
+    def timeline(self) -> str:
+        history = self.data.tables.get("history", [])
+        first = min((r["valid_from"] for r in history), default=None)
+        events: dict[str, list[str]] = defaultdict(list)
+        started: dict[tuple[str, ...], Row] = {}
+        for row in history:
+            key = (row["entity_kind"], row["entity"], row["field"], row["source"])
+            if row["valid_from"] != first:
+                started[(*key, row["valid_from"])] = row
+        for row in history:
+            key = (row["entity_kind"], row["entity"], row["field"], row["source"])
+            if row["valid_from"] != first and row["field"] == "present":
+                events[row["valid_from"]].append(
+                    f"added {row['entity_kind'].replace('_', ' ')} {code(row['entity'])} "
+                    f"({text(row['source'])})"
+                )
+            elif row["valid_from"] != first and (*key, row["valid_from"]) in started:
+                events[row["valid_from"]].append(
+                    f"{code(row['entity'])} {text(row['field'])} ({text(row['source'])}) "
+                    f"now {text(_short(row['value']))}"
+                )
+            if (
+                row["valid_to"]
+                and row["field"] == "present"
+                and not any((*key, row["valid_to"]) == k for k in started)
+            ):
+                events[row["valid_to"]].append(
+                    f"removed {row['entity_kind'].replace('_', ' ')} {code(row['entity'])} "
+                    f"({text(row['source'])})"
+                )
+        parts = [
+            "# Timeline",
+            "",
+            f"What changed in each version since the first one ({text(first)}).",
+            "",
+        ]
+        for date in sorted(events, reverse=True):
+            parts += [f"## {text(date)}", ""]
+            parts += [f"- {item}" for item in sorted(set(events[date]))]
+            parts.append("")
+        return "\n".join(parts)
+
+    def downloads(self) -> str:
+        manifest_rows = self.data.tables.get("_files", [])
+        rows = [
+            [
+                link(code(f["path"]), f"downloads/{f['path']}"),
+                text(f["format"]),
+                text(f["rows"]),
+                text(f["bytes"]),
+                code(f["sha256"]),
+            ]
+            for f in manifest_rows
+        ]
+        return "\n".join(
+            [
+                "# Downloads",
+                "",
+                f"The files of dataset version {text(self.data.version)}, "
+                "as the wheel bundles them. "
+                "Each file's sha256 is also in `manifest.json`.",
+                "",
+                table(["File", "Format", "Rows", "Bytes", "sha256"], rows),
+                "",
+                "Query them in place, for example with DuckDB:",
+                "",
+                "```sql",
+                "select action, cross_account from 'actions.parquet' where cross_account = 'yes';",
+                "```",
+                "",
+            ]
+        )
+
+    def notes_pages(self) -> dict[str, str]:
+        by_chapter: dict[str, list[Row]] = defaultdict(list)
+        for row in self.data.rows("notes"):
+            by_chapter[CHAPTERS.get(row["page"], "Other pages")].append(row)
+        out: dict[str, str] = {}
+        index = [
+            "# Notes from the guide",
+            "",
+            "The guide's Note, Important, Warning and Tip callouts, grouped by chapter, "
+            "linked to the actions and condition keys they mention.",
+            "",
+        ]
+        for chapter in sorted(by_chapter):
+            path = f"notes/{slug(chapter).lower()}.md"
+            index.append(
+                f"- {link(text(chapter), path.split('/', 1)[1])} ({len(by_chapter[chapter])})"
+            )
+            parts = [f"# {text(chapter)}", ""]
+            for row in by_chapter[chapter]:
+                where = f"{GUIDE}/{row['page']}.html" + (
+                    f"#{row['section_anchor']}" if row["section_anchor"] else ""
+                )
+                parts.append(
+                    f"- **{text(row['kind'])}** ({external(text(row['section']), where)})"
+                    f"  \n  {text(row['text'])}"
+                )
+                if row["mentions"]:
+                    links = [
+                        self.action_link(m, path) if m in self.actions else self.key_link(m, path)
+                        for m in row["mentions"]
+                    ]
+                    parts.append(f"  \n  Mentions: {', '.join(links)}")
+            out[path] = "\n".join(parts) + "\n"
+        out["notes/index.md"] = "\n".join(index) + "\n"
+        return out
+
+
+def _relative(target: str, here: str) -> str:
+    depth = here.count("/")
+    return "../" * depth + target
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else "yes" if value else "no"
+
+
+def _listed_by(guide: bool, sar: bool) -> str:
+    return " and ".join(n for n, v in (("the developer guide", guide), ("the SAR", sar)) if v)
+
+
+def _short(value: str) -> str:
+    decoded: Any = json.loads(value)
+    if isinstance(decoded, list):
+        return ", ".join(compact([str(v) for v in decoded])) or "none"
+    return str(decoded)
+
+
+def site_files(dataset: Dataset, manifest: dict[str, Any], docs: Path) -> dict[Path, str]:
+    """Every generated file of the site: pages under docs/, snippets beside it."""
+    dataset.tables["_files"] = manifest["files"]
+    try:
+        site = Site(dataset)
+        files = {docs / path: page for path, page in site.pages().items()}
+        files.update({docs.parent / "snippets" / n: s for n, s in site.snippets().items()})
+    finally:
+        del dataset.tables["_files"]
+    return files
