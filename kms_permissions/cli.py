@@ -180,7 +180,10 @@ def _site(args: argparse.Namespace) -> int:
             "-d",
             str(out),
         ]
-    done = subprocess.run(command, cwd=SITE)
+    import os
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(command, cwd=SITE, env=env)
     if done.returncode == 0 and args.action == "build":
         print(f"built the site in {out}", file=sys.stderr)
     return done.returncode
