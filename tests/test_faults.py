@@ -154,5 +154,5 @@ def test_fixture_pages_parse_from_the_server(tmp_path: Path) -> None:
     )
     with serve(script) as base:
         result = scrape(source(base, tmp_path / "cache"))
-    assert [op.name for op in result.permissions[0].operations][0] == "CreateAlias"
+    assert result.permissions[0].operations[0].name == "CreateAlias"
     assert result.permissions[0].provenance.fetched_at.endswith("Z")
