@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Reply:
-    """One scripted reply; `fault` is None, "reset", "slow" or "truncate"."""
+    """One scripted reply; `fault` is None, "reset", "truncate" or "no-length"."""
 
     status: int = 200
     body: bytes = b""
@@ -59,7 +59,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         headers = {"Content-Type": "text/markdown; charset=utf-8", **reply.headers}
         length = len(reply.body) + (1000 if reply.fault == "truncate" else 0)
-        headers.setdefault("Content-Length", str(length))
+        if reply.fault != "no-length":  # without a length the body runs to the connection's end
+            headers.setdefault("Content-Length", str(length))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()

@@ -70,6 +70,11 @@ def cached(cache: Path) -> list[str]:
             "'evil.example' is not on the allow-list",
         ),
         (Reply(200, b"x" * 9_000_000, HTML), FetchError, "over the 8388608-byte cap"),
+        (
+            Reply(200, b"x" * 9_000_000, HTML, fault="no-length"),
+            FetchError,
+            "body is over the 8388608-byte cap",
+        ),
     ],
     ids=[
         "503-run",
@@ -80,6 +85,7 @@ def cached(cache: Path) -> list[str]:
         "error-page-200",
         "redirect-off-list",
         "too-big",
+        "too-big-unannounced",
     ],
 )
 def test_fault_then_recovery(
@@ -156,3 +162,30 @@ def test_fixture_pages_parse_from_the_server(tmp_path: Path) -> None:
         result = scrape(source(base, tmp_path / "cache"))
     assert result.permissions[0].operations[0].name == "CreateAlias"
     assert result.permissions[0].provenance.fetched_at.endswith("Z")
+
+
+def _write_loop(cache: str, url: str, rounds: int) -> None:
+    from kms_permissions.scraper.http import Response
+
+    store = Cache(Path(cache))
+    for number in range(rounds):
+        body = bytes([65 + number % 2]) * 4_000_000
+        store.write(url, Response(url, body, "text/html", f'"{number}"', None, "", False))
+
+
+def test_cache_readers_never_see_a_mix(tmp_path: Path) -> None:
+    url = "https://docs.aws.amazon.com/x.html"
+    store = Cache(tmp_path)
+    _write_loop(str(tmp_path), url, 1)
+    writer = multiprocessing.get_context("spawn").Process(
+        target=_write_loop, args=(str(tmp_path), url, 40)
+    )
+    writer.start()
+    seen = 0
+    while writer.is_alive():
+        entry = store.read(url)
+        assert entry is not None, "a reader saw a half-written entry"
+        assert entry.body in (b"A" * 4_000_000, b"B" * 4_000_000)
+        seen += 1
+    writer.join()
+    assert writer.exitcode == 0 and seen > 0

@@ -6,6 +6,8 @@ DeleteAlias, UpdateAlias) spans them with `rowspan`, as in the AWS docs layout.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup
 
 from kms_permissions.errors import ParseError
@@ -63,4 +65,10 @@ def parse(text: str, provenance: Provenance) -> PermissionsPage:
         raise ParseError(where, RENDERING, "the permissions table has no rows")
     if len({op.name for op in operations}) != len(operations):
         raise ParseError(where, RENDERING, "an operation appears twice")
+    # Markup errors can make the HTML parser drop or move a row; every operation the page links
+    # by name must have come out of the table.
+    linked = set(re.findall(r"API_(\w+)\.html\"[^>]*>\s*\1\s*<", text))
+    missing = sorted(linked - {op.name for op in operations})
+    if missing:
+        raise ParseError(where, RENDERING, f"operations linked but not in the table: {missing}")
     return PermissionsPage(provenance, tuple(operations))
