@@ -6,7 +6,6 @@ as many operations, actions or keys as an independent count on the mutated page 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
