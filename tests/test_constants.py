@@ -145,3 +145,15 @@ def test_hostile_key_names_stay_strings(tmp_path: Path) -> None:
     twin["kms:Evil-Import-OS"] = keys[name]
     with pytest.raises(GenerationError, match="taken twice"):
         render(dataclasses.replace(reference, condition_keys=MappingProxyType(twin)))
+
+
+@pytest.mark.parametrize("seed", ["0", "31337"])
+def test_generated_files_do_not_depend_on_hash_seed_or_locale(seed: str) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed, "LC_ALL": "C", "LANG": "C"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kms_permissions", "generate", "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
