@@ -189,6 +189,14 @@ def _site(args: argparse.Namespace) -> int:
     return done.returncode
 
 
+def _check(args: argparse.Namespace) -> int:
+    from kms_permissions.policy.run import run_check
+
+    return run_check(
+        args.files, args.kind, args.account, args.json, args.sarif, args.fail_on, args.dataset
+    )
+
+
 def _add_build_options(verb: argparse.ArgumentParser) -> None:
     from pathlib import Path
 
@@ -311,6 +319,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if an artifact is stale"
     )
     generate.set_defaults(run=_generate)
+
+    check = verbs.add_parser("check", help="find what makes key policies and IAM policies wrong")
+    check.add_argument("files", nargs="+", metavar="FILE", help="policy JSON files, - for stdin")
+    check.add_argument(
+        "--kind",
+        choices=("auto", "key-policy", "iam-policy", "vpc-endpoint-policy"),
+        default="auto",
+    )
+    check.add_argument("--account", help="the account that owns the key or the policy")
+    output = check.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="findings as JSON")
+    output.add_argument("--sarif", action="store_true", help="findings as SARIF 2.1.0")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="exit 1 when a finding is this bad or worse (default: error)",
+    )
+    check.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
+    check.set_defaults(run=_check)
 
     site = verbs.add_parser("site", help="generate the site's pages and build or serve it")
     site.add_argument("action", choices=("build", "serve"))

@@ -104,6 +104,8 @@ def build_index(dataset: Dataset) -> dict[str, Any]:
             "description": row["description"],
             "sar_description": row["sar_description"],
             "operations_text": row["operations_text"],
+            "anchor": row["anchor"],
+            "section": row["section"],
             "first_seen": row["first_seen"],
             "discrepancies": discrepancies.get(name, []),
         }

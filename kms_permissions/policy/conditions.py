@@ -1,0 +1,88 @@
+"""Condition blocks: operators taken apart, and the values they compare."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.policy.document import Statement
+
+FAMILIES = {
+    "String": (
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+    ),
+    "Numeric": (
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericLessThanEquals",
+        "NumericGreaterThan",
+        "NumericGreaterThanEquals",
+    ),
+    "Date": (
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateLessThanEquals",
+        "DateGreaterThan",
+        "DateGreaterThanEquals",
+    ),
+    "Bool": ("Bool",),
+    "Binary": ("BinaryEquals",),
+    "Ip": ("IpAddress", "NotIpAddress"),
+    "Arn": ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"),
+    "Null": ("Null",),
+}
+_FAMILY_OF = {op: family for family, ops in FAMILIES.items() for op in ops}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One key under one operator of a statement's Condition element."""
+
+    operator: str
+    base: str
+    family: str | None
+    set_operator: str | None
+    if_exists: bool
+    key: str
+    values: list[Any]
+    path: str
+
+
+def conditions(statement: Statement) -> list[Condition]:
+    """Every (operator, key) pair of a statement's Condition element."""
+    block = statement.body.get("Condition")
+    if not isinstance(block, dict):
+        return []
+    found = []
+    for operator, keys in block.items():
+        if not isinstance(keys, dict):
+            continue
+        match = re.fullmatch(r"(?:(ForAnyValue|ForAllValues):)?(\w+?)(IfExists)?", operator)
+        set_operator, base, if_exists = match.groups() if match else (None, operator, None)
+        for key, value in keys.items():
+            values = value if isinstance(value, list) else [value]
+            found.append(
+                Condition(
+                    operator=operator,
+                    base=base,
+                    family=_FAMILY_OF.get(base),
+                    set_operator=set_operator,
+                    if_exists=bool(if_exists),
+                    key=str(key),
+                    values=values,
+                    path=f"{statement.path}.Condition[{_quote(operator)}][{_quote(str(key))}]",
+                )
+            )
+    return found
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'

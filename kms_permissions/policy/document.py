@@ -1,0 +1,78 @@
+"""Policy documents: a document, a bare statement list or one statement, with JSON paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class PolicyError(ValueError):
+    """A document that is not a policy, with where it went wrong."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement and where it sits in the document."""
+
+    index: int
+    path: str
+    body: dict[str, Any]
+
+    @property
+    def sid(self) -> str | None:
+        """The statement's Sid, if any."""
+        sid = self.body.get("Sid")
+        return str(sid) if sid is not None else None
+
+    @property
+    def effect(self) -> str:
+        """Allow or Deny."""
+        return str(self.body.get("Effect", ""))
+
+    def values(self, element: str) -> list[tuple[str, Any]]:
+        """(JSON path, value) of each entry of an element that may be a string or a list."""
+        value = self.body.get(element)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [(f"{self.path}.{element}[{i}]", v) for i, v in enumerate(value)]
+        return [(f"{self.path}.{element}", value)]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The statements of a policy and whether it was a whole document."""
+
+    statements: tuple[Statement, ...]
+    whole: bool
+
+
+def parse_document(data: Any) -> Document:
+    """Statements from a policy document, a statement list or a single statement."""
+    if isinstance(data, dict) and "Statement" in data:
+        raw = data["Statement"]
+        if isinstance(raw, dict):
+            items = [("$.Statement", raw)]
+        elif isinstance(raw, list):
+            items = [(f"$.Statement[{i}]", s) for i, s in enumerate(raw)]
+        else:
+            raise PolicyError("$.Statement: must be an object or a list of objects")
+        whole = True
+    elif isinstance(data, list):
+        items = [(f"$[{i}]", s) for i, s in enumerate(data)]
+        whole = False
+    elif isinstance(data, dict) and "Effect" in data:
+        items = [("$", data)]
+        whole = False
+    else:
+        raise PolicyError("$: not a policy document, a statement list or a statement")
+    statements = []
+    for index, (path, body) in enumerate(items):
+        if not isinstance(body, dict):
+            raise PolicyError(f"{path}: a statement must be an object")
+        if body.get("Effect") not in ("Allow", "Deny"):
+            raise PolicyError(f"{path}.Effect: must be Allow or Deny, not {body.get('Effect')!r}")
+        if "Action" not in body and "NotAction" not in body:
+            raise PolicyError(f"{path}: no Action or NotAction")
+        statements.append(Statement(index, path, body))
+    return Document(tuple(statements), whole)
