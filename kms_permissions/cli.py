@@ -157,36 +157,19 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _site(args: argparse.Namespace) -> int:
-    import subprocess
     from pathlib import Path
 
-    from kms_permissions.generator.outputs import SITE, generate, site_pages
+    from kms_permissions.generator.outputs import SITE, build_site, generate, mkdocs, site_pages
     from kms_permissions.reference import load
 
     generate(load(), [site_pages], check=False)
     if args.action == "serve":
-        command = [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.yml", "-a", args.address]
-    else:
-        out = Path(args.out).resolve() if args.out else SITE / "site"
-        command = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-q",
-            "-f",
-            "mkdocs.yml",
-            "-d",
-            str(out),
-        ]
-    import os
-
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(command, cwd=SITE, env=env)
-    if done.returncode == 0 and args.action == "build":
+        return mkdocs(["serve", "-a", args.address])
+    out = Path(args.out).resolve() if args.out else SITE / "site"
+    status = build_site(out)
+    if status == 0:
         print(f"built the site in {out}", file=sys.stderr)
-    return done.returncode
+    return status
 
 
 def _check(args: argparse.Namespace) -> int:

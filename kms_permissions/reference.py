@@ -140,9 +140,9 @@ def load(folder: Path | str | None = None) -> Reference:
     """The bundled dataset (or the dataset folder given) as typed objects, hashes checked."""
     from kms_permissions.dataset.io import verify
 
-    target = Path(folder).resolve() if folder is not None else DATA_DIR
     if folder is None:
         return _bundled()
+    target = Path(folder).resolve()
     return build_reference(target, verify(target))
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict
 
 from kms_permissions.dataset.discrepancies import find_discrepancies
-from kms_permissions.dataset.keys import KeyNames, identity, is_template
+from kms_permissions.dataset.keys import KeyNames, is_template
 from kms_permissions.dataset.model import Dataset, Row, Snapshot, source_id
 from kms_permissions.dataset.resolve import ActionIndex
 from kms_permissions.scraper.records import ConditionKey, Operation, SarAction
@@ -339,6 +339,3 @@ def _sources(snapshot: Snapshot) -> list[Row]:
         }
         for p in snapshot.provenances()
     ]
-
-
-__all__ = ["SAR_TYPES", "identity", "merge"]

@@ -30,6 +30,27 @@ def package_files(reference: Reference) -> dict[Path, str]:
     }
 
 
+def mkdocs(arguments: list[str], site: Path = SITE, quiet: bool = False) -> int:
+    """Run mkdocs on a site folder (build or serve); returns its exit status."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # silence Material's banner about MkDocs 2
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", *arguments, "-f", "mkdocs.yml"],
+        cwd=site,
+        env=env,
+        capture_output=quiet,
+    )
+    return done.returncode
+
+
+def build_site(out: Path, site: Path = SITE, quiet: bool = False) -> int:
+    """`mkdocs build --strict` of a site folder into `out`."""
+    return mkdocs(["build", "--strict", "-q", "-d", str(out)], site, quiet)
+
+
 def site_pages(reference: Reference) -> dict[Path, str]:
     """The site's generated pages (needs a source checkout, which has site/)."""
     from kms_permissions.dataset.io import read_dataset, read_manifest

@@ -307,6 +307,3 @@ def parse_policy_types(
 
 def _term_label(term: OperationTerm) -> str:
     return term.operation or term.kind
-
-
-__all__ = ["Code", "has_condition_keys", "parse", "parse_operations", "parse_policy_types"]

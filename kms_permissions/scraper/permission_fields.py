@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from kms_permissions.scraper.inline import (
     Break,
@@ -149,7 +148,6 @@ def _label(text: str) -> str | None:
     return label
 
 
-FieldParser = Callable[[list[Token]], object]
 FIELDS = ("policy_type", "cross_account", "resources", "condition_keys")
 
 
@@ -189,6 +187,3 @@ def field_for_header(header: str) -> str | None:
     if "condition key" in h:
         return "condition_keys"
     return None
-
-
-__all__ = ["FIELDS", "CellError", "Text", "build_grant", "field_for_header", "parse_operation_cell"]

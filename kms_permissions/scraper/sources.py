@@ -13,7 +13,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Protocol
 
@@ -317,15 +317,12 @@ def _http_date(value: str | None) -> str | None:
         return None
 
 
-def open_source(spec: str | None, fetcher_factory: object = None) -> Source:
+def open_source(spec: str | None) -> Source:
     """The source a `--source` value names: None (live), an https URL, `git:PATH[@REV]`, a path."""
     from kms_permissions.scraper.http import Fetcher, default_cache_dir
 
     if spec is None or spec.startswith("https://") or spec.startswith("http://"):
-        fetcher = fetcher_factory() if callable(fetcher_factory) else Fetcher(default_cache_dir())
-        if not isinstance(fetcher, Fetcher):
-            raise SourceError("fetcher factory returned no Fetcher")
-        return HttpSource(fetcher, (spec,) if spec else LIVE_PAGES)
+        return HttpSource(Fetcher(default_cache_dir()), (spec,) if spec else LIVE_PAGES)
     if spec.startswith("git:"):
         target = spec[4:]
         repo, _, revision = target.partition("@")
@@ -341,8 +338,3 @@ def no_network_hint(error: FetchError) -> str:
         "Reference copies, a corpus folder, or git:PATH[@REV] for a checkout of "
         f"github.com/{ARCHIVE_REPO}."
     )
-
-
-def utc_today() -> str:
-    """Today's date in UTC."""
-    return datetime.now(UTC).date().isoformat()
