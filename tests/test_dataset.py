@@ -263,3 +263,15 @@ def test_rebuild_of_the_same_sources_keeps_the_version(corpus: Path, tmp_path: P
     for _ in range(2):
         assert main(["build", "--source", str(sar), "--out", str(out), "--no-cache"]) == 0
         assert read_dataset(out).version == "2021.07.01"
+
+
+def test_load_refuses_a_changed_file(tmp_path: Path) -> None:
+    import kms_permissions
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    assert kms_permissions.load(copy).version == kms_permissions.__version__
+    target = copy / "condition_keys.json"
+    target.write_text(target.read_text().replace("single-valued", "multi-valued", 1))
+    with pytest.raises(IntegrityError, match=r"condition_keys\.json: sha256 does not match"):
+        kms_permissions.load(copy)

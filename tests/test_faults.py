@@ -7,6 +7,7 @@ was good (ETag revalidation).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from kms_permissions.errors import FetchError, ParseError
 from kms_permissions.scraper.http import Cache, Fetcher, FetchPolicy
 from kms_permissions.scraper.scrape import scrape, write_json
-from kms_permissions.scraper.sources import HttpSource
+from kms_permissions.scraper.sources import GitHubArchiveSource, HttpSource
 
 from .conftest import FIXTURES
 from .http_server import Reply, Script, serve
@@ -189,3 +190,23 @@ def test_cache_readers_never_see_a_mix(tmp_path: Path) -> None:
         seen += 1
     writer.join()
     assert writer.exitcode == 0 and seen > 0
+
+
+def test_github_archive_at_a_commit(corpus: Path) -> None:
+    commit = "980f865" + "0" * 33
+    snapshot = corpus / "kms-devguide-github" / "2017-11-15_980f865" / "doc_source"
+    api = f"/repos/awsdocs/aws-kms-developer-guide/commits/{commit}"
+    raw = f"/awsdocs/aws-kms-developer-guide/{commit}/doc_source"
+    meta = {"sha": commit, "commit": {"committer": {"date": "2017-11-15T20:00:00Z"}}}
+    routes = {api: [Reply(200, json.dumps(meta).encode(), {"Content-Type": "application/json"})]}
+    for page in snapshot.iterdir():
+        routes[f"{raw}/{page.name}"] = [Reply(200, page.read_bytes(), MD)]
+    with serve(Script(routes)) as base:
+        fetcher = source(base, None).fetcher
+        archive = GitHubArchiveSource(fetcher, commit, api_base=base, raw_base=base)
+        result = scrape(archive)
+    (keys,) = result.condition_keys
+    assert keys.provenance.revision == commit
+    assert keys.provenance.revision_date == "2017-11-15"
+    assert len(keys.condition_keys) == 9
+    assert result.permissions == []  # the archived page links to the website's table

@@ -28,6 +28,7 @@ SAR_URL = (
 )
 ARCHIVE_REPO = "awsdocs/aws-kms-developer-guide"
 CONDITION_PAGES = ("conditions-kms.md", "policy-conditions.md", "conditions-nitro-enclaves.md")
+ARCHIVE_PAGES = (*CONDITION_PAGES, "conditions-aws.md", "kms-api-permissions-reference.md")
 LIVE_PAGES = (
     f"{GUIDE}/kms-api-permissions-reference.md",
     f"{GUIDE}/conditions-kms.md",
@@ -294,12 +295,67 @@ class HttpSource:
             self.fetcher.store(page.location, response)
 
 
-def archive_urls(commit: str, pages: tuple[str, ...] = CONDITION_PAGES) -> tuple[str, ...]:
+def archive_urls(
+    commit: str,
+    pages: tuple[str, ...] = ARCHIVE_PAGES,
+    raw_base: str = "https://raw.githubusercontent.com",
+) -> tuple[str, ...]:
     """Raw URLs of the archived guide's pages at a commit (raw.githubusercontent.com)."""
     if not re.fullmatch(r"[0-9a-f]{7,40}", commit):
         raise SourceError(f"{commit!r} is not a commit id")
-    base = f"https://raw.githubusercontent.com/{ARCHIVE_REPO}/{commit}/doc_source"
+    base = f"{raw_base}/{ARCHIVE_REPO}/{commit}/doc_source"
     return tuple(f"{base}/{page}" for page in pages)
+
+
+class GitHubArchiveSource:
+    """The archived guide on GitHub at one commit: its date from the GitHub API, pages raw."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        commit: str,
+        api_base: str = "https://api.github.com",
+        raw_base: str = "https://raw.githubusercontent.com",
+    ) -> None:
+        self.fetcher = fetcher
+        self.commit = commit
+        self.api_base = api_base
+        self.urls = archive_urls(commit, raw_base=raw_base)
+
+    def pages(self) -> Iterator[Page]:
+        """The archive's pages at the commit, dated with the commit's time."""
+        from kms_permissions import jsonfast
+
+        url = f"{self.api_base}/repos/{ARCHIVE_REPO}/commits/{self.commit}"
+        response = self.fetcher.get(url, ("application/json",))
+        try:
+            data = jsonfast.loads(response.body)
+            sha, time = str(data["sha"]), str(data["commit"]["committer"]["date"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FetchError(f"{url}: not a GitHub commit ({exc})") from None
+        for page_url in self.urls:
+            name = page_url.rsplit("/", 1)[-1]
+            kind = classify(name, "doc_source")
+            if kind is None:  # pragma: no cover - ARCHIVE_PAGES are all known
+                continue
+            try:
+                page = self.fetcher.get(page_url, CONTENT_TYPES[kind[1]])
+            except FetchError as exc:
+                if "HTTP 404" in str(exc):  # the page did not exist at this commit
+                    continue
+                raise
+            yield Page(
+                kind=kind[0],
+                rendering=kind[1],
+                name=name.removesuffix(".md"),
+                location=page_url,
+                revision=sha,
+                revision_date=time[:10],
+                fetched_at=page.fetched_at,
+                content_type=page.content_type,
+                body=page.body,
+                revision_time=time,
+            )
 
 
 def _sha(body: bytes) -> str:
@@ -318,11 +374,14 @@ def _http_date(value: str | None) -> str | None:
 
 
 def open_source(spec: str | None) -> Source:
-    """The source a `--source` value names: None (live), an https URL, `git:PATH[@REV]`, a path."""
+    """The source a `--source` value names: None (live), an https URL, `github:COMMIT` (the
+    archived guide on GitHub), `git:PATH[@REV]` (a checkout of it) or a local path."""
     from kms_permissions.scraper.http import Fetcher, default_cache_dir
 
     if spec is None or spec.startswith("https://") or spec.startswith("http://"):
         return HttpSource(Fetcher(default_cache_dir()), (spec,) if spec else LIVE_PAGES)
+    if spec.startswith("github:"):
+        return GitHubArchiveSource(Fetcher(default_cache_dir()), spec[len("github:") :])
     if spec.startswith("git:"):
         target = spec[4:]
         repo, _, revision = target.partition("@")
@@ -336,5 +395,5 @@ def no_network_hint(error: FetchError) -> str:
         f"{error}\nCould not reach the AWS documentation. To work offline, point --source at a "
         "local copy: a page file, a doc_source/ folder, a folder of dated Service Authorization "
         "Reference copies, a corpus folder, or git:PATH[@REV] for a checkout of "
-        f"github.com/{ARCHIVE_REPO}."
+        f"github.com/{ARCHIVE_REPO} (online, github:COMMIT reads it from GitHub)."
     )
