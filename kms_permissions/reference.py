@@ -53,84 +53,72 @@ def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], json.loads((folder / f"{table}.json").read_text()))
 
 
+def _grant(grant: Mapping[str, Any]) -> Grant[str]:
+    return Grant(
+        policy_type=cast(PolicyType, grant["policy_type"]),
+        qualifier=grant["qualifier"],
+        cross_account=grant["cross_account"],
+        cross_account_text=grant["cross_account_text"],
+        resources=tuple(grant["resources"]),
+        condition_keys=tuple(
+            KeyGroup(g["group"], tuple(g["keys"])) for g in grant["condition_keys"]
+        ),
+        condition_keys_note=grant["condition_keys_note"],
+    )
+
+
+def _action(entry: Mapping[str, Any]) -> ActionInfo[str]:
+    return ActionInfo(
+        action=entry["name"],
+        operation=entry["operation"],
+        in_guide=entry["in_guide"],
+        in_sar=entry["in_sar"],
+        policy_types=tuple(cast(list[PolicyType], entry["policy_types"])),
+        key_policy_effective=entry["key_policy_effective"],
+        cross_account=entry["cross_account"],
+        cross_account_text=entry["cross_account_text"],
+        resources=tuple(entry["resources"]),
+        grants=tuple(_grant(g) for g in entry["grants"]),
+        condition_keys=tuple(entry["condition_keys"]),
+        sar_condition_keys=tuple(entry["sar_condition_keys"]),
+        access_level=entry["access_level"],
+        description=entry["description"],
+        dependent_actions=tuple(entry["dependent_actions"]),
+        permission_only=entry["permission_only"],
+        api_reference_url=entry["api_reference_url"],
+        note=entry["note"],
+        first_seen=entry["first_seen"],
+    )
+
+
+def _key(entry: Mapping[str, Any]) -> ConditionKeyInfo[str]:
+    return ConditionKeyInfo(
+        key=entry["name"],
+        prefix=entry["prefix"],
+        is_template=entry["is_template"],
+        condition_type=entry["condition_type"],
+        value_type=cast(ValueType | None, entry["value_type"]),
+        actions=tuple(entry["actions"]),
+        policy_types=tuple(cast(list[PolicyType], entry["policy_types"])),
+        deprecated=entry["deprecated"],
+        replacement=entry["replacement"],
+        description=entry["description"] or entry["sar_description"],
+        sar_type=entry["sar_type"],
+        in_guide=entry["in_guide"],
+        in_sar=entry["in_sar"],
+        first_seen=entry["first_seen"],
+    )
+
+
 def build_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
-    """Typed objects from a dataset folder's JSON files."""
-    grants: dict[str, list[Grant[str]]] = {}
-    pairs = _rows(folder, "action_condition_keys")
-    groups: dict[tuple[str, int], dict[str | None, list[str]]] = {}
-    sar_keys: dict[str, list[str]] = {}
-    for pair in sorted(pairs, key=lambda p: (p["grant_row"] or 0, p["position"])):
-        if pair["source"] == "guide":
-            slot = groups.setdefault((pair["action"], pair["grant_row"]), {})
-            slot.setdefault(pair["group"], []).append(pair["condition_key"])
-        else:
-            sar_keys.setdefault(pair["action"], []).append(pair["condition_key"])
-    for row in _rows(folder, "action_grants"):
-        labelled = groups.get((row["action"], row["row"]), {})
-        grants.setdefault(row["action"], []).append(
-            Grant(
-                policy_type=cast(PolicyType, row["policy_type"]),
-                qualifier=row["qualifier"],
-                cross_account=row["cross_account"],
-                cross_account_text=row["cross_account_text"],
-                resources=tuple(row["resources"]),
-                condition_keys=tuple(
-                    KeyGroup(label, tuple(keys)) for label, keys in labelled.items()
-                ),
-                condition_keys_note=row["condition_keys_note"],
-            )
-        )
-    actions: dict[str, ActionInfo[str]] = {}
-    for row in _rows(folder, "actions"):
-        action_grants = tuple(grants.get(row["action"], ()))
-        keys = tuple(
-            dict.fromkeys(k for g in action_grants for grp in g.condition_keys for k in grp.keys)
-        )
-        actions[row["action"]] = ActionInfo(
-            action=row["action"],
-            operation=row["operation"],
-            in_guide=row["in_guide"],
-            in_sar=row["in_sar"],
-            policy_types=tuple(cast(list[PolicyType], row["policy_types"])),
-            key_policy_effective=row["key_policy_effective"],
-            cross_account=row["cross_account"],
-            cross_account_text=row["cross_account_text"],
-            resources=tuple(row["resource_types"]),
-            grants=action_grants,
-            condition_keys=keys,
-            sar_condition_keys=tuple(sorted(set(sar_keys.get(row["action"], ())))),
-            access_level=row["access_level"],
-            description=row["description"],
-            dependent_actions=tuple(row["dependent_actions"]),
-            permission_only=row["permission_only"],
-            api_reference_url=row["api_reference_url"],
-            note=row["note"],
-            first_seen=row["first_seen"],
-        )
-    keys_info: dict[str, ConditionKeyInfo[str]] = {}
-    for row in _rows(folder, "condition_keys"):
-        keys_info[row["condition_key"]] = ConditionKeyInfo(
-            key=row["condition_key"],
-            prefix=row["prefix"],
-            is_template=row["is_template"],
-            condition_type=row["condition_type"],
-            value_type=cast(ValueType | None, row["value_type"]),
-            actions=tuple(row["actions"]),
-            policy_types=tuple(cast(list[PolicyType], row["policy_types"])),
-            deprecated=row["deprecated"],
-            replacement=row["replacement"],
-            description=row["description"] or row["sar_description"],
-            sar_type=row["sar_type"],
-            in_guide=row["in_guide"],
-            in_sar=row["in_sar"],
-            first_seen=row["first_seen"],
-        )
+    """Typed objects from a dataset folder's lookup index (the tables already joined)."""
+    index = json.loads((folder / "index.json").read_text())
     return Reference(
         version=manifest["dataset_version"],
         schema_version=manifest["schema_version"],
         folder=folder,
-        actions=MappingProxyType(actions),
-        condition_keys=MappingProxyType(keys_info),
+        actions=MappingProxyType({n: _action(e) for n, e in index["actions"].items()}),
+        condition_keys=MappingProxyType({n: _key(e) for n, e in index["condition_keys"].items()}),
         discrepancies=tuple(_rows(folder, "discrepancies")),
         sources=tuple(_rows(folder, "sources")),
     )

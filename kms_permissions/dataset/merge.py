@@ -42,7 +42,7 @@ def merge(snapshot: Snapshot) -> Dataset:
         "action_grants": _grants(snapshot),
         "action_condition_keys": pairs,
         "condition_keys": _condition_keys(snapshot, names, pairs),
-        "resource_types": _resource_types(snapshot),
+        "resource_types": _resource_types(snapshot, names),
         "discrepancies": find_discrepancies(snapshot, names, pairs),
         "notes": [],
         "sources": _sources(snapshot),
@@ -277,11 +277,10 @@ def _action_index(snapshot: Snapshot) -> ActionIndex:
     return ActionIndex()
 
 
-def _resource_types(snapshot: Snapshot) -> list[Row]:
+def _resource_types(snapshot: Snapshot, names: KeyNames) -> list[Row]:
     if snapshot.sar is None:
         return []
     sid = source_id(snapshot.sar.provenance)
-    names = KeyNames(_guide_key_names(snapshot))
     return [
         {
             "resource_type": r.name,
