@@ -96,6 +96,12 @@ def _pyright() -> str:
     )
     if not found:
         pytest.skip("pyright is not installed (pip install pyright)")
+    try:  # pyright fetches its engine from the npm registry on first use
+        ready = subprocess.run([found, "--version"], capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        pytest.skip("pyright could not fetch its engine in time")
+    if ready.returncode != 0:
+        pytest.skip(f"pyright does not start: {ready.stderr.decode(errors='replace')[:200]}")
     return found
 
 
