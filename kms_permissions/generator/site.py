@@ -101,6 +101,7 @@ class Site:
 
     def snippets(self) -> dict[str, str]:
         """Fragments the hand-written home page includes."""
+        sources = self.data.rows("sources")
         rows = [
             [
                 text(s["kind"]),
@@ -109,14 +110,19 @@ class Site:
                 text(s["revision_date"] or "undated"),
                 code(s["sha256"][:16]),
             ]
-            for s in self.data.rows("sources")
+            for s in sources
+            if s["kind"] != "notes"
         ]
+        notes = [s for s in sources if s["kind"] == "notes"]
         body = [
             f"Dataset version **{text(self.data.version)}**: "
             f"{len(self.actions)} actions, {len(self.keys)} condition keys, "
             f"{len(self.data.rows('discrepancies'))} discrepancies between the two AWS references.",
             "",
             table(["source", "page", "revision", "date", "sha256"], rows),
+            "",
+            f"The [notes](notes/index.md) come from {len(notes)} more guide pages; the "
+            "[downloads](downloads.md) page lists every file with its sha256.",
         ]
         return {"provenance.md": "\n".join(body) + "\n"}
 
