@@ -65,14 +65,17 @@ def _guide_actions(snapshot: Snapshot) -> dict[str, Operation]:
 
 
 def _guide_key_names(snapshot: Snapshot) -> set[str]:
+    """The guide's spellings of key names; the resolution page's too, so that a SAR key keeps one
+    name through history whether or not the version holds the permissions page."""
     names = {k.name for page in snapshot.condition_keys for k in page.condition_keys}
-    if snapshot.permissions:
-        names |= {
-            ref.name
-            for op in snapshot.permissions.operations
-            for grant in op.grants
-            for ref in grant.condition_keys
-        }
+    for permissions in (snapshot.permissions, snapshot.resolution):
+        if permissions:
+            names |= {
+                ref.name
+                for op in permissions.operations
+                for grant in op.grants
+                for ref in grant.condition_keys
+            }
     if snapshot.global_keys:
         names |= {k.name for k in snapshot.global_keys.global_keys}
     return names

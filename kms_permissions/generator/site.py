@@ -464,42 +464,48 @@ class Site:
     def timeline(self) -> str:
         history = self.data.tables.get("history", [])
         first = min((r["valid_from"] for r in history), default=None)
-        events: dict[str, list[str]] = defaultdict(list)
-        started: dict[tuple[str, ...], Row] = {}
-        for row in history:
-            key = (row["entity_kind"], row["entity"], row["field"], row["source"])
-            if row["valid_from"] != first:
-                started[(*key, row["valid_from"])] = row
-        for row in history:
-            key = (row["entity_kind"], row["entity"], row["field"], row["source"])
-            if row["valid_from"] != first and row["field"] == "present":
-                events[row["valid_from"]].append(
-                    f"added {row['entity_kind'].replace('_', ' ')} {code(row['entity'])} "
-                    f"({text(row['source'])})"
+        starts = {
+            (r["entity_kind"], r["entity"], r["field"], r["source"], r["valid_from"]): r
+            for r in history
+        }
+        ends = {
+            (r["entity_kind"], r["entity"], r["field"], r["source"], r["valid_to"]): r
+            for r in history
+            if r["valid_to"]
+        }
+        listed: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+        changes: dict[str, list[str]] = defaultdict(list)
+        for (kind, entity, field, source, date), row in starts.items():
+            if date == first:
+                continue
+            before = ends.get((kind, entity, field, source, date))
+            if field == "present" and before is None:
+                listed[(date, "added", kind, source)].append(entity)
+            elif before is not None and field != "present":
+                changes[date].append(
+                    f"{code(entity)} {text(field)} ({text(source)}): "
+                    f"{text(_short(before['value']))} &#8594; {text(_short(row['value']))}"
                 )
-            elif row["valid_from"] != first and (*key, row["valid_from"]) in started:
-                events[row["valid_from"]].append(
-                    f"{code(row['entity'])} {text(row['field'])} ({text(row['source'])}) "
-                    f"now {text(_short(row['value']))}"
-                )
-            if (
-                row["valid_to"]
-                and row["field"] == "present"
-                and not any((*key, row["valid_to"]) == k for k in started)
-            ):
-                events[row["valid_to"]].append(
-                    f"removed {row['entity_kind'].replace('_', ' ')} {code(row['entity'])} "
-                    f"({text(row['source'])})"
-                )
+        for kind, entity, field, source, date in ends:
+            if field == "present" and (kind, entity, field, source, date) not in starts:
+                listed[(date, "removed", kind, source)].append(entity)
+        dates = sorted({d for d, *_ in listed} | set(changes), reverse=True)
         parts = [
             "# Timeline",
             "",
-            f"What changed in each version since the first one ({text(first)}).",
+            f"What changed in each version since the first one ({text(first)}): entities "
+            "added or removed in a source, and field values that changed.",
             "",
         ]
-        for date in sorted(events, reverse=True):
+        for date in dates:
             parts += [f"## {text(date)}", ""]
-            parts += [f"- {item}" for item in sorted(set(events[date]))]
+            for (when, verb, kind, source), names in sorted(listed.items()):
+                if when == date:
+                    shown = ", ".join(code(n) for n in compact(sorted(names)))
+                    parts.append(
+                        f"- {verb} {text(kind.replace('_', ' '))}s ({text(source)}): {shown}"
+                    )
+            parts += [f"- {change}" for change in sorted(changes.get(date, []))]
             parts.append("")
         return "\n".join(parts)
 
