@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from kms_permissions.files import atomic_write
 from kms_permissions.generator import constants
 from kms_permissions.generator.pysource import literal
 from kms_permissions.reference import Reference
-from kms_permissions.scraper.http import atomic_write
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SITE = PACKAGE.parent / "site"

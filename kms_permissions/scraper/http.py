@@ -5,8 +5,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ import requests
 from filelock import FileLock
 
 from kms_permissions.errors import FetchError
+from kms_permissions.files import atomic_write
 
 ALLOWED_HOSTS = frozenset({"docs.aws.amazon.com", "raw.githubusercontent.com", "api.github.com"})
 USER_AGENT = "kms-permissions (+https://pypi.org/project/kms-permissions/)"
@@ -254,28 +253,6 @@ class Cache:
         with FileLock(str(lock_path)):
             atomic_write(body_path, response.body)
             atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode())
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _now() -> str:

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kms_permissions.scraper.http import atomic_write
+from kms_permissions.files import atomic_write
 from kms_permissions.scraper.records import Provenance
 from kms_permissions.scraper.serialize import load
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kms_permissions.errors import SourceError
+from kms_permissions.files import atomic_write
 from kms_permissions.scraper import (
     callouts_md,
     condition_keys_md,
@@ -17,7 +18,6 @@ from kms_permissions.scraper import (
     permissions_md,
     sar_html,
 )
-from kms_permissions.scraper.http import atomic_write
 from kms_permissions.scraper.page_cache import PageCache
 from kms_permissions.scraper.records import (
     CalloutsPage,

@@ -1,0 +1,36 @@
+"""`generate [--check]`: regenerate the typed constants and the site's pages from a dataset."""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "regenerate the typed constants and site pages from the bundled dataset"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--dataset and --check."""
+    from pathlib import Path
+
+    parser.add_argument("--dataset", type=Path, help="a dataset folder (default: bundled)")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if an artifact is stale"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write (or check) every generated artifact."""
+    from kms_permissions.generator.outputs import generate, package_files, site_pages
+    from kms_permissions.reference import load
+
+    stale = generate(load(args.dataset), [package_files, site_pages], args.check)
+    for path in stale:
+        verb = "differs from the dataset" if args.check else "written"
+        print(f"{path}: {verb}", file=sys.stderr)
+    if args.check and stale:
+        print("regenerate with: kms-permissions generate", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,43 @@
+"""`history --corpus DIR --out DIR`: every version a corpus allows, with the history table."""
+
+from __future__ import annotations
+
+import sys
+
+from kms_permissions.commands.building import add_build_options, page_cache
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "build every version a corpus allows, with the history table"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--corpus and the build options."""
+    from pathlib import Path
+
+    parser.add_argument("--corpus", type=Path, required=True, help="a corpus folder")
+    add_build_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the history and publish the newest version with it and the changelog."""
+    from kms_permissions.dataset.build import changelog, history_of, load_records, publish
+
+    result = load_records(str(args.corpus), args.revision_date, page_cache(args))
+    history = history_of(result)
+    notes = changelog(history)
+    dataset = history.newest()
+    dataset.tables["history"] = history.rows
+    dataset.sort()
+    date, _ = history.versions[-1]
+    version = publish(
+        dataset, args.out, date, args.previous, args.allow_shrink, {"CHANGELOG.md": notes}
+    )
+    print(
+        f"wrote {args.out}: dataset version {version}, {len(history.versions)} versions, "
+        f"{len(history.rows)} history rows",
+        file=sys.stderr,
+    )
+    return 0

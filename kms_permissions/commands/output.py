@@ -1,0 +1,63 @@
+"""Output helpers shared by the query verbs: names from arguments or stdin, JSON, text rows."""
+
+from __future__ import annotations
+
+import sys
+
+from kms_permissions import jsonfast
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kms_permissions.query import Index
+
+WIDTH = 17
+
+
+def read_names(values: list[str]) -> list[str]:
+    """Arguments, with `-` replaced by the names on standard input (one per line)."""
+    names: list[str] = []
+    for value in values:
+        if value == "-":
+            for line in sys.stdin.read().splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    names.append(line)
+        else:
+            names.append(value)
+    return names
+
+
+def emit(document: dict[str, Any]) -> None:
+    """Print one JSON document."""
+    sys.stdout.write(jsonfast.dumps(document) + "\n")
+
+
+def not_found(index: Index, names: list[str]) -> list[dict[str, Any]]:
+    """Report names that are neither actions nor keys on stderr; their JSON entries."""
+    missing = []
+    for name in names:
+        suggestions = index.suggestions(name)
+        missing.append({"name": name, "suggestions": suggestions})
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        print(
+            f"kms-permissions: {name!r} is not a KMS action or condition key{hint}", file=sys.stderr
+        )
+    return missing
+
+
+def row(label: str, value: str) -> str:
+    """One `label  value` line of a text report."""
+    return f"  {label:<{WIDTH}}{value}"
+
+
+def readable(value: str | None) -> str:
+    """A policy type as people write it (key policy, IAM policy)."""
+    return (value or "-").replace("-policy", " policy")
+
+
+def add_query_options(parser: Any) -> None:
+    """`--json` and `--dataset`, shared by the query verbs."""
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
