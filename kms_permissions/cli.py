@@ -32,6 +32,7 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("verify", "verify"),
     ("generate", "generate"),
     ("site", "site"),
+    ("corpus", "corpus"),
 )
 
 

@@ -1,0 +1,506 @@
+"""The vendored source corpus: each distinct page once, compressed, with a lock of every file.
+
+`corpus/` in the source tree holds `blobs.xz` (every distinct content once, concatenated in the
+lock's blob order, xz-compressed), `lock.json` (every file of the corpus layout: its path, sha256,
+size, the blob holding it, its upstream and licence) and `NOTICE`. This module reads, verifies,
+extracts and re-fetches it; `corpus_build` writes it. Standard library only: the tests and the
+dataset rebuild read the corpus without the scraping extras.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import lzma
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kms_permissions.errors import FetchError, SourceError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.scraper.http import Fetcher
+
+VENDORED = Path(__file__).resolve().parents[2] / "corpus"
+ARCHIVE = "blobs.xz"
+LOCK = "lock.json"
+NOTICE = "NOTICE"
+LOCK_FORMAT = "kms-permissions-corpus-lock/1"
+# An extracted folder is named like this: the dataset records page locations under it.
+ROOT_NAME = "corpus"
+# Written into every extracted folder (holding the lock's sha256), so that `extract` knows which
+# non-empty folders it may replace; LocalSource skips dotfiles, so pages never see it.
+MARKER = ".kms-permissions-corpus"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class CorpusError(SourceError):
+    """The vendored corpus is missing, malformed or does not match its lock."""
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One distinct content in the archive."""
+
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the corpus layout: where it goes, what it holds, where it came from."""
+
+    path: str
+    sha256: str
+    size: int
+    blob: str
+    licence: str
+    upstream: Mapping[str, str | None]
+
+    @property
+    def url(self) -> str | None:
+        """Where the file can be fetched again, if anywhere."""
+        return self.upstream.get("url")
+
+    def origin(self) -> str:
+        """A one-line statement of the upstream."""
+        upstream = self.upstream
+        if upstream.get("repository") and upstream.get("commit"):
+            return f"{upstream['repository']} @ {upstream['commit']} {upstream.get('path', '')}"
+        if upstream.get("package"):
+            return f"{upstream['package']} {upstream.get('version', '')} ({upstream.get('url')})"
+        return str(upstream.get("url") or upstream.get("note") or "no upstream")
+
+    def to_json(self) -> dict[str, object]:
+        """The entry as the lock stores it."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "bytes": self.size,
+            "blob": self.blob,
+            "licence": self.licence,
+            "upstream": dict(self.upstream),
+        }
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The parsed `lock.json` of a vendored corpus folder."""
+
+    folder: Path
+    sha256: str
+    archive_sha256: str
+    archive_size: int
+    blobs: tuple[Blob, ...]
+    files: tuple[Entry, ...]
+    licences: Mapping[str, Mapping[str, str]]
+
+    @property
+    def raw_size(self) -> int:
+        """The size of all distinct contents together, uncompressed."""
+        return sum(blob.size for blob in self.blobs)
+
+    def first_path(self, blob: str) -> str:
+        """The first file (by path) holding `blob`."""
+        return next((e.path for e in self.files if e.blob == blob), "no file")
+
+    def select(self, paths: Iterable[str]) -> list[Entry]:
+        """The entries named by `paths` (files, or folders of the layout), in lock order."""
+        wanted = list(paths)
+        if not wanted:
+            return list(self.files)
+        chosen: set[str] = set()
+        for path in wanted:
+            prefix = path.strip("/")
+            hits = {
+                e.path for e in self.files if e.path == prefix or e.path.startswith(prefix + "/")
+            }
+            if not prefix or not hits:
+                raise CorpusError(
+                    f"{path}: not a file or folder of the corpus ({self.folder / LOCK})"
+                )
+            chosen |= hits
+        return [e for e in self.files if e.path in chosen]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `verify` found: the lock, and one line per problem (none when all is well)."""
+
+    lock: Lock
+    problems: tuple[str, ...]
+
+
+def read_lock(folder: Path = VENDORED) -> Lock:
+    """Read and check the structure of `folder`'s lock; CorpusError names what is wrong."""
+    where = folder / LOCK
+    try:
+        raw = where.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(
+            f"{folder}: no vendored corpus here (no {LOCK}); it ships in the source tree and "
+            "the sdist, not in the wheel"
+        ) from None
+    except OSError as exc:
+        raise CorpusError(f"{where}: {exc.strerror}") from None
+    try:
+        document = json.loads(raw)
+    except ValueError as exc:
+        raise CorpusError(f"{where}: not JSON ({exc})") from None
+    return _parse_lock(document, folder, hashlib.sha256(raw).hexdigest())
+
+
+def _parse_lock(document: object, folder: Path, sha256: str) -> Lock:
+    where = folder / LOCK
+    doc = _object(document, f"{where}")
+    if doc.get("format") != LOCK_FORMAT:
+        raise CorpusError(f"{where}: format is {doc.get('format')!r}, expected {LOCK_FORMAT!r}")
+    archive = _object(doc.get("archive"), f"{where}: archive")
+    licences = {
+        str(key): {str(k): str(v) for k, v in _object(value, f"{where}: licences.{key}").items()}
+        for key, value in _object(doc.get("licences"), f"{where}: licences").items()
+    }
+    blobs = tuple(
+        _blob(_object(item, f"{where}: blobs[{i}]"), f"{where}: blobs[{i}]")
+        for i, item in enumerate(_list(doc.get("blobs"), f"{where}: blobs"))
+    )
+    known_blobs = {blob.sha256 for blob in blobs}
+    if len(known_blobs) != len(blobs):
+        raise CorpusError(f"{where}: a blob is listed twice")
+    files: list[Entry] = []
+    for i, item in enumerate(_list(doc.get("files"), f"{where}: files")):
+        entry = _entry(item, f"{where}: files[{i}]")
+        place = f"{where}: {entry.path}"
+        if entry.blob not in known_blobs:
+            raise CorpusError(f"{place}: blob {entry.blob} is not in the blob list")
+        if entry.licence not in licences:
+            raise CorpusError(f"{place}: licence {entry.licence!r} is not in the licence list")
+        files.append(entry)
+    _check_layout([e.path for e in files], where)
+    return Lock(
+        folder=folder,
+        sha256=sha256,
+        archive_sha256=_sha(archive, "sha256", f"{where}: archive"),
+        archive_size=_size(archive, "bytes", f"{where}: archive"),
+        blobs=blobs,
+        files=tuple(sorted(files, key=lambda e: e.path)),
+        licences=licences,
+    )
+
+
+def _blob(doc: dict[str, object], where: str) -> Blob:
+    return Blob(_sha(doc, "sha256", where), _size(doc, "bytes", where))
+
+
+def _entry(item: object, where: str) -> Entry:
+    doc = _object(item, where)
+    path = doc.get("path")
+    if not isinstance(path, str):
+        raise CorpusError(f"{where}: path is missing or not a string")
+    place = f"{where} ({path})"
+    upstream = _object(doc.get("upstream"), f"{place}: upstream")
+    if any(v is not None and not isinstance(v, str) for v in upstream.values()):
+        raise CorpusError(f"{place}: upstream values must be strings or null")
+    licence = doc.get("licence")
+    if not isinstance(licence, str):
+        raise CorpusError(f"{place}: licence is missing or not a string")
+    return Entry(
+        path=path,
+        sha256=_sha(doc, "sha256", place),
+        size=_size(doc, "bytes", place),
+        blob=_sha(doc, "blob", place),
+        licence=licence,
+        upstream={str(k): (None if v is None else str(v)) for k, v in upstream.items()},
+    )
+
+
+def _check_layout(paths: list[str], where: Path) -> None:
+    """Every path is a plain relative one inside the folder, once, and never also a folder."""
+    seen: set[str] = set()
+    folders: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        if (
+            not path
+            or "\\" in path
+            or "\0" in path
+            or path.startswith("/")
+            or any(part in ("", ".", "..") for part in parts)
+            or parts[-1] == MARKER
+        ):
+            raise CorpusError(f"{where}: {path!r} is not a plain relative path")
+        if path in seen:
+            raise CorpusError(f"{where}: {path} is listed twice")
+        seen.add(path)
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    clash = sorted(seen & folders)
+    if clash:
+        raise CorpusError(f"{where}: {clash[0]} is listed as a file and used as a folder")
+
+
+def _object(value: object, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise CorpusError(f"{where}: expected a JSON object")
+    return value
+
+
+def _list(value: object, where: str) -> list[object]:
+    if not isinstance(value, list):
+        raise CorpusError(f"{where}: expected a JSON list")
+    return value
+
+
+def _sha(doc: dict[str, object], key: str, where: str) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not _SHA256.match(value):
+        raise CorpusError(f"{where}: {key} is not a sha256 (64 lowercase hex digits)")
+    return value
+
+
+def _size(doc: dict[str, object], key: str, where: str) -> int:
+    value = doc.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise CorpusError(f"{where}: {key} is not a size in bytes")
+    return value
+
+
+def verify(folder: Path = VENDORED) -> Report:
+    """Check the archive, every blob and every file of the lock; one line per problem."""
+    lock = read_lock(folder)
+    _, problems = _contents(lock)
+    if not (folder / NOTICE).is_file():
+        problems.append(f"{folder / NOTICE}: missing (the attribution the licences require)")
+    return Report(lock, tuple(problems))
+
+
+def _contents(lock: Lock) -> tuple[dict[str, bytes], list[str]]:
+    """The blobs that match their hashes, and a line for every mismatch on the way."""
+    where = lock.folder / ARCHIVE
+    try:
+        data = where.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{where}: {exc.strerror}") from None
+    problems: list[str] = []
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != lock.archive_sha256:
+        problems.append(f"{where}: sha256 expected {lock.archive_sha256}, actual {actual}")
+    raw, error = _decompress(data)
+    if error:
+        problems.append(f"{where}: undecodable after {len(raw)} of {lock.raw_size} bytes ({error})")
+    elif len(raw) != lock.raw_size:
+        problems.append(f"{where}: holds {len(raw)} bytes, the lock's blobs {lock.raw_size}")
+    contents: dict[str, bytes] = {}
+    offset = 0
+    for index, blob in enumerate(lock.blobs):
+        piece = raw[offset : offset + blob.size]
+        offset += blob.size
+        if len(piece) == blob.size and hashlib.sha256(piece).hexdigest() == blob.sha256:
+            contents[blob.sha256] = piece
+            continue
+        actual = hashlib.sha256(piece).hexdigest()
+        problem = (
+            f"{where}: blob {blob.sha256} ({lock.first_path(blob.sha256)}): "
+            f"sha256 expected {blob.sha256}, actual {actual}"
+        )
+        if len(piece) < blob.size:
+            later = len(lock.blobs) - index - 1
+            problems.append(f"{problem} ({len(piece)} of {blob.size} bytes; {later} more missing)")
+            break
+        problems.append(problem)
+    for entry in lock.files:
+        content = contents.get(entry.blob)
+        if content is None:
+            continue  # the blob's problem is reported above
+        place = f"{lock.folder / LOCK}: {entry.path}"
+        if entry.sha256 != entry.blob:
+            problems.append(
+                f"{place}: sha256 expected {entry.sha256}, actual {entry.blob} (its blob's content)"
+            )
+        elif entry.size != len(content):
+            problems.append(f"{place}: bytes expected {entry.size}, actual {len(content)}")
+    return contents, problems
+
+
+def _decompress(data: bytes) -> tuple[bytes, str | None]:
+    """Decode as far as the data allows: (what came out, the error that stopped it or None)."""
+    decoder = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
+    out = bytearray()
+    step = 512  # small steps, so that a damaged archive still yields everything before the damage
+    try:
+        for start in range(0, len(data), step):
+            out += decoder.decompress(data[start : start + step])
+    except lzma.LZMAError as exc:
+        return bytes(out), str(exc)
+    if not decoder.eof:
+        return bytes(out), "the archive ends early"
+    if decoder.unused_data:
+        return bytes(out), f"{len(decoder.unused_data)} bytes after the end of the archive"
+    return bytes(out), None
+
+
+def extract(folder: Path, out: Path) -> Lock:
+    """Write the corpus layout into `out` through a temporary folder and a rename.
+
+    `out` must be absent, empty, or a folder this function wrote before (it holds the marker
+    and only files of the lock); anything else is refused. Nothing is written unless every
+    blob and file matches the lock.
+    """
+    lock = read_lock(folder)
+    contents, problems = _contents(lock)
+    if problems:
+        more = f" (and {len(problems) - 1} more; see kms-permissions corpus verify)"
+        raise CorpusError(problems[0] + (more if len(problems) > 1 else ""))
+    _check_replaceable(out, lock)
+    staged = staging_folder(out)
+    try:
+        for entry in lock.files:
+            target = staged / entry.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(contents[entry.blob])
+        (staged / MARKER).write_text(lock.sha256 + "\n")
+        install_folder(staged, out)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return lock
+
+
+def _check_replaceable(out: Path, lock: Lock) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise CorpusError(f"{out}: exists and is not a folder")
+    present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir())
+    if not present:
+        return
+    if MARKER not in present:
+        raise CorpusError(f"{out}: not empty and not a corpus extracted by kms-permissions")
+    ours = {e.path for e in lock.files} | {MARKER}
+    foreign = [path for path in present if path not in ours]
+    if foreign:
+        raise CorpusError(f"{out}: holds {foreign[0]}, which kms-permissions did not extract")
+
+
+def staging_folder(target: Path) -> Path:
+    """A new empty folder beside `target` (same disk, so it can be renamed into place)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    mask = os.umask(0)
+    os.umask(mask)
+    staged.chmod(0o777 & ~mask)  # mkdtemp makes it private; the result is an ordinary folder
+    return staged
+
+
+def install_folder(staged: Path, target: Path) -> None:
+    """Put the complete folder `staged` in place of `target` (absent, empty or replaceable)."""
+    if target.exists() and not any(target.iterdir()):
+        target.rmdir()
+    if not target.exists():
+        try:
+            os.rename(staged, target)
+        except OSError as exc:
+            raise CorpusError(f"{target}: could not be created ({exc.strerror})") from None
+        return
+    # mkdtemp only to reserve an unused name beside the target, so both renames stay on one disk.
+    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+    retired.rmdir()
+    os.rename(target, retired)
+    os.rename(staged, target)
+    shutil.rmtree(retired)
+
+
+def check_extracted(root: Path, lock: Lock) -> str | None:
+    """The first difference between an extracted folder and the lock, or None."""
+    expected = {e.path: e for e in lock.files}
+    present = {p.relative_to(root).as_posix() for p in root.rglob("*") if not p.is_dir()}
+    present.discard(MARKER)
+    odd = sorted(present ^ expected.keys())
+    if odd:
+        return f"{odd[0]}: {'not in the lock' if odd[0] in present else 'missing'}"
+    for path, entry in sorted(expected.items()):
+        actual = hashlib.sha256((root / path).read_bytes()).hexdigest()
+        if actual != entry.sha256:
+            return f"{path}: sha256 expected {entry.sha256}, actual {actual}"
+    return None
+
+
+def extracted_corpus(cache: Path | None = None, folder: Path = VENDORED) -> Path:
+    """A checked, extracted copy of the corpus, named `corpus`; extracted once per lock.
+
+    Copies live under `cache` (default: the user's cache folder) in a folder named after the
+    lock's sha256, which pins the archive's sha256 and every path.
+    """
+    lock = read_lock(folder)
+    home = (cache or default_cache_dir()) / lock.sha256[:16]
+    root = home / ROOT_NAME
+    if not root.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        try:
+            extract(folder, root)
+        except CorpusError:
+            if not root.exists():  # another process may have put its copy in place first
+                raise
+    problem = check_extracted(root, lock)
+    if problem:
+        raise CorpusError(f"{root}: differs from the lock ({problem}); remove {home} to extract")
+    return root
+
+
+def default_cache_dir() -> Path:
+    """Where extracted copies are kept: the user's cache folder."""
+    # platformdirs would do this, but it is a scraping extra; the corpus needs none.
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "kms-permissions" / "corpus"
+
+
+@dataclass(frozen=True)
+class Refetched:
+    """One entry checked against its upstream: match, mismatch, unreachable or no upstream."""
+
+    path: str
+    url: str | None
+    status: str
+    detail: str
+
+
+def refetch(
+    entries: Iterable[Entry], fetcher: Fetcher, mirrors: Mapping[str, str] | None = None
+) -> Iterator[Refetched]:
+    """Fetch each entry from its upstream URL and compare hashes, one result per entry.
+
+    `mirrors` maps URL prefixes to replacements (a local mirror, or the tests' loopback server).
+    """
+    for entry in entries:
+        if not entry.url:
+            yield Refetched(entry.path, None, "no upstream", "kept with the corpus only")
+            continue
+        url = _mirrored(entry.url, mirrors or {})
+        try:
+            body = fetcher.get(url).body
+        except FetchError as exc:
+            yield Refetched(entry.path, url, "unreachable", str(exc))
+            continue
+        actual = hashlib.sha256(body).hexdigest()
+        if actual == entry.sha256:
+            yield Refetched(entry.path, url, "match", f"sha256 {actual}")
+        else:
+            detail = f"sha256 expected {entry.sha256}, actual {actual} ({len(body)} bytes)"
+            yield Refetched(entry.path, url, "mismatch", detail)
+
+
+def _mirrored(url: str, mirrors: Mapping[str, str]) -> str:
+    for prefix, replacement in mirrors.items():
+        if url.startswith(prefix):
+            return replacement + url[len(prefix) :]
+    return url
