@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from kms_permissions.scraper.corpus import Lock, Refetched
+    from kms_permissions.scraper.corpus import Refetched
+    from kms_permissions.scraper.corpus_lock import Lock
 
 HELP = "list, verify, extract or re-fetch the vendored source corpus"
 JSON_FORMAT = "kms-permissions-corpus/1"
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace, folder: Path) -> int:
     import json
 
-    from kms_permissions.scraper.corpus import read_lock
+    from kms_permissions.scraper.corpus_lock import read_lock
 
     lock = read_lock(folder)
     if args.json:
@@ -121,7 +122,8 @@ def _extract(args: argparse.Namespace, folder: Path) -> int:
 
 
 def _refetch(args: argparse.Namespace, folder: Path) -> int:
-    from kms_permissions.scraper.corpus import read_lock, refetch
+    from kms_permissions.scraper.corpus import refetch
+    from kms_permissions.scraper.corpus_lock import read_lock
     from kms_permissions.scraper.http import Fetcher, FetchPolicy
 
     entries = read_lock(folder).select(args.paths)

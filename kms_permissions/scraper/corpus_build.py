@@ -16,17 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kms_permissions.scraper.corpus import (
-    ARCHIVE,
+from kms_permissions.scraper.corpus import ARCHIVE, NOTICE, install_folder, staging_folder
+from kms_permissions.scraper.corpus_lock import (
     LOCK,
     LOCK_FORMAT,
     MARKER,
-    NOTICE,
     CorpusError,
     Lock,
-    install_folder,
     read_lock,
-    staging_folder,
 )
 
 GUIDE_LIVE = "https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference"
