@@ -1,4 +1,4 @@
-"""Where the benchmarks find the source corpus."""
+"""Where the benchmarks find the source corpus: the vendored copy, extracted once."""
 
 from __future__ import annotations
 
@@ -6,12 +6,18 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("KMS_PERMISSIONS_CORPUS", ROOT.parent / "shared" / "corpus"))
+from kms_permissions.errors import KmsPermissionsError
+from kms_permissions.scraper.corpus import extracted_corpus
 
 
 def corpus_or_exit() -> Path:
-    """The corpus folder, or exit with a clear message when it is absent."""
-    if not (CORPUS / "README.md").exists():
-        sys.exit(f"source corpus not found at {CORPUS} (set KMS_PERMISSIONS_CORPUS)")
-    return CORPUS
+    """KMS_PERMISSIONS_CORPUS when set, else the vendored corpus; exits saying why if unusable."""
+    override = os.environ.get("KMS_PERMISSIONS_CORPUS")
+    if override:
+        if not (Path(override) / "README.md").is_file():
+            sys.exit(f"KMS_PERMISSIONS_CORPUS={override}: not a corpus folder")
+        return Path(override)
+    try:
+        return extracted_corpus()
+    except KmsPermissionsError as exc:
+        sys.exit(f"the vendored corpus is not usable: {exc}")

@@ -1,4 +1,4 @@
-"""Shared test fixtures: the source corpus (read in place, never copied) and small helpers."""
+"""Shared test fixtures: the source corpus (the vendored copy, extracted once) and small helpers."""
 
 from __future__ import annotations
 
@@ -7,11 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from kms_permissions.scraper.corpus import extracted_corpus
 from kms_permissions.scraper.records import Provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CORPUS = Path(os.environ.get("KMS_PERMISSIONS_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def _corpus_folder() -> Path:
+    """KMS_PERMISSIONS_CORPUS when set, else the vendored corpus extracted into the user cache."""
+    override = os.environ.get("KMS_PERMISSIONS_CORPUS")
+    if not override:
+        return extracted_corpus()
+    if not (Path(override) / "README.md").is_file():
+        raise pytest.UsageError(f"KMS_PERMISSIONS_CORPUS={override}: not a corpus folder")
+    return Path(override)
+
+
+CORPUS = _corpus_folder()
 
 
 def provenance(
@@ -23,9 +36,7 @@ def provenance(
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    """The source corpus at ../shared/corpus; tests that need it skip when it is absent."""
-    if not (CORPUS / "README.md").exists():
-        pytest.skip(f"source corpus not found at {CORPUS} (set KMS_PERMISSIONS_CORPUS)")
+    """The source corpus folder (named `corpus`, as the bundled dataset's locations expect)."""
     return CORPUS
 
 
