@@ -4,6 +4,7 @@
 - `kms_permissions.load()`: the bundled dataset as typed objects; `data_path(name)` gives
   the path of a bundled file for DuckDB, pandas or polars.
 - `kms_permissions.lookup()`, `expand()`, `actions()`, `condition_keys()`: questions answered.
+- `kms_permissions.explain()`, `access()`: why a KMS request is allowed or denied; who can do what.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ if TYPE_CHECKING:
     from typing import Any
 
     from kms_permissions.api import NotFoundError, actions, condition_keys, expand, lookup
+    from kms_permissions.policy.access import access, explain
     from kms_permissions.reference import Reference, data_path, load
 
 __all__ = [
     "NotFoundError",
     "Reference",
     "__version__",
+    "access",
     "actions",
     "condition_keys",
     "data_path",
     "expand",
+    "explain",
     "load",
     "lookup",
 ]
@@ -38,6 +42,8 @@ _LAZY = {
     "actions": "api",
     "condition_keys": "api",
     "NotFoundError": "api",
+    "explain": "policy.access",
+    "access": "policy.access",
 }
 
 

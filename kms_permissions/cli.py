@@ -26,6 +26,8 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("export", "export"),
     ("diff", "diff"),
     ("check", "check"),
+    ("explain", "explain"),
+    ("access", "access"),
     ("scrape", "scrape"),
     ("build", "build"),
     ("history", "history"),

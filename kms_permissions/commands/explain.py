@@ -1,0 +1,77 @@
+"""`explain --key-policy FILE --request FILE`: decide one KMS request as KMS would, and say why.
+
+Exit 0 when the request is allowed, 1 when it is denied (explicitly or implicitly), 2 for bad
+input or a request this analysis cannot decide.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+HELP = "decide one KMS request (allow, explicit-deny, implicit-deny) and say why"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--key-policy, --request, --iam-policy..., --grant..., --vpce-policy, --json, --dataset."""
+    parser.add_argument("--key-policy", required=True, metavar="FILE", help="the key policy")
+    parser.add_argument(
+        "--request",
+        required=True,
+        metavar="FILE",
+        help='the request: {"principal", "action", "key_arn", "context", "vpce"}; - for stdin',
+    )
+    parser.add_argument(
+        "--iam-policy",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an identity policy of the requesting principal (repeatable)",
+    )
+    parser.add_argument(
+        "--grant",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a grant as ListGrants returns it (repeatable)",
+    )
+    parser.add_argument("--vpce-policy", metavar="FILE", help="the VPC endpoint's policy")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Explain the request and choose the exit status."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from kms_permissions.policy.access.explain import explain
+    from kms_permissions.policy.access.inputs import InputError
+    from kms_permissions.policy.access.report import explanation_text
+
+    request: Path | str = sys.stdin.read() if args.request == "-" else Path(args.request)
+    try:
+        result = explain(
+            Path(args.key_policy),
+            request,
+            [Path(p) for p in args.iam_policy],
+            [Path(g) for g in args.grant],
+            Path(args.vpce_policy) if args.vpce_policy else None,
+            args.dataset,
+        )
+    except InputError as exc:
+        print(f"kms-permissions explain: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
+    else:
+        print(explanation_text(result))
+    if not result.decided:
+        first = result.undecided[0] if result.undecided else None
+        where = f"{first.where}: " if first else ""
+        what = first.rule if first else "cannot decide"
+        print(f"kms-permissions explain: {where}{what}", file=sys.stderr)
+        return 2
+    return 0 if result.decision == "allow" else 1

@@ -1,0 +1,31 @@
+"""Access analysis for KMS keys: why a request is allowed or denied, and who can do what.
+
+- `explain(key_policy, request, iam_policies=(), grants=(), vpce_policy=None)`: one request, one
+  decision (`allow`, `explicit-deny`, `implicit-deny`) with the reasons KMS's rules give.
+- `access(key_policy, account=None)`: the access a key policy grants on its own, per principal,
+  with findings of external and public access.
+"""
+
+from __future__ import annotations
+
+from kms_permissions.policy.access.analysis import (
+    AccessFinding,
+    AccessReport,
+    PrincipalAccess,
+    access,
+)
+from kms_permissions.policy.access.explain import explain
+from kms_permissions.policy.access.inputs import InputError
+from kms_permissions.policy.access.results import Decision, Explanation, Reason
+
+__all__ = [
+    "AccessFinding",
+    "AccessReport",
+    "Decision",
+    "Explanation",
+    "InputError",
+    "PrincipalAccess",
+    "Reason",
+    "access",
+    "explain",
+]

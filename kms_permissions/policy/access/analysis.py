@@ -1,0 +1,492 @@
+"""`access(key_policy)`: what a key policy grants on its own, per principal, and what it exposes.
+
+Per principal the actions each statement allows (expanded from the dataset) and under which
+conditions; permissions a key policy cannot grant (IAM-policy-only, not effective in a key
+policy, not usable across accounts) are set apart with the reason. Findings follow IAM Access
+Analyzer for KMS keys: access for another account, `*` not limited to the key's account, service
+principals without aws:SourceAccount / aws:SourceArn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kms_permissions.policy.access import docs, facts
+from kms_permissions.policy.access.inputs import Policy, Source, parse_policy
+from kms_permissions.policy.access.wildcards import glob
+from kms_permissions.policy.conditions import Condition, conditions
+from kms_permissions.policy.document import Statement
+
+ACCESS_FORMAT = "kms-permissions-access/1"
+PrincipalKind = Literal[
+    "account", "role", "user", "assumed-role", "federated-user", "service", "everyone", "other"
+]
+FindingKind = Literal[
+    "public-access", "external-account", "service-without-source", "cannot-decide"
+]
+
+_ACCOUNT = re.compile(r"\d{12}\Z")
+_ARN = re.compile(r"arn:aws[\w-]*:(?:iam|sts)::(?P<account>\d{12}):(?P<resource>.+)\Z")
+# Condition keys that limit who the caller is, and what they limit it to.
+ACCOUNT_KEYS = ("kms:CallerAccount", "aws:PrincipalAccount")
+ARN_KEYS = ("aws:PrincipalArn",)
+ORG_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
+NETWORK_KEYS = ("aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp", "aws:VpcSourceIp")
+SOURCE_KEYS = ("aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths")
+_POSITIVE = {
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "IpAddress",
+}
+
+
+@dataclass(frozen=True)
+class ConditionSummary:
+    """One operator and key of a statement's Condition, with its values."""
+
+    operator: str
+    key: str
+    values: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """`Operator key [values]`."""
+        return f"{self.operator} {self.key} {list(self.values)}"
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {"operator": self.operator, "key": self.key, "values": list(self.values)}
+
+
+@dataclass(frozen=True)
+class Ineffective:
+    """A permission a statement names that it cannot grant to this principal, and why."""
+
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatementAccess:
+    """What one statement allows or denies one principal."""
+
+    statement: int
+    sid: str | None
+    effect: str
+    actions: tuple[str, ...]
+    ineffective: tuple[Ineffective, ...]
+    conditions: tuple[ConditionSummary, ...]
+    resources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {
+            "statement": self.statement,
+            "sid": self.sid,
+            "effect": self.effect,
+            "actions": list(self.actions),
+            "ineffective": [{"action": i.action, "reason": i.reason} for i in self.ineffective],
+            "conditions": [c.to_json() for c in self.conditions],
+            "resources": list(self.resources),
+        }
+
+
+@dataclass(frozen=True)
+class PrincipalAccess:
+    """Everything the key policy allows and denies one principal (as the policy names it)."""
+
+    principal: str
+    kind: PrincipalKind
+    account: str | None
+    external: bool | None
+    allows: tuple[StatementAccess, ...]
+    denies: tuple[StatementAccess, ...]
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """Every action some statement allows, under its conditions or none."""
+        return tuple(sorted({a for s in self.allows for a in s.actions}))
+
+    @property
+    def unconditional(self) -> tuple[str, ...]:
+        """Actions allowed by a statement without conditions and not denied without them."""
+        allowed = {a for s in self.allows if not s.conditions for a in s.actions}
+        denied = {a for s in self.denies if not s.conditions for a in s.actions}
+        return tuple(sorted(allowed - denied))
+
+    @property
+    def iam_policies_enabled(self) -> bool:
+        """An account principal with allowed actions: the account's IAM policies can grant them."""
+        return self.kind == "account" and bool(self.actions)
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {
+            "principal": self.principal,
+            "kind": self.kind,
+            "account": self.account,
+            "external": self.external,
+            "iam_policies_enabled": self.iam_policies_enabled,
+            "actions": list(self.actions),
+            "unconditional_actions": list(self.unconditional),
+            "allows": [s.to_json() for s in self.allows],
+            "denies": [s.to_json() for s in self.denies],
+        }
+
+
+@dataclass(frozen=True)
+class AccessFinding:
+    """External or public access, in the manner of IAM Access Analyzer."""
+
+    kind: FindingKind
+    principal: str
+    statement: int
+    sid: str | None
+    actions: tuple[str, ...]
+    limited_by: tuple[str, ...]
+    message: str
+    basis: str
+
+    def to_json(self) -> dict[str, Any]:
+        """As JSON."""
+        return {
+            "kind": self.kind,
+            "principal": self.principal,
+            "statement": self.statement,
+            "sid": self.sid,
+            "actions": list(self.actions),
+            "limited_by": list(self.limited_by),
+            "message": self.message,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    """The effective access a key policy grants on its own."""
+
+    file: str
+    account: str | None
+    account_source: Literal["given", "inferred"] | None
+    principals: tuple[PrincipalAccess, ...]
+    findings: tuple[AccessFinding, ...]
+    dataset_version: str
+
+    @property
+    def iam_policies_enabled_for(self) -> tuple[str, ...]:
+        """Accounts whose IAM policies the key policy enables."""
+        return tuple(
+            sorted({p.account for p in self.principals if p.iam_policies_enabled and p.account})
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The `kms-permissions-access/1` document."""
+        return {
+            "format": ACCESS_FORMAT,
+            "dataset_version": self.dataset_version,
+            "file": self.file,
+            "account": self.account,
+            "account_source": self.account_source,
+            "iam_policies_enabled_for": list(self.iam_policies_enabled_for),
+            "principals": [p.to_json() for p in self.principals],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _principal_entries(element: Any) -> list[str]:
+    """The principals a Principal element names, as written ("*" for everyone)."""
+    if element == "*":
+        return ["*"]
+    if not isinstance(element, dict):
+        return [str(element)]
+    found = []
+    for kind, values in element.items():
+        for value in values if isinstance(values, list) else [values]:
+            found.append(str(value) if kind in ("AWS", "Service") else f"{kind}:{value}")
+    return found
+
+
+def _classify(principal: str) -> tuple[PrincipalKind, str | None]:
+    if principal == "*":
+        return "everyone", None
+    if _ACCOUNT.match(principal):
+        return "account", principal
+    match = _ARN.match(principal)
+    if match:
+        resource = match["resource"]
+        kind: PrincipalKind = (
+            "account"
+            if resource == "root"
+            else "role"
+            if resource.startswith("role/")
+            else "user"
+            if resource.startswith("user/")
+            else "assumed-role"
+            if resource.startswith("assumed-role/")
+            else "federated-user"
+            if resource.startswith("federated-user/")
+            else "other"
+        )
+        return kind, match["account"]
+    if principal.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return "service", None
+    return "other", None
+
+
+def _expand(statement: Statement, dataset: str | None) -> tuple[str, ...]:
+    """The KMS permissions a statement's Action or NotAction covers."""
+    every = facts.all_actions(dataset)
+    element = "Action" if "Action" in statement.body else "NotAction"
+    patterns = [str(p) for _, p in statement.values(element)]
+    hit = [a for a in every if any(glob(p, a, ignore_case=True) for p in patterns)]
+    return tuple(hit) if element == "Action" else tuple(a for a in every if a not in hit)
+
+
+def _ineffective(action: str, external: bool | None, dataset: str | None) -> str | None:
+    known = facts.action_facts(action, dataset)
+    if known is None or not known.policy_types:
+        return "the dataset names no policy type for it"
+    if known.key_policy_effective is False:
+        if not known.on_key:
+            return "IAM-policy-only permission: a key policy cannot grant it"
+        return "not effective in a key policy"
+    if external and known.cross_account == "no":
+        return "cannot be used across accounts"
+    return None
+
+
+def _summaries(statement: Statement) -> tuple[ConditionSummary, ...]:
+    return tuple(
+        ConditionSummary(c.operator, c.key, tuple(str(v) for v in c.values))
+        for c in conditions(statement)
+    )
+
+
+def _limits(found: list[Condition], keys: Sequence[str]) -> list[Condition]:
+    """Conditions on these keys that limit the caller: positive, no IfExists, no wildcard."""
+    wanted = {k.lower() for k in keys}
+    return [
+        c
+        for c in found
+        if c.key.lower() in wanted
+        and c.base in _POSITIVE
+        and not c.if_exists
+        and c.set_operator != "ForAllValues"
+        and not any(ch in str(v) for v in c.values for ch in "*?")
+    ]
+
+
+def _limited_accounts(found: list[Condition]) -> set[str] | None:
+    """The accounts account or ARN conditions limit the caller to, or None if unlimited."""
+    accounts: set[str] | None = None
+    for c in _limits(found, ACCOUNT_KEYS):
+        values = {str(v) for v in c.values}
+        accounts = values if accounts is None else accounts & values
+    for c in _limits(found, ARN_KEYS):
+        values = set()
+        for v in c.values:
+            match = _ARN.match(str(v))
+            values.add(match["account"] if match else str(v))
+        accounts = values if accounts is None else accounts & values
+    return accounts
+
+
+def _everyone_finding(
+    statement: Statement, actions: tuple[str, ...], account: str | None
+) -> AccessFinding | None:
+    found = conditions(statement)
+    restricting = tuple(dict.fromkeys(c.key for c in found))
+    base = (statement.index, statement.sid, actions)
+    accounts = _limited_accounts(found)
+    if accounts is not None:
+        if account is not None and accounts <= {account}:
+            return None
+        others = sorted(accounts - {account}) if account else sorted(accounts)
+        by = tuple(c.key for c in _limits(found, (*ACCOUNT_KEYS, *ARN_KEYS)))
+        if account is None:
+            message = (
+                f'"*" is limited to accounts {others}; give --account to tell whether they '
+                "are the key's"
+            )
+        else:
+            message = (
+                f'"*" is limited to accounts {others}, other than the key\'s account {account}'
+            )
+        return AccessFinding("external-account", "*", *base, by, message, docs.ACCESS_ANALYZER)
+    org = _limits(found, ORG_KEYS)
+    if org:
+        values = sorted({str(v) for c in org for v in c.values})
+        message = f'"*" is limited to the organization {values}, not to the key\'s account'
+        return AccessFinding(
+            "external-account", "*", *base, tuple(c.key for c in org), message, docs.ACCESS_ANALYZER
+        )
+    network = _limits(found, NETWORK_KEYS)
+    if network:
+        shown = ", ".join(dict.fromkeys(c.key for c in network))
+        message = f'"*": anyone, in any account, limited only by the network ({shown})'
+    elif restricting:
+        message = (
+            f'"*": anyone, in any account; its conditions ({", ".join(restricting)}) do not '
+            "limit who the caller is"
+        )
+    else:
+        message = '"*" without a condition: anyone, in any account'
+    return AccessFinding("public-access", "*", *base, restricting, message, docs.ACCESS_ANALYZER)
+
+
+def _finding(
+    statement: Statement,
+    principal: str,
+    kind: PrincipalKind,
+    external: bool | None,
+    actions: tuple[str, ...],
+    account: str | None,
+) -> AccessFinding | None:
+    if not actions:
+        return None
+    base = (statement.index, statement.sid, actions)
+    if kind == "everyone":
+        return _everyone_finding(statement, actions, account)
+    if kind == "service":
+        keys = [c.key for c in conditions(statement)]
+        if not _limits(conditions(statement), SOURCE_KEYS):
+            message = (
+                f"the service principal {principal} is not limited by aws:SourceAccount or "
+                "aws:SourceArn: the service may use the key on behalf of anyone"
+            )
+            return AccessFinding(
+                "service-without-source",
+                principal,
+                *base,
+                tuple(keys),
+                message,
+                docs.ACCESS_ANALYZER,
+            )
+        return None
+    if external:
+        message = (
+            f"{principal} is in account {_classify(principal)[1]}, not the key's account {account}"
+        )
+        named = tuple(dict.fromkeys(c.key for c in conditions(statement)))
+        return AccessFinding(
+            "external-account", principal, *base, named, message, docs.ACCESS_ANALYZER
+        )
+    return None
+
+
+def _infer_account(policy: Policy, dataset: str | None) -> str | None:
+    """The key's account: the one account a key ARN names, else the one account allowed a
+    permission that cannot be used across accounts (only the owner can use it), else the one
+    account named at all."""
+    in_arns: set[str] = set()
+    owners: set[str] = set()
+    named: set[str] = set()
+    for statement in policy.document.statements:
+        for _, resource in statement.values("Resource"):
+            match = re.match(r"arn:aws[\w-]*:kms:[^:]*:(\d{12}):", str(resource))
+            if match:
+                in_arns.add(match.group(1))
+        if statement.effect != "Allow" or not isinstance(statement.body.get("Principal"), dict):
+            continue
+        local_only = any(
+            (known := facts.action_facts(a, dataset)) is not None and known.cross_account == "no"
+            for a in _expand(statement, dataset)
+        )
+        for principal in _principal_entries(statement.body["Principal"]):
+            kind, account = _classify(principal)
+            if account:
+                named.add(account)
+                if kind == "account" and local_only:
+                    owners.add(account)
+    for accounts in (in_arns, owners, named):
+        if len(accounts) == 1:
+            return next(iter(accounts))
+    return None
+
+
+def access(
+    key_policy: Source, account: str | None = None, dataset: str | None = None
+) -> AccessReport:
+    """The access a key policy grants on its own, per principal, with Access Analyzer findings.
+
+    `account` is the key's account; without it, the one account the policy names is taken.
+    """
+    policy = parse_policy(key_policy, "key-policy", "key-policy")
+    owner = account or _infer_account(policy, dataset)
+    source: Literal["given", "inferred"] | None = (
+        "given" if account else ("inferred" if owner else None)
+    )
+    entries: dict[
+        str, tuple[PrincipalKind, str | None, list[StatementAccess], list[StatementAccess]]
+    ] = {}
+    findings: list[AccessFinding] = []
+    for statement in policy.document.statements:
+        expanded = _expand(statement, dataset)
+        resources = tuple(str(r) for _, r in statement.values("Resource") if r != "*")
+        if "NotPrincipal" in statement.body:
+            message = (
+                "NotPrincipal: the statement applies to everyone except the principals it lists"
+                + ("; AWS does not support it with Allow" if statement.effect == "Allow" else "")
+            )
+            findings.append(
+                AccessFinding(
+                    "cannot-decide",
+                    "NotPrincipal",
+                    statement.index,
+                    statement.sid,
+                    expanded,
+                    (),
+                    message,
+                    docs.NOT_PRINCIPAL,
+                )
+            )
+            continue
+        for principal in _principal_entries(statement.body.get("Principal")):
+            kind, principal_account = _classify(principal)
+            external = (
+                None if owner is None or principal_account is None else principal_account != owner
+            )
+            effective, ineffective = [], []
+            for action in expanded:
+                why = (
+                    _ineffective(action, external, dataset) if statement.effect == "Allow" else None
+                )
+                if why:
+                    ineffective.append(Ineffective(action, why))
+                else:
+                    effective.append(action)
+            part = StatementAccess(
+                statement.index,
+                statement.sid,
+                statement.effect,
+                tuple(effective),
+                tuple(ineffective),
+                _summaries(statement),
+                resources,
+            )
+            entry = entries.setdefault(principal, (kind, principal_account, [], []))
+            (entry[2] if statement.effect == "Allow" else entry[3]).append(part)
+            if statement.effect == "Allow":
+                finding = _finding(statement, principal, kind, external, tuple(effective), owner)
+                if finding:
+                    findings.append(finding)
+    principals = tuple(
+        PrincipalAccess(
+            principal,
+            kind,
+            principal_account,
+            None if owner is None or principal_account is None else principal_account != owner,
+            tuple(allows),
+            tuple(denies),
+        )
+        for principal, (kind, principal_account, allows, denies) in entries.items()
+    )
+    return AccessReport(
+        policy.name, owner, source, principals, tuple(findings), facts.dataset_version(dataset)
+    )

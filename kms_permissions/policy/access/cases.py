@@ -1,0 +1,526 @@
+"""Worked cases of KMS's evaluation rules: small real scenarios, each with its expected decision.
+
+The tests run every case through `explain`; the documentation renders them. A case is plain
+data: a title, the rule it shows (with its AWS page), the policies, the grants, the request, the
+decision and the reasons expected, in order, as (code, source kind, statement index).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kms_permissions.policy.access import docs
+from kms_permissions.policy.access.results import Decision
+
+ACCOUNT = "111122223333"
+OTHER_ACCOUNT = "444455556666"
+KEY_ARN = f"arn:aws:kms:us-west-2:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROOT = f"arn:aws:iam::{ACCOUNT}:root"
+APP_ROLE = f"arn:aws:iam::{ACCOUNT}:role/App"
+APP_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/App/i-0123456789"
+ADMIN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"
+USER = f"arn:aws:iam::{ACCOUNT}:user/ExampleUser"
+EXTERNAL_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Partner"
+VPCE = "vpce-1234abcdf5678c90a"
+
+Json = dict[str, Any]
+ExpectedReason = tuple[str, str, int | None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One scenario: inputs, the decision KMS makes, and the reasons explain gives."""
+
+    slug: str
+    title: str
+    rule: str
+    basis: str
+    key_policy: Json
+    request: Json
+    decision: Decision
+    reasons: tuple[ExpectedReason, ...]
+    iam_policies: tuple[Json, ...] = ()
+    grants: tuple[Json, ...] = ()
+    vpce_policy: Json | None = None
+    tags: tuple[str, ...] = field(default=())
+
+
+def statement(
+    effect: str,
+    principal: Any,
+    actions: str | list[str],
+    sid: str | None = None,
+    condition: Json | None = None,
+) -> Json:
+    """A key policy (or endpoint policy) statement."""
+    body: Json = {"Effect": effect, "Principal": principal, "Action": actions, "Resource": "*"}
+    if sid:
+        body = {"Sid": sid, **body}
+    if condition:
+        body["Condition"] = condition
+    return body
+
+
+def enable_iam(account: str = ACCOUNT) -> Json:
+    """The default key policy's statement that enables IAM policies for the account."""
+    return statement(
+        "Allow", {"AWS": f"arn:aws:iam::{account}:root"}, "kms:*", "Enable IAM policies"
+    )
+
+
+def policy(*statements: Json) -> Json:
+    """A policy document."""
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def iam_policy(
+    effect: str, actions: str | list[str], resource: str = KEY_ARN, **extra: Any
+) -> Json:
+    """An identity policy with one statement."""
+    return policy({"Effect": effect, "Action": actions, "Resource": resource, **extra})
+
+
+def request(
+    principal: str, action: str, context: Json | None = None, vpce: str | None = None
+) -> Json:
+    """A request on the example key."""
+    body: Json = {"principal": principal, "action": action, "key_arn": KEY_ARN}
+    if context:
+        body["context"] = context
+    if vpce:
+        body["vpce"] = vpce
+    return body
+
+
+USE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+]
+AWS_MANAGED = statement(
+    "Allow",
+    {"AWS": "*"},
+    [*USE_ACTIONS, "kms:CreateGrant"],
+    "Allow access through EBS for all principals in the account that are authorized to use EBS",
+    {
+        "StringEquals": {
+            "kms:CallerAccount": ACCOUNT,
+            "kms:ViaService": "ec2.us-west-2.amazonaws.com",
+        }
+    },
+)
+DENY_LAMBDA = statement(
+    "Deny",
+    {"AWS": USER},
+    "kms:Encrypt",
+    "Deny encryption through Lambda",
+    {"StringEquals": {"kms:ViaService": ["lambda.us-west-2.amazonaws.com"]}},
+)
+CONTEXT_RULE = statement(
+    "Allow",
+    {"AWS": APP_ROLE},
+    "kms:Decrypt",
+    "Decrypt only for the IT department",
+    {"StringEquals": {"kms:EncryptionContext:Department": "IT"}},
+)
+GRANT_OPERATIONS = statement(
+    "Allow",
+    {"AWS": USER},
+    "kms:CreateGrant",
+    "Grants for encryption only",
+    {"ForAllValues:StringEquals": {"kms:GrantOperations": ["Encrypt", "ReEncryptTo"]}},
+)
+DECRYPT_GRANT = {
+    "KeyId": KEY_ARN,
+    "GrantId": "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60",
+    "Name": "app-decrypt",
+    "GranteePrincipal": APP_ROLE,
+    "RetiringPrincipal": ADMIN_ROLE,
+    "IssuingAccount": ROOT,
+    "Operations": ["Decrypt"],
+    "Constraints": {"EncryptionContextEquals": {"Department": "IT"}},
+}
+EXTERNAL_USE = statement(
+    "Allow",
+    {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"},
+    [*USE_ACTIONS],
+    "Allow use by the partner account",
+)
+
+CASES: tuple[Case, ...] = (
+    Case(
+        "same-account-iam-policy",
+        "Same account: the default key policy enables IAM policies, and an IAM policy allows",
+        "An IAM policy allows access to a key only where the key policy enables IAM policies for "
+        "the account, as the default key policy does.",
+        docs.ENABLE_IAM,
+        policy(enable_iam()),
+        request(APP_SESSION, "kms:Decrypt"),
+        "allow",
+        (("iam-policies-enabled", "key-policy", 0), ("iam-policy-allows", "iam-policy", 0)),
+        iam_policies=(iam_policy("Allow", ["kms:Decrypt", "kms:Encrypt"]),),
+    ),
+    Case(
+        "same-account-no-iam-policy",
+        "Same account without an IAM policy: implicit deny",
+        "The default key policy gives no principal access by itself; it only lets IAM policies "
+        "give it.",
+        docs.ENABLE_IAM,
+        policy(enable_iam()),
+        request(APP_SESSION, "kms:Decrypt"),
+        "implicit-deny",
+        (("no-key-policy-allow", "key-policy", None), ("no-iam-allow", "iam-policy", None)),
+    ),
+    Case(
+        "iam-policies-not-enabled",
+        "IAM policies not enabled: the IAM policy has no effect",
+        "Without a key policy statement that allows the account, IAM policies cannot allow "
+        "access to the key.",
+        docs.KEY_POLICIES,
+        policy(
+            statement(
+                "Allow", {"AWS": ADMIN_ROLE}, ["kms:Describe*", "kms:Put*"], "Key administrators"
+            )
+        ),
+        request(APP_ROLE, "kms:Decrypt"),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("iam-not-enabled", "key-policy", None),
+            ("iam-policy-ineffective", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:*"),),
+    ),
+    Case(
+        "key-policy-allows-role",
+        "The key policy names the role: no IAM policy needed",
+        "A key policy statement that names a role allows every session of the role directly.",
+        docs.KEY_POLICIES,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users")),
+        request(APP_SESSION, "kms:GenerateDataKey"),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "root-user",
+        "The account's root user, allowed by the statement that enables IAM policies",
+        "A statement that allows the account also allows its root user itself.",
+        docs.ENABLE_IAM,
+        policy(enable_iam()),
+        request(ROOT, "kms:ScheduleKeyDeletion"),
+        "allow",
+        (("key-policy-allows", "key-policy", 0),),
+    ),
+    Case(
+        "cross-account-with-iam-policy",
+        "Cross account: the key policy allows the other account and its IAM policy allows",
+        "A principal in another account needs both the key policy and its own IAM policy.",
+        docs.CROSS_ACCOUNT,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(EXTERNAL_ROLE, "kms:Decrypt"),
+        "allow",
+        (
+            ("key-policy-allows-external", "key-policy", 1),
+            ("iam-policy-allows-external", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+    ),
+    Case(
+        "cross-account-without-iam-policy",
+        "Cross account without the external IAM policy: implicit deny",
+        "The key policy alone does not let a principal in another account use the key.",
+        docs.CROSS_ACCOUNT,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(EXTERNAL_ROLE, "kms:Decrypt"),
+        "implicit-deny",
+        (("no-iam-allow-external", "iam-policy", None),),
+    ),
+    Case(
+        "cross-account-not-usable",
+        "Cross account, a permission that cannot be used across accounts",
+        "Some permissions cannot be used across accounts whatever the policies say; the dataset "
+        "records which.",
+        docs.CROSS_ACCOUNT,
+        policy(
+            enable_iam(),
+            statement("Allow", {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"}, "kms:*", "Partner"),
+        ),
+        request(EXTERNAL_ROLE, "kms:ScheduleKeyDeletion"),
+        "implicit-deny",
+        (("not-cross-account", "dataset", None),),
+        iam_policies=(iam_policy("Allow", "kms:*"),),
+    ),
+    Case(
+        "deny-via-service",
+        "An explicit Deny with kms:ViaService",
+        "An explicit Deny in any policy wins over every Allow; here it applies to requests that "
+        "come through Lambda.",
+        docs.EVALUATION_LOGIC,
+        policy(
+            enable_iam(), statement("Allow", {"AWS": USER}, USE_ACTIONS, "Key users"), DENY_LAMBDA
+        ),
+        request(USER, "kms:Encrypt", {"kms:ViaService": "lambda.us-west-2.amazonaws.com"}),
+        "explicit-deny",
+        (("explicit-deny", "key-policy", 2),),
+    ),
+    Case(
+        "deny-via-service-other-service",
+        "The same Deny does not apply through another service",
+        "A Deny applies only where its conditions hold.",
+        docs.EVALUATION_LOGIC,
+        policy(
+            enable_iam(), statement("Allow", {"AWS": USER}, USE_ACTIONS, "Key users"), DENY_LAMBDA
+        ),
+        request(USER, "kms:Encrypt", {"kms:ViaService": "s3.us-west-2.amazonaws.com"}),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "encryption-context-match",
+        "An encryption context condition that the request meets",
+        "kms:EncryptionContext:KEY compares the value of one pair of the request's encryption "
+        "context; the key name ignores case, StringEquals makes the value case-sensitive.",
+        docs.ENCRYPTION_CONTEXT_CASE,
+        policy(enable_iam(), CONTEXT_RULE),
+        request(APP_ROLE, "kms:Decrypt", {"kms:EncryptionContext:department": "IT"}),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "encryption-context-mismatch",
+        "An encryption context condition that the request does not meet",
+        "StringEquals is case-sensitive: `it` is not `IT`.",
+        docs.ENCRYPTION_CONTEXT_CASE,
+        policy(enable_iam(), CONTEXT_RULE),
+        request(APP_ROLE, "kms:Decrypt", {"kms:EncryptionContext:Department": "it"}),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 1),
+            ("no-iam-allow", "iam-policy", None),
+        ),
+    ),
+    Case(
+        "aws-managed-key-pattern",
+        'Principal "*" limited by kms:CallerAccount and kms:ViaService (AWS managed keys)',
+        "Everyone in the account may use the key, but only through the named service.",
+        docs.KEY_POLICIES,
+        policy(AWS_MANAGED),
+        request(APP_SESSION, "kms:Decrypt", {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}),
+        "allow",
+        (("key-policy-allows", "key-policy", 0),),
+    ),
+    Case(
+        "aws-managed-key-direct-call",
+        "The AWS managed key pattern, called directly rather than through the service",
+        "Without kms:ViaService in the request the condition fails, and nothing else allows.",
+        docs.KEY_POLICIES,
+        policy(AWS_MANAGED),
+        request(APP_SESSION, "kms:Decrypt"),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 0),
+            ("iam-not-enabled", "key-policy", None),
+        ),
+    ),
+    Case(
+        "aws-managed-key-other-account",
+        "The AWS managed key pattern, called from another account",
+        "kms:CallerAccount is the caller's account: the statement does not apply to other "
+        "accounts.",
+        docs.KEY_POLICIES,
+        policy(AWS_MANAGED),
+        request(EXTERNAL_ROLE, "kms:Decrypt", {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 0),
+            ("no-iam-allow-external", "iam-policy", None),
+        ),
+    ),
+    Case(
+        "grant-operations-within",
+        "kms:GrantOperations with ForAllValues: every requested operation is listed",
+        "ForAllValues holds when every value of the multi-valued key is among the policy's.",
+        docs.MULTI_VALUED,
+        policy(enable_iam(), GRANT_OPERATIONS),
+        request(USER, "kms:CreateGrant", {"kms:GrantOperations": ["Encrypt"]}),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "grant-operations-beyond",
+        "kms:GrantOperations with ForAllValues: an operation that is not listed",
+        "One request value outside the policy's values makes ForAllValues fail.",
+        docs.MULTI_VALUED,
+        policy(enable_iam(), GRANT_OPERATIONS),
+        request(USER, "kms:CreateGrant", {"kms:GrantOperations": ["Encrypt", "Decrypt"]}),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 1),
+            ("no-iam-allow", "iam-policy", None),
+        ),
+    ),
+    Case(
+        "retire-grant-in-key-policy",
+        "kms:RetireGrant in a key policy",
+        "kms:RetireGrant is not effective in a key policy: retiring a grant is allowed by the "
+        "grant itself.",
+        docs.RETIRE_GRANT,
+        policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:RetireGrant", "Retire grants")),
+        request(USER, "kms:RetireGrant"),
+        "implicit-deny",
+        (("retire-needs-grant", "dataset", None), ("not-effective-in-key-policy", "key-policy", 1)),
+    ),
+    Case(
+        "retire-grant-retiring-principal",
+        "The grant's retiring principal retires it",
+        "The retiring principal named in a grant may retire it.",
+        docs.RETIRE_GRANT,
+        policy(enable_iam()),
+        request(ADMIN_ROLE, "kms:RetireGrant"),
+        "allow",
+        (("grant-retirement", "grant", 0),),
+        grants=(DECRYPT_GRANT,),
+    ),
+    Case(
+        "grant-allows-decrypt",
+        "A grant allows Decrypt",
+        "A grant gives its grantee its operations, here with an encryption context constraint "
+        "that the request meets.",
+        docs.GRANTS,
+        policy(enable_iam()),
+        request(APP_ROLE, "kms:Decrypt", {"kms:EncryptionContext:Department": "IT"}),
+        "allow",
+        (("grant-allows", "grant", 0),),
+        grants=(DECRYPT_GRANT,),
+    ),
+    Case(
+        "grant-constraint-fails",
+        "A grant whose encryption context constraint the request does not meet",
+        "EncryptionContextEquals requires exactly the constraint's pairs.",
+        docs.GRANT_CONSTRAINTS,
+        policy(enable_iam()),
+        request(
+            APP_ROLE,
+            "kms:Decrypt",
+            {"kms:EncryptionContext:Department": "IT", "kms:EncryptionContext:Project": "x"},
+        ),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("no-iam-allow", "iam-policy", None),
+            ("grant-does-not-apply", "grant", 0),
+        ),
+        grants=(DECRYPT_GRANT,),
+    ),
+    Case(
+        "vpc-endpoint-policy-denies",
+        "A VPC endpoint policy that denies",
+        "A request through a VPC endpoint must also be allowed by the endpoint's policy; its "
+        "explicit Deny wins.",
+        docs.VPC_ENDPOINT_POLICY,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users")),
+        request(APP_SESSION, "kms:Decrypt", vpce=VPCE),
+        "explicit-deny",
+        (("explicit-deny", "vpce-policy", 1),),
+        vpce_policy=policy(
+            statement("Allow", "*", "kms:*", "Default"),
+            statement("Deny", "*", "kms:Decrypt", "No decryption through this endpoint"),
+        ),
+    ),
+    Case(
+        "vpc-endpoint-policy-does-not-allow",
+        "A VPC endpoint policy that does not allow the operation",
+        "Without an Allow in the endpoint policy the request fails, though the key policy allows.",
+        docs.VPC_ENDPOINT_POLICY,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users")),
+        request(APP_SESSION, "kms:Decrypt", vpce=VPCE),
+        "implicit-deny",
+        (("vpce-policy-does-not-allow", "vpce-policy", None),),
+        vpce_policy=policy(
+            statement(
+                "Allow",
+                "*",
+                "kms:Encrypt",
+                "Encrypt only",
+                {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+            )
+        ),
+    ),
+    Case(
+        "iam-only-permission",
+        "An IAM-policy-only permission: kms:CreateKey",
+        "Permissions that are not on a key are decided by IAM policies alone; a key policy "
+        "cannot grant them.",
+        docs.PERMISSIONS,
+        policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:CreateKey", "Misplaced")),
+        {"principal": USER, "action": "kms:CreateKey"},
+        "allow",
+        (("iam-only-allows", "iam-policy", 0), ("iam-only-in-key-policy", "key-policy", 1)),
+        iam_policies=(iam_policy("Allow", "kms:CreateKey", resource="*"),),
+    ),
+    Case(
+        "iam-deny-without-enabling",
+        "An IAM policy can deny even where it could not allow",
+        "The key policy allows the role directly and does not enable IAM policies, yet the "
+        "role's IAM policy denies: the Deny wins.",
+        docs.KEY_POLICIES,
+        policy(statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users")),
+        request(APP_SESSION, "kms:Decrypt"),
+        "explicit-deny",
+        (("explicit-deny", "iam-policy", 0),),
+        iam_policies=(iam_policy("Deny", "kms:Decrypt", resource="*"),),
+    ),
+    Case(
+        "service-principal",
+        "A service principal limited by aws:SourceArn",
+        "A key policy can allow an AWS service principal directly; IAM policies never apply to it.",
+        docs.PRINCIPAL,
+        policy(
+            enable_iam(),
+            statement(
+                "Allow",
+                {"Service": "cloudtrail.amazonaws.com"},
+                "kms:GenerateDataKey*",
+                "CloudTrail",
+                {"StringLike": {"aws:SourceArn": f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"}},
+            ),
+        ),
+        request(
+            "cloudtrail.amazonaws.com",
+            "kms:GenerateDataKey",
+            {"aws:SourceArn": f"arn:aws:cloudtrail:us-west-2:{ACCOUNT}:trail/main"},
+        ),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "policy-variable",
+        "A policy variable: the encryption context must name the caller's team",
+        "${aws:PrincipalTag/team} is replaced by the caller's tag before StringEquals compares.",
+        docs.POLICY_VARIABLES,
+        policy(
+            enable_iam(),
+            statement(
+                "Allow",
+                {"AWS": APP_ROLE},
+                "kms:Decrypt",
+                "Own team's data",
+                {"StringEquals": {"kms:EncryptionContext:team": "${aws:PrincipalTag/team}"}},
+            ),
+        ),
+        request(
+            APP_SESSION,
+            "kms:Decrypt",
+            {"aws:PrincipalTag/team": "blue", "kms:EncryptionContext:team": "blue"},
+        ),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+)

@@ -1,0 +1,150 @@
+"""Every dataset fact the access analysis reads, behind one small adapter.
+
+The rest of `kms_permissions.policy.access` never touches the dataset itself: it asks these
+functions, which return small typed views. The dataset's read model can change under them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kms_permissions.reference import Reference, load
+
+# The template of the encryption context condition keys, as the dataset names it.
+ENCRYPTION_CONTEXT_TEMPLATE = "kms:EncryptionContext:${context-key}"
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What the dataset says about one KMS permission, as far as access decisions need it."""
+
+    name: str
+    operation: str
+    policy_types: tuple[str, ...]
+    key_policy_effective: bool | None
+    cross_account: str | None
+    cross_account_text: str | None
+    resources: tuple[str, ...]
+    condition_keys: tuple[str, ...]
+    note: str | None
+
+    @property
+    def iam_policy_only(self) -> bool:
+        """Only an IAM policy can grant it (the guide's policy type is IAM policy alone)."""
+        return self.policy_types == ("iam-policy",)
+
+    @property
+    def on_key(self) -> bool:
+        """It is authorized on a KMS key (its resources include the key)."""
+        return "key" in self.resources
+
+    @property
+    def takes_encryption_context(self) -> bool:
+        """Its requests can carry an encryption context (the guide lists the context keys)."""
+        return ENCRYPTION_CONTEXT_TEMPLATE in self.condition_keys
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """What the dataset says about one condition key: its type and whether it is multi-valued."""
+
+    name: str
+    condition_type: str | None
+    multi_valued: bool | None
+
+
+@dataclass(frozen=True)
+class _Tables:
+    version: str
+    actions: dict[str, ActionFacts]
+    by_lower: dict[str, str]
+    by_operation: dict[str, str]
+    keys: dict[str, KeyFacts]
+    keys_by_lower: dict[str, str]
+    templates: tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    # A template instance puts any non-empty text in place of `${...}`, colons and slashes
+    # included (kms:EncryptionContext:aws:logs:arn).
+    start = template.index("${")
+    end = template.index("}", start)
+    return re.compile(
+        re.escape(template[:start]) + ".+" + re.escape(template[end + 1 :]) + r"\Z",
+        re.IGNORECASE | re.DOTALL,
+    )
+
+
+@cache
+def _tables(dataset: str | None) -> _Tables:
+    reference: Reference = load(dataset)
+    actions = {
+        name: ActionFacts(
+            name=name,
+            operation=info.operation,
+            policy_types=tuple(info.policy_types),
+            key_policy_effective=info.key_policy_effective,
+            cross_account=info.cross_account,
+            cross_account_text=info.cross_account_text,
+            resources=tuple(info.resources),
+            # Older read models list the SAR's keys apart; newer ones merge every source's.
+            condition_keys=tuple(
+                dict.fromkeys((*info.condition_keys, *getattr(info, "sar_condition_keys", ())))
+            ),
+            note=info.note,
+        )
+        for name, info in reference.actions.items()
+    }
+    keys = {
+        name: KeyFacts(
+            name=name,
+            condition_type=info.condition_type,
+            multi_valued=None if info.value_type is None else info.multi_valued,
+        )
+        for name, info in reference.condition_keys.items()
+    }
+    return _Tables(
+        version=reference.version,
+        actions=actions,
+        by_lower={name.lower(): name for name in actions},
+        by_operation={facts.operation: name for name, facts in actions.items()},
+        keys=keys,
+        keys_by_lower={name.lower(): name for name in keys},
+        templates=tuple((_template_pattern(n), n) for n in keys if "${" in n),
+    )
+
+
+def dataset_version(dataset: str | None = None) -> str:
+    """The version of the dataset the facts come from."""
+    return _tables(dataset).version
+
+
+def action_facts(name: str, dataset: str | None = None) -> ActionFacts | None:
+    """A KMS permission by its policy name in any case (`kms:Decrypt`), or None."""
+    tables = _tables(dataset)
+    canonical = tables.by_lower.get(name.strip().lower())
+    return tables.actions[canonical] if canonical else None
+
+
+def action_for_operation(operation: str, dataset: str | None = None) -> str | None:
+    """The permission named after an API operation (`Decrypt` -> `kms:Decrypt`), or None."""
+    return _tables(dataset).by_operation.get(operation)
+
+
+def all_actions(dataset: str | None = None) -> tuple[str, ...]:
+    """Every KMS permission the dataset knows, sorted."""
+    return tuple(sorted(_tables(dataset).actions))
+
+
+def key_facts(name: str, dataset: str | None = None) -> KeyFacts | None:
+    """A condition key by name in any case; a template instance gives its template's facts."""
+    tables = _tables(dataset)
+    canonical = tables.keys_by_lower.get(name.strip().lower())
+    if canonical is None:
+        for pattern, template in tables.templates:
+            if pattern.match(name.strip()):
+                canonical = template
+                break
+    return tables.keys[canonical] if canonical else None

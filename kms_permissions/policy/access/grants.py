@@ -1,0 +1,197 @@
+"""Grants as ListGrants returns them, and whether one gives the caller the requested operation.
+
+https://docs.aws.amazon.com/kms/latest/developerguide/grants.html: a grant allows its grantee
+principal the grant's operations on its key, in the same or another account.
+https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html: encryption context
+constraints apply to cryptographic operations that take an encryption context (not to management
+operations such as RetireGrant, nor to asymmetric keys); their keys ignore case, values do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.policy.access import facts
+from kms_permissions.policy.access.inputs import InputError, Source, load_json
+from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, false, unknown
+from kms_permissions.policy.access.principals import match_principal
+from kms_permissions.policy.access.request import KEY_ARN, Request
+
+_CONTEXT_PREFIX = "kms:encryptioncontext:"
+_FIELDS = {
+    "KeyId",
+    "GrantId",
+    "Name",
+    "CreationDate",
+    "GranteePrincipal",
+    "RetiringPrincipal",
+    "IssuingAccount",
+    "Operations",
+    "Constraints",
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One grant on a KMS key."""
+
+    name: str
+    index: int
+    grant_id: str | None
+    key_id: str | None
+    grantee: str
+    retiring: str | None
+    issuing_account: str | None
+    operations: tuple[str, ...]
+    context_equals: tuple[tuple[str, str], ...] | None
+    context_subset: tuple[tuple[str, str], ...] | None
+
+    @property
+    def label(self) -> str:
+        """How reports name the grant."""
+        return f"grant {self.grant_id}" if self.grant_id else f"grant {self.index}"
+
+
+def _context_map(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise InputError(f"{where}: an encryption context is an object of string: string")
+    return tuple(sorted(value.items()))
+
+
+def _grant(data: Any, name: str, index: int, dataset: str | None) -> Grant:
+    where = f"{name}: grant {index}"
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: a grant is an object as ListGrants returns it")
+    extra = sorted(set(data) - _FIELDS)
+    if extra:
+        raise InputError(f"{where}: unknown field {extra[0]!r}")
+    grantee = data.get("GranteePrincipal")
+    if not isinstance(grantee, str) or not grantee:
+        raise InputError(f"{where}.GranteePrincipal: missing")
+    operations = data.get("Operations")
+    if not isinstance(operations, list) or not operations:
+        raise InputError(f"{where}.Operations: a non-empty list of operation names")
+    for operation in operations:
+        if not isinstance(operation, str) or facts.action_for_operation(operation, dataset) is None:
+            raise InputError(f"{where}.Operations: {operation!r} is not a KMS operation")
+    constraints = data.get("Constraints") or {}
+    if not isinstance(constraints, dict) or set(constraints) - {
+        "EncryptionContextEquals",
+        "EncryptionContextSubset",
+    }:
+        raise InputError(
+            f"{where}.Constraints: only EncryptionContextEquals and EncryptionContextSubset"
+        )
+    equals = constraints.get("EncryptionContextEquals")
+    subset = constraints.get("EncryptionContextSubset")
+    for field in ("KeyId", "GrantId", "RetiringPrincipal", "IssuingAccount"):
+        if data.get(field) is not None and not isinstance(data[field], str):
+            raise InputError(f"{where}.{field}: must be a string")
+    return Grant(
+        name=name,
+        index=index,
+        grant_id=data.get("GrantId"),
+        key_id=data.get("KeyId"),
+        grantee=grantee,
+        retiring=data.get("RetiringPrincipal"),
+        issuing_account=data.get("IssuingAccount"),
+        operations=tuple(operations),
+        context_equals=None if equals is None else _context_map(equals, f"{where}.Constraints"),
+        context_subset=None if subset is None else _context_map(subset, f"{where}.Constraints"),
+    )
+
+
+def parse_grants(source: Source, name: str, dataset: str | None = None) -> list[Grant]:
+    """The grants of a file: one grant, or ListGrants' `{"Grants": [...]}`."""
+    name, data = load_json(source, name)
+    if isinstance(data, dict) and "Grants" in data and isinstance(data["Grants"], list):
+        return [_grant(g, name, i, dataset) for i, g in enumerate(data["Grants"])]
+    return [_grant(data, name, 0, dataset)]
+
+
+def _names(principal: str) -> dict[str, str]:
+    kind = "Service" if principal.endswith((".amazonaws.com", ".amazonaws.com.cn")) else "AWS"
+    return {kind: principal}
+
+
+def names_caller(principal: str | None, request: Request) -> Outcome:
+    """Whether a grant's grantee or retiring principal is the caller."""
+    if not principal:
+        return false("no principal")
+    match = match_principal(_names(principal), request.caller)
+    if match.direct.value is not True and match.any.value is True:
+        return unknown(
+            f"{principal} is the account; whether its users and roles then need IAM "
+            "permission is not documented for grants"
+        )
+    return (
+        match.direct if match.direct.value is not False else false(f"{principal} is not the caller")
+    )
+
+
+def on_key(grant: Grant, request: Request) -> Outcome:
+    """Whether the grant is for the requested key."""
+    if grant.key_id is None or request.key_arn is None:
+        return TRUE
+    key_id = KEY_ARN.match(request.key_arn)
+    if grant.key_id == request.key_arn or (key_id and grant.key_id == key_id["id"]):
+        return TRUE
+    return false(f"{grant.label} is for key {grant.key_id}")
+
+
+def _encryption_context(request: Request) -> dict[str, str]:
+    found = {}
+    for value in request.context.values():
+        if value.name.lower().startswith(_CONTEXT_PREFIX) and not value.is_list:
+            found[value.name[len(_CONTEXT_PREFIX) :].lower()] = value.values[0]
+    return found
+
+
+def constraints_hold(
+    grant: Grant, request: Request, operation: str, takes_context: bool
+) -> Outcome:
+    """Whether the grant's encryption context constraints let this request through."""
+    if grant.context_equals is None and grant.context_subset is None:
+        return TRUE
+    if operation == "RetireGrant" or not takes_context:
+        return TRUE  # constraints apply only to operations that take an encryption context
+    if operation == "CreateGrant":
+        return unknown(
+            f"{grant.label} has constraints: the grants it lets the grantee create must be at "
+            "least as strict, which is not modelled"
+        )
+    spec = request.context.get("kms:KeySpec")
+    if spec is not None and spec.values[0] != "SYMMETRIC_DEFAULT":
+        return TRUE  # constraints do not apply to asymmetric keys
+    have = _encryption_context(request)
+    if grant.context_equals is not None:
+        wanted = {k.lower(): v for k, v in grant.context_equals}
+        if have != wanted:
+            return false(
+                f"{grant.label} requires the encryption context to equal "
+                f"{dict(grant.context_equals)}; the request has {have or 'none'}"
+            )
+    if grant.context_subset is not None:
+        missing = {k: v for k, v in grant.context_subset if have.get(k.lower()) != v}
+        if missing:
+            return false(
+                f"{grant.label} requires the encryption context to include {missing}; "
+                f"the request has {have or 'none'}"
+            )
+    return TRUE
+
+
+def grant_allows(grant: Grant, request: Request, operation: str, takes_context: bool) -> Outcome:
+    """Whether the grant gives the caller this operation on this key."""
+    if operation not in grant.operations:
+        return false(f"{grant.label} does not include the {operation} operation")
+    return all_of(
+        (
+            on_key(grant, request),
+            names_caller(grant.grantee, request),
+            constraints_hold(grant, request, operation, takes_context),
+        )
+    )

@@ -1,0 +1,114 @@
+"""Policies read for evaluation: the checker's parsing, plus what evaluation needs to be sure of.
+
+Every problem is an `InputError` naming the file and the JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from kms_permissions.policy.access.variables import VARIABLES_VERSION
+from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
+
+PolicyKind = Literal["key-policy", "iam-policy", "vpce-policy"]
+# What a caller may pass for a policy, grant or request: a file path, JSON text, or parsed data.
+Source = Path | str | dict[str, Any] | list[Any]
+
+
+class InputError(ValueError):
+    """An input that cannot be evaluated: which one, where, and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One policy document to evaluate, with the name reports use for it."""
+
+    name: str
+    kind: PolicyKind
+    document: Document
+    variables: bool
+
+
+def load_json(source: Source, name: str) -> tuple[str, Any]:
+    """(name, data) of a source: a path is read, a string parsed, data taken as it is."""
+    if isinstance(source, Path):
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{source}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: not UTF-8 text") from None
+        name = str(source)
+    elif isinstance(source, str):
+        text = source
+    else:
+        return name, source
+    try:
+        return name, json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def _strings(statement: Statement, element: str, name: str) -> None:
+    for path, value in statement.values(element):
+        if not isinstance(value, str):
+            raise InputError(f"{name}: {path}: must be a string, not {value!r}")
+
+
+def _check_condition(statement: Statement, name: str) -> None:
+    block = statement.body.get("Condition")
+    if block is None:
+        return
+    where = f"{name}: {statement.path}.Condition"
+    if not isinstance(block, dict):
+        raise InputError(f"{where}: must be an object of operator: {{key: values}}")
+    for operator, keys in block.items():
+        if not isinstance(keys, dict):
+            raise InputError(f"{where}[{operator!r}]: must be an object of key: values")
+        for key, value in keys.items():
+            values = value if isinstance(value, list) else [value]
+            if not values or any(isinstance(v, dict | list) or v is None for v in values):
+                raise InputError(
+                    f"{where}[{operator!r}][{key!r}]: values are strings, numbers or booleans"
+                )
+
+
+def _check_statement(statement: Statement, kind: PolicyKind, name: str) -> None:
+    body = statement.body
+    _strings(statement, "Action", name)
+    _strings(statement, "NotAction", name)
+    if "Action" in body and "NotAction" in body:
+        raise InputError(f"{name}: {statement.path}: both Action and NotAction")
+    if "Resource" not in body and "NotResource" not in body:
+        raise InputError(f"{name}: {statement.path}: no Resource or NotResource")
+    if "Resource" in body and "NotResource" in body:
+        raise InputError(f"{name}: {statement.path}: both Resource and NotResource")
+    _strings(statement, "Resource", name)
+    _strings(statement, "NotResource", name)
+    has_principal = "Principal" in body or "NotPrincipal" in body
+    if kind == "iam-policy" and has_principal:
+        raise InputError(
+            f"{name}: {statement.path}: an IAM (identity) policy names no Principal; "
+            "is this a key policy?"
+        )
+    if kind != "iam-policy" and not has_principal:
+        raise InputError(f"{name}: {statement.path}: a {kind} statement needs a Principal")
+    if "Principal" in body and "NotPrincipal" in body:
+        raise InputError(f"{name}: {statement.path}: both Principal and NotPrincipal")
+    _check_condition(statement, name)
+
+
+def parse_policy(source: Source, kind: PolicyKind, name: str) -> Policy:
+    """A policy ready for evaluation, or an InputError naming what is wrong and where."""
+    name, data = load_json(source, name)
+    try:
+        document = parse_document(data)
+    except PolicyError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    for statement in document.statements:
+        _check_statement(statement, kind, name)
+    version = data.get("Version") if isinstance(data, dict) else None
+    return Policy(name, kind, document, version == VARIABLES_VERSION)

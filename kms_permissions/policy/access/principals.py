@@ -1,0 +1,212 @@
+"""Who makes a request, and whether a policy's Principal or NotPrincipal element names them.
+
+Rules: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+(a role ARN names every session of the role; an account ID or root ARN names the account, whose
+identities then need their own IAM permission; "*" and {"AWS": "*"} name everyone) and
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+(AWS may check the account, the role and the session in turn, so NotPrincipal spares a caller
+only when all of them are listed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kms_permissions.policy.access import docs
+from kms_permissions.policy.access.outcome import TRUE, Outcome, any_of, false, unknown
+
+CallerKind = Literal["root", "user", "role", "assumed-role", "federated-user", "service"]
+
+_ACCOUNT = re.compile(r"\d{12}\Z")
+_IAM_ARN = re.compile(
+    r"arn:(?P<partition>aws[\w-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)\Z"
+)
+_SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?\Z")
+
+
+class PrincipalError(ValueError):
+    """A principal that is not a caller KMS can see."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The identity that makes a request."""
+
+    kind: CallerKind
+    arn: str | None
+    account: str | None
+    partition: str
+    name: str | None = None
+    session: str | None = None
+    service: str | None = None
+
+    @property
+    def principal_arn(self) -> str | None:
+        """The value of aws:PrincipalArn: the role's ARN for a role session."""
+        if self.kind == "assumed-role":
+            return f"arn:{self.partition}:iam::{self.account}:role/{self.name}"
+        return self.arn
+
+    @property
+    def label(self) -> str:
+        """How the caller is named in reports."""
+        return self.arn or self.service or "?"
+
+
+def parse_caller(text: str) -> Caller:
+    """A caller from an ARN, an account ID (its root user) or a service principal name."""
+    value = text.strip()
+    if _ACCOUNT.match(value):
+        return Caller("root", f"arn:aws:iam::{value}:root", value, "aws")
+    if _SERVICE.match(value):
+        return Caller("service", None, None, "aws", service=value)
+    match = _IAM_ARN.match(value)
+    if not match:
+        raise PrincipalError(
+            f"{value!r} is not an IAM or STS ARN, an account ID or a service principal"
+        )
+    if any(c in value for c in "*?"):
+        raise PrincipalError(f"{value!r}: a caller is one identity, not a pattern")
+    partition, service, account = match["partition"], match["service"], match["account"]
+    resource = match["resource"]
+    if service == "iam" and resource == "root":
+        return Caller("root", value, account, partition)
+    if service == "iam" and resource.startswith(("user/", "role/")):
+        kind: CallerKind = "user" if resource.startswith("user/") else "role"
+        return Caller(kind, value, account, partition, name=resource.rsplit("/", 1)[1])
+    if service == "sts" and resource.startswith("assumed-role/") and resource.count("/") == 2:
+        _, role, session = resource.split("/")
+        return Caller("assumed-role", value, account, partition, name=role, session=session)
+    if service == "sts" and resource.startswith("federated-user/"):
+        return Caller("federated-user", value, account, partition, name=resource.split("/", 1)[1])
+    raise PrincipalError(f"{value!r} is not a root, user, role, role session or federated user")
+
+
+@dataclass(frozen=True)
+class PrincipalMatch:
+    """Whether a Principal element names the caller itself, or only the caller's account."""
+
+    direct: Outcome
+    any: Outcome
+
+
+def _entries(element: Any) -> list[tuple[str, str]]:
+    """(type, value) of each principal an element names; ("*", "*") for everyone."""
+    if element == "*":
+        return [("*", "*")]
+    if not isinstance(element, dict):
+        return [("?", repr(element))]
+    found = []
+    for kind, values in element.items():
+        for value in values if isinstance(values, list) else [values]:
+            found.append((str(kind), str(value)))
+    return found
+
+
+def _entry_match(kind: str, value: str, caller: Caller) -> tuple[Outcome, Outcome]:
+    """(names the caller itself, names the caller or its account) for one principal."""
+    if value == "*" and kind in ("*", "AWS"):
+        return TRUE, TRUE
+    if kind == "Service":
+        hit = caller.kind == "service" and caller.service == value
+        return (TRUE, TRUE) if hit else (false(""), false(""))
+    if kind != "AWS":
+        # Federated and CanonicalUser principals never call KMS.
+        return false(""), false("")
+    if any(c in value for c in "*?"):
+        why = f"{value!r}: AWS takes no wildcard inside a principal ARN"
+        return unknown(why), unknown(why)
+    if caller.kind == "service":
+        return false(""), false("")
+    if _ACCOUNT.match(value):
+        value = f"arn:{caller.partition}:iam::{value}:root"
+    match = _IAM_ARN.match(value)
+    if not match:
+        why = f"{value!r} is not a principal AWS accepts"
+        return unknown(why), unknown(why)
+    account, resource = match["account"], match["resource"]
+    if account != caller.account:
+        return false(""), false("")
+    if resource == "root":
+        return (TRUE if caller.kind == "root" else false("")), TRUE
+    if match["service"] == "iam" and resource.startswith("role/"):
+        role = resource.rsplit("/", 1)[1]
+        hit = caller.kind in ("role", "assumed-role") and caller.name == role
+        return (TRUE, TRUE) if hit else (false(""), false(""))
+    if resource.startswith("assumed-role/") and caller.kind == "role":
+        if resource.split("/")[1] == caller.name:
+            why = f"{value} names one session of the role; the request names the role"
+            return unknown(why), unknown(why)
+        return false(""), false("")
+    hit = value == caller.arn
+    return (TRUE, TRUE) if hit else (false(""), false(""))
+
+
+def match_principal(element: Any, caller: Caller) -> PrincipalMatch:
+    """How a statement's Principal element covers the caller."""
+    direct: list[Outcome] = []
+    via_account: list[Outcome] = []
+    for kind, value in _entries(element):
+        one, two = _entry_match(kind, value, caller)
+        direct.append(one)
+        via_account.append(two)
+    return PrincipalMatch(
+        any_of(direct, f"Principal does not name {caller.label}"),
+        any_of(via_account, f"Principal names neither {caller.label} nor its account"),
+    )
+
+
+def _listed(entries: list[tuple[str, str]], caller: Caller, identity: str) -> Outcome:
+    """Whether NotPrincipal lists one identity of the caller: account, role, session, self."""
+    for kind, value in entries:
+        if value == "*" and kind in ("*", "AWS"):
+            return TRUE
+        if caller.kind == "service":
+            if kind == "Service" and value == caller.service:
+                return TRUE
+            continue
+        if kind != "AWS":
+            continue
+        if _ACCOUNT.match(value):
+            value = f"arn:{caller.partition}:iam::{value}:root"
+        match = _IAM_ARN.match(value)
+        if not match or match["account"] != caller.account:
+            continue
+        resource = match["resource"]
+        if identity == "account" and resource == "root":
+            return TRUE
+        is_role = match["service"] == "iam" and resource.startswith("role/")
+        same_role = is_role and resource.rsplit("/", 1)[1] == caller.name
+        if identity in ("role", "session") and same_role:
+            return TRUE  # listing the role spares its sessions
+        one_session = resource.startswith("assumed-role/") and resource.split("/")[1] == caller.name
+        if identity == "session" and caller.kind == "role" and one_session:
+            return unknown(f"{value} names one session of the role; the request names the role")
+        if identity == "self" and value == caller.arn:
+            return TRUE
+    return false("")
+
+
+def match_not_principal(element: Any, caller: Caller) -> Outcome:
+    """Whether a NotPrincipal element leaves the caller in (the statement applies)."""
+    entries = _entries(element)
+    if caller.kind == "service":
+        identities = ["self"]
+    elif caller.kind == "root":
+        identities = ["account"]
+    elif caller.kind in ("role", "assumed-role"):
+        identities = ["account", "role", "session"]
+    else:
+        identities = ["account", "self"]
+    listed = [_listed(entries, caller, identity) for identity in identities]
+    if all(o.value is True for o in listed):
+        return false(f"NotPrincipal lists {caller.label}")
+    if not any(o.value is True for o in listed):
+        undecided = [o for o in listed if o.unknown]
+        return undecided[0] if undecided else TRUE
+    return unknown(
+        f"NotPrincipal lists only some of the identities AWS may check {caller.label} as "
+        f"(account, role, session or user); see {docs.NOT_PRINCIPAL}"
+    )

@@ -1,0 +1,83 @@
+"""What `explain` returns: a decision and the reasons, each naming where it comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Decision = Literal["allow", "explicit-deny", "implicit-deny"]
+SourceKind = Literal["key-policy", "iam-policy", "grant", "vpce-policy", "request", "dataset"]
+EXPLAIN_FORMAT = "kms-permissions-explain/1"
+CANNOT_DECIDE = "cannot-decide"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule of KMS's evaluation that took part in the decision, and where it applied."""
+
+    code: str
+    rule: str
+    kind: SourceKind
+    file: str | None = None
+    statement: int | None = None
+    sid: str | None = None
+    path: str | None = None
+    basis: str = ""
+
+    @property
+    def where(self) -> str:
+        """`FILE statement N (Sid)`, or the source kind when no file applies."""
+        if self.file is None:
+            return self.kind
+        if self.statement is None:
+            return self.file
+        sid = f" ({self.sid})" if self.sid else ""
+        return f"{self.file} statement {self.statement}{sid}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The reason as a JSON object."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "kind": self.kind,
+            "file": self.file,
+            "statement": self.statement,
+            "sid": self.sid,
+            "path": self.path,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The decision on one request, its reasons (deciding ones first), and the request seen."""
+
+    decision: Decision
+    decided: bool
+    reasons: tuple[Reason, ...]
+    principal: str
+    action: str
+    key_arn: str | None
+    context: dict[str, str | list[str]]
+    dataset_version: str
+
+    @property
+    def undecided(self) -> tuple[Reason, ...]:
+        """The parts this analysis cannot decide (empty when the decision is certain)."""
+        return tuple(r for r in self.reasons if r.code == CANNOT_DECIDE)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `kms-permissions-explain/1` document."""
+        return {
+            "format": EXPLAIN_FORMAT,
+            "dataset_version": self.dataset_version,
+            "decision": self.decision,
+            "decided": self.decided,
+            "request": {
+                "principal": self.principal,
+                "action": self.action,
+                "key_arn": self.key_arn,
+                "context": self.context,
+            },
+            "reasons": [r.to_json() for r in self.reasons],
+        }
