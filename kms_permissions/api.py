@@ -9,7 +9,7 @@ True
 
 from __future__ import annotations
 
-from kms_permissions.info import ActionInfo, ConditionKeyInfo
+from kms_permissions.model import ActionInfo, ConditionKeyInfo
 from kms_permissions.query import FILTERS, UsageError, load_index
 from kms_permissions.reference import Reference, load
 

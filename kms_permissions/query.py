@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from kms_permissions import jsonfast
+from kms_permissions.names import Templates, identity
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,31 +56,33 @@ class Index:
         self.schema_version: str = data["schema_version"]
         self.actions: dict[str, dict[str, Any]] = data["actions"]
         self.keys: dict[str, dict[str, Any]] = data["condition_keys"]
+        self.coverage: dict[str, dict[str, Any]] = data["coverage"]
         self._names: dict[str, str] = {}
         for name in [*self.actions, *self.keys]:
             self._names[name.lower()] = name
         for name in [*self.actions, *self.keys]:  # without the prefix; actions win
             self._names.setdefault(name.split(":", 1)[1].lower(), name)
-        self._templates = [(_template_parts(n), n) for n in self.keys if "${" in n]
+        self._identities = {identity(n): n for n in self.keys if "${" in n}
+        self._templates = Templates(self._identities.values())
 
     def resolve(self, name: str) -> dict[str, Any] | None:
-        """The action or key `name` stands for (`Decrypt`, `kms:decrypt`, a template instance)."""
-        canonical = self._names.get(name.strip().lower())
+        """The action or key `name` stands for: `Decrypt`, `kms:decrypt`, a template in another
+        spelling (`aws:ResourceTag/${TagKey}`), an instance (`kms:EncryptionContext:aws:s3:arn`).
+        """
+        wanted = name.strip()
+        canonical = self._names.get(wanted.lower())
+        if canonical is None and "${" in wanted:
+            canonical = self._identities.get(identity(wanted))
         if canonical is None:
-            wanted = name.strip().lower()
-            for (prefix, suffix), template in self._templates:
-                middle = wanted[len(prefix) : len(wanted) - len(suffix)]
-                if (
-                    wanted.startswith(prefix)
-                    and wanted.endswith(suffix)
-                    and middle
-                    and not any(c in middle for c in ":/$")
-                ):
-                    canonical = template
-                    break
+            canonical = self._templates.match(wanted)
         if canonical is None:
             return None
         return self.actions.get(canonical) or self.keys[canonical]
+
+    def key_name(self, name: str) -> str | None:
+        """The condition key a policy's key name stands for (its template for an instance)."""
+        entry = self.resolve(name) if ":" in name else None
+        return entry["name"] if entry and entry["kind"] == "condition_key" else None
 
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
         """Names close to a misspelt one."""
@@ -124,8 +127,7 @@ class Index:
             key = self.resolve(value)
             if key is None or key["kind"] != "condition_key":
                 raise QueryError(f"filter key={value}: not a condition key")
-            name = key["name"]
-            return bool(name in entry["condition_keys"] or name in entry["sar_condition_keys"])
+            return bool(key["name"] in entry["condition_keys"])
         if field == "iam_only":
             iam_only: bool = entry["policy_types"] == ["iam-policy"]
             return iam_only == (lowered in ("yes", "true", "1"))
@@ -134,19 +136,12 @@ class Index:
         return bool(entry["in_guide" if lowered == "guide" else "in_sar"])  # source
 
     def keys_for_action(self, action: str) -> list[dict[str, Any]]:
-        """Condition keys that apply to an action: the guide's, then the SAR's others."""
-        entry = self.actions[action]
-        names = list(entry["condition_keys"])
-        names += [k for k in entry["sar_condition_keys"] if k not in names]
-        return [self.keys[k] for k in names if k in self.keys]
+        """Condition keys that apply to an action by any source (the read model's order)."""
+        return [self.keys[k] for k in self.actions[action]["condition_keys"]]
 
     def actions_for_key(self, key: str) -> list[dict[str, Any]]:
-        """Actions a condition key applies to (the guide's or the SAR's pairing)."""
-        found = set(self.keys[key]["actions"])
-        for action in self.actions.values():
-            if key in action["condition_keys"] or key in action["sar_condition_keys"]:
-                found.add(action["name"])
-        return [self.actions[a] for a in sorted(found)]
+        """Actions a condition key applies to by any source."""
+        return [self.actions[a] for a in self.keys[key]["actions"]]
 
 
 def wildcard_regex(pattern: str) -> str:
@@ -157,13 +152,6 @@ def wildcard_regex(pattern: str) -> str:
     for char in pattern.strip():
         out.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
     return "".join(out) + r"\Z"
-
-
-def _template_parts(template: str) -> tuple[str, str]:
-    """(prefix, suffix) around a template's one `${...}` placeholder, lower-cased."""
-    start = template.index("${")
-    end = template.index("}", start)
-    return template[:start].lower(), template[end + 1 :].lower()
 
 
 _CACHE: dict[str, Index] = {}

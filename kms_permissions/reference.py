@@ -1,28 +1,46 @@
-"""The bundled dataset (or another dataset folder) as typed objects, with no pyarrow.
+"""The bundled dataset (or another dataset folder) as typed facts: the read model, no pyarrow.
 
-`load()` checks every file against the manifest's sha256 before it trusts any of them.
+`load()` checks every file against the manifest's sha256 before it trusts any of them, then
+turns `index.json` (the read model as JSON, built by `dataset/read_model.py`) and the tables it
+does not repeat (the relation, resource types, discrepancies, notes, sources) into
+`kms_permissions.model` objects.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, TypeVar
 
-from kms_permissions.info import (
+from kms_permissions.model import (
     ActionInfo,
     ConditionKeyInfo,
-    Grant,
-    KeyGroup,
-    PolicyType,
-    ValueType,
+    Coverage,
+    Discrepancy,
+    HistoryRow,
+    KeyLink,
+    Note,
+    Reference,
+    ResourceType,
+    Source,
+    from_json,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+T = TypeVar("T")
+
+__all__ = [
+    "DATA_DIR",
+    "Reference",
+    "build_reference",
+    "data_path",
+    "load",
+    "load_history",
+    "load_manifest",
+]
 
 
 def data_path(name: str) -> Path:
@@ -36,96 +54,61 @@ def data_path(name: str) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One dataset version as typed objects."""
-
-    version: str
-    schema_version: str
-    folder: Path
-    actions: Mapping[str, ActionInfo[str]]
-    condition_keys: Mapping[str, ConditionKeyInfo[str]]
-    discrepancies: tuple[Mapping[str, Any], ...]
-    sources: tuple[Mapping[str, Any], ...]
-
-
-def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
-    return cast(list[dict[str, Any]], json.loads((folder / f"{table}.json").read_text()))
-
-
-def _grant(grant: Mapping[str, Any]) -> Grant[str]:
-    return Grant(
-        policy_type=cast(PolicyType, grant["policy_type"]),
-        qualifier=grant["qualifier"],
-        cross_account=grant["cross_account"],
-        cross_account_text=grant["cross_account_text"],
-        resources=tuple(grant["resources"]),
-        condition_keys=tuple(
-            KeyGroup(g["group"], tuple(g["keys"])) for g in grant["condition_keys"]
-        ),
-        condition_keys_note=grant["condition_keys_note"],
-    )
-
-
-def _action(entry: Mapping[str, Any]) -> ActionInfo[str]:
-    return ActionInfo(
-        action=entry["name"],
-        operation=entry["operation"],
-        in_guide=entry["in_guide"],
-        in_sar=entry["in_sar"],
-        policy_types=tuple(cast(list[PolicyType], entry["policy_types"])),
-        key_policy_effective=entry["key_policy_effective"],
-        cross_account=entry["cross_account"],
-        cross_account_text=entry["cross_account_text"],
-        resources=tuple(entry["resources"]),
-        grants=tuple(_grant(g) for g in entry["grants"]),
-        condition_keys=tuple(entry["condition_keys"]),
-        sar_condition_keys=tuple(entry["sar_condition_keys"]),
-        access_level=entry["access_level"],
-        description=entry["description"],
-        dependent_actions=tuple(entry["dependent_actions"]),
-        permission_only=entry["permission_only"],
-        api_reference_url=entry["api_reference_url"],
-        note=entry["note"],
-        first_seen=entry["first_seen"],
-    )
-
-
-def _key(entry: Mapping[str, Any]) -> ConditionKeyInfo[str]:
-    return ConditionKeyInfo(
-        key=entry["name"],
-        prefix=entry["prefix"],
-        is_template=entry["is_template"],
-        condition_type=entry["condition_type"],
-        value_type=cast(ValueType | None, entry["value_type"]),
-        actions=tuple(entry["actions"]),
-        policy_types=tuple(cast(list[PolicyType], entry["policy_types"])),
-        deprecated=entry["deprecated"],
-        replacement=entry["replacement"],
-        description=entry["description"] or entry["sar_description"],
-        sar_type=entry["sar_type"],
-        in_guide=entry["in_guide"],
-        in_sar=entry["in_sar"],
-        first_seen=entry["first_seen"],
-    )
+def _rows(folder: Path, table: str, cls: type[T]) -> tuple[T, ...]:
+    rows: list[dict[str, Any]] = json.loads((folder / f"{table}.json").read_text())
+    return tuple(from_json(cls, row) for row in rows)
 
 
 def build_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
-    """Typed objects from a dataset folder's lookup index (the tables already joined)."""
+    """The read model of a dataset folder whose files were checked against `manifest`."""
     index = json.loads((folder / "index.json").read_text())
+    resource_types = _rows(folder, "resource_types", ResourceType)
+    sources = _rows(folder, "sources", Source)
     return Reference(
         version=manifest["dataset_version"],
         schema_version=manifest["schema_version"],
-        folder=folder,
-        actions=MappingProxyType({n: _action(e) for n, e in index["actions"].items()}),
-        condition_keys=MappingProxyType({n: _key(e) for n, e in index["condition_keys"].items()}),
-        discrepancies=tuple(_rows(folder, "discrepancies")),
-        sources=tuple(_rows(folder, "sources")),
+        folder=str(folder),
+        actions=MappingProxyType(
+            {n: from_json(ActionInfo, e) for n, e in index["actions"].items()}
+        ),
+        condition_keys=MappingProxyType(
+            {n: from_json(ConditionKeyInfo, e) for n, e in index["condition_keys"].items()}
+        ),
+        links=_rows(folder, "action_condition_keys", KeyLink),
+        resource_types=MappingProxyType({r.resource_type: r for r in resource_types}),
+        discrepancies=_rows(folder, "discrepancies", Discrepancy),
+        notes=_rows(folder, "notes", Note),
+        sources=MappingProxyType({s.source_id: s for s in sources}),
+        coverage=MappingProxyType(
+            {s: from_json(Coverage, c) for s, c in index["coverage"].items()}
+        ),
     )
 
 
+def load_manifest(reference: Reference) -> dict[str, Any]:
+    """The manifest of the folder a read model was loaded from."""
+    from kms_permissions.dataset.io import read_manifest
+
+    return read_manifest(Path(reference.folder))
+
+
+def load_history(reference: Reference) -> tuple[HistoryRow, ...]:
+    """The history table of a dataset (empty when the version was built without history),
+    hash-checked against the manifest."""
+    import hashlib
+
+    folder = Path(reference.folder)
+    listed = {f["path"]: f["sha256"] for f in load_manifest(reference)["files"]}
+    if "history.json" not in listed:
+        return ()
+    data = (folder / "history.json").read_bytes()
+    if hashlib.sha256(data).hexdigest() != listed["history.json"]:
+        raise ValueError(f"{folder / 'history.json'}: sha256 does not match the manifest")
+    return tuple(from_json(HistoryRow, row) for row in json.loads(data))
+
+
 def load(folder: Path | str | None = None) -> Reference:
-    """The bundled dataset (or the dataset folder given) as typed objects, hashes checked."""
+    """The bundled dataset (or the dataset folder given) as typed facts, hashes checked."""
     from kms_permissions.dataset.io import verify
 
     if folder is None:

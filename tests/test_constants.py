@@ -134,7 +134,7 @@ def test_hostile_key_names_stay_strings(tmp_path: Path) -> None:
     reference = kms_permissions.load()
     keys = dict(reference.condition_keys)
     name = 'kms:Evil"); import os #'
-    keys[name] = dataclasses.replace(keys["kms:ViaService"], key=name)
+    keys[name] = dataclasses.replace(keys["kms:ViaService"], condition_key=name)
     module = _module_from(
         render(dataclasses.replace(reference, condition_keys=MappingProxyType(keys))),
         tmp_path,

@@ -29,9 +29,10 @@ def rows(table: str) -> list[dict[str, object]]:
 
 def test_bundle_verifies_and_names_its_version() -> None:
     manifest = verify(DATA)
-    # 2026.06.14 rebuilt once with a fix to key naming across history: .1
-    assert manifest["dataset_version"] == __version__ == "2026.06.14.1"
-    assert manifest["schema_version"] == "1.0.0"
+    # 2026.06.14 rebuilt with a fix to key naming across history (.1), then with the one
+    # action / condition key relation and templates folding their SAR instances (.2).
+    assert manifest["dataset_version"] == __version__ == "2026.06.14.2"
+    assert manifest["schema_version"] == "2.0.0"
     tables = {f["table"] for f in manifest["files"] if f["table"]}
     assert tables == set(ALL_TABLES)
 
@@ -70,12 +71,12 @@ def test_duckdb_and_json_give_the_same_answers() -> None:
     assert "kms:Decrypt" in cross and "kms:ScheduleKeyDeletion" not in cross
     decrypt = con.execute(
         f"""select condition_key, "group" from '{DATA}/action_condition_keys.parquet'
-            where action = 'kms:Decrypt' and source = 'guide' order by 1"""
+            where action = 'kms:Decrypt' and permissions_source is not null order by 1"""
     ).fetchall()
     from_json = sorted(
         (r["condition_key"], r["group"])
         for r in rows("action_condition_keys")
-        if r["action"] == "kms:Decrypt" and r["source"] == "guide"
+        if r["action"] == "kms:Decrypt" and r["permissions_source"]
     )
     assert decrypt == from_json
     assert ("kms:EncryptionContextKeys", "Encryption context conditions") in decrypt
@@ -88,21 +89,23 @@ def test_merged_facts() -> None:
     assert actions["kms:RetireGrant"]["key_policy_effective"] is False
     assert actions["kms:CreateKey"]["policy_types"] == ["iam-policy"]
     assert actions["kms:CreateAlias"]["policy_types"] == ["iam-policy", "key-policy"]
-    assert actions["kms:ConnectCustomKeyStore"]["resource_types"] == ["*"]
+    assert actions["kms:ConnectCustomKeyStore"]["resources"] == ["*"]
     assert actions["kms:PutKeyPolicy"]["access_level"] == "Permissions management"
     assert actions["kms:CreateKey"]["dependent_actions"] == [
         "iam:CreateServiceLinkedRole",
         "kms:PutKeyPolicy",
         "kms:TagResource",
     ]
-    assert actions["kms:ReplicateKey"]["first_seen"] == "2021-07-01"
+    index = json.loads((DATA / "index.json").read_text())
+    assert index["actions"]["kms:ReplicateKey"]["listed_since"]["sar"] == "2021-07-01"
     sync = actions["kms:SynchronizeMultiRegionKey"]
     assert (sync["in_guide"], sync["in_sar"], sync["permission_only"]) == (False, True, True)
     keys = {r["condition_key"]: r for r in rows("condition_keys")}
     assert keys["kms:CallerAccount"]["condition_type"] == "String"
-    assert "kms:ConnectCustomKeyStore" in keys["kms:CallerAccount"]["actions"]
-    assert "kms:ListKeys" not in keys["kms:CallerAccount"]["actions"]
-    alias = keys["kms:RequestAlias"]["actions"]
+    key_actions = {k: e["actions"] for k, e in index["condition_keys"].items()}
+    assert "kms:ConnectCustomKeyStore" in key_actions["kms:CallerAccount"]
+    assert "kms:ListKeys" not in key_actions["kms:CallerAccount"]
+    alias = key_actions["kms:RequestAlias"]
     assert {"kms:Sign", "kms:DescribeKey", "kms:DeriveSharedSecret"} <= set(alias)
     assert "kms:GenerateRandom" not in alias
     assert keys["kms:CustomerMasterKeyUsage"]["replacement"] == "kms:KeyUsage"
@@ -146,15 +149,15 @@ def test_history_first_sar_copy(action: str, first: str) -> None:
 def test_history_of_the_guides_condition_keys() -> None:
     for key in ("kms:CustomerMasterKeySpec", "kms:CustomerMasterKeyUsage"):
         (deprecated,) = [
-            r for r in _history(key, "deprecated", "guide-conditions") if r["value"] == "true"
+            r for r in _history(key, "deprecated", "conditions") if r["value"] == "true"
         ]
         assert deprecated["valid_from"] == "2021-09-04"
         assert deprecated["first_revision"] == "1d0d663633f88ed0fb428b200eaae1bd273e910a"
-    (mac,) = _history("kms:MacAlgorithm", source="guide-conditions")
+    (mac,) = _history("kms:MacAlgorithm", source="conditions")
     assert mac["valid_from"] == "2022-04-21"
-    (caller,) = _history("kms:CallerAccount", source="guide-conditions")
+    (caller,) = _history("kms:CallerAccount", source="conditions")
     assert caller["valid_from"] == "2017-11-15"
-    types = _history("kms:CallerAccount", "operations_text", "guide-conditions")
+    types = _history("kms:CallerAccount", "operations_text", "conditions")
     assert len(types) > 1  # the operations cell was reworded over the years
     gained = sorted(
         r["valid_from"]

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from kms_permissions.dataset.build import history_of
-from kms_permissions.dataset.io import read_dataset, read_manifest, write_dataset
+from kms_permissions.dataset.io import read_manifest, write_dataset
 from kms_permissions.generator.constants import render
 from kms_permissions.generator.outputs import build_site
 from kms_permissions.generator.site import site_files
-from kms_permissions.reference import load
+from kms_permissions.reference import load, load_history
 from kms_permissions.scraper.http import Fetcher, FetchPolicy
 from kms_permissions.scraper.scrape import scrape
 from kms_permissions.scraper.sources import HttpSource
@@ -90,7 +90,8 @@ def test_hostile_page_through_the_pipeline(tmp_path: Path, monkeypatch: pytest.M
 
     site = tmp_path / "site"
     shutil.copytree(ROOT / "site", site, ignore=shutil.ignore_patterns("site"))
-    for path, page in site_files(read_dataset(data), read_manifest(data), site / "docs").items():
+    files = read_manifest(data)["files"]
+    for path, page in site_files(reference, load_history(reference), files, site / "docs").items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page)
     out = tmp_path / "html"

@@ -36,7 +36,7 @@ def test_lookup_names_in_any_form(capsys: pytest.CaptureFixture[str], name: str)
     assert status == 0
     (entry,) = out["results"]
     assert entry["name"] == "kms:Decrypt" and entry["kind"] == "action"
-    assert out["format"] == "kms-permissions-lookup/1"
+    assert out["format"] == "kms-permissions-lookup/2"
     assert out["dataset_version"] == kp.__version__
 
 
@@ -188,7 +188,7 @@ def test_keys_for_actions(capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(capsys.readouterr().out)
     assert "kms:GrantOperations" in out["keys"]["kms:CreateGrant"]
     assert out["not_found"][0]["name"] == "kms:Nope"
-    names = [k.key for k in kp.condition_keys("kms:CreateGrant")]
+    names = [k.condition_key for k in kp.condition_keys("kms:CreateGrant")]
     assert names == out["keys"]["kms:CreateGrant"]
 
 

@@ -140,7 +140,8 @@ def test_scrape_cli_bad_source_exits_non_zero(
 ) -> None:
     bad = tmp_path / "kms-api-permissions-reference.md"
     bad.write_text(
-        "# AWS KMS permissions\n\n- **[Decrypt](https://x/APIReference/API_Decrypt.html)"
+        '# AWS KMS permissions<a name="kms-api-permissions-reference"></a>\n\n'
+        "- **[Decrypt](https://x/APIReference/API_Decrypt.html)"
     )
     out = tmp_path / "out.json"
     assert main(["scrape", "--source", str(bad), "--out", str(out)]) == 1

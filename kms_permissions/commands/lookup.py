@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 HELP = "every fact about actions or condition keys"
-FORMAT = "kms-permissions-lookup/1"
+FORMAT = "kms-permissions-lookup/2"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,51 +55,121 @@ def _discrepancy_lines(items: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _action_text(entry: dict[str, Any]) -> list[str]:
+SOURCE_LABELS = {
+    "permissions": "permissions reference",
+    "conditions": "condition key pages",
+    "sar": "SAR",
+}
+
+
+def _as_of(entry: dict[str, Any]) -> str:
+    parts = []
+    for source, date in entry["as_of"].items():
+        label = SOURCE_LABELS.get(source, source)
+        parts.append(f"{label} {'as of ' + date if date else '(undated current page)'}")
+    return "; ".join(parts) or "-"
+
+
+def _listed_since(entry: dict[str, Any], coverage: dict[str, Any]) -> str:
+    """When each source first lists it, said so that it cannot be read as "introduced on": a
+    date at the start of a source's copies only says "at least since"."""
+    parts = []
+    for source, date in entry["listed_since"].items():
+        label = SOURCE_LABELS.get(source, source)
+        span = coverage.get(source, {})
+        if date == span.get("first") and span.get("newest") is None:
+            parts.append(f"{label}: only its current copy is held")
+        elif date == span.get("first"):
+            parts.append(f"{label}: at least since {date} (its earliest copy held)")
+        else:
+            parts.append(f"{label}: first in the copy of {date}")
+    return "; ".join(parts)
+
+
+def _by_sources(names: list[str], sources: dict[str, list[str]]) -> str:
+    """Names grouped by the sources that pair them, numbered runs folded."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for name in names:
+        groups.setdefault(tuple(sources[name]), []).append(name)
+    return "; ".join(
+        f"{', '.join(compact(members))} ({', '.join(SOURCE_LABELS[s] for s in by)})"
+        for by, members in groups.items()
+    )
+
+
+def _exceptions(names: list[str], sources: dict[str, list[str]]) -> str:
+    """The sources most names share, and the names that differ from them."""
+    counts: dict[tuple[str, ...], int] = {}
+    for name in names:
+        counts[tuple(sources[name])] = counts.get(tuple(sources[name]), 0) + 1
+    common = max(counts, key=lambda by: (counts[by], len(by)))
+    others = [n for n in names if tuple(sources[n]) != common]
+    shared = ", ".join(SOURCE_LABELS[s] for s in common)
+    if not others:
+        return shared
+    return f"{shared}, except {_by_sources(others, sources)}"
+
+
+def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     lines = [f"{entry['name']}  (action)"]
     url = entry["api_reference_url"] or ""
     lines.append(row("operation", f"{entry['operation']}  {url}".rstrip()))
+    if entry["permission_only"]:
+        lines.append(row("permission only", "yes: no API operation of that name (SAR)"))
+    if entry["cross_account"] == "contradictory":
+        lines.append(row("cross-account", f"the guide says both: {entry['cross_account_text']}"))
     for grant in entry["grants"]:
         qualifier = f" ({grant['qualifier']})" if grant["qualifier"] else ""
         lines.append(row("policy type", readable(grant["policy_type"]) + qualifier))
         lines.append(row("  cross-account", grant["cross_account_text"]))
         lines.append(row("  resources", ", ".join(grant["resources"])))
         for group in grant["condition_keys"]:
-            label = f"{group['group']}: " if group["group"] else ""
+            label = f"{group['label']}: " if group["label"] else ""
             lines.append(row("  condition keys", label + ", ".join(group["keys"])))
         if grant["condition_keys_note"]:
             lines.append(row("  condition keys", f"none ({grant['condition_keys_note']})"))
+    if not entry["grants"]:
+        lines.append(row("policy type", "- (not in the guide's permissions reference)"))
     for resource, arn in entry["resource_arns"].items():
         lines.append(row("ARN " + resource, arn))
-    extra = [k for k in entry["sar_condition_keys"] if k not in entry["condition_keys"]]
-    if extra:
-        lines.append(row("SAR-only keys", ", ".join(compact(extra))))
+    sources = entry["condition_key_sources"]
+    others = [k for k in entry["condition_keys"] if "permissions" not in sources[k]]
+    if others:
+        lines.append(row("other keys", _by_sources(others, sources)))
     for label, key in (
         ("access level", "access_level"),
         ("description", "description"),
         ("note", "note"),
-        ("first seen", "first_seen"),
     ):
         if entry[key]:
             lines.append(row(label, str(entry[key])))
     if entry["dependent_actions"]:
         lines.append(row("dependent", ", ".join(entry["dependent_actions"])))
+    lines.append(row("sources", _as_of(entry)))
+    if entry["listed_since"]:
+        lines.append(row("listed since", _listed_since(entry, coverage)))
     return lines + _discrepancy_lines(entry["discrepancies"])
 
 
-def _key_text(entry: dict[str, Any]) -> list[str]:
+def _key_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     kinds = ", ".join(v for v in (entry["condition_type"], entry["value_type"]) if v)
     lines = [f"{entry['name']}  (condition key)", row("type", kinds or "-")]
     if entry["policy_types"]:
         lines.append(row("policy types", ", ".join(map(readable, entry["policy_types"]))))
     actions = entry["actions"]
     lines.append(row("actions", f"{len(actions)}: {', '.join(actions)}" if actions else "-"))
+    sources = entry["action_sources"]
+    if actions:
+        lines.append(row("  listed by", _exceptions(actions, sources)))
+    if entry["sar_names"]:
+        lines.append(row("SAR names", ", ".join(compact(entry["sar_names"]))))
     if entry["deprecated"]:
         lines.append(row("deprecated", f"yes, use {entry['replacement'] or '-'}"))
     if entry["description"] or entry["sar_description"]:
         lines.append(row("description", entry["description"] or entry["sar_description"]))
-    if entry["first_seen"]:
-        lines.append(row("first seen", entry["first_seen"]))
+    lines.append(row("sources", _as_of(entry)))
+    if entry["listed_since"]:
+        lines.append(row("listed since", _listed_since(entry, coverage)))
     return lines + _discrepancy_lines(entry["discrepancies"])
 
 
@@ -124,7 +194,12 @@ def run_lookup(names: list[str], as_json: bool, dataset: str | None) -> int:
         )
     else:
         blocks = [
-            "\n".join(_action_text(e) if e["kind"] == "action" else _key_text(e)) for e in results
+            "\n".join(
+                _action_text(e, index.coverage)
+                if e["kind"] == "action"
+                else _key_text(e, index.coverage)
+            )
+            for e in results
         ]
         if blocks:
             print("\n\n".join(blocks))

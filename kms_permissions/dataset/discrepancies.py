@@ -1,9 +1,21 @@
-"""Disagreements between the developer guide and the Service Authorization Reference."""
+"""Disagreements between the developer guide and the Service Authorization Reference.
+
+Keys are compared by identity after folding the SAR's instances and spellings into the guide's
+key (`KeyNames.key_of`), so a spelling difference never makes a row. Each detail names the
+revision dates of the pages compared, since the guide's condition key pages can be years older
+than the SAR copy they are compared with.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kms_permissions.dataset.keys import KeyNames
-from kms_permissions.dataset.model import Row, Snapshot, source_id
+from kms_permissions.dataset.links import Links
+from kms_permissions.dataset.model import Row
+from kms_permissions.dataset.snapshot import Snapshot, source_id
+from kms_permissions.display import compact
+from kms_permissions.scraper.records import Provenance
 
 _COMPATIBLE_TYPES = {
     "String": {"String"},
@@ -14,54 +26,69 @@ _COMPATIBLE_TYPES = {
     "ARN": {"ARN", "String"},
 }
 
+Add = Callable[[str, str, str, str | None], None]
 
-def find_discrepancies(snapshot: Snapshot, names: KeyNames, pairs: list[Row]) -> list[Row]:
+
+def _as_of(provenance: Provenance) -> str:
+    return f"as of {provenance.revision_date}" if provenance.revision_date else "undated copy"
+
+
+def find_discrepancies(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Row]:
     """Rows of the discrepancies table for one snapshot (empty unless both sources are in)."""
     if snapshot.sar is None or (snapshot.permissions is None and not snapshot.condition_keys):
         return []
-    sar_sid = source_id(snapshot.sar.provenance)
-    rows: list[Row] = []
+    sar = snapshot.sar
+    sar_sid = source_id(sar.provenance)
+    sar_when = _as_of(sar.provenance)
+    rows: dict[tuple[str, str], Row] = {}
 
     def add(kind: str, subject: str, detail: str, guide_sid: str | None) -> None:
-        rows.append(
+        rows.setdefault(
+            (kind, subject),
             {
                 "kind": kind,
                 "subject": subject,
                 "detail": detail,
                 "guide_source": guide_sid,
                 "sar_source": sar_sid,
-            }
+            },
         )
 
-    sar_actions = {f"kms:{a.name}" for a in snapshot.sar.actions}
+    sar_actions = {f"kms:{a.name}" for a in sar.actions}
     if snapshot.permissions is not None:
-        guide_sid = source_id(snapshot.permissions.provenance)
+        page = snapshot.permissions.provenance
+        guide_sid = source_id(page)
+        when = f"permissions reference ({_as_of(page)})"
         guide_actions = {p for op in snapshot.permissions.operations for p in op.permissions}
         for action in sorted(sar_actions - guide_actions):
             add(
                 "action-only-in-sar",
                 action,
-                f"The SAR lists {action}; the guide's permissions reference does not.",
+                f"The SAR ({sar_when}) lists {action}; the guide's {when} does not.",
                 guide_sid,
             )
         for action in sorted(guide_actions - sar_actions):
             add(
                 "action-only-in-guide",
                 action,
-                f"The guide's permissions reference lists {action}; the SAR does not.",
+                f"The guide's {when} lists {action}; the SAR ({sar_when}) does not.",
                 guide_sid,
             )
-        _pair_discrepancies(pairs, names, guide_actions & sar_actions, guide_sid, add)
+        _pair_discrepancies(links, guide_actions & sar_actions, guide_sid, when, sar_when, add)
     if snapshot.condition_keys:
         tables = {k.name: k for page in snapshot.condition_keys for k in page.condition_keys}
-        tables_sid = source_id(snapshot.condition_keys[0].provenance)
-        sar_keys = {names.canonical(k.name): k for k in snapshot.sar.condition_keys}
+        first = snapshot.condition_keys[0].provenance
+        tables_sid = source_id(first)
+        when = f"condition key pages ({_as_of(first)})"
+        sar_keys: dict[str, list[str]] = {}
+        for sar_key in sar.condition_keys:
+            sar_keys.setdefault(names.key_of(sar_key.name), []).append(sar_key.type)
         for key in sorted(set(sar_keys) - set(tables)):
-            if key.startswith("kms:") and names.template_of(key) is None:
+            if key.startswith("kms:"):
                 add(
                     "key-only-in-sar",
                     key,
-                    f"The SAR describes {key}; the guide's condition key pages do not.",
+                    f"The SAR ({sar_when}) describes {key}; the guide's {when} do not.",
                     tables_sid,
                 )
         for key in sorted(set(tables) - set(sar_keys)):
@@ -69,46 +96,47 @@ def find_discrepancies(snapshot: Snapshot, names: KeyNames, pairs: list[Row]) ->
                 add(
                     "key-only-in-guide",
                     key,
-                    f"The guide describes {key}; the SAR's condition keys table does not.",
+                    f"The guide's {when} describe {key}; the SAR's condition keys table "
+                    f"({sar_when}) does not.",
                     tables_sid,
                 )
         for key in sorted(set(tables) & set(sar_keys)):
-            guide_type, sar_type = tables[key].condition_type, sar_keys[key].type
-            if guide_type and guide_type not in _COMPATIBLE_TYPES.get(sar_type, {sar_type}):
-                add(
-                    "condition-type-differs",
-                    key,
-                    f"The guide gives {key} type {guide_type}; the SAR gives {sar_type}.",
-                    tables_sid,
-                )
-    return rows
+            guide_type = tables[key].condition_type
+            for sar_type in sorted(set(sar_keys[key])):
+                if guide_type and guide_type not in _COMPATIBLE_TYPES.get(sar_type, {sar_type}):
+                    add(
+                        "condition-type-differs",
+                        key,
+                        f"The guide's {when} give {key} type {guide_type}; the SAR "
+                        f"({sar_when}) gives {sar_type}.",
+                        tables_sid,
+                    )
+    return list(rows.values())
 
 
 def _pair_discrepancies(
-    pairs: list[Row], names: KeyNames, actions: set[str], guide_sid: str, add: object
+    links: Links, actions: set[str], guide_sid: str, when: str, sar_when: str, add: Add
 ) -> None:
-    guide: dict[str, set[str]] = {}
-    sar: dict[str, set[str]] = {}
-    for pair in pairs:
-        if pair["action"] not in actions:
-            continue
-        key = names.template_of(pair["condition_key"]) or pair["condition_key"]
-        target = guide if pair["source"] == "guide" else sar
-        target.setdefault(pair["action"], set()).add(key)
-    assert callable(add)
+    guide = links.pairs("permissions")
+    # A key the condition key pages pair with the action is in the guide, on another page.
+    elsewhere = links.pairs("conditions")
+    sar = links.pairs("sar")
     for action in sorted(actions):
         in_guide, in_sar = guide.get(action, set()), sar.get(action, set())
         for key in sorted(in_guide - in_sar):
             add(
                 "key-only-in-guide-for-action",
                 f"{action}|{key}",
-                f"The guide lists {key} for {action}; the SAR does not.",
+                f"The guide's {when} lists {key} for {action}; the SAR ({sar_when}) does not.",
                 guide_sid,
             )
-        for key in sorted(in_sar - in_guide):
+        for key in sorted(in_sar - in_guide - elsewhere.get(action, set())):
+            spelled = links.sar_names(action, key)
+            said = f"{', '.join(compact(spelled))} (for {key})" if spelled else key
             add(
                 "key-only-in-sar-for-action",
                 f"{action}|{key}",
-                f"The SAR lists {key} for {action}; the guide's permissions reference does not.",
+                f"The SAR ({sar_when}) lists {said} for {action}; neither the guide's {when} "
+                "nor its condition key pages do.",
                 guide_sid,
             )

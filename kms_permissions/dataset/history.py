@@ -59,9 +59,7 @@ def build_history(
         if progress:
             progress(version.date)
     rows.extend(_row(key, state, None) for key, state in open_facts.items())
-    history = History(merged, rows)
-    _set_first_seen(history)
-    return history
+    return History(merged, rows)
 
 
 def _row(key: FactKey, state: _Open, valid_to: str | None) -> Row:
@@ -77,26 +75,6 @@ def _row(key: FactKey, state: _Open, valid_to: str | None) -> Row:
         "first_revision": state.first_revision,
         "last_revision": state.last_revision,
     }
-
-
-def first_seen(rows: list[Row]) -> dict[tuple[str, str], str]:
-    """(entity kind, entity) -> date of the first version in which any source lists it."""
-    found: dict[tuple[str, str], str] = {}
-    for row in rows:
-        if row["field"] == "present":
-            key = (row["entity_kind"], row["entity"])
-            if key not in found or row["valid_from"] < found[key]:
-                found[key] = row["valid_from"]
-    return found
-
-
-def _set_first_seen(history: History) -> None:
-    seen = first_seen(history.rows)
-    for _, dataset in history.versions:
-        for row in dataset.rows("actions"):
-            row["first_seen"] = seen.get(("action", row["action"]))
-        for row in dataset.rows("condition_keys"):
-            row["first_seen"] = seen.get(("condition_key", row["condition_key"]))
 
 
 def value(row: Row) -> Any:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from kms_permissions.dataset.columns import ALL_TABLES, SCHEMA_VERSION, arrow_schema, json_schema
-from kms_permissions.dataset.index import build_index
 from kms_permissions.dataset.model import Dataset, Row
+from kms_permissions.dataset.read_model import build_index
 from kms_permissions.errors import KmsPermissionsError
 
 MANIFEST = "manifest.json"

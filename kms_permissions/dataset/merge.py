@@ -2,7 +2,8 @@
 
 The developer guide is authoritative for policy types, cross-account use, per-resource condition
 keys and condition-key details; the SAR adds access levels, descriptions, ARN formats and
-dependent actions. Where the two disagree the disagreement is kept as data.
+dependent actions. Where the two disagree the disagreement is kept as data. Rows are built as
+value dicts and laid out by the table specs (`columns.row_of`), so no column list lives here.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ import json
 import re
 from dataclasses import asdict
 
+from kms_permissions.dataset.columns import ALL_TABLES, row_of
 from kms_permissions.dataset.discrepancies import find_discrepancies
 from kms_permissions.dataset.keys import KeyNames, is_template
-from kms_permissions.dataset.model import Dataset, Row, Snapshot, source_id
+from kms_permissions.dataset.links import Links
+from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.resolve import ActionIndex
-from kms_permissions.scraper.records import ConditionKey, Operation, SarAction
+from kms_permissions.dataset.snapshot import Snapshot, source_id
+from kms_permissions.names import natural_key
+from kms_permissions.scraper.records import ConditionKey, GrantRow, Operation, SarAction
 
 SAR_TYPES = {
     "String": "String",
@@ -33,17 +38,18 @@ def merge(snapshot: Snapshot) -> Dataset:
     guide_ops = _guide_actions(snapshot)
     sar_actions = {f"kms:{a.name}": a for a in snapshot.sar.actions} if snapshot.sar else {}
     names = KeyNames(_guide_key_names(snapshot))
-    pairs = _pairs(snapshot, names)
+    links = _links(snapshot, names, set(guide_ops) | set(sar_actions))
+    keys = _condition_keys(snapshot, names, links)
     tables: dict[str, list[Row]] = {
         "actions": [
             _action_row(action, guide_ops.get(action), sar_actions.get(action))
             for action in sorted(set(guide_ops) | set(sar_actions))
         ],
         "action_grants": _grants(snapshot),
-        "action_condition_keys": pairs,
-        "condition_keys": _condition_keys(snapshot, names, pairs),
+        "action_condition_keys": links.rows(),
+        "condition_keys": keys,
         "resource_types": _resource_types(snapshot, names),
-        "discrepancies": find_discrepancies(snapshot, names, pairs),
+        "discrepancies": find_discrepancies(snapshot, names, links),
         "notes": [],
         "sources": _sources(snapshot),
     }
@@ -51,8 +57,10 @@ def merge(snapshot: Snapshot) -> Dataset:
         snapshot,
         names,
         {r["action"] for r in tables["actions"]},
-        {r["condition_key"] for r in tables["condition_keys"]},
+        {r["condition_key"] for r in keys},
     )
+    for name, rows in tables.items():
+        tables[name] = [row_of(ALL_TABLES[name], row) for row in rows]
     dataset = Dataset(tables)
     dataset.sort()
     return dataset
@@ -81,11 +89,25 @@ def _guide_key_names(snapshot: Snapshot) -> set[str]:
     return names
 
 
+def cross_account_value(grants: tuple[GrantRow, ...]) -> str | None:
+    """One value for an action's cross-account use: the rows' common value, `mixed` when rows
+    for different policy types or resources differ, `contradictory` when the page gives two
+    values for the same row kind (shown as such, never resolved silently)."""
+    if not grants:
+        return None
+    by_row_kind: dict[tuple[str, str | None], set[str]] = {}
+    for grant in grants:
+        by_row_kind.setdefault((grant.policy_type, grant.qualifier), set()).add(grant.cross_account)
+    if any(len(values) > 1 for values in by_row_kind.values()):
+        return "contradictory"
+    values = {v for vs in by_row_kind.values() for v in vs}
+    return values.pop() if len(values) == 1 else "mixed"
+
+
 def _action_row(action: str, op: Operation | None, sar: SarAction | None) -> Row:
     grants = op.grants if op else ()
     policy_types = sorted({g.policy_type for g in grants})
     ineffective = any("not effective in a key policy" in (g.qualifier or "") for g in grants)
-    cross = sorted({g.cross_account for g in grants})
     resources = {r for g in grants for r in g.resources}
     if op is None and sar is not None:
         resources = {r.resource_type for r in sar.resource_rows if r.resource_type} or {"*"}
@@ -99,16 +121,15 @@ def _action_row(action: str, op: Operation | None, sar: SarAction | None) -> Row
         "in_sar": sar is not None,
         "policy_types": policy_types,
         "key_policy_effective": ("key-policy" in policy_types and not ineffective) if op else None,
-        "cross_account": (cross[0] if len(cross) == 1 else "mixed") if op else None,
+        "cross_account": cross_account_value(grants),
         "cross_account_text": " / ".join(dict.fromkeys(g.cross_account_text for g in grants))
         or None,
-        "resource_types": sorted(resources, key=lambda r: _RESOURCE_ORDER.get(r, 9)),
+        "resources": sorted(resources, key=lambda r: _RESOURCE_ORDER.get(r, 9)),
         "access_level": sar.access_level if sar else None,
         "description": sar.description if sar else None,
         "permission_only": sar.permission_only if sar else False,
         "dependent_actions": dependent,
         "note": op.note if op else None,
-        "first_seen": None,
     }
 
 
@@ -122,113 +143,92 @@ def _grants(snapshot: Snapshot) -> list[Row]:
             for index, grant in enumerate(op.grants):
                 rows.append(
                     {
+                        **asdict(grant),
                         "action": action,
                         "row": index,
-                        "policy_type": grant.policy_type,
-                        "qualifier": grant.qualifier,
-                        "policy_type_text": grant.policy_type_text,
-                        "cross_account": grant.cross_account,
-                        "cross_account_text": grant.cross_account_text,
                         "resources": list(grant.resources),
-                        "resource_note": grant.resource_note,
-                        "condition_keys_note": grant.condition_keys_note,
                         "source_id": sid,
                     }
                 )
     return rows
 
 
-def _pairs(snapshot: Snapshot, names: KeyNames) -> list[Row]:
-    rows: dict[tuple[object, ...], Row] = {}
-    listed: dict[tuple[str, str, int | None], int] = {}
-
-    def add(
-        action: str,
-        key: str,
-        source: str,
-        row: int | None,
-        group: str | None,
-        resource: str | None,
-        sid: str,
-    ) -> None:
-        identity = (action, key, source, row, resource)
-        if identity in rows:
-            return
-        position = listed.get((action, source, row), 0)
-        listed[(action, source, row)] = position + 1
-        rows[identity] = {
-            "action": action,
-            "condition_key": key,
-            "source": source,
-            "grant_row": row,
-            "position": position,
-            "group": group,
-            "resource_type": resource,
-            "is_global": key.startswith("aws:"),
-            "source_id": sid,
-        }
-
+def _links(snapshot: Snapshot, names: KeyNames, actions: set[str]) -> Links:
+    """The action / condition key relation from all three sources."""
+    links = Links()
     if snapshot.permissions:
         sid = source_id(snapshot.permissions.provenance)
         for op in snapshot.permissions.operations:
             for action in op.permissions:
-                for index, grant in enumerate(op.grants):
+                for row, grant in enumerate(op.grants):
                     for ref in grant.condition_keys:
-                        add(action, names.canonical(ref.name), "guide", index, ref.group, None, sid)
+                        links.from_permissions(action, names.key_of(ref.name), sid, row, ref.group)
+    index = _action_index(snapshot)
+    for page in snapshot.condition_keys:
+        sid = source_id(page.provenance)
+        for key in page.condition_keys:
+            if key.operations:
+                for action in index.resolve(key.operations):
+                    if action in actions:
+                        links.from_conditions(action, names.key_of(key.name), sid)
     if snapshot.sar:
         sid = source_id(snapshot.sar.provenance)
         resource_keys = {r.name: r.condition_keys for r in snapshot.sar.resource_types}
         for sar_action in snapshot.sar.actions:
             action = f"kms:{sar_action.name}"
             for resource_row in sar_action.resource_rows:
-                resource = resource_row.resource_type
-                keys = list(resource_row.condition_keys)
-                keys += list(resource_keys.get(resource or "", ()))
-                for key in keys:
-                    add(action, names.canonical(key), "sar", None, None, resource, sid)
-    return list(rows.values())
+                resource = resource_row.resource_type or "*"
+                listed = [*resource_row.condition_keys]
+                listed += resource_keys.get(resource_row.resource_type or "", ())
+                for name in listed:
+                    links.from_sar(action, names.key_of(name), name, sid, resource)
+    return links
 
 
-def _condition_keys(snapshot: Snapshot, names: KeyNames, pairs: list[Row]) -> list[Row]:
-    index = _action_index(snapshot)
-    table_keys: dict[str, tuple[ConditionKey, str]] = {}
+def _sar_names(snapshot: Snapshot, names: KeyNames) -> dict[str, list[str]]:
+    """Per key, the SAR's names for it that differ from its name (instances, spellings)."""
+    found: dict[str, set[str]] = {}
+    if snapshot.sar:
+        for key in snapshot.sar.condition_keys:
+            canonical = names.key_of(key.name)
+            if canonical != key.name:
+                found.setdefault(canonical, set()).add(key.name)
+    return {k: sorted(v, key=natural_key) for k, v in found.items()}
+
+
+def _condition_keys(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Row]:
+    table_keys: dict[str, ConditionKey] = {}
     for page in snapshot.condition_keys:
         for key in page.condition_keys:
-            table_keys[key.name] = (key, page.provenance.location)
-    sar_keys = {}
+            table_keys[key.name] = key
+    sar_keys: dict[str, list[SarConditionKeyView]] = {}
     if snapshot.sar:
-        sar_keys = {names.canonical(k.name): k for k in snapshot.sar.condition_keys}
+        for sar_key in snapshot.sar.condition_keys:
+            sar_keys.setdefault(names.key_of(sar_key.name), []).append(
+                SarConditionKeyView(sar_key.name, sar_key.type, sar_key.description)
+            )
     global_keys = (
         {k.name: k for k in snapshot.global_keys.global_keys} if snapshot.global_keys else {}
     )
-    paired: dict[str, dict[str, set[str]]] = {}
-    for pair in pairs:
-        paired.setdefault(pair["condition_key"], {}).setdefault(pair["source"], set()).add(
-            pair["action"]
-        )
-    guide_listed = {k for k, by in paired.items() if "guide" in by}
-    all_keys = set(table_keys) | set(sar_keys) | set(global_keys) | set(paired)
+    sar_names = _sar_names(snapshot, names)
+    guide_listed = links.keys_from("permissions")
     rows = []
-    for name in sorted(all_keys):
-        detail, _ = table_keys.get(name, (None, ""))
-        sar = sar_keys.get(name)
-        by_source = paired.get(name, {})
+    for name in sorted(set(table_keys) | set(sar_keys) | set(global_keys) | links.keys()):
+        detail = table_keys.get(name)
+        sar = _sar_view(name, sar_keys.get(name, []))
         condition_type: str | None
         value_type: str | None
         if detail and detail.condition_type:
             details_source = "guide"
             condition_type = detail.condition_type
             value_type = detail.value_type
-            actions = index.resolve(detail.operations)
         elif sar:
             details_source = "sar"
             condition_type = SAR_TYPES.get(sar.type, sar.type)
             value_type = "multi-valued" if sar.type.startswith("ArrayOf") else "single-valued"
-            actions = sorted(by_source.get("guide") or by_source.get("sar") or ())
         else:
             details_source = "none"
             condition_type = value_type = None
-            actions = sorted(by_source.get("guide") or by_source.get("sar") or ())
         glob = global_keys.get(name)
         rows.append(
             {
@@ -243,7 +243,6 @@ def _condition_keys(snapshot: Snapshot, names: KeyNames, pairs: list[Row]) -> li
                 "sar_type": sar.type if sar else None,
                 "operations_text": detail.operations_text if detail else None,
                 "operations_expression": _expression(detail),
-                "actions": actions,
                 "policy_types": sorted(
                     {t for c in detail.policy_types for t in c.policy_types} if detail else ()
                 ),
@@ -257,10 +256,43 @@ def _condition_keys(snapshot: Snapshot, names: KeyNames, pairs: list[Row]) -> li
                 "sar_description": sar.description if sar else None,
                 "anchor": detail.anchor if detail else (glob.section_anchor if glob else None),
                 "section": detail.section if detail else ("conditions-aws" if glob else None),
-                "first_seen": None,
+                "sar_names": sar_names.get(name, []),
             }
         )
     return rows
+
+
+class SarConditionKeyView:
+    """The SAR's facts for one key, or for a template from its instances."""
+
+    def __init__(self, name: str, type_: str, description: str) -> None:
+        self.name = name
+        self.type = type_
+        self.description = description
+
+
+def _sar_view(name: str, found: list[SarConditionKeyView]) -> SarConditionKeyView | None:
+    """The SAR's facts for a key: its own entry, or what all its instances share."""
+    if not found:
+        return None
+    own = [k for k in found if k.name == name] or found
+    if len(own) == 1:
+        return own[0]
+    types = sorted({k.type for k in own})
+    descriptions = sorted({_instance_free(k) for k in own})
+    return SarConditionKeyView(
+        name,
+        types[0] if len(types) == 1 else " / ".join(types),
+        descriptions[0] if len(descriptions) == 1 else " / ".join(descriptions),
+    )
+
+
+def _instance_free(key: SarConditionKeyView) -> str:
+    """An instance's description with its own number generalised, so instances compare equal."""
+    number = re.search(r"(\d+)$", key.name)
+    if not number:
+        return key.description
+    return re.sub(rf"\b{number.group(1)}\b", "N", key.description)
 
 
 def _expression(detail: ConditionKey | None) -> str | None:
@@ -288,7 +320,7 @@ def _resource_types(snapshot: Snapshot, names: KeyNames) -> list[Row]:
         {
             "resource_type": r.name,
             "arn_pattern": r.arn_pattern,
-            "condition_keys": sorted(names.canonical(k) for k in r.condition_keys),
+            "condition_keys": sorted({names.key_of(k) for k in r.condition_keys}),
             "source_id": sid,
         }
         for r in snapshot.sar.resource_types
@@ -306,19 +338,12 @@ def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str
     for page in snapshot.callouts:
         sid = source_id(page.provenance)
         for position, callout in enumerate(page.callouts):
-            named = {
-                names.template_of(m) or names.canonical(m)
-                for m in _KEY_MENTION.findall(callout.text)
-            }
+            named = {names.key_of(m) for m in _KEY_MENTION.findall(callout.text)}
             named |= {operations[w] for w in _WORD.findall(callout.text) if w in operations}
             rows.append(
                 {
-                    "page": callout.page,
+                    **asdict(callout),
                     "position": position,
-                    "section": callout.section,
-                    "section_anchor": callout.section_anchor,
-                    "kind": callout.kind,
-                    "text": callout.text,
                     "mentions": sorted(named & (actions | keys)),
                     "source_id": sid,
                 }
@@ -329,15 +354,10 @@ def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str
 def _sources(snapshot: Snapshot) -> list[Row]:
     return [
         {
+            **asdict(p),
             "source_id": source_id(p),
-            "kind": p.kind,
-            "rendering": p.rendering,
-            "location": p.location,
-            "revision": p.revision,
             "revision_date": p.revision_date or None,
             "fetched_at": p.fetched_at or None,
-            "sha256": p.sha256,
-            "content_type": p.content_type,
         }
         for p in snapshot.provenances()
     ]

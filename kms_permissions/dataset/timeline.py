@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kms_permissions.dataset.model import Snapshot
+from kms_permissions.dataset.snapshot import Snapshot
 from kms_permissions.scraper.records import (
     CalloutsPage,
     ConditionKeysPage,

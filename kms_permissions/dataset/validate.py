@@ -63,9 +63,14 @@ def _integrity(dataset: Dataset) -> list[str]:
             problems.append(f"{where}: unknown condition key")
         elif not (key["in_guide"] or key["in_sar"] or key["prefix"] == "aws"):
             problems.append(f"{where}: key documented by neither source")
-        resource = row["resource_type"]
-        if resource is not None and dataset.rows("resource_types") and resource not in resources:
-            problems.append(f"{where}: unknown resource type {row['resource_type']}")
+        if not (row["permissions_source"] or row["conditions_source"] or row["sar_source"]):
+            problems.append(f"{where}: no source pairs them")
+        for resource in row["sar_resource_types"]:
+            if dataset.rows("resource_types") and resource not in resources:
+                problems.append(f"{where}: unknown resource type {resource}")
+        for column in ("permissions_source", "conditions_source", "sar_source"):
+            if row[column] and row[column] not in sources:
+                problems.append(f"{where}: {column} {row[column]} not in sources")
     for row in dataset.rows("action_grants"):
         if row["action"] not in actions:
             problems.append(f"action_grants {row['action']}: unknown action")
@@ -76,10 +81,7 @@ def _integrity(dataset: Dataset) -> list[str]:
     for row in dataset.rows("condition_keys"):
         if row["replacement"] and row["replacement"] not in keys:
             problems.append(f"condition_keys {row['condition_key']}: unknown replacement")
-        for action in row["actions"]:
-            if action not in actions:
-                problems.append(f"condition_keys {row['condition_key']}: unknown action {action}")
-    for name in ("action_grants", "action_condition_keys", "resource_types"):
+    for name in ("action_grants", "resource_types", "notes"):
         for row in dataset.rows(name):
             if row["source_id"] not in sources:
                 problems.append(f"{name}: source {row['source_id']} not in sources")
@@ -91,6 +93,8 @@ def _shrinkage(dataset: Dataset, previous: Dataset) -> list[str]:
     for table, column in (("actions", "action"), ("condition_keys", "condition_key")):
         before = {r[column] for r in previous.rows(table)}
         after = {r[column] for r in dataset.rows(table)}
+        # A name kept as another key's SAR spelling or instance is not lost.
+        after |= {n for r in dataset.rows(table) for n in r.get("sar_names", ())}
         lost = before - after
         if before and len(lost) > SHRINK_LIMIT * len(before):
             problems.append(

@@ -6,18 +6,23 @@ as a string whatever it holds. The output is laid out the way `ruff format` lays
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
+from typing import Any
+
 from kms_permissions.generator.pysource import (
     Node,
     Raw,
     call,
     dict_lines,
+    dictionary,
     identifier,
     literal,
     snake,
     tup,
 )
-from kms_permissions.info import ActionInfo, ConditionKeyInfo, Grant
-from kms_permissions.reference import Reference
+from kms_permissions.model import ActionInfo, ConditionKeyInfo, Reference
 
 HEADER = '''"""KMS permissions and condition keys as typed constants (dataset {version}).
 
@@ -32,7 +37,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, Literal
 
-from kms_permissions.info import ActionInfo, ConditionKeyInfo, Grant, KeyGroup
+from kms_permissions.model import ActionInfo, ConditionKeyInfo, Discrepancy, Grant, KeyGroup
 
 DATASET_VERSION: Final = {version_literal}
 """The version of the dataset these constants were generated from."""
@@ -73,10 +78,6 @@ def _lit(value: str | bool | int | None) -> Node:
     return Raw(literal(value))
 
 
-def _strings(values: tuple[str, ...]) -> Node:
-    return tup([_lit(v) for v in values])
-
-
 def _action_doc(info: ActionInfo[str]) -> str:
     facts = []
     if info.policy_types:
@@ -93,7 +94,7 @@ def _key_doc(info: ConditionKeyInfo[str]) -> str:
     facts = [f for f in (info.condition_type, info.value_type) if f]
     if info.deprecated:
         facts.append(f"deprecated, use {info.replacement}" if info.replacement else "deprecated")
-    lead = info.description or f"Condition key {info.key}."
+    lead = info.description or info.sar_description or f"Condition key {info.condition_key}."
     return f"{lead} ({', '.join(facts)})" if facts else lead
 
 
@@ -109,72 +110,44 @@ def _literal_alias(name: str, values: list[str], doc: str) -> list[str]:
     return [f"{name} = Literal[", *(f"    {literal(v)}," for v in values), "]", literal(doc)]
 
 
-def _grant(grant: Grant[str], names: Names) -> Node:
-    groups = [
-        call("KeyGroup", [_lit(g.label), tup([names.key(k) for k in g.keys])])
-        for g in grant.condition_keys
-    ]
-    return call(
-        "Grant",
-        kwargs=[
-            ("policy_type", _lit(grant.policy_type)),
-            ("qualifier", _lit(grant.qualifier)),
-            ("cross_account", _lit(grant.cross_account)),
-            ("cross_account_text", _lit(grant.cross_account_text)),
-            ("resources", _strings(grant.resources)),
-            ("condition_keys", tup(groups)),
-            ("condition_keys_note", _lit(grant.condition_keys_note)),
-        ],
-    )
+def _namer(annotation: str, names: Names) -> Callable[[str], Node] | None:
+    """How to render the names a field holds: as Action or ConditionKey members when its type
+    says it holds action (`A`) or key (`K`) names, else as plain strings."""
+    if re.search(r"\bK\b", annotation):
+        return names.key
+    if re.search(r"\bA\b", annotation):
+        return names.action
+    return None
 
 
-def _action(info: ActionInfo[str], names: Names) -> Node:
-    return call(
-        "ActionInfo",
-        kwargs=[
-            ("action", names.action(info.action)),
-            ("operation", _lit(info.operation)),
-            ("in_guide", _lit(info.in_guide)),
-            ("in_sar", _lit(info.in_sar)),
-            ("policy_types", _strings(info.policy_types)),
-            ("key_policy_effective", _lit(info.key_policy_effective)),
-            ("cross_account", _lit(info.cross_account)),
-            ("cross_account_text", _lit(info.cross_account_text)),
-            ("resources", _strings(info.resources)),
-            ("grants", tup([_grant(g, names) for g in info.grants])),
-            ("condition_keys", tup([names.key(k) for k in info.condition_keys])),
-            ("sar_condition_keys", _strings(info.sar_condition_keys)),
-            ("access_level", _lit(info.access_level)),
-            ("description", _lit(info.description)),
-            ("dependent_actions", _strings(info.dependent_actions)),
-            ("permission_only", _lit(info.permission_only)),
-            ("api_reference_url", _lit(info.api_reference_url)),
-            ("note", _lit(info.note)),
-            ("first_seen", _lit(info.first_seen)),
-        ],
-    )
+def _node(value: Any, annotation: str, names: Names) -> Node:
+    """A fact value as source, generic over the model's declaration."""
+    name_of = _namer(annotation, names)
+    if is_dataclass(value) and not isinstance(value, type):
+        return _fact(value, names)
+    if isinstance(value, tuple):
+        return tup([_node(v, annotation, names) for v in value])
+    if isinstance(value, Mapping):
+        entries = [
+            (name_of(k) if name_of else _lit(k), _node(v, "", names)) for k, v in value.items()
+        ]
+        return call("MappingProxyType", [dictionary(entries)])
+    if isinstance(value, str) and name_of:
+        return name_of(value)
+    return _lit(value)
 
 
-def _key(info: ConditionKeyInfo[str], names: Names) -> Node:
-    return call(
-        "ConditionKeyInfo",
-        kwargs=[
-            ("key", names.key(info.key)),
-            ("prefix", _lit(info.prefix)),
-            ("is_template", _lit(info.is_template)),
-            ("condition_type", _lit(info.condition_type)),
-            ("value_type", _lit(info.value_type)),
-            ("actions", tup([names.action(a) for a in info.actions])),
-            ("policy_types", _strings(info.policy_types)),
-            ("deprecated", _lit(info.deprecated)),
-            ("replacement", _lit(info.replacement)),
-            ("description", _lit(info.description)),
-            ("sar_type", _lit(info.sar_type)),
-            ("in_guide", _lit(info.in_guide)),
-            ("in_sar", _lit(info.in_sar)),
-            ("first_seen", _lit(info.first_seen)),
-        ],
-    )
+def _fact(value: Any, names: Names) -> Node:
+    """A model object as a call with one keyword per declared field."""
+    own = {"ActionInfo": names.action, "ConditionKeyInfo": names.key}.get(type(value).__name__)
+    kwargs = []
+    for number, spec in enumerate(fields(value)):
+        item = getattr(value, spec.name)
+        if number == 0 and own:  # the entity's own name
+            kwargs.append((spec.name, own(item)))
+        else:
+            kwargs.append((spec.name, _node(item, str(spec.type), names)))
+    return call(type(value).__name__, kwargs=kwargs)
 
 
 def _mapping(name: str, annotation: str, entries: list[tuple[Node, Node]], doc: str) -> list[str]:
@@ -236,14 +209,14 @@ def render(reference: Reference) -> str:
     out += _mapping(
         "ACTIONS",
         "Mapping[Action, ActionInfo[ConditionKey]]",
-        [(names.action(a), _action(reference.actions[a], names)) for a in action_names],
+        [(names.action(a), _fact(reference.actions[a], names)) for a in action_names],
         "Facts about each action, keyed by `Action`.",
     )
     out += [""]
     out += _mapping(
         "CONDITION_KEYS",
         "Mapping[ConditionKey, ConditionKeyInfo[Action]]",
-        [(names.key(k), _key(reference.condition_keys[k], names)) for k in key_names],
+        [(names.key(k), _fact(reference.condition_keys[k], names)) for k in key_names],
         "Facts about each condition key, keyed by `ConditionKey`.",
     )
     for key in key_names:

@@ -8,7 +8,7 @@ from pathlib import Path
 from kms_permissions.files import atomic_write
 from kms_permissions.generator import constants
 from kms_permissions.generator.pysource import literal
-from kms_permissions.reference import Reference
+from kms_permissions.model import Reference
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SITE = PACKAGE.parent / "site"
@@ -53,13 +53,13 @@ def build_site(out: Path, site: Path = SITE, quiet: bool = False) -> int:
 
 def site_pages(reference: Reference) -> dict[Path, str]:
     """The site's generated pages (needs a source checkout, which has site/)."""
-    from kms_permissions.dataset.io import read_dataset, read_manifest
     from kms_permissions.generator.site import site_files
+    from kms_permissions.reference import load_history, load_manifest
 
     if not (SITE / "mkdocs.yml").exists():
         raise FileNotFoundError(f"{SITE}/mkdocs.yml: the site is generated in a source checkout")
-    dataset = read_dataset(reference.folder)
-    return site_files(dataset, read_manifest(reference.folder), SITE / "docs")
+    files = list(load_manifest(reference)["files"])
+    return site_files(reference, load_history(reference), files, SITE / "docs")
 
 
 def generate(reference: Reference, renderers: list[Renderer], check: bool) -> list[Path]:

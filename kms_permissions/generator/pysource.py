@@ -126,6 +126,11 @@ def call(
     return Seq(f"{name}(", items, ")")
 
 
+def dictionary(entries: list[tuple[Node, Node]]) -> Seq:
+    """A dict literal."""
+    return Seq("{", [(key.flat() + ": ", value) for key, value in entries], "}")
+
+
 def dict_lines(entries: list[tuple[Node, Node]], indent: int) -> list[str]:
     """The entries of a dict literal, one `key: value,` after another."""
     out: list[str] = []

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.display import compact, family
 from kms_permissions.generator.markdown import EMPTY, code, external, link, slug, table, text
+from kms_permissions.model import ActionInfo, HistoryRow, Note, Reference
 
 CHAPTERS = {
     "iam-policies": "IAM policies",
@@ -36,38 +37,36 @@ CHAPTERS = {
 }
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
 POLICY = {"key-policy": "Key policy", "iam-policy": "IAM policy"}
+SOURCE_LABELS = {
+    "permissions": "permissions reference",
+    "conditions": "condition key pages",
+    "sar": "SAR",
+    "notes": "guide notes",
+}
 
 
 class Site:
     """The pages of one dataset version, keyed by path under `site/docs`."""
 
-    def __init__(self, dataset: Dataset) -> None:
-        self.data = dataset
-        self.actions = {r["action"]: r for r in dataset.rows("actions")}
-        self.keys = {r["condition_key"]: r for r in dataset.rows("condition_keys")}
+    def __init__(
+        self, reference: Reference, history: tuple[HistoryRow, ...], files: list[dict[str, Any]]
+    ) -> None:
+        self.ref = reference
+        self.files = files
+        self.actions = dict(reference.actions)
+        self.keys = dict(reference.condition_keys)
         self.action_pages = {a: f"actions/{slug(a.split(':', 1)[1])}.md" for a in self.actions}
         self.key_pages = {k: f"condition-keys/{slug(k)}.md" for k in self.keys}
         for pages in (self.action_pages, self.key_pages):
             if len(set(pages.values())) != len(pages):
                 raise ValueError("two names map to one page file")
-        self.pairs: dict[str, list[Row]] = defaultdict(list)
-        self.key_pairs: dict[str, list[Row]] = defaultdict(list)
-        for pair in dataset.rows("action_condition_keys"):
-            self.pairs[pair["action"]].append(pair)
-            self.key_pairs[pair["condition_key"]].append(pair)
-        self.grants: dict[str, list[Row]] = defaultdict(list)
-        for grant in dataset.rows("action_grants"):
-            self.grants[grant["action"]].append(grant)
-        self.history: dict[str, list[Row]] = defaultdict(list)
-        for row in dataset.tables.get("history", []):
-            self.history[row["entity"]].append(row)
-            if row["entity_kind"] == "action_condition_key":
-                self.history[row["entity"].split("|", 1)[0]].append(row)
-        self.discrepancies: dict[str, list[Row]] = defaultdict(list)
-        for row in dataset.rows("discrepancies"):
-            for subject in set(row["subject"].split("|")):
-                self.discrepancies[subject].append(row)
-        self.arns = {r["resource_type"]: r["arn_pattern"] for r in dataset.rows("resource_types")}
+        self.all_history = history
+        self.history: dict[str, list[HistoryRow]] = defaultdict(list)
+        for row in history:
+            self.history[row.entity].append(row)
+            if row.entity_kind == "action_condition_key":
+                self.history[row.entity.split("|", 1)[0]].append(row)
+        self.arns = {name: r.arn_pattern for name, r in reference.resource_types.items()}
 
     # Links -------------------------------------------------------------------------------
 
@@ -101,23 +100,23 @@ class Site:
 
     def snippets(self) -> dict[str, str]:
         """Fragments the hand-written home page includes."""
-        sources = self.data.rows("sources")
+        sources = list(self.ref.sources.values())
         rows = [
             [
-                text(s["kind"]),
-                text(s["location"]),
-                code(s["revision"][:19]),
-                text(s["revision_date"] or "undated"),
-                code(s["sha256"][:16]),
+                text(s.kind),
+                text(s.location),
+                code(s.revision[:19]),
+                text(s.revision_date or "undated"),
+                code(s.sha256[:16]),
             ]
             for s in sources
-            if s["kind"] != "notes"
+            if s.kind != "notes"
         ]
-        notes = [s for s in sources if s["kind"] == "notes"]
+        notes = [s for s in sources if s.kind == "notes"]
         body = [
-            f"Dataset version **{text(self.data.version)}**: "
+            f"Dataset version **{text(self.ref.version)}**: "
             f"{len(self.actions)} actions, {len(self.keys)} condition keys, "
-            f"{len(self.data.rows('discrepancies'))} discrepancies between the two AWS references.",
+            f"{len(self.ref.discrepancies)} discrepancies between the two AWS references.",
             "",
             table(["source", "page", "revision", "date", "sha256"], rows),
             "",
@@ -126,147 +125,162 @@ class Site:
         ]
         return {"provenance.md": "\n".join(body) + "\n"}
 
+    def provenance_cells(self, as_of: Mapping[str, str | None], since: Mapping[str, str]) -> str:
+        """Which sources the facts come from, as of when, and since when they list it."""
+        parts = []
+        for source, date in as_of.items():
+            label = SOURCE_LABELS.get(source, source)
+            shown = f"as of {date}" if date else "undated current page"
+            first = since.get(source)
+            coverage = self.ref.coverage.get(source)
+            if first and coverage and first == coverage.first:
+                listed = f"listed since at least {first} (its earliest copy held)"
+            elif first:
+                listed = f"first listed in the copy of {first}"
+            else:
+                listed = ""
+            parts.append(text(f"{label} ({shown}{'; ' + listed if listed else ''})"))
+        return "<br>".join(parts) or EMPTY
+
     def action_page(self, action: str, here: str) -> str:
-        row = self.actions[action]
+        info = self.actions[action]
         facts = [
-            ["Operation", external(text(row["operation"]), row["api_reference_url"])],
-            ["Policy types", text(", ".join(POLICY[p] for p in row["policy_types"]) or None)],
-            ["Key policy effective", text(_yes_no(row["key_policy_effective"]))],
-            ["Cross-account use", text(row["cross_account_text"] or row["cross_account"])],
+            ["Operation", external(text(info.operation), info.api_reference_url)],
+            ["Policy types", text(", ".join(POLICY[p] for p in info.policy_types) or None)],
+            ["Key policy effective", text(_yes_no(info.key_policy_effective))],
+            ["Cross-account use", text(_cross_account(info))],
             [
                 "Resources",
                 ", ".join(
                     f"{code(r)} ({code(self.arns[r])})" if r in self.arns else code(r)
-                    for r in row["resource_types"]
+                    for r in info.resources
                 )
                 or EMPTY,
             ],
-            ["Access level (SAR)", text(row["access_level"])],
+            ["Access level (SAR)", text(info.access_level)],
             [
                 "Dependent actions (SAR)",
-                ", ".join(code(d) for d in row["dependent_actions"]) or EMPTY,
+                ", ".join(code(d) for d in info.dependent_actions) or EMPTY,
             ],
-            ["First seen", text(row["first_seen"])],
-            ["Listed by", text(_listed_by(row["in_guide"], row["in_sar"]))],
+            ["Sources", self.provenance_cells(info.as_of, info.listed_since)],
         ]
-        parts = [f"# {text(action)}", "", text(row["description"] or row["note"]), ""]
-        if row["note"] and row["description"]:
-            parts += [f'!!! note "From the permissions reference"\n    {text(row["note"])}', ""]
+        parts = [f"# {text(action)}", "", text(info.description or info.note), ""]
+        if info.permission_only:
+            parts += [
+                "The SAR marks it *permission only*: no API operation of that name; "
+                "other operations check it.",
+                "",
+            ]
+        if info.note and info.description:
+            parts += [f'!!! note "From the permissions reference"\n    {text(info.note)}', ""]
         parts += [table(["Fact", "Value"], facts), ""]
-        grants = self.grants.get(action, [])
-        if grants:
+        if info.grants:
             parts += ["## Where it can be granted", ""]
             parts.append(
                 table(
                     ["Policy type", "Qualifier", "Cross-account", "Resources", "Note"],
                     [
                         [
-                            text(POLICY[g["policy_type"]]),
-                            text(g["qualifier"]),
-                            text(g["cross_account_text"]),
-                            ", ".join(code(r) for r in g["resources"]),
-                            text(g["resource_note"] or g["condition_keys_note"]),
+                            text(POLICY[g.policy_type]),
+                            text(g.qualifier),
+                            text(g.cross_account_text),
+                            ", ".join(code(r) for r in g.resources),
+                            text(g.resource_note or g.condition_keys_note),
                         ]
-                        for g in grants
+                        for g in info.grants
                     ],
                 )
             )
             parts += ["", "## Condition keys", ""]
-            guide = [p for p in self.pairs[action] if p["source"] == "guide"]
-            for grant in grants:
-                rows = sorted(
-                    (p for p in guide if p["grant_row"] == grant["row"]),
-                    key=lambda p: p["position"],
-                )
-                if len(grants) > 1:
+            for grant in info.grants:
+                if len(info.grants) > 1:
                     parts += [
-                        f"### {text(POLICY[grant['policy_type']])} "
-                        f"{text(grant['qualifier'] or '')}",
+                        f"### {text(POLICY[grant.policy_type])} {text(grant.qualifier or '')}",
                         "",
                     ]
-                if not rows:
+                if not grant.condition_keys:
                     parts += [
                         text(
-                            f"None ({grant['condition_keys_note']})"
-                            if grant["condition_keys_note"]
+                            f"None ({grant.condition_keys_note})"
+                            if grant.condition_keys_note
                             else "None"
                         ),
                         "",
                     ]
-                groups: dict[str | None, list[str]] = {}
-                for pair in rows:
-                    groups.setdefault(pair["group"], []).append(pair["condition_key"])
-                for label, keys in groups.items():
-                    parts.append(f"**{text(label or 'Condition keys')}**")
+                for group in grant.condition_keys:
+                    parts.append(f"**{text(group.label or 'Condition keys')}**")
                     parts.append("")
-                    parts += [f"- {self.key_link(k, here)}" for k in keys]
+                    parts += [f"- {self.key_link(k, here)}" for k in group.keys]
                     parts.append("")
-        sar_only = sorted(
-            {p["condition_key"] for p in self.pairs[action] if p["source"] == "sar"}
-            - {p["condition_key"] for p in self.pairs[action] if p["source"] == "guide"}
-        )
-        if sar_only:
-            parts += ["## Condition keys only the SAR lists", ""]
-            parts += [f"- {self.key_link(k, here)}" for k in sar_only] + [""]
+        others = [
+            k for k in info.condition_keys if "permissions" not in info.condition_key_sources[k]
+        ]
+        if others:
+            parts += ["## Condition keys other sources list", ""]
+            parts += [
+                f"- {self.key_link(k, here)} ({text(_sources(info.condition_key_sources[k]))})"
+                for k in others
+            ] + [""]
         parts += self._discrepancy_section(action)
         parts += self._history_section(action)
         return "\n".join(parts) + "\n"
 
     def key_page(self, key: str, here: str) -> str:
-        row = self.keys[key]
+        info = self.keys[key]
         facts = [
-            ["Condition type", text(row["condition_type"])],
-            ["Value type", text(row["value_type"])],
-            ["SAR type", text(row["sar_type"])],
-            ["Policy types", text(", ".join(POLICY[p] for p in row["policy_types"]) or None)],
+            ["Condition type", text(info.condition_type)],
+            ["Value type", text(info.value_type)],
+            ["SAR type", text(info.sar_type)],
+            ["Policy types", text(", ".join(POLICY[p] for p in info.policy_types) or None)],
             [
                 "Deprecated",
-                text("yes" if row["deprecated"] else "no")
-                + (
-                    f", use {self.key_link(row['replacement'], here)}" if row["replacement"] else ""
-                ),
+                text("yes" if info.deprecated else "no")
+                + (f", use {self.key_link(info.replacement, here)}" if info.replacement else ""),
             ],
-            ["API operations (guide)", text(row["operations_text"])],
-            ["First seen", text(row["first_seen"])],
-            ["Listed by", text(_listed_by(row["in_guide"], row["in_sar"]))],
+            ["API operations (guide)", text(info.operations_text)],
+            ["SAR names", ", ".join(code(n) for n in compact(list(info.sar_names))) or EMPTY],
+            ["Sources", self.provenance_cells(info.as_of, info.listed_since)],
         ]
-        parts = [f"# {text(key)}", "", text(row["description"] or row["sar_description"]), ""]
-        if row["description"] and row["sar_description"]:
-            parts += [f"The SAR: {text(row['sar_description'])}", ""]
+        parts = [f"# {text(key)}", "", text(info.description or info.sar_description), ""]
+        if info.description and info.sar_description:
+            parts += [f"The SAR: {text(info.sar_description)}", ""]
         parts += [table(["Fact", "Value"], facts), ""]
-        actions = row["actions"] or sorted({p["action"] for p in self.key_pairs[key]})
         parts += ["## Actions", ""]
-        parts += [f"- {self.action_link(a, here)}" for a in actions] or ["None."]
+        parts += [
+            f"- {self.action_link(a, here)} ({text(_sources(info.action_sources[a]))})"
+            for a in info.actions
+        ] or ["None."]
         parts.append("")
         parts += self._discrepancy_section(key)
         parts += self._history_section(key)
         return "\n".join(parts) + "\n"
 
     def _discrepancy_section(self, subject: str) -> list[str]:
-        rows = self.discrepancies.get(subject, [])
+        info = self.actions.get(subject) or self.keys.get(subject)
+        rows = info.discrepancies if info else ()
         if not rows:
             return []
         return [
             "## Where the guide and the SAR disagree",
             "",
-            table(["Kind", "What each says"], [[text(r["kind"]), text(r["detail"])] for r in rows]),
+            table(["Kind", "What each says"], [[text(r.kind), text(r.detail)] for r in rows]),
             "",
         ]
 
     def _history_section(self, entity: str) -> list[str]:
         rows = sorted(
             self.history.get(entity, []),
-            key=lambda r: (r["valid_from"], r["entity"], r["field"], r["source"]),
+            key=lambda r: (r.valid_from, r.entity, r.field, r.source),
         )
         if not rows:
             return []
         cells = [
             [
-                text(r["valid_from"]),
-                text(r["valid_to"] or "now"),
-                text(r["source"]),
-                text(r["entity"].split("|", 1)[1] if "|" in r["entity"] else r["field"]),
-                text(_short(r["value"])),
+                text(r.valid_from),
+                text(r.valid_to or self._newest(r.source)),
+                text(r.source),
+                text(r.entity.split("|", 1)[1] if "|" in r.entity else r.field),
+                text(_short(r.value)),
             ]
             for r in rows
         ]
@@ -279,15 +293,20 @@ class Site:
             "",
         ]
 
+    def _newest(self, source: str) -> str:
+        coverage = self.ref.coverage.get(source)
+        newest = coverage.newest if coverage else None
+        return f"still in the newest copy ({newest})" if newest else "still in the newest copy"
+
     def actions_index(self) -> str:
         here = "actions/index.md"
         rows = [
             [
                 self.action_link(a, here),
-                text(", ".join(POLICY[p] for p in r["policy_types"]) or None),
-                text(r["cross_account"]),
-                text(r["access_level"]),
-                text(r["first_seen"]),
+                text(", ".join(POLICY[p] for p in r.policy_types) or None),
+                text(r.cross_account),
+                text(r.access_level),
+                text(_sources(tuple(r.as_of))),
             ]
             for a, r in self.actions.items()
         ]
@@ -299,7 +318,7 @@ class Site:
                     f"All {len(rows)} KMS permissions, from the guide and the SAR.",
                     "",
                     table(
-                        ["Action", "Policy types", "Cross-account", "Access level", "First seen"],
+                        ["Action", "Policy types", "Cross-account", "Access level", "Listed by"],
                         rows,
                     ),
                 ]
@@ -312,10 +331,10 @@ class Site:
         rows = [
             [
                 self.key_link(k, here),
-                text(r["condition_type"]),
-                text(r["value_type"]),
-                text("deprecated" if r["deprecated"] else ""),
-                text(r["first_seen"]),
+                text(r.condition_type),
+                text(r.value_type),
+                text("deprecated" if r.deprecated else ""),
+                text(_sources(tuple(r.as_of))),
             ]
             for k, r in self.keys.items()
         ]
@@ -326,7 +345,7 @@ class Site:
                     "",
                     f"All {len(rows)} condition keys the KMS references name.",
                     "",
-                    table(["Key", "Type", "Values", "", "First seen"], rows),
+                    table(["Key", "Type", "Values", "Deprecated", "Listed by"], rows),
                 ]
             )
             + "\n"
@@ -335,8 +354,8 @@ class Site:
     def matrix(self) -> str:
         here = "matrix.md"
         columns: dict[str, list[str]] = {}
-        for key in self.keys:
-            if self.key_pairs.get(key):
+        for key, info in self.keys.items():
+            if info.actions:
                 columns.setdefault(family(key), []).append(key)
         header = ["Action"] + [
             self.key_link(keys[0], here) if len(keys) == 1 else code(name)
@@ -345,13 +364,14 @@ class Site:
         rows = []
         for action in self.actions:
             sources: dict[str, set[str]] = defaultdict(set)
-            for pair in self.pairs[action]:
-                sources[family(pair["condition_key"])].add(pair["source"])
+            for key, by in self.actions[action].condition_key_sources.items():
+                sources[family(key)].update(by)
             cells = [self.action_link(action, here)]
             for name in columns:
                 mark = sources.get(name, set())
+                guide = bool(mark & {"permissions", "conditions"})
                 cells.append(
-                    "●" if len(mark) == 2 else "◐" if "guide" in mark else "○" if mark else ""
+                    "●" if guide and "sar" in mark else "◐" if guide else "○" if mark else ""
                 )
             rows.append(cells)
         return (
@@ -359,7 +379,8 @@ class Site:
                 [
                     "# Action &times; condition key matrix",
                     "",
-                    "● the guide and the SAR pair them · ◐ only the guide · ○ only the SAR. "
+                    "● the guide and the SAR pair them · ◐ only the guide (permissions "
+                    "reference or condition key pages) · ○ only the SAR. "
                     "Numbered keys are folded into one column.",
                     "",
                     table(header, rows),
@@ -372,21 +393,21 @@ class Site:
         here = "policy-types.md"
         groups = {
             "IAM policy only": [
-                a for a, r in self.actions.items() if r["policy_types"] == ["iam-policy"]
+                a for a, r in self.actions.items() if r.policy_types == ("iam-policy",)
             ],
             "Key policy (and IAM policies where the key policy allows them)": [
-                a for a, r in self.actions.items() if r["policy_types"] == ["key-policy"]
+                a for a, r in self.actions.items() if r.policy_types == ("key-policy",)
             ],
             "Both, on different resources": [
-                a for a, r in self.actions.items() if len(r["policy_types"]) == 2
+                a for a, r in self.actions.items() if len(r.policy_types) == 2
             ],
             "Not effective in a key policy": [
                 a
                 for a, r in self.actions.items()
-                if r["key_policy_effective"] is False and r["policy_types"]
+                if r.key_policy_effective is False and r.policy_types
             ],
             "Not in the guide's table (SAR only)": [
-                a for a, r in self.actions.items() if not r["in_guide"]
+                a for a, r in self.actions.items() if not r.in_guide
             ],
         }
         parts = ["# Key policy only / IAM policy only", ""]
@@ -400,13 +421,14 @@ class Site:
         here = "cross-account.md"
         by_value: dict[str, list[str]] = defaultdict(list)
         for action, row in self.actions.items():
-            by_value[row["cross_account"] or "not in the guide"].append(action)
+            by_value[row.cross_account or "not in the guide"].append(action)
         titles = {
             "yes": "Usable cross-account",
             "no": "Own account only",
             "n/a": "Not applicable",
             "other": "Other (see the note)",
             "mixed": "Differs by resource",
+            "contradictory": "The guide says both",
             "not in the guide": "Not in the guide",
         }
         parts = [
@@ -416,22 +438,22 @@ class Site:
             "no effect.",
             "",
         ]
-        for value in ("yes", "no", "n/a", "other", "mixed", "not in the guide"):
+        for value in titles:
             if by_value.get(value):
                 parts += [f"## {titles[value]}", ""]
                 for action in by_value[value]:
-                    note = self.actions[action]["cross_account_text"]
-                    extra = f": {text(note)}" if value == "other" else ""
+                    note = self.actions[action].cross_account_text
+                    extra = f": {text(note)}" if value in ("other", "contradictory") else ""
                     parts.append(f"- {self.action_link(action, here)}{extra}")
                 parts.append("")
         return "\n".join(parts)
 
     def discrepancy_page(self) -> str:
         here = "discrepancies.md"
-        sources = {s["source_id"]: s for s in self.data.rows("sources")}
+        sources = self.ref.sources
         rows = []
-        for row in self.data.rows("discrepancies"):
-            subject = row["subject"]
+        for row in self.ref.discrepancies:
+            subject = row.subject
             first = subject.split("|", 1)[0]
             shown = (
                 self.action_link(first, here)
@@ -443,11 +465,11 @@ class Site:
             if "|" in subject:
                 shown += " · " + self.key_link(subject.split("|", 1)[1], here)
             cite = " / ".join(
-                text(f"{sources[s]['kind']} {sources[s]['revision_date'] or ''}")
-                for s in (row["guide_source"], row["sar_source"])
-                if s in sources
+                text(f"{sources[s].kind} {sources[s].revision_date or 'undated'}")
+                for s in (row.guide_source, row.sar_source)
+                if s and s in sources
             )
-            rows.append([text(row["kind"]), shown, text(row["detail"]), cite])
+            rows.append([text(row.kind), shown, text(row.detail), cite])
         return (
             "\n".join(
                 [
@@ -462,16 +484,13 @@ class Site:
         )
 
     def timeline(self) -> str:
-        history = self.data.tables.get("history", [])
-        first = min((r["valid_from"] for r in history), default=None)
-        starts = {
-            (r["entity_kind"], r["entity"], r["field"], r["source"], r["valid_from"]): r
-            for r in history
-        }
+        history = self.all_history
+        first = min((r.valid_from for r in history), default=None)
+        starts = {(r.entity_kind, r.entity, r.field, r.source, r.valid_from): r for r in history}
         ends = {
-            (r["entity_kind"], r["entity"], r["field"], r["source"], r["valid_to"]): r
+            (r.entity_kind, r.entity, r.field, r.source, r.valid_to): r
             for r in history
-            if r["valid_to"]
+            if r.valid_to
         }
         listed: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
         changes: dict[str, list[str]] = defaultdict(list)
@@ -484,7 +503,7 @@ class Site:
             elif before is not None and field != "present":
                 changes[date].append(
                     f"{code(entity)} {text(field)} ({text(source)}): "
-                    f"{text(_short(before['value']))} &#8594; {text(_short(row['value']))}"
+                    f"{text(_short(before.value))} &#8594; {text(_short(row.value))}"
                 )
         for kind, entity, field, source, date in ends:
             if field == "present" and (kind, entity, field, source, date) not in starts:
@@ -510,7 +529,7 @@ class Site:
         return "\n".join(parts)
 
     def downloads(self) -> str:
-        manifest_rows = self.data.tables.get("_files", [])
+        manifest_rows = self.files
         rows = [
             [
                 link(code(f["path"]), f"downloads/{f['path']}"),
@@ -525,7 +544,7 @@ class Site:
             [
                 "# Downloads",
                 "",
-                f"The files of dataset version {text(self.data.version)}, "
+                f"The files of dataset version {text(self.ref.version)}, "
                 "as the wheel bundles them. "
                 "Each file's sha256 is also in `manifest.json`.",
                 "",
@@ -541,9 +560,9 @@ class Site:
         )
 
     def notes_pages(self) -> dict[str, str]:
-        by_chapter: dict[str, list[Row]] = defaultdict(list)
-        for row in self.data.rows("notes"):
-            by_chapter[CHAPTERS.get(row["page"], "Other pages")].append(row)
+        by_chapter: dict[str, list[Note]] = defaultdict(list)
+        for note in self.ref.notes:
+            by_chapter[CHAPTERS.get(note.page, "Other pages")].append(note)
         out: dict[str, str] = {}
         index = [
             "# Notes from the guide",
@@ -558,18 +577,18 @@ class Site:
                 f"- {link(text(chapter), path.split('/', 1)[1])} ({len(by_chapter[chapter])})"
             )
             parts = [f"# {text(chapter)}", ""]
-            for row in by_chapter[chapter]:
-                where = f"{GUIDE}/{row['page']}.html" + (
-                    f"#{row['section_anchor']}" if row["section_anchor"] else ""
+            for note in by_chapter[chapter]:
+                where = f"{GUIDE}/{note.page}.html" + (
+                    f"#{note.section_anchor}" if note.section_anchor else ""
                 )
                 parts.append(
-                    f"- **{text(row['kind'])}** ({external(text(row['section']), where)})"
-                    f"  \n  {text(row['text'])}"
+                    f"- **{text(note.kind)}** ({external(text(note.section), where)})"
+                    f"  \n  {text(note.text)}"
                 )
-                if row["mentions"]:
+                if note.mentions:
                     links = [
                         self.action_link(m, path) if m in self.actions else self.key_link(m, path)
-                        for m in row["mentions"]
+                        for m in note.mentions
                     ]
                     parts.append(f"  \n  Mentions: {', '.join(links)}")
             out[path] = "\n".join(parts) + "\n"
@@ -586,8 +605,14 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else "yes" if value else "no"
 
 
-def _listed_by(guide: bool, sar: bool) -> str:
-    return " and ".join(n for n, v in (("the developer guide", guide), ("the SAR", sar)) if v)
+def _sources(sources: tuple[str, ...]) -> str:
+    return ", ".join(SOURCE_LABELS.get(s, s) for s in sources)
+
+
+def _cross_account(info: ActionInfo[str]) -> str | None:
+    if info.cross_account == "contradictory":
+        return f"the guide says both: {info.cross_account_text}"
+    return info.cross_account_text or info.cross_account
 
 
 def _short(value: str) -> str:
@@ -597,13 +622,14 @@ def _short(value: str) -> str:
     return str(decoded)
 
 
-def site_files(dataset: Dataset, manifest: dict[str, Any], docs: Path) -> dict[Path, str]:
+def site_files(
+    reference: Reference,
+    history: tuple[HistoryRow, ...],
+    files: list[dict[str, Any]],
+    docs: Path,
+) -> dict[Path, str]:
     """Every generated file of the site: pages under docs/, snippets beside it."""
-    dataset.tables["_files"] = manifest["files"]
-    try:
-        site = Site(dataset)
-        files = {docs / path: page for path, page in site.pages().items()}
-        files.update({docs.parent / "snippets" / n: s for n, s in site.snippets().items()})
-    finally:
-        del dataset.tables["_files"]
-    return files
+    site = Site(reference, history, files)
+    pages = {docs / path: page for path, page in site.pages().items()}
+    pages.update({docs.parent / "snippets" / n: s for n, s in site.snippets().items()})
+    return pages

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from dataclasses import asdict
 from typing import Any
 
-from kms_permissions import jsonfast
 from kms_permissions.query import Index, load_index
+from kms_permissions.reference import load
 
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
 PERMISSIONS_PAGE = f"{GUIDE}/kms-api-permissions-reference.html"
@@ -17,14 +17,8 @@ class Knowledge:
 
     def __init__(self, dataset: str | None = None) -> None:
         self.index: Index = load_index(dataset)
-        with open(os.path.join(self.index.folder, "notes.json"), "rb") as handle:
-            self.notes: list[dict[str, Any]] = jsonfast.loads(handle.read())
-        self._key_actions: dict[str, set[str]] = {}
-        for name, key in self.index.keys.items():
-            self._key_actions[name] = set(key["actions"])
-        for action in self.index.actions.values():
-            for key in (*action["condition_keys"], *action["sar_condition_keys"]):
-                self._key_actions.setdefault(key, set()).add(action["name"])
+        reference = load(dataset)
+        self.notes: list[dict[str, Any]] = [asdict(note) for note in reference.notes]
 
     @property
     def version(self) -> str:
@@ -38,12 +32,12 @@ class Knowledge:
 
     def key(self, name: str) -> dict[str, Any] | None:
         """A condition key (a template instance resolves to its template), or None."""
-        entry = self.index.resolve(name) if ":" in name else None
-        return entry if entry and entry["kind"] == "condition_key" else None
+        key = self.index.key_name(name)
+        return self.index.keys[key] if key else None
 
     def key_actions(self, key: str) -> set[str]:
-        """The actions a condition key applies to, by either reference."""
-        return self._key_actions.get(key, set())
+        """The actions a condition key applies to, by any source."""
+        return set(self.index.keys[key]["actions"]) if key in self.index.keys else set()
 
     def note(self, page: str, *words: str) -> dict[str, Any] | None:
         """The first note of a guide page whose text holds all `words`."""

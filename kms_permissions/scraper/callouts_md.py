@@ -22,7 +22,7 @@ _STOP = re.compile(r"^(\+ |- |\d+\. |#|\||```)")
 def parse(text: str, provenance: Provenance) -> CalloutsPage:
     """Every callout of one guide page (a page may have none)."""
     where = provenance.location
-    page = where.rsplit("/", 1)[-1].removesuffix(".md")
+    page = provenance.page or where.rsplit("/", 1)[-1].removesuffix(".md")
     lines = text.splitlines()
     callouts: list[Callout] = []
     section, anchor = page, None

@@ -19,6 +19,8 @@ class Provenance:
     sha256: str
     content_type: str
     revision_time: str = ""
+    # The guide page it is (its own anchor, e.g. conditions-kms), read from its content.
+    page: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,3 +225,50 @@ class ScrapeResult:
             "sar": ordered(self.sar),
             "callouts": ordered(self.callouts),
         }
+
+
+@dataclass(frozen=True)
+class RequiredPermission:
+    """A permission that an operation's "Required permissions" text names, as that text says it.
+
+    `parameter` is the request parameter that makes it necessary ("Tags"), None when it is always
+    needed; `where` is the Region or account it must be granted in ("in the replica Region").
+    """
+
+    permission: str
+    policy_types: tuple[str, ...] | None
+    resource: str | None
+    parameter: str | None
+    where: str | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    """An operation of the KMS API Reference (botocore's service model) and what its text says.
+
+    `cross_account` is yes, no, n/a or other; None when the revision has no "Cross-account use"
+    statement. `permissions_text` is None when it has no "Required permissions" section.
+    """
+
+    name: str
+    summary: str
+    cross_account: str | None
+    cross_account_text: str | None
+    required_permissions: tuple[RequiredPermission, ...]
+    permissions_text: str | None
+    permission_determined_by: str | None
+    permissions_notes: tuple[str, ...]
+    related_operations: tuple[str, ...]
+    input_parameters: tuple[str, ...]
+    deprecated: bool
+    deprecated_message: str | None
+
+
+@dataclass(frozen=True)
+class ApiReferencePage:
+    """One revision of botocore's KMS service model: the API Reference text per operation."""
+
+    provenance: Provenance
+    api_version: str
+    operations: tuple[ApiOperation, ...]

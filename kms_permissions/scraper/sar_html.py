@@ -54,6 +54,11 @@ def parse(text: str, provenance: Provenance) -> SarPage:
     title = next(root.iter("h1"), None)
     if title is None or "key management service" not in _text(title).lower():
         raise ParseError(where, RENDERING, "no 'AWS Key Management Service' title")
+    prefix = service_prefix(_text(root))
+    if prefix != "kms":
+        raise ParseError(
+            where, RENDERING, f"a page for the service prefix {prefix!r}, not KMS's 'kms'"
+        )
     tables: dict[str, Element | None] = {
         "actions": _find_table(root, ACTIONS_HEADERS),
         "resource types": _find_table(root, RESOURCES_HEADERS),
@@ -70,7 +75,22 @@ def parse(text: str, provenance: Provenance) -> SarPage:
         keys = _condition_keys(found["condition keys"])
     except ValueError as exc:
         raise ParseError(where, RENDERING, str(exc)) from None
+    names = [k.name for k in keys] + [
+        k for a in actions for r in a.resource_rows for k in r.condition_keys
+    ]
+    foreign = sorted({n.split(":", 1)[0] for n in names} - {"kms", "aws"})
+    if foreign:
+        raise ParseError(where, RENDERING, f"condition keys of another service ({foreign[0]}:)")
     return SarPage(provenance, actions, resources, keys)
+
+
+_PREFIX = re.compile(r"service prefix:\s*([a-z0-9-]+)", re.IGNORECASE)
+
+
+def service_prefix(text: str) -> str | None:
+    """The service prefix a SAR page's introduction names (`kms`), from its plain text."""
+    match = _PREFIX.search(text)
+    return match.group(1).lower() if match else None
 
 
 def _text(element: Element) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Protocol
 
 from kms_permissions.errors import FetchError, SourceError
-from kms_permissions.scraper.http import Fetcher, Response
+from kms_permissions.scraper.http import MAX_BODY_BYTES, Fetcher, Response
+from kms_permissions.scraper.identify import PageKind, date_in_name, identify
 from kms_permissions.scraper.records import Provenance
 
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
@@ -36,7 +37,7 @@ LIVE_PAGES = (
     f"{GUIDE}/conditions-aws.md",
     SAR_URL,
 )
-_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.html$")
+MAX_PAGE_BYTES = MAX_BODY_BYTES
 _SNAPSHOT_DIR = re.compile(r"^(\d{4}-\d{2}-\d{2})_([0-9a-f]{7,40})$")
 CONTENT_TYPES = {
     "md-list": ("text/markdown", "text/plain", "text/x-markdown"),
@@ -83,6 +84,7 @@ class Page:
             sha256=self.sha256,
             content_type=self.content_type,
             revision_time=self.revision_time,
+            page=self.name,
         )
 
 
@@ -95,7 +97,11 @@ class Source(Protocol):
 
 
 def classify(name: str, parent: str = "") -> tuple[str, str] | None:
-    """(kind, rendering) of a page from its file or URL name, or None when not ours."""
+    """(kind, rendering) a URL's or archive path's name promises, or None when not ours.
+
+    Only for sources that must choose what to fetch before they see the content (the live
+    site, GitHub); the parsers still check the content. Local files are told by content.
+    """
     if name == "kms-api-permissions-reference.md":
         return "permissions", "md-list"
     if name == "kms-api-permissions-reference.html":
@@ -104,9 +110,7 @@ def classify(name: str, parent: str = "") -> tuple[str, str] | None:
         return "condition-keys", "md-tables"
     if name == "conditions-aws.md":
         return "global-keys", "md"
-    if name == "list_awskeymanagementservice.html" or (
-        _DATED.match(name) and parent == "list_awskeymanagementservice"
-    ):
+    if name == "list_awskeymanagementservice.html":
         return "sar", "sar-html"
     if name.endswith(".md") and parent == "doc_source":
         return "guide", "md"
@@ -118,7 +122,11 @@ def _content_type(rendering: str) -> str:
 
 
 class LocalSource:
-    """A file or a folder laid out like the corpus (doc_source/, dated SAR copies, ...)."""
+    """A file or a folder of pages, recognised by their content wherever they lie.
+
+    The path only dates a copy: a folder `YYYY-MM-DD_<commit>/doc_source/` of the archived
+    guide (with `revisions.json` beside it), or a date in the file's name (`2026-06-14.html`).
+    """
 
     def __init__(self, path: Path, revision_date: str | None = None) -> None:
         if not path.exists():
@@ -128,16 +136,25 @@ class LocalSource:
 
     def pages(self) -> Iterator[Page]:
         """Every recognised page under the path, sorted by path."""
-        files = [self.path] if self.path.is_file() else sorted(self._walk(self.path))
+        single = self.path.is_file()
+        files = [self.path] if single else sorted(self._walk(self.path))
         found = False
         for file in files:
-            kind = classify(file.name, file.parent.name)
+            if file.stat().st_size > MAX_PAGE_BYTES:
+                if single:
+                    raise SourceError(f"{file}: over {MAX_PAGE_BYTES} bytes; not a page")
+                continue
+            body = file.read_bytes()
+            try:
+                kind = identify(body)
+            except SourceError as exc:
+                raise SourceError(f"{file}: {exc}") from None
             if kind is None:
-                if self.path.is_file():
+                if single:
                     raise SourceError(f"{file}: not a page kms-permissions knows how to read")
                 continue
             found = True
-            yield self._page(file, *kind)
+            yield self._page(file, kind, body)
         if not found:
             raise SourceError(f"{self.path}: no page kms-permissions knows how to read")
 
@@ -146,18 +163,17 @@ class LocalSource:
             if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
                 yield path
 
-    def _page(self, file: Path, kind: str, rendering: str) -> Page:
-        body = file.read_bytes()
+    def _page(self, file: Path, kind: PageKind, body: bytes) -> Page:
         revision, date, time = self._revision(file, body)
         return Page(
-            kind=kind,
-            rendering=rendering,
-            name=file.stem if kind != "sar" else "list_awskeymanagementservice",
+            kind=kind.kind,
+            rendering=kind.rendering,
+            name=kind.page,
             location=self._location(file),
             revision=revision,
             revision_date=date,
             fetched_at=None,
-            content_type=_content_type(rendering),
+            content_type=_content_type(kind.rendering),
             body=body,
             revision_time=time,
         )
@@ -170,13 +186,13 @@ class LocalSource:
         return f"{root.name}/{file.resolve().relative_to(root).as_posix()}"
 
     def _revision(self, file: Path, body: bytes) -> tuple[str, str | None, str]:
-        dated = _DATED.match(file.name)
-        if dated:
-            return dated.group(1), dated.group(1), ""
         if file.parent.name == "doc_source":
             snapshot = _SNAPSHOT_DIR.match(file.parent.parent.name)
             if snapshot:
                 return _archive_revision(file.parent.parent)
+        dated = date_in_name(file.name)
+        if dated:
+            return dated, dated, ""
         # An undated local copy: its content identifies it; its date is unknown unless given.
         return f"sha256:{hashlib.sha256(body).hexdigest()}", self.revision_date, ""
 
@@ -240,20 +256,22 @@ class GitSource:
         for commit, time in self.commits():
             listing = self._git("ls-tree", "--name-only", commit, "doc_source/").decode()
             for path in sorted(listing.splitlines()):
-                name = path.rsplit("/", 1)[-1]
-                kind = classify(name, "doc_source")
+                if not path.endswith(".md"):
+                    continue
+                body = self._git("show", f"{commit}:{path}")
+                kind = identify(body)
                 if kind is None:
                     continue
                 yield Page(
-                    kind=kind[0],
-                    rendering=kind[1],
-                    name=name.removesuffix(".md"),
+                    kind=kind.kind,
+                    rendering=kind.rendering,
+                    name=kind.page,
                     location=f"git:{self.repo}@{commit}:{path}",
                     revision=commit,
                     revision_date=time[:10],
                     fetched_at=None,
                     content_type="text/markdown",
-                    body=self._git("show", f"{commit}:{path}"),
+                    body=body,
                     revision_time=time,
                 )
 

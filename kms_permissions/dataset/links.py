@@ -1,0 +1,96 @@
+"""The action / condition key relation as the sources give it, gathered once per version."""
+
+from __future__ import annotations
+
+from kms_permissions.dataset.model import Row
+from kms_permissions.names import natural_key
+
+_SOURCE_COLUMNS = {
+    "permissions": "permissions_source",
+    "conditions": "conditions_source",
+    "sar": "sar_source",
+}
+
+
+class Links:
+    """Pairs of (action, condition key), each with what every source says of it."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], Row] = {}
+        self._positions: dict[str, int] = {}
+
+    def _row(self, action: str, key: str) -> Row:
+        pair = (action, key)
+        if pair not in self._rows:
+            self._rows[pair] = {
+                "action": action,
+                "condition_key": key,
+                "permissions_source": None,
+                "conditions_source": None,
+                "sar_source": None,
+                "grant_rows": [],
+                "group": None,
+                "position": None,
+                "sar_resource_types": [],
+                "sar_names": [],
+            }
+        return self._rows[pair]
+
+    def from_permissions(
+        self, action: str, key: str, source_id: str, grant_row: int, group: str | None
+    ) -> None:
+        """The permissions reference lists `key` in row `grant_row` of `action`."""
+        row = self._row(action, key)
+        row["permissions_source"] = source_id
+        if grant_row not in row["grant_rows"]:
+            row["grant_rows"].append(grant_row)
+        if row["position"] is None:
+            position = self._positions.get(action, 0)
+            self._positions[action] = position + 1
+            row["position"] = position
+            row["group"] = group
+
+    def from_conditions(self, action: str, key: str, source_id: str) -> None:
+        """A condition key page says `key` applies to `action`."""
+        self._row(action, key)["conditions_source"] = source_id
+
+    def from_sar(self, action: str, key: str, sar_name: str, source_id: str, resource: str) -> None:
+        """The SAR lists `sar_name` (standing for `key`) on `action`'s row for `resource`."""
+        row = self._row(action, key)
+        row["sar_source"] = source_id
+        if resource not in row["sar_resource_types"]:
+            row["sar_resource_types"].append(resource)
+        if sar_name != key and sar_name not in row["sar_names"]:
+            row["sar_names"].append(sar_name)
+
+    def sar_names(self, action: str, key: str) -> list[str]:
+        """The SAR's names standing for `key` on `action` (instances, spellings), if any."""
+        row = self._rows.get((action, key))
+        return list(row["sar_names"]) if row else []
+
+    def keys(self) -> set[str]:
+        """Every key paired with some action."""
+        return {key for _, key in self._rows}
+
+    def keys_from(self, source: str) -> set[str]:
+        """Keys that `source` pairs with some action."""
+        column = _SOURCE_COLUMNS[source]
+        return {row["condition_key"] for row in self._rows.values() if row[column]}
+
+    def pairs(self, source: str) -> dict[str, set[str]]:
+        """Per action, the keys that `source` pairs with it."""
+        column = _SOURCE_COLUMNS[source]
+        found: dict[str, set[str]] = {}
+        for row in self._rows.values():
+            if row[column]:
+                found.setdefault(row["action"], set()).add(row["condition_key"])
+        return found
+
+    def rows(self) -> list[Row]:
+        """The table rows, lists in a stable order."""
+        order = {"key": 0, "alias": 1, "*": 2}
+        for row in self._rows.values():
+            row["grant_rows"].sort()
+            row["sar_resource_types"].sort(key=lambda r: (order.get(r, 9), r))
+            row["sar_names"].sort(key=natural_key)
+        return list(self._rows.values())

@@ -1,0 +1,164 @@
+"""Build the read model of a dataset version from its tables, and its JSON (`index.json`).
+
+This is the one place where the tables are joined: the grants with their keys, both directions
+of the action / condition key relation (from the one `action_condition_keys` table), resource
+ARNs, provenance ("as of" per source), first listings from history, and discrepancies. Every
+output reads the result: `index.json` holds it (the lookup verbs print its objects as they are)
+and `kms_permissions.reference.load()` turns it back into typed facts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from kms_permissions.dataset.columns import SCHEMA_VERSION
+from kms_permissions.dataset.model import Dataset, Row
+from kms_permissions.model import (
+    SOURCE_OF_PAGE_KIND,
+    SOURCES,
+    ActionInfo,
+    ConditionKeyInfo,
+    Coverage,
+    KeyLink,
+    from_json,
+    to_json,
+)
+from kms_permissions.names import natural_key
+
+FORMAT = "kms-permissions-index/2"
+_SOURCE_ORDER = list(SOURCES)
+
+
+class _Tables:
+    """The tables of one version, indexed for the joins."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.links_of_action: dict[str, list[KeyLink]] = defaultdict(list)
+        self.links_of_key: dict[str, list[KeyLink]] = defaultdict(list)
+        for row in dataset.rows("action_condition_keys"):
+            link = from_json(KeyLink, row)
+            self.links_of_action[link.action].append(link)
+            self.links_of_key[link.condition_key].append(link)
+        self.grants: dict[str, list[Row]] = defaultdict(list)
+        for row in dataset.rows("action_grants"):
+            self.grants[row["action"]].append(row)
+        self.arns = {r["resource_type"]: r["arn_pattern"] for r in dataset.rows("resource_types")}
+        self.discrepancies: dict[str, list[Row]] = defaultdict(list)
+        for row in dataset.rows("discrepancies"):
+            for subject in dict.fromkeys(row["subject"].split("|")):
+                self.discrepancies[subject].append(row)
+        self.as_of: dict[str, str | None] = {}
+        for row in dataset.rows("sources"):
+            source = SOURCE_OF_PAGE_KIND[row["kind"]]
+            date = row["revision_date"]
+            if source not in self.as_of or (date and (self.as_of[source] or "") < date):
+                self.as_of[source] = date
+        self.listed_since: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        self.first: dict[str, str] = {}
+        for row in dataset.tables.get("history", []):
+            source = row["source"]
+            if source not in self.first or row["valid_from"] < self.first[source]:
+                self.first[source] = row["valid_from"]
+            if row["field"] == "present" and row["entity_kind"] in ("action", "condition_key"):
+                since = self.listed_since[(row["entity_kind"], row["entity"])]
+                if source not in since or row["valid_from"] < since[source]:
+                    since[source] = row["valid_from"]
+
+    def as_of_sources(self, sources: list[str]) -> dict[str, str | None]:
+        """Revision dates of the pages of `sources` in this version."""
+        return {s: self.as_of.get(s) for s in _SOURCE_ORDER if s in sources}
+
+    def since(self, kind: str, name: str) -> dict[str, str]:
+        """Per source, the earliest snapshot in history that lists the entity."""
+        found = self.listed_since.get((kind, name), {})
+        return {s: found[s] for s in _SOURCE_ORDER if s in found}
+
+
+def _ordered(links: list[KeyLink]) -> list[KeyLink]:
+    """The permissions reference's keys in its order, then the others in natural order."""
+    return sorted(
+        links,
+        key=lambda link: (
+            link.position is None,
+            link.position or 0,
+            natural_key(link.condition_key),
+        ),
+    )
+
+
+def _groups(links: list[KeyLink], row: int) -> list[dict[str, Any]]:
+    groups: dict[str | None, list[str]] = {}
+    for link in links:
+        if link.permissions_source and row in link.grant_rows:
+            groups.setdefault(link.group, []).append(link.condition_key)
+    return [{"label": label, "keys": keys} for label, keys in groups.items()]
+
+
+def _discrepancies(tables: _Tables, name: str) -> list[Row]:
+    return [
+        {c: r[c] for c in ("kind", "subject", "detail", "guide_source", "sar_source")}
+        for r in tables.discrepancies.get(name, [])
+    ]
+
+
+def _action(tables: _Tables, row: Row) -> dict[str, Any]:
+    name = row["action"]
+    links = _ordered(tables.links_of_action.get(name, []))
+    grants = [
+        {**grant, "condition_keys": _groups(links, grant["row"])}
+        for grant in sorted(tables.grants.get(name, []), key=lambda g: g["row"])
+    ]
+    sources = [
+        s for s, listed in (("permissions", row["in_guide"]), ("sar", row["in_sar"])) if listed
+    ]
+    entry = {
+        **row,
+        "grants": grants,
+        "condition_keys": [link.condition_key for link in links],
+        "condition_key_sources": {link.condition_key: list(link.sources) for link in links},
+        "resource_arns": {r: tables.arns[r] for r in row["resources"] if r in tables.arns},
+        "as_of": tables.as_of_sources(sources),
+        "listed_since": tables.since("action", name),
+        "discrepancies": _discrepancies(tables, name),
+    }
+    return {"kind": "action", "name": name, **to_json(from_json(ActionInfo, entry))}
+
+
+def _key(tables: _Tables, row: Row) -> dict[str, Any]:
+    name = row["condition_key"]
+    links = sorted(tables.links_of_key.get(name, []), key=lambda link: link.action)
+    sources = []
+    if row["details_source"] == "guide" or row["section"]:
+        sources.append("conditions")
+    if row["in_sar"]:
+        sources.append("sar")
+    entry = {
+        **row,
+        "actions": [link.action for link in links],
+        "action_sources": {link.action: list(link.sources) for link in links},
+        "as_of": tables.as_of_sources(sources),
+        "listed_since": tables.since("condition_key", name),
+        "discrepancies": _discrepancies(tables, name),
+    }
+    return {"kind": "condition_key", "name": name, **to_json(from_json(ConditionKeyInfo, entry))}
+
+
+def build_index(dataset: Dataset) -> dict[str, Any]:
+    """The read model of a dataset version as JSON (the content of `index.json`)."""
+    tables = _Tables(dataset)
+    coverage = {
+        source: to_json(Coverage(source, tables.first.get(source), tables.as_of.get(source)))
+        for source in _SOURCE_ORDER
+        if source in tables.as_of or source in tables.first
+    }
+    return {
+        "format": FORMAT,
+        "dataset_version": dataset.version,
+        "schema_version": SCHEMA_VERSION,
+        "coverage": coverage,
+        "actions": {r["action"]: _action(tables, r) for r in dataset.rows("actions")},
+        "condition_keys": {
+            r["condition_key"]: _key(tables, r) for r in dataset.rows("condition_keys")
+        },
+    }

@@ -1,0 +1,366 @@
+"""The read model: one dataset version as typed facts. Every field is declared here once.
+
+Each class is one kind of fact. Its fields marked `column` are the columns of a dataset table
+(their order, type and meaning: `dataset/columns.py` derives the pyarrow and JSON schemas from
+them); fields marked `derived` are computed from the tables when the read model is built
+(`dataset/read_model.py`), never stored twice. `index.json` holds the read model as JSON (field
+names as keys); `load()`, the lookup verbs, the constants, the site and the checks all read it.
+
+`source` in a field's metadata names the source the fact comes from, so provenance ("as of")
+and history follow from the declaration. The classes are generic in the type of key (and
+action) names so that the generated constants can hold enum members while a dataset loaded
+from a folder holds plain strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from types import MappingProxyType
+from typing import Any, Generic, Literal, TypeVar
+
+PolicyType = Literal["key-policy", "iam-policy"]
+ValueType = Literal["single-valued", "multi-valued"]
+
+# The sources facts come from, in the order outputs show them.
+SOURCES: dict[str, str] = {
+    "permissions": "the developer guide's permissions reference",
+    "conditions": "the developer guide's condition key pages",
+    "sar": "the Service Authorization Reference",
+    "notes": "the developer guide's notes",
+}
+# The source each kind of input page feeds.
+SOURCE_OF_PAGE_KIND: dict[str, str] = {
+    "permissions": "permissions",
+    "condition-keys": "conditions",
+    "global-keys": "conditions",
+    "sar": "sar",
+    "notes": "notes",
+}
+
+K = TypeVar("K", bound=str)
+A = TypeVar("A", bound=str)
+
+
+def column(doc: str, source: str | None = None) -> Any:
+    """A field stored as a table column."""
+    return field(metadata={"doc": doc, "source": source, "column": True})
+
+
+def derived(doc: str, source: str | None = None, element: type | None = None) -> Any:
+    """A field computed from the tables when the read model is built (`element`: the class of
+    its items when they are facts themselves)."""
+    return field(metadata={"doc": doc, "source": source, "column": False, "element": element})
+
+
+@dataclass(frozen=True, slots=True)
+class KeyGroup(Generic[K]):
+    """Condition keys under one of the guide's group labels (None when unlabelled)."""
+
+    label: str | None = derived("The guide's group label, e.g. 'Encryption context conditions'.")
+    keys: tuple[K, ...] = derived("The keys under it, in the guide's order.")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant(Generic[K]):
+    """One policy type / cross-account / resource row of an action (the permissions reference)."""
+
+    action: str = column("The permission.")
+    row: int = column("Position of the row within the action, from 0.")
+    policy_type: PolicyType = column("key-policy or iam-policy.", "permissions")
+    qualifier: str | None = column("Qualifier of the policy type, e.g. 'for the alias'.")
+    policy_type_text: str = column("The policy type cell as written.")
+    cross_account: str = column("yes, no, n/a or other.", "permissions")
+    cross_account_text: str = column("The cross-account cell as written.")
+    resources: tuple[str, ...] = column("Resources of this row: key, alias or *.")
+    resource_note: str | None = column("Text under the resource, if any.")
+    condition_keys_note: str | None = column("Note of a 'None (...)' condition keys cell.")
+    source_id: str = column("Id of the input page in the sources table.")
+    condition_keys: tuple[KeyGroup[K], ...] = derived(
+        "The condition keys the row lists, by group.", element=KeyGroup
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLink:
+    """That a condition key applies to an action, and which sources say so (the one relation
+    both directions are derived from)."""
+
+    action: str = column("The permission.")
+    condition_key: str = column("The condition key (templates as ${name}).")
+    permissions_source: str | None = column(
+        "Source id of the permissions reference page that lists the key for the action, or null."
+    )
+    conditions_source: str | None = column(
+        "Source id of the condition key page whose API operations for the key include the "
+        "action, or null."
+    )
+    sar_source: str | None = column(
+        "Source id of the SAR page that lists the key for the action, or null."
+    )
+    grant_rows: tuple[int, ...] = column("Permissions reference rows of the action listing it.")
+    group: str | None = column("The permissions reference's group label for the key.")
+    position: int | None = column("Order in which the permissions reference lists it, from 0.")
+    sar_resource_types: tuple[str, ...] = column(
+        "SAR rows of the action listing it: key, alias, or * for the action's own row."
+    )
+    sar_names: tuple[str, ...] = column(
+        "The SAR's names for it, where they differ: instances of a template (PCR0 ... PCR31) "
+        "or another spelling of the placeholder."
+    )
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources that pair the two, in SOURCES order."""
+        found = (
+            ("permissions", self.permissions_source),
+            ("conditions", self.conditions_source),
+            ("sar", self.sar_source),
+        )
+        return tuple(name for name, sid in found if sid)
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """A point on which the guide and the SAR disagree, with both sources cited."""
+
+    kind: str = column("What disagrees, e.g. action-only-in-sar, key-only-in-guide-for-action.")
+    subject: str = column("The action, key or action|key pair concerned.")
+    detail: str = column("One sentence saying what each source says.")
+    guide_source: str | None = column("Source id of the guide page compared.")
+    sar_source: str | None = column("Source id of the SAR page compared.")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo(Generic[K]):
+    """Everything the dataset knows about one KMS permission."""
+
+    action: str = column("The permission as written in policies, e.g. kms:Decrypt.")
+    operation: str = column("The API operation it authorizes (ReEncrypt for ReEncryptFrom).")
+    api_reference_url: str | None = column("Link to the operation in the KMS API Reference.")
+    in_guide: bool = column("Listed in the developer guide's permissions reference.")
+    in_sar: bool = column("Listed in the Service Authorization Reference.")
+    policy_types: tuple[PolicyType, ...] = column(
+        "Where it can be granted: key-policy, iam-policy.", "permissions"
+    )
+    key_policy_effective: bool | None = column(
+        "False when the guide says a key policy grant has no effect.", "permissions"
+    )
+    cross_account: str | None = column(
+        "yes, no, n/a, other, mixed (rows differ) or contradictory (the page says both).",
+        "permissions",
+    )
+    cross_account_text: str | None = column("The cross-account cells as written.", "permissions")
+    resources: tuple[str, ...] = column(
+        "Resources it applies to: key, alias, * (guide, else SAR).", "permissions"
+    )
+    access_level: str | None = column(
+        "SAR access level: List, Read, Write, Permissions management, Tagging.", "sar"
+    )
+    description: str | None = column("SAR description of the action.", "sar")
+    permission_only: bool = column(
+        "SAR marks it [permission only]: no API operation of that name.", "sar"
+    )
+    dependent_actions: tuple[str, ...] = column("SAR dependent actions.", "sar")
+    note: str | None = column("The guide's note on the operation.", "permissions")
+    grants: tuple[Grant[K], ...] = derived(
+        "The permissions reference's rows for it.", "permissions", element=Grant
+    )
+    condition_keys: tuple[K, ...] = derived(
+        "Condition keys that apply to it by any source: the permissions reference's in its "
+        "order, then the others."
+    )
+    condition_key_sources: Mapping[K, tuple[str, ...]] = derived(
+        "Per condition key, the sources that pair it with this action."
+    )
+    resource_arns: Mapping[str, str] = derived("ARN format of each resource (SAR).", "sar")
+    as_of: Mapping[str, str | None] = derived(
+        "Per source, the revision date of the page the facts come from (null: undated)."
+    )
+    listed_since: Mapping[str, str] = derived(
+        "Per source, the date of the earliest snapshot held that lists it. The snapshots begin "
+        "at each source's coverage start, so this is not the date AWS introduced it."
+    )
+    discrepancies: tuple[Discrepancy, ...] = derived(
+        "Where the sources disagree about it.", element=Discrepancy
+    )
+
+    @property
+    def usable_cross_account(self) -> bool:
+        """Principals in another account can use it (the guide says Yes)."""
+        return self.cross_account == "yes"
+
+    @property
+    def iam_policy_only(self) -> bool:
+        """It can be granted only in an IAM policy."""
+        return self.policy_types == ("iam-policy",)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionKeyInfo(Generic[A]):
+    """Everything the dataset knows about one condition key."""
+
+    condition_key: str = column("The key (templates as ${name}, in the guide's spelling).")
+    prefix: str = column("kms or aws.")
+    is_template: bool = column("The name holds a ${...} template part.")
+    in_guide: bool = column("Described or listed by the developer guide.")
+    in_sar: bool = column("Listed in the SAR (itself, its instances or another spelling).")
+    condition_type: str | None = column(
+        "String, Boolean, Numeric, Timestamp, String (list), ARN.", "conditions"
+    )
+    value_type: ValueType | None = column("single-valued or multi-valued.", "conditions")
+    details_source: str = column("Where type and operations come from: guide, sar or none.")
+    sar_type: str | None = column(
+        "The SAR's type: String, Bool, Numeric, Date, ArrayOfString, ARN.", "sar"
+    )
+    operations_text: str | None = column(
+        "The guide's API operations cell as written.", "conditions"
+    )
+    operations_expression: str | None = column("That cell parsed, as JSON terms.", "conditions")
+    policy_types: tuple[PolicyType, ...] = column("key-policy and/or iam-policy.", "conditions")
+    policy_types_text: str | None = column("The guide's policy type cell as written.", "conditions")
+    deprecated: bool = column("The guide marks the key deprecated.", "conditions")
+    replacement: str | None = column("The key to use instead of a deprecated one.", "conditions")
+    description: str | None = column("First paragraph of the guide's description.", "conditions")
+    sar_description: str | None = column("The SAR's description.", "sar")
+    anchor: str | None = column("Anchor of the key's section in the guide.")
+    section: str | None = column("Guide section (conditions-kms, conditions-aws, ...).")
+    sar_names: tuple[str, ...] = column(
+        "The SAR's names for it where they differ (instances, another placeholder spelling).",
+        "sar",
+    )
+    actions: tuple[A, ...] = derived("Actions it applies to by any source.")
+    action_sources: Mapping[A, tuple[str, ...]] = derived(
+        "Per action, the sources that pair it with this key."
+    )
+    as_of: Mapping[str, str | None] = derived(
+        "Per source, the revision date of the page the facts come from (null: undated)."
+    )
+    listed_since: Mapping[str, str] = derived(
+        "Per source, the date of the earliest snapshot held that lists it (not the date AWS "
+        "introduced it)."
+    )
+    discrepancies: tuple[Discrepancy, ...] = derived(
+        "Where the sources disagree about it.", element=Discrepancy
+    )
+
+    @property
+    def multi_valued(self) -> bool:
+        """A multi-valued key: conditions on it need ForAnyValue / ForAllValues."""
+        return self.value_type == "multi-valued"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceType:
+    """A resource type of the SAR with its ARN format."""
+
+    resource_type: str = column("key or alias.")
+    arn_pattern: str = column("ARN format with ${...} placeholders.", "sar")
+    condition_keys: tuple[str, ...] = column("Condition keys that apply to the resource type.")
+    source_id: str = column("Id of the input page in the sources table.")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A Note, Important, Warning or Tip callout of the guide, with what it mentions."""
+
+    page: str = column("The guide page, e.g. iam-policies.")
+    position: int = column("Order of the callout on its page, from 0.")
+    section: str = column("Title of the section the callout sits in.")
+    section_anchor: str | None = column("Anchor of that section.")
+    kind: str = column("Note, Important, Warning or Tip.")
+    text: str = column("The callout's text.")
+    mentions: tuple[str, ...] = column("Actions and condition keys the text names.")
+    source_id: str = column("Id of the input page in the sources table.")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Provenance of one input page."""
+
+    source_id: str = column("Id of the input page: kind/name@revision.")
+    kind: str = column("permissions, condition-keys, global-keys, notes or sar.")
+    rendering: str = column("md-list, html-table, md-tables, md or sar-html.")
+    location: str = column("URL or path it was read from.")
+    revision: str = column("Git commit, HTTP ETag/Last-Modified, file date or sha256:...")
+    revision_date: str | None = column("Date of that revision (YYYY-MM-DD); null if undated.")
+    fetched_at: str | None = column("When it was fetched over HTTP (UTC).")
+    sha256: str = column("sha256 of the page's bytes.")
+    content_type: str = column("Content type of the page.")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A fact and the interval of dataset versions in which it held."""
+
+    entity_kind: str = column("action, condition_key, action_condition_key or resource_type.")
+    entity: str = column("The action, key, action|key pair or resource type.")
+    field: str = column("present, or the name of a field of the entity.")
+    value: str = column("The field's value as JSON.")
+    source: str = column("permissions, conditions or sar: the source the fact comes from.")
+    valid_from: str = column("Date of the first version showing the fact.")
+    valid_to: str | None = column(
+        "Date of the first version no longer showing it; null if the newest still shows it."
+    )
+    first_revision: str = column("Source revision of the first version showing it.")
+    last_revision: str = column("Source revision of the last version showing it.")
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """The span of one source's snapshots in a dataset's history."""
+
+    source: str = derived("permissions, conditions, sar or notes.")
+    first: str | None = derived("Date of the earliest snapshot held.")
+    newest: str | None = derived("Revision date of the newest page (null: undated).")
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One dataset version as typed facts: the read model every output uses."""
+
+    version: str
+    schema_version: str
+    folder: str
+    actions: Mapping[str, ActionInfo[str]]
+    condition_keys: Mapping[str, ConditionKeyInfo[str]]
+    links: tuple[KeyLink, ...]
+    resource_types: Mapping[str, ResourceType]
+    discrepancies: tuple[Discrepancy, ...]
+    notes: tuple[Note, ...]
+    sources: Mapping[str, Source]
+    coverage: Mapping[str, Coverage]
+
+
+def to_json(value: Any) -> Any:
+    """A fact (or a tuple or mapping of them) as JSON-ready data, field names as keys."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {spec.name: to_json(getattr(value, spec.name)) for spec in fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    return value
+
+
+T = TypeVar("T")
+
+
+def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
+    """A fact of class `cls` from the JSON `to_json` made (extra keys such as `kind` ignored)."""
+    values: dict[str, Any] = {}
+    for spec in fields(cls):  # type: ignore[arg-type]
+        value = data[spec.name]
+        element = spec.metadata.get("element")
+        values[spec.name] = (
+            tuple(from_json(element, item) for item in value) if element else _frozen(value)
+        )
+    return cls(**values)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    return value
