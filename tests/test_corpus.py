@@ -198,6 +198,23 @@ def test_extract_refuses_a_folder_it_did_not_write(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "notes"]
 
 
+def test_an_unwritable_place_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    out = tmp_path / "file.txt" / "corpus"
+    assert main(["corpus", "extract", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"kms-permissions corpus: {out}: cannot write beside it (")
+    assert err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+    assert main(["corpus", "create", "--from", str(tmp_path), "--vendored", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"kms-permissions corpus: {tmp_path}: not laid out like the source corpus "
+        "(no kms-devguide-github/revisions.json)\n"
+    )
+
+
 def test_a_damaged_archive_extracts_nothing(vendored_copy: Path, tmp_path: Path) -> None:
     archive = vendored_copy / ARCHIVE
     data = bytearray(archive.read_bytes())
@@ -314,7 +331,7 @@ def test_refetch_over_http_reports_match_mismatch_and_unreachable(
     assert results[1].detail == (
         f"sha256 expected {changed.sha256}, actual {sha(REWRITTEN)} ({len(REWRITTEN)} bytes)"
     )
-    assert results[2].detail.endswith(": HTTP 404")
+    assert results[2].detail == "HTTP 404"
     assert status == 1
     out = capsys.readouterr()
     assert out.out.splitlines()[0].startswith(f"match: {same.path}: http://127.0.0.1:")

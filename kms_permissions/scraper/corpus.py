@@ -128,17 +128,8 @@ def extract(folder: Path, out: Path) -> Lock:
         more = f" (and {len(problems) - 1} more; see kms-permissions corpus verify)"
         raise CorpusError(problems[0] + (more if len(problems) > 1 else ""))
     _check_replaceable(out, lock)
-    staged = staging_folder(out)
-    try:
-        for entry in lock.files:
-            target = staged / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(contents[entry.blob])
-        (staged / MARKER).write_text(lock.sha256 + "\n")
-        install_folder(staged, out)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+    files = {entry.path: contents[entry.blob] for entry in lock.files}
+    write_folder(out, {**files, MARKER: f"{lock.sha256}\n".encode()})
     return lock
 
 
@@ -158,7 +149,29 @@ def _check_replaceable(out: Path, lock: Lock) -> None:
         raise CorpusError(f"{out}: holds {foreign[0]}, which kms-permissions did not extract")
 
 
-def staging_folder(target: Path) -> Path:
+def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` (relative path -> bytes) as the folder `target`, staged beside it first.
+
+    `target` must be absent, empty, or checked by the caller as its own to replace.
+    """
+    try:
+        staged = _staging_folder(target)
+    except OSError as exc:
+        raise CorpusError(f"{target}: cannot write beside it ({exc.strerror or exc})") from None
+    try:
+        for path, body in files.items():
+            (staged / path).parent.mkdir(parents=True, exist_ok=True)
+            (staged / path).write_bytes(body)
+        _install_folder(staged, target)
+    except OSError as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise CorpusError(f"{target}: not written ({exc.strerror or exc})") from None
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def _staging_folder(target: Path) -> Path:
     """A new empty folder beside `target` (same disk, so it can be renamed into place)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
@@ -168,21 +181,22 @@ def staging_folder(target: Path) -> Path:
     return staged
 
 
-def install_folder(staged: Path, target: Path) -> None:
-    """Put the complete folder `staged` in place of `target` (absent, empty or replaceable)."""
+def _install_folder(staged: Path, target: Path) -> None:
+    """Put the complete folder `staged` in place of `target`."""
     if target.exists() and not any(target.iterdir()):
         target.rmdir()
     if not target.exists():
-        try:
-            os.rename(staged, target)
-        except OSError as exc:
-            raise CorpusError(f"{target}: could not be created ({exc.strerror})") from None
+        os.rename(staged, target)
         return
     # mkdtemp only to reserve an unused name beside the target, so both renames stay on one disk.
     retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
     retired.rmdir()
     os.rename(target, retired)
-    os.rename(staged, target)
+    try:
+        os.rename(staged, target)
+    except OSError:
+        os.rename(retired, target)
+        raise
     shutil.rmtree(retired)
 
 
@@ -260,7 +274,7 @@ def refetch(
         try:
             body = fetcher.get(url).body
         except FetchError as exc:
-            yield Refetched(entry.path, url, "unreachable", str(exc))
+            yield Refetched(entry.path, url, "unreachable", str(exc).removeprefix(f"{url}: "))
             continue
         actual = hashlib.sha256(body).hexdigest()
         if actual == entry.sha256:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import lzma
-import shutil
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kms_permissions.scraper.corpus import ARCHIVE, NOTICE, install_folder, staging_folder
+from kms_permissions.scraper.corpus import ARCHIVE, NOTICE, write_folder
 from kms_permissions.scraper.corpus_lock import (
     LOCK,
     LOCK_FORMAT,
@@ -93,16 +92,7 @@ def build(source: Path, vendored: Path) -> Lock:
     files = describe(source)
     _check_replaceable(vendored)
     archive, lock = render(files)
-    staged = staging_folder(vendored)
-    try:
-        (staged / ARCHIVE).write_bytes(archive)
-        (staged / LOCK).write_bytes(lock)
-        (staged / NOTICE).write_text(notice(), encoding="utf-8")
-        read_lock(staged)  # what was written parses as a lock
-        install_folder(staged, vendored)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+    write_folder(vendored, {ARCHIVE: archive, LOCK: lock, NOTICE: notice().encode()})
     return read_lock(vendored)
 
 
@@ -193,6 +183,10 @@ class _Index:
             document = json.loads((self.source / path).read_text(encoding="utf-8"))
             if not isinstance(document, dict) or not isinstance(document["revisions"], list):
                 raise TypeError("no revisions list")
+        except FileNotFoundError:
+            raise CorpusError(
+                f"{self.source}: not laid out like the source corpus (no {path})"
+            ) from None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"{self.source / path}: not a revisions list ({exc})") from None
         return document
