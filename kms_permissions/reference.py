@@ -87,7 +87,7 @@ def build_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
 
 def load_manifest(reference: Reference) -> dict[str, Any]:
     """The manifest of the folder a read model was loaded from."""
-    from kms_permissions.dataset.io import read_manifest
+    from kms_permissions.dataset.integrity import read_manifest
 
     return read_manifest(Path(reference.folder))
 
@@ -109,7 +109,7 @@ def load_history(reference: Reference) -> tuple[HistoryRow, ...]:
 
 def load(folder: Path | str | None = None) -> Reference:
     """The bundled dataset (or the dataset folder given) as typed facts, hashes checked."""
-    from kms_permissions.dataset.io import verify
+    from kms_permissions.dataset.integrity import verify
 
     if folder is None:
         return _bundled()
@@ -119,6 +119,6 @@ def load(folder: Path | str | None = None) -> Reference:
 
 @cache
 def _bundled() -> Reference:
-    from kms_permissions.dataset.io import verify
+    from kms_permissions.dataset.integrity import verify
 
     return build_reference(DATA_DIR, verify(DATA_DIR))

@@ -16,7 +16,8 @@ import pytest
 from kms_permissions._version import __version__
 from kms_permissions.cli import main
 from kms_permissions.dataset.columns import ALL_TABLES, arrow_schema
-from kms_permissions.dataset.io import IntegrityError, read_dataset, verify
+from kms_permissions.dataset.integrity import IntegrityError, verify
+from kms_permissions.dataset.io import read_dataset
 
 from .conftest import ROOT
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from kms_permissions.dataset.build import history_of
-from kms_permissions.dataset.io import read_manifest, write_dataset
+from kms_permissions.dataset.integrity import read_manifest
+from kms_permissions.dataset.io import write_dataset
 from kms_permissions.generator.constants import render
 from kms_permissions.generator.outputs import build_site
 from kms_permissions.generator.site import site_files

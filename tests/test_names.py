@@ -1,0 +1,64 @@
+"""The one template matcher: instances as policies really write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kms_permissions.names import Templates, identity, is_template, natural_key
+from kms_permissions.reference import load
+
+TEMPLATES = Templates(load().condition_keys)
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        # AWS's own service key policies: context keys hold colons.
+        ("kms:EncryptionContext:aws:logs:arn", "kms:EncryptionContext:${context-key}"),
+        ("kms:EncryptionContext:aws:cloudtrail:arn", "kms:EncryptionContext:${context-key}"),
+        ("kms:EncryptionContext:aws:s3:arn", "kms:EncryptionContext:${context-key}"),
+        ("kms:EncryptionContext:aws:rds:db-id", "kms:EncryptionContext:${context-key}"),
+        ("kms:encryptioncontext:Department", "kms:EncryptionContext:${context-key}"),
+        ("aws:ResourceTag/Project", "aws:ResourceTag/${tag-key}"),
+        ("aws:ResourceTag/team/cost-centre", "aws:ResourceTag/${tag-key}"),
+        ("aws:RequestTag/Owner", "aws:RequestTag/${tag-key}"),
+        ("kms:RecipientAttestation:PCR7", "kms:RecipientAttestation:PCR${PCR_ID}"),
+    ],
+)
+def test_instances_match_their_template(name: str, template: str) -> None:
+    assert TEMPLATES.match(name) == template
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "kms:EncryptionContext:",  # nothing fills the placeholder
+        "kms:EncryptionContextKeys",  # its own key, no colon after the stem
+        "kms:RecipientAttestation:NitroTPMPCR7",  # another family: no template of it
+        "kms:EncryptionContext:${context-key}",  # a template is not an instance
+        "aws:ResourceTag",
+    ],
+)
+def test_non_instances_do_not_match(name: str) -> None:
+    assert TEMPLATES.match(name) is None
+
+
+def test_identity_ignores_case_and_placeholder_names() -> None:
+    assert identity("aws:ResourceTag/${TagKey}") == identity("aws:resourcetag/${tag-key}")
+    assert identity("kms:ViaService") == "kms:viaservice"
+    assert is_template("kms:EncryptionContext:${EncryptionContextKey}")
+    assert not is_template("kms:EncryptionContext:aws:s3:arn")
+
+
+def test_natural_order() -> None:
+    names = ["PCR10", "PCR2", "PCR1", "NitroTPMPCR0"]
+    assert sorted(names, key=natural_key) == ["NitroTPMPCR0", "PCR1", "PCR2", "PCR10"]
+
+
+def test_instance_of_a_template() -> None:
+    assert (
+        TEMPLATES.instance("kms:EncryptionContext:${context-key}", "aws:logs:arn")
+        == "kms:EncryptionContext:aws:logs:arn"
+    )
+    with pytest.raises(ValueError, match="empty"):
+        TEMPLATES.instance("kms:EncryptionContext:${context-key}", "")
