@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit(
             {
-                "format": "kms-permissions-actions/1",
+                "format": "kms-permissions-actions/2",
                 "dataset_version": index.version,
                 "filters": [f"{f}={v}" for f, v in conditions],
                 "actions": chosen,

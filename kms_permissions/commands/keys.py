@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit(
             {
-                "format": "kms-permissions-keys/1",
+                "format": "kms-permissions-keys/2",
                 "dataset_version": index.version,
                 "keys": {a: [k["name"] for k in ks] for a, ks in chosen.items()},
                 "not_found": missing,
