@@ -55,6 +55,13 @@ def _paths(
     if not action.policy_types:
         return [undecidable(f"the dataset names no policy type for {action.name}")]
     if action.iam_policy_only and not action.on_key:
+        if caller.kind == "service":
+            return [
+                undecidable(
+                    f"{action.name} is decided by IAM policies, which a service principal does "
+                    "not have; how AWS authorizes the service itself is not modelled"
+                )
+            ]
         return [iam_only(request, iam)]
     if len(action.resources) > 1:
         return [

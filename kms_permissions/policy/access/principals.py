@@ -190,23 +190,31 @@ def _listed(entries: list[tuple[str, str]], caller: Caller, identity: str) -> Ou
 
 
 def match_not_principal(element: Any, caller: Caller) -> Outcome:
-    """Whether a NotPrincipal element leaves the caller in (the statement applies)."""
+    """Whether a NotPrincipal element leaves the caller in (the statement applies).
+
+    The caller escapes only when every identity AWS may check it as is listed: its account, and
+    itself (a role session is covered by its role). Not listing the caller itself leaves it in,
+    as the NotPrincipal page's example denies everyone but the one user it lists; listing it
+    without its account "might" deny it, the page says, so that is not decided here.
+    """
     entries = _entries(element)
     if caller.kind == "service":
         identities = ["self"]
     elif caller.kind == "root":
         identities = ["account"]
     elif caller.kind in ("role", "assumed-role"):
-        identities = ["account", "role", "session"]
+        identities = ["account", "session"]
     else:
         identities = ["account", "self"]
     listed = [_listed(entries, caller, identity) for identity in identities]
+    own = listed[-1]
+    if own.value is False:
+        return TRUE
+    if own.unknown:
+        return own
     if all(o.value is True for o in listed):
         return false(f"NotPrincipal lists {caller.label}")
-    if not any(o.value is True for o in listed):
-        undecided = [o for o in listed if o.unknown]
-        return undecided[0] if undecided else TRUE
     return unknown(
-        f"NotPrincipal lists only some of the identities AWS may check {caller.label} as "
-        f"(account, role, session or user); see {docs.NOT_PRINCIPAL}"
+        f"NotPrincipal lists {caller.label} but not its account, which AWS may check first "
+        f"(see {docs.NOT_PRINCIPAL})"
     )
