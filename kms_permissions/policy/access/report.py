@@ -42,11 +42,7 @@ def access_text(report: AccessReport) -> str:
     lines.append("principals:")
     for p in report.principals:
         where = (
-            ""
-            if p.external is None
-            else " in another account"
-            if p.external
-            else " in the key's account"
+            "" if p.external is None else ", another account" if p.external else ", this account"
         )
         lines.append(f"  {p.principal} ({p.kind}{where})")
         for part in [*p.allows, *p.denies]:

@@ -1,0 +1,406 @@
+"""access: effective access per principal from a key policy alone, Access Analyzer-style findings,
+the CLI, and every key policy example of the guide."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kms_permissions import access as exported_access
+from kms_permissions.cli import main
+from kms_permissions.policy.access import InputError, access, facts
+from kms_permissions.policy.access.analysis import ACCESS_FORMAT
+from kms_permissions.policy.access.cases import (
+    ACCOUNT,
+    APP_ROLE,
+    AWS_MANAGED,
+    EXTERNAL_ROLE,
+    KEY_ARN,
+    OTHER_ACCOUNT,
+    ROOT,
+    USER,
+    enable_iam,
+    policy,
+    statement,
+)
+from kms_permissions.reference import load
+from kms_permissions.scraper.examples_md import examples
+
+OTHER_ROOT = f"arn:aws:iam::{OTHER_ACCOUNT}:root"
+
+
+def kinds(report: Any) -> list[str]:
+    return [f.kind for f in report.findings]
+
+
+def test_package_exports_access() -> None:
+    assert exported_access is access
+
+
+def test_default_key_policy() -> None:
+    report = access(policy(enable_iam()), account=ACCOUNT)
+    (root,) = report.principals
+    assert (root.principal, root.kind, root.account, root.external) == (
+        ROOT,
+        "account",
+        ACCOUNT,
+        False,
+    )
+    assert root.iam_policies_enabled and report.iam_policies_enabled_for == (ACCOUNT,)
+    # What a key policy cannot grant, straight from the dataset's read model.
+    reference = load()
+    cannot = {
+        name
+        for name, info in reference.actions.items()
+        if not info.policy_types or info.key_policy_effective is False
+    }
+    (part,) = root.allows
+    assert {i.action for i in part.ineffective} == cannot
+    assert set(root.actions) == set(reference.actions) - cannot
+    assert root.unconditional == root.actions
+    assert "kms:CreateKey" in cannot and "kms:RetireGrant" in cannot
+    assert report.findings == ()
+
+
+def test_ineffective_reasons() -> None:
+    report = access(
+        policy(enable_iam(), statement("Allow", {"AWS": OTHER_ROOT}, "kms:*")), account=ACCOUNT
+    )
+    external = next(p for p in report.principals if p.principal == OTHER_ROOT)
+    reasons = {i.action: i.reason for i in external.allows[0].ineffective}
+    assert reasons["kms:ScheduleKeyDeletion"] == "cannot be used across accounts"
+    assert reasons["kms:CreateKey"] == "IAM-policy-only permission: a key policy cannot grant it"
+    assert reasons["kms:RetireGrant"] == "not effective in a key policy"
+    usable = {
+        a
+        for a in facts.all_actions()
+        if (f := facts.action_facts(a)) and f.cross_account == "yes" and f.key_policy_effective
+    }
+    assert set(external.actions) == usable
+    assert kinds(report) == ["external-account"]
+
+
+def test_deny_statements() -> None:
+    kp = policy(
+        statement("Allow", {"AWS": APP_ROLE}, ["kms:Encrypt", "kms:Decrypt"]),
+        statement("Deny", {"AWS": APP_ROLE}, "kms:Decrypt"),
+        statement(
+            "Deny",
+            {"AWS": APP_ROLE},
+            "kms:Encrypt",
+            condition={"StringNotEquals": {"aws:SourceVpce": "vpce-1"}},
+        ),
+    )
+    (role,) = access(kp, account=ACCOUNT).principals
+    assert role.actions == ("kms:Decrypt", "kms:Encrypt")
+    assert role.unconditional == ("kms:Encrypt",)
+    assert [d.actions for d in role.denies] == [("kms:Decrypt",), ("kms:Encrypt",)]
+
+
+def test_not_action_expands_from_the_dataset() -> None:
+    kp = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": APP_ROLE},
+            "NotAction": ["kms:*Key*", "kms:*Grant*"],
+            "Resource": "*",
+        }
+    )
+    (role,) = access(kp, account=ACCOUNT).principals
+    assert "kms:Decrypt" in role.actions and "kms:CreateGrant" not in role.actions
+    assert not any("Key" in a for a in role.actions)
+
+
+# Principal "*": findings in the manner of IAM Access Analyzer (limited or not, and by what).
+STAR = [
+    ("unconditional", None, ACCOUNT, ["public-access"], ()),
+    ("own account", {"StringEquals": {"kms:CallerAccount": ACCOUNT}}, ACCOUNT, [], ()),
+    ("managed-key pattern", AWS_MANAGED["Condition"], ACCOUNT, [], ()),
+    (
+        "another account",
+        {"StringEquals": {"aws:PrincipalAccount": OTHER_ACCOUNT}},
+        ACCOUNT,
+        ["external-account"],
+        ("aws:PrincipalAccount",),
+    ),
+    (
+        "account unknown",
+        {"StringEquals": {"kms:CallerAccount": ACCOUNT}},
+        None,
+        ["external-account"],
+        ("kms:CallerAccount",),
+    ),
+    ("principal ARN", {"ArnEquals": {"aws:PrincipalArn": APP_ROLE}}, ACCOUNT, [], ()),
+    (
+        "organization",
+        {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+        ACCOUNT,
+        ["external-account"],
+        ("aws:PrincipalOrgID",),
+    ),
+    (
+        "endpoint",
+        {"StringEquals": {"aws:SourceVpce": "vpce-1"}},
+        ACCOUNT,
+        ["public-access"],
+        ("aws:SourceVpce",),
+    ),
+    (
+        "service only",
+        {"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}},
+        ACCOUNT,
+        ["public-access"],
+        ("kms:ViaService",),
+    ),
+    (
+        "negated",
+        {"StringNotEquals": {"kms:CallerAccount": OTHER_ACCOUNT}},
+        ACCOUNT,
+        ["public-access"],
+        ("kms:CallerAccount",),
+    ),
+    (
+        "if exists",
+        {"StringEqualsIfExists": {"kms:CallerAccount": ACCOUNT}},
+        ACCOUNT,
+        ["public-access"],
+        ("kms:CallerAccount",),
+    ),
+    (
+        "wildcard",
+        {"StringLike": {"kms:CallerAccount": "*"}},
+        ACCOUNT,
+        ["public-access"],
+        ("kms:CallerAccount",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "condition", "account", "expected", "limited_by"), STAR, ids=[s[0] for s in STAR]
+)
+def test_everyone(
+    name: str, condition: Any, account: str | None, expected: list[str], limited_by: tuple[str, ...]
+) -> None:
+    report = access(
+        policy(statement("Allow", "*", ["kms:Decrypt"], condition=condition)), account=account
+    )
+    assert kinds(report) == expected
+    if expected:
+        assert report.findings[0].limited_by == limited_by
+        assert report.findings[0].actions == ("kms:Decrypt",)
+
+
+def test_public_messages() -> None:
+    assert (
+        "without a condition"
+        in access(policy(statement("Allow", {"AWS": "*"}, "kms:*")), ACCOUNT).findings[0].message
+    )
+    network = access(
+        policy(
+            statement(
+                "Allow",
+                "*",
+                "kms:Decrypt",
+                condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            )
+        ),
+        ACCOUNT,
+    )
+    assert "limited only by the network (aws:SourceIp)" in network.findings[0].message
+
+
+def test_star_with_only_ineffective_actions_is_no_finding() -> None:
+    assert access(policy(statement("Allow", "*", "kms:CreateKey")), account=ACCOUNT).findings == ()
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (None, ["service-without-source"]),
+        ({"StringEquals": {"aws:SourceAccount": ACCOUNT}}, []),
+        ({"ArnLike": {"aws:SourceArn": f"arn:aws:cloudtrail:us-west-2:{ACCOUNT}:trail/main"}}, []),
+        (
+            {"StringEquals": {"kms:ViaService": "logs.us-west-2.amazonaws.com"}},
+            ["service-without-source"],
+        ),
+    ],
+)
+def test_service_principals(condition: Any, expected: list[str]) -> None:
+    kp = policy(
+        statement(
+            "Allow",
+            {"Service": "cloudtrail.amazonaws.com"},
+            "kms:GenerateDataKey*",
+            condition=condition,
+        )
+    )
+    report = access(kp, account=ACCOUNT)
+    assert report.principals[0].kind == "service"
+    assert kinds(report) == expected
+
+
+def test_external_principals() -> None:
+    kp = policy(
+        enable_iam(), statement("Allow", {"AWS": [EXTERNAL_ROLE, APP_ROLE]}, "kms:Decrypt", "Use")
+    )
+    report = access(kp, account=ACCOUNT)
+    assert [(p.principal, p.kind, p.external) for p in report.principals] == [
+        (ROOT, "account", False),
+        (EXTERNAL_ROLE, "role", True),
+        (APP_ROLE, "role", False),
+    ]
+    assert [(f.kind, f.principal, f.statement, f.sid) for f in report.findings] == [
+        ("external-account", EXTERNAL_ROLE, 1, "Use")
+    ]
+
+
+def test_not_principal_is_reported() -> None:
+    kp = policy(
+        {"Effect": "Allow", "NotPrincipal": {"AWS": USER}, "Action": "kms:*", "Resource": "*"}
+    )
+    (finding,) = access(kp, account=ACCOUNT).findings
+    assert finding.kind == "cannot-decide" and "not support it with Allow" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("kp", "expected"),
+    [
+        (policy(enable_iam()), (ACCOUNT, "inferred")),
+        # The owner is the account allowed permissions only it can use.
+        (
+            policy(enable_iam(), statement("Allow", {"AWS": OTHER_ROOT}, "kms:Decrypt")),
+            (ACCOUNT, "inferred"),
+        ),
+        (
+            policy({**statement("Allow", {"AWS": APP_ROLE}, "kms:Decrypt"), "Resource": KEY_ARN}),
+            (ACCOUNT, "inferred"),
+        ),
+        (policy(statement("Allow", "*", "kms:Decrypt")), (None, None)),
+        (policy(enable_iam(), enable_iam(OTHER_ACCOUNT)), (None, None)),
+    ],
+)
+def test_account_inference(kp: Any, expected: tuple[str | None, str | None]) -> None:
+    report = access(kp)
+    assert (report.account, report.account_source) == expected
+    assert (
+        access(kp, account=OTHER_ACCOUNT).account,
+        access(kp, account=OTHER_ACCOUNT).account_source,
+    ) == (OTHER_ACCOUNT, "given")
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InputError, match="needs a Principal"):
+        access(policy({"Effect": "Allow", "Action": "kms:*", "Resource": "*"}))
+    with pytest.raises(InputError, match="line 1 column 1"):
+        access("nope")
+
+
+def test_json_document() -> None:
+    document = access(policy(enable_iam(), AWS_MANAGED), account=ACCOUNT).to_json()
+    assert document["format"] == ACCESS_FORMAT
+    assert set(document) == {
+        "format",
+        "dataset_version",
+        "file",
+        "account",
+        "account_source",
+        "iam_policies_enabled_for",
+        "principals",
+        "findings",
+    }
+    star = document["principals"][1]
+    assert set(star) == {
+        "principal",
+        "kind",
+        "account",
+        "external",
+        "iam_policies_enabled",
+        "actions",
+        "unconditional_actions",
+        "allows",
+        "denies",
+    }
+    assert star["allows"][0]["conditions"][0] == {
+        "operator": "StringEquals",
+        "key": "kms:CallerAccount",
+        "values": [ACCOUNT],
+    }
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    quiet = tmp_path / "quiet.json"
+    quiet.write_text(json.dumps(policy(enable_iam(), AWS_MANAGED)))
+    assert main(["access", str(quiet), "--account", ACCOUNT]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == [
+        f"key policy: {quiet}",
+        f"account:    {ACCOUNT}",
+        f"IAM policies enabled for: {ACCOUNT}",
+        "principals:",
+    ]
+    assert lines[-1] == "findings: 0"
+    exposed = tmp_path / "exposed.json"
+    exposed.write_text(json.dumps(policy(statement("Allow", "*", "kms:Decrypt", "Everyone"))))
+    assert main(["access", str(exposed), "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [f["kind"] for f in document["findings"]] == ["public-access"]
+    assert main(["access", str(exposed), "--account", "12"]) == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == "kms-permissions access: --account '12': not a 12-digit account ID"
+    )
+    assert main(["access", str(tmp_path / "none.json")]) == 2
+    assert "none.json: No such file or directory" in capsys.readouterr().err
+
+
+# --- every key policy example of the guide --------------------------------------------------
+
+
+def _guide_examples(corpus: Path) -> list[Any]:
+    revisions = json.loads((corpus / "kms-devguide-github" / "revisions.json").read_text())
+    newest: dict[str, Path] = {}
+    for revision in revisions["revisions"]:
+        for page in revision["files"]:
+            newest.setdefault(
+                page, corpus / "kms-devguide-github" / revision["dir"] / "doc_source" / page
+            )
+    found = []
+    for page, path in sorted(newest.items()):
+        found += examples(path.read_text(), page.removesuffix(".md"))
+    return found
+
+
+def test_every_key_policy_example_of_the_guide(corpus: Path) -> None:
+    reports, not_key_policies = {}, 0
+    for example in _guide_examples(corpus):
+        if example.error or "VPC endpoint policy" in example.section:
+            continue
+        try:
+            reports[(example.page, example.line)] = access(example.text, account="111122223333")
+        except InputError:
+            not_key_policies += 1  # identity policies, and a CloudTrail log entry
+    assert (len(reports), not_key_policies) == (49, 16)
+    findings = {key: kinds(r) for key, r in reports.items() if r.findings}
+    # The examples that give another account access, and no public access anywhere.
+    assert findings == {
+        ("conditions-kms", 334): ["external-account"],
+        ("conditions-kms", 436): ["external-account"],
+        ("key-policy-modifying-external-accounts", 64): ["external-account"],
+        ("key-policy-modifying-external-accounts", 92): ["external-account", "external-account"],
+        ("key-policy-modifying-external-accounts", 169): ["external-account"],
+        ("key-policy-modifying-external-accounts", 191): ["external-account"],
+    }
+    default = reports[("key-policy-default", 32)]
+    assert default.principals[0].iam_policies_enabled and default.principals[0].unconditional
+    managed = reports[("conditions-kms", 132)]
+    assert managed.principals[0].kind == "everyone" and not managed.findings
+    # kms:CreateKey in a key policy example is set apart as IAM-policy-only.
+    origin = reports[("conditions-kms", 911)]
+    assert [i.action for s in origin.principals[0].allows for i in s.ineffective] == [
+        "kms:CreateKey"
+    ]
