@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from kms_permissions.policy.access.condition_eval import evaluate_conditions
 from kms_permissions.policy.access.inputs import Policy
@@ -47,17 +48,17 @@ class StatementVerdict:
         """Allow or Deny."""
         return self.statement.effect
 
-    @property
+    @cached_property
     def applies(self) -> Outcome:
         """It covers the request, naming the caller or only the caller's account."""
         return all_of((self.action, self.principal_any, self.resource, self.condition))
 
-    @property
+    @cached_property
     def applies_directly(self) -> Outcome:
         """It covers the request and names the caller itself (or everyone)."""
         return all_of((self.action, self.principal_direct, self.resource, self.condition))
 
-    @property
+    @cached_property
     def applies_to_account(self) -> Outcome:
         """It covers the request through the caller's account only (it enables IAM policies)."""
         if self.principal_direct.value is True:

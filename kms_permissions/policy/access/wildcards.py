@@ -28,6 +28,11 @@ def matches(pieces: tuple[Piece, ...], value: str, ignore_case: bool = False) ->
     return _compiled(pieces, ignore_case).match(value) is not None
 
 
+@lru_cache(maxsize=4096)
+def _plain(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    return _compiled(pieces_of(pattern), ignore_case)
+
+
 def glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
     """Whether `value` matches a plain pattern with IAM wildcards."""
-    return matches(pieces_of(pattern), value, ignore_case)
+    return _plain(pattern, ignore_case).match(value) is not None
