@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import MappingProxyType, ModuleType
+from typing import Literal, get_args, get_origin
 
 import pytest
 
@@ -83,6 +84,41 @@ def test_import_is_pure_python() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_facts_and_aliases_are_built_on_first_use() -> None:
+    # Importing the module creates the enums only; the facts (and the model, typing and
+    # dataclasses behind them) come on first access, once, and `from ... import` works as ever.
+    code = """
+import sys
+import kms_permissions.constants as c
+print(sorted(m for m in ("typing", "dataclasses", "kms_permissions.model") if m in sys.modules))
+print(sorted(n for n in ("ACTIONS", "CONDITION_KEYS", "ActionName") if n in vars(c)))
+from kms_permissions.constants import ACTIONS, Action
+print(ACTIONS is c.ACTIONS, type(ACTIONS[Action.DECRYPT]).__name__, "ACTIONS" in vars(c))
+print("CONDITION_KEYS" in dir(c), "ConditionKeyName" in dir(c))
+try:
+    c.ACTION_NAMES
+except AttributeError as exc:
+    print(exc)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "[]",
+        "[]",
+        "True ActionInfo True",
+        "True True",
+        "module 'kms_permissions.constants' has no attribute 'ACTION_NAMES'",
+    ]
+
+
+def test_literal_aliases_at_run_time() -> None:
+    reference = kms_permissions.load()
+    assert get_origin(c.ActionName) is Literal
+    assert get_args(c.ActionName) == tuple(sorted(reference.actions))
+    assert get_args(c.ConditionKeyName) == tuple(sorted(reference.condition_keys))
+    assert all(type(name) is str for name in get_args(c.ActionName))
+    assert c.CONDITION_KEYS is c.CONDITION_KEYS and len(c.CONDITION_KEYS) == len(c.ConditionKey)
 
 
 def _module_from(source: str, tmp_path: Path, name: str) -> ModuleType:

@@ -49,6 +49,7 @@ TYPOS = (
     + """
 allow("kms:Decrpyt")
 Action.DECRPYT
+from kms_permissions.constants import ACTION_NAMES
 """
 )
 
@@ -88,6 +89,8 @@ def test_mypy_catches_a_misspelt_member_and_a_wrong_literal(tmp_path: Path) -> N
     assert result.returncode == 1
     assert 'Argument 1 to "allow" has incompatible type "Literal[\'kms:Decrpyt\']"' in result.stdout
     assert 'has no attribute "DECRPYT"' in result.stdout
+    # The run-time `__getattr__` that builds ACTIONS lazily is hidden from type checkers.
+    assert 'Module "kms_permissions.constants" has no attribute "ACTION_NAMES"' in result.stdout
 
 
 def _pyright() -> str:
@@ -112,6 +115,7 @@ def test_pyright_agrees(tmp_path: Path) -> None:
     assert "0 errors" in valid.stdout, valid.stdout
     assert "Literal['kms:Decrypt']" in valid.stdout
     typos = subprocess.run([*run, str(_program(tmp_path, TYPOS))], capture_output=True, text=True)
-    assert "2 errors" in typos.stdout, typos.stdout
+    assert "3 errors" in typos.stdout, typos.stdout
     assert "\"Literal['kms:Decrpyt']\" is not assignable" in typos.stdout
     assert 'Cannot access attribute "DECRPYT"' in typos.stdout
+    assert '"ACTION_NAMES" is unknown import symbol' in typos.stdout

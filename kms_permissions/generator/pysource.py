@@ -1,4 +1,11 @@
-"""Python source that is safe for any text and laid out as `ruff format` lays it out."""
+"""Python source that is safe for any text and laid out as `ruff format` lays it out.
+
+Why imitate ruff instead of running it: the generated constants module is committed and checked
+byte for byte (`generate --check`, in CI and the tests), so its text must depend on the dataset
+alone, not on which ruff release is installed (its style changes between releases) or whether
+one is installed at all (`generate` runs from a plain `pip install`). `ruff format --check` in CI
+then tells when ruff's style and this imitation part ways.
+"""
 
 from __future__ import annotations
 
