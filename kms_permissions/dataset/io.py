@@ -22,7 +22,7 @@ from kms_permissions.dataset.integrity import (
     verify,
 )
 from kms_permissions.dataset.model import Dataset, Row
-from kms_permissions.dataset.read_model import build_index
+from kms_permissions.dataset.read_model import build_index, index_files
 
 
 def rows_json(rows: list[Row]) -> bytes:
@@ -71,8 +71,7 @@ def write_dataset(dataset: Dataset, out: Path, extra_files: dict[str, bytes] | N
                     "rows": None,
                 }
             )
-        index = json.dumps(build_index(dataset), ensure_ascii=False, separators=(",", ":"))
-        extras = {"index.json": (index + "\n").encode(), **(extra_files or {})}
+        extras = {**index_files(build_index(dataset)), **(extra_files or {})}
         for path, data in sorted(extras.items()):
             (tmp / path).write_bytes(data)
             files.append(

@@ -5,10 +5,16 @@ of the action / condition key relation (from the one `action_condition_keys` tab
 ARNs, provenance ("as of" per source), first listings from history, and discrepancies. Every
 output reads the result: `index.json` holds it (the lookup verbs print its objects as they are)
 and `kms_permissions.reference.load()` turns it back into typed facts.
+
+`index.toc.json` is index.json's table of contents: the byte range and sha256 of each top-level
+value and of each action and condition key. The manifest holds its sha256, so a lookup reads and
+checks only the entries it prints instead of hashing and parsing the whole read model.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -27,6 +33,11 @@ from kms_permissions.model import (
 from kms_permissions.names import natural_key
 
 FORMAT = "kms-permissions-index/2"
+INDEX = "index.json"
+TOC = "index.toc.json"
+TOC_FORMAT = "kms-permissions-index-toc/1"
+# The top-level values of the index that are tables of entries, one part per entry in the TOC.
+ENTRY_TABLES = ("actions", "condition_keys")
 _SOURCE_ORDER = list(SOURCES)
 
 
@@ -162,3 +173,39 @@ def build_index(dataset: Dataset) -> dict[str, Any]:
             r["condition_key"]: _key(tables, r) for r in dataset.rows("condition_keys")
         },
     }
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def index_files(index: dict[str, Any]) -> dict[str, bytes]:
+    """`index.json` (the read model as compact JSON) and `index.toc.json` (where each part of it
+    is: `[offset, length, sha256]` per top-level value, and per entry of the ENTRY_TABLES).
+
+    The index is written part by part as `json.dumps` would write it whole, so each part is a
+    JSON document of its own at the offset the TOC gives."""
+    out = bytearray(b"{")
+    parts: dict[str, Any] = {}
+
+    def part(value: Any) -> list[int | str]:
+        data = _compact(value)
+        span: list[int | str] = [len(out), len(data), hashlib.sha256(data).hexdigest()]
+        out.extend(data)
+        return span
+
+    for number, (key, value) in enumerate(index.items()):
+        out.extend((b"," if number else b"") + _compact(key) + b":")
+        if key not in ENTRY_TABLES:
+            parts[key] = part(value)
+            continue
+        out.extend(b"{")
+        entries: dict[str, Any] = {}
+        parts[key] = entries
+        for position, (name, entry) in enumerate(value.items()):
+            out.extend((b"," if position else b"") + _compact(name) + b":")
+            entries[name] = part(entry)
+        out.extend(b"}")
+    out.extend(b"}\n")
+    toc = {"format": TOC_FORMAT, "index": INDEX, "parts": parts}
+    return {INDEX: bytes(out), TOC: _compact(toc) + b"\n"}
