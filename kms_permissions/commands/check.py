@@ -1,4 +1,10 @@
-"""`check FILE...`: find what makes key policies and IAM policies wrong or ineffective."""
+"""`check FILE...`: find what makes key policies, IAM policies and VPC endpoint policies wrong
+or ineffective, in policy files, CloudFormation templates and Terraform plans.
+
+Output: `file:line:col: ID [severity] message` per finding (`--json`, `--sarif`); exit 2 when
+a file cannot be read or is not a policy, 1 when a finding reaches --fail-on, else 0.
+Settings can also come from `[tool.kms-permissions.check]` in pyproject.toml.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +13,77 @@ if TYPE_CHECKING:
     import argparse
 
 HELP = "find what makes key policies and IAM policies wrong"
+KINDS = ("auto", "key-policy", "iam-policy", "vpc-endpoint-policy")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """FILE..., --kind, --account, --json/--sarif, --fail-on, --dataset."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="policy JSON files, - for stdin")
+    """FILE..., --kind, --account, --json/--sarif, --fail-on, --select/--ignore, --dataset."""
     parser.add_argument(
-        "--kind",
-        choices=("auto", "key-policy", "iam-policy", "vpc-endpoint-policy"),
-        default="auto",
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="policy JSON/YAML, CloudFormation templates, `terraform show -json` output; - for "
+        "stdin",
     )
-    parser.add_argument("--account", help="the account that owns the key or the policy")
+    parser.add_argument(
+        "--kind", choices=KINDS, help="kind of a policy file (default: auto, or the config's)"
+    )
+    parser.add_argument("--account", help="the account that owns the keys and policies")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="findings as JSON")
     output.add_argument("--sarif", action="store_true", help="findings as SARIF 2.1.0")
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning"),
-        default="error",
         help="exit 1 when a finding is this bad or worse (default: error)",
     )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="run only these rules (ids or prefixes, comma-separated: KMS04,KMS101)",
+    )
+    parser.add_argument(
+        "--ignore", action="append", default=[], metavar="IDS", help="skip these rules"
+    )
+    parser.add_argument("--show-basis", action="store_true", help="print each finding's basis")
+    parser.add_argument(
+        "--ignore-unrecognized",
+        action="store_true",
+        help="skip files that hold no policy (for pre-commit runs over every JSON/YAML file)",
+    )
+    parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Check the files and report."""
-    from kms_permissions.policy.run import run_check
+    import sys
 
-    return run_check(
-        args.files, args.kind, args.account, args.json, args.sarif, args.fail_on, args.dataset
+    from kms_permissions.policy.document import PolicyError
+    from kms_permissions.policy.run import Options, run_check
+
+    if args.list_rules:
+        from kms_permissions.policy.registry import all_rules
+
+        for rule in all_rules():
+            print(f"{rule.rule_id}  {rule.severity:7}  {rule.name:34}  {rule.summary}")
+        return 0
+    if not args.files:
+        print("kms-permissions check: no FILE given (- reads standard input)", file=sys.stderr)
+        return 2
+    options = Options(
+        kind=args.kind,
+        account=args.account,
+        fail_on=args.fail_on,
+        select=args.select,
+        ignore=args.ignore,
+        dataset=args.dataset,
+        ignore_unrecognized=args.ignore_unrecognized,
     )
+    try:
+        return run_check(args.files, options, args.json, args.sarif, args.show_basis)
+    except PolicyError as exc:
+        print(f"kms-permissions check: {exc}", file=sys.stderr)
+        return 2

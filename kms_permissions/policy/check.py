@@ -1,19 +1,31 @@
-"""Check a policy: `check(policy, kind=..., account=...)`."""
+"""Check a policy: `check(policy, kind=..., account=...)`, and one file's text for the verb."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.document import PolicyError, parse_document
 from kms_permissions.policy.findings import SEVERITIES, Finding
+from kms_permissions.policy.inputs import (
+    Inputs,
+    PolicyInput,
+    is_cloudformation,
+    is_terraform,
+    read_inputs,
+)
+from kms_permissions.policy.jsontext import check_depth
 from kms_permissions.policy.knowledge import Knowledge
-from kms_permissions.policy.rules import RULES, Context
+from kms_permissions.policy.positions import Locator
+from kms_permissions.policy.reading import safe, shown
+from kms_permissions.policy.registry import Context, all_rules
+from kms_permissions.policy.selection import Selection
 
-# A VPC endpoint policy is never detected, only named: it has a Principal like a key policy,
-# but "*" there is the documented default and the key-policy rules do not apply to it.
+# A VPC endpoint policy is never detected in a policy file, only named: it has a Principal
+# like a key policy, and nothing in it tells the two apart. Templates and plans say it.
 KINDS = ("auto", "key-policy", "iam-policy", "vpc-endpoint-policy")
 _KNOWLEDGE: dict[str | None, Knowledge] = {}
+_SID_SHOWN = 120
 
 
 def knowledge(dataset: str | None = None) -> Knowledge:
@@ -25,11 +37,89 @@ def knowledge(dataset: str | None = None) -> Knowledge:
 
 def detect_kind(data: Any) -> str:
     """key-policy when a statement names a Principal, iam-policy otherwise."""
-    document = parse_document(data)
+    document = parse_document(data, strict=False)
     has_principal = any(
         "Principal" in s.body or "NotPrincipal" in s.body for s in document.statements
     )
     return "key-policy" if has_principal else "iam-policy"
+
+
+def valid_account(account: object) -> str | None:
+    """`account` if it is None or a 12-digit account ID (as a string); else a PolicyError."""
+    if account is None:
+        return None
+    if not isinstance(account, str):
+        raise PolicyError(
+            f"account must be a string of 12 digits, not {type(account).__name__} {shown(account)}"
+        )
+    if not (account.isascii() and account.isdigit() and len(account) == 12):
+        raise PolicyError(f"account {shown(account)} is not a 12-digit AWS account ID")
+    return account
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One policy checked: where it is in its file, its kind and its findings."""
+
+    label: str | None
+    kind: str
+    findings: list[Finding]
+
+
+def check_policy(
+    policy: PolicyInput,
+    account: str | None,
+    facts: Knowledge,
+    template: str | None = None,
+    selection: Selection | None = None,
+) -> Checked:
+    """The findings of one policy read from a file (or given as data)."""
+    document = parse_document(policy.data, strict=False)
+    kind = detect_kind(policy.data) if policy.kind == "auto" else policy.kind
+    context = Context(document, kind, account, facts, policy.data, template)
+    findings = []
+    for rule in all_rules():
+        if selection is not None and not selection.selects(rule.rule_id):
+            continue
+        for hit in rule.run(context):
+            sid = hit.statement.sid if hit.statement else None
+            if selection is not None and not selection.keeps(rule.rule_id, sid):
+                continue
+            where = policy.locator.locate(hit.path)
+            findings.append(
+                Finding(
+                    rule_id=rule.rule_id,
+                    rule=rule.name,
+                    severity=hit.severity or rule.severity,
+                    statement=hit.statement.index if hit.statement else None,
+                    sid=safe(sid[:_SID_SHOWN]) if sid is not None else None,
+                    path=safe(hit.path),
+                    message=safe(hit.message),
+                    basis=f"{hit.basis} (dataset {facts.version})",
+                    link=hit.link or rule.link,
+                    line=where[0] if where else None,
+                    column=where[1] if where else None,
+                    policy=policy.label,
+                )
+            )
+    findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.path))
+    return Checked(policy.label, kind, findings)
+
+
+def inputs_of(policy: str | dict[str, Any] | list[Any], kind: str) -> Inputs:
+    """The policies of the text or data given to `check()`."""
+    if isinstance(policy, str):
+        return read_inputs(policy, "", kind)
+    check_depth(policy)
+    if isinstance(policy, dict) and is_cloudformation(policy):
+        from kms_permissions.policy.cloudformation import template_policies
+
+        return Inputs("cloudformation", template_policies(policy, lambda _: None))
+    if isinstance(policy, dict) and is_terraform(policy):
+        from kms_permissions.policy.terraform import plan_policies
+
+        return Inputs("terraform-plan", plan_policies(policy, lambda _: None, ""))
+    return Inputs("policy", [PolicyInput(None, kind, policy, Locator(None))])
 
 
 def check(
@@ -37,24 +127,27 @@ def check(
     kind: str = "auto",
     account: str | None = None,
     dataset: str | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
 ) -> list[Finding]:
-    """Findings for a policy document (JSON text, a dict, or a statement list), worst first."""
+    """Findings for a policy (JSON or YAML text, a dict, or a statement list; a CloudFormation
+    template or a Terraform plan, as text or data, gives the findings of every policy in it),
+    worst first. `select` and `ignore` take rule ids or prefixes (`KMS04`). Raises
+    `PolicyError` for anything that is not a policy, with what and where."""
     if kind not in KINDS:
-        raise PolicyError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
-    if account is not None and not (account.isdigit() and len(account) == 12):
-        raise PolicyError(f"account {account!r} is not a 12-digit AWS account ID")
-    if isinstance(policy, str):
-        try:
-            data = json.loads(policy)
-        except json.JSONDecodeError as exc:
-            raise PolicyError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    else:
-        data = policy
-    document = parse_document(data)
-    resolved = detect_kind(data) if kind == "auto" else kind
-    context = Context(document, resolved, account, knowledge(dataset))
-    findings = [f for rule in RULES for f in rule.run(context, rule)]
+        raise PolicyError(f"kind {shown(kind)} is not one of {', '.join(KINDS)}")
+    owner = valid_account(account)
+    selection = Selection.of(select, ignore) if select or ignore else None
+    inputs = inputs_of(policy, kind)
+    facts = knowledge(dataset)
+    template = None if inputs.format == "policy" else inputs.format
+    findings = [
+        finding
+        for found in inputs.policies
+        for finding in check_policy(found, owner, facts, template, selection).findings
+    ]
     return sorted(
         findings,
-        key=lambda f: (SEVERITIES.index(f.severity), f.statement or 0, f.path, f.rule_id),
+        key=lambda f: (SEVERITIES.index(f.severity), f.policy or "", f.statement or 0, f.path),
     )

@@ -86,3 +86,41 @@ def conditions(statement: Statement) -> list[Condition]:
 
 def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+NEGATED = {
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
+    "NumericNotEquals",
+    "DateNotEquals",
+    "NotIpAddress",
+    "ArnNotEquals",
+    "ArnNotLike",
+}
+
+
+def when_absent(condition: Condition) -> bool | None:
+    """What a condition evaluates to when its key is not in the request (None: it depends).
+
+    IAM's documented logic: a key that is absent makes an operator false, except the
+    negated operators (`StringNotEquals`...) and `...IfExists`, which are true;
+    `ForAllValues` over an absent key is true (every member of the empty set matches),
+    `ForAnyValue` false; `Null` says whether the key is absent.
+    """
+    if condition.if_exists:
+        return True
+    if condition.set_operator == "ForAllValues":
+        return True
+    if condition.set_operator == "ForAnyValue":
+        return False
+    if condition.base == "Null":
+        values = {str(v).lower() for v in condition.values}
+        return True if values == {"true"} else False if values == {"false"} else None
+    return condition.base in NEGATED
+
+
+def limiting(statement: Statement) -> list[Condition]:
+    """The conditions of a statement that compare at least one value (an empty operator block
+    or an empty value list limits nothing)."""
+    return [c for c in conditions(statement) if c.values and c.family is not None]

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from kms_permissions.errors import KmsPermissionsError
 
-class PolicyError(ValueError):
-    """A document that is not a policy, with where it went wrong."""
+
+class PolicyError(KmsPermissionsError, ValueError):
+    """A document that is not a policy (or cannot be read), with where it went wrong."""
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value a template computes when it is deployed (CloudFormation's `!Sub`, `!Ref`,
+    `Fn::Join`...): never guessed. `text` shows it with `${...}` for every part that is not
+    written out (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`), so that rules can read
+    the parts that are. `argument` is the function's argument as written."""
+
+    function: str
+    text: str
+    argument: Any = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -45,12 +62,20 @@ class Document:
 
     statements: tuple[Statement, ...]
     whole: bool
+    version: Any = None
 
 
-def parse_document(data: Any) -> Document:
-    """Statements from a policy document, a statement list or a single statement."""
+def parse_document(data: Any, strict: bool = True) -> Document:
+    """Statements from a policy document, a statement list or a single statement.
+
+    `strict` refuses a statement without a valid Effect or without Action/NotAction; the
+    checker passes False to report those as findings, with their place, instead. Statement
+    entries a template computes (`Unresolved`) are skipped either way.
+    """
+    version = None
     if isinstance(data, dict) and "Statement" in data:
         raw = data["Statement"]
+        version = data.get("Version")
         if isinstance(raw, dict):
             items = [("$.Statement", raw)]
         elif isinstance(raw, list):
@@ -68,11 +93,16 @@ def parse_document(data: Any) -> Document:
         raise PolicyError("$: not a policy document, a statement list or a statement")
     statements = []
     for index, (path, body) in enumerate(items):
+        if isinstance(body, Unresolved):
+            continue
         if not isinstance(body, dict):
             raise PolicyError(f"{path}: a statement must be an object")
-        if body.get("Effect") not in ("Allow", "Deny"):
-            raise PolicyError(f"{path}.Effect: must be Allow or Deny, not {body.get('Effect')!r}")
-        if "Action" not in body and "NotAction" not in body:
-            raise PolicyError(f"{path}: no Action or NotAction")
+        if strict:
+            if body.get("Effect") not in ("Allow", "Deny"):
+                raise PolicyError(
+                    f"{path}.Effect: must be Allow or Deny, not {body.get('Effect')!r}"
+                )
+            if "Action" not in body and "NotAction" not in body:
+                raise PolicyError(f"{path}: no Action or NotAction")
         statements.append(Statement(index, path, body))
-    return Document(tuple(statements), whole)
+    return Document(tuple(statements), whole, version)

@@ -6,11 +6,21 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+# What each severity means; the rule pages and the README say the same.
+MEANING = {
+    "error": "AWS rejects the policy, or it is unsafe (a public key, full control to others)",
+    "warning": "a statement cannot do what it says",
+    "info": "advice",
+}
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: which rule, how bad, where in the document, why, and on what it rests."""
+    """One problem: which rule, how bad, where in the document, why, and on what it rests.
+
+    `path` is a JSON path into the policy as checked; `line` and `column` (from 1) place it in
+    the file; `policy` names the policy inside a template or plan (None for a policy file).
+    """
 
     rule_id: str
     rule: str
@@ -21,6 +31,9 @@ class Finding:
     message: str
     basis: str
     link: str | None
+    line: int | None = None
+    column: int | None = None
+    policy: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The finding as a JSON-ready dict."""

@@ -1,59 +1,88 @@
-"""What the checks know, all read from a dataset: the lookup index and the guide's notes."""
+"""What the checks know, all read from one dataset: the typed read model and its names."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
+from collections.abc import Mapping
+from functools import lru_cache
 
+from kms_permissions.model import ActionInfo, ConditionKeyInfo, Note
 from kms_permissions.query import Index, load_index
 from kms_permissions.reference import load
 
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
 PERMISSIONS_PAGE = f"{GUIDE}/kms-api-permissions-reference.html"
+IAM_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide"
+# Names longer than this get no "did you mean": nothing real is that long.
+_SUGGEST_UP_TO = 80
 
 
 class Knowledge:
-    """Facts about actions and condition keys, and the guide's notes, from one dataset."""
+    """Facts about actions and condition keys, and the guide's notes, from one dataset.
+
+    The facts are the typed read model (`kms_permissions.reference.load`); names are resolved
+    through the lookup index, whose one template matcher (`names.Templates`) turns an instance
+    such as `kms:EncryptionContext:aws:logs:arn` into its key.
+    """
 
     def __init__(self, dataset: str | None = None) -> None:
-        self.index: Index = load_index(dataset)
-        reference = load(dataset)
-        self.notes: list[dict[str, Any]] = [asdict(note) for note in reference.notes]
+        self.reference = load(dataset)
+        self._index: Index = load_index(dataset)
+        self._suggest = lru_cache(maxsize=4096)(self._index.suggestions)
 
     @property
     def version(self) -> str:
         """The dataset version the checks rest on."""
-        return self.index.version
+        return self.reference.version
 
-    def action(self, name: str) -> dict[str, Any] | None:
-        """An action by its exact policy name (any case), or None."""
-        entry = self.index.resolve(name) if name.lower().startswith("kms:") else None
-        return entry if entry and entry["kind"] == "action" else None
+    @property
+    def actions(self) -> Mapping[str, ActionInfo[str]]:
+        """Every KMS action by name."""
+        return self.reference.actions
 
-    def key(self, name: str) -> dict[str, Any] | None:
+    def action(self, name: str) -> ActionInfo[str] | None:
+        """An action by its exact policy name (any case, no surrounding space), or None."""
+        if not name.lower().startswith("kms:") or name != name.strip():
+            return None
+        entry = self._index.resolve(name)
+        return self.reference.actions.get(entry["name"]) if entry else None
+
+    def expand(self, pattern: str) -> list[str]:
+        """The actions an IAM action pattern matches (`kms:Get*`, `*`)."""
+        return self._index.expand(pattern)
+
+    def key(self, name: str) -> ConditionKeyInfo[str] | None:
         """A condition key (a template instance resolves to its template), or None."""
-        key = self.index.key_name(name)
-        return self.index.keys[key] if key else None
+        key = self._index.key_name(name)
+        return self.reference.condition_keys[key] if key else None
 
-    def key_actions(self, key: str) -> set[str]:
-        """The actions a condition key applies to, by any source."""
-        return set(self.index.keys[key]["actions"]) if key in self.index.keys else set()
+    def key_actions(self, key: str | ConditionKeyInfo[str]) -> set[str]:
+        """The actions a condition key (a key or its name) applies to, by any source."""
+        name = key if isinstance(key, str) else key.condition_key
+        info = self.reference.condition_keys.get(name)
+        return set(info.actions) if info else set()
 
-    def note(self, page: str, *words: str) -> dict[str, Any] | None:
+    def suggestions(self, name: str) -> list[str]:
+        """Known names close to a misspelt one (none for absurdly long names)."""
+        if len(name) > _SUGGEST_UP_TO:
+            return []
+        return list(self._suggest(name))
+
+    def note(self, page: str, *words: str) -> Note | None:
         """The first note of a guide page whose text holds all `words`."""
-        for note in self.notes:
-            if note["page"] == page and all(w.lower() in note["text"].lower() for w in words):
+        for note in self.reference.notes:
+            if note.page == page and all(w.lower() in note.text.lower() for w in words):
                 return note
         return None
 
-    def key_link(self, key: dict[str, Any]) -> str:
+    @staticmethod
+    def key_link(key: ConditionKeyInfo[str]) -> str:
         """The guide's section for a condition key."""
-        section = key.get("section") or "conditions-kms"
-        anchor = f"#{key['anchor']}" if key.get("anchor") else ""
+        section = key.section or "conditions-kms"
+        anchor = f"#{key.anchor}" if key.anchor else ""
         return f"{GUIDE}/{section}.html{anchor}"
 
     @staticmethod
-    def note_link(note: dict[str, Any]) -> str:
+    def note_link(note: Note) -> str:
         """The guide page and section of a note."""
-        anchor = f"#{note['section_anchor']}" if note.get("section_anchor") else ""
-        return f"{GUIDE}/{note['page']}.html{anchor}"
+        anchor = f"#{note.section_anchor}" if note.section_anchor else ""
+        return f"{GUIDE}/{note.page}.html{anchor}"

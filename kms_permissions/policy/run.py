@@ -1,75 +1,175 @@
-"""The `check` verb: read files, check each, print a report, choose the exit status."""
+"""The `check` verb: read each file, check every policy in it, report, choose the exit status.
+
+Every file gets its findings or one line saying why it could not be read; the exit status is
+the worst of all files: 2 when a file could not be read (or is not a policy), 1 when a
+finding reaches the file's `fail-on` severity, 0 otherwise.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, field
+from typing import TextIO
 
-from kms_permissions.policy.check import check, detect_kind
+from kms_permissions.policy.check import KINDS, Checked, check_policy, knowledge, valid_account
+from kms_permissions.policy.config import config_for
 from kms_permissions.policy.document import PolicyError
-from kms_permissions.policy.findings import Finding, at_least
-from kms_permissions.policy.sarif import sarif
-from kms_permissions.query import UsageError
+from kms_permissions.policy.findings import SEVERITIES, Finding, at_least
+from kms_permissions.policy.inputs import read_inputs
+from kms_permissions.policy.reading import decode, read_bytes, safe
+from kms_permissions.policy.selection import Selection
+
+FORMAT = "kms-permissions-check/1"
 
 
-def _read(name: str) -> str:
-    if name == "-":
-        return sys.stdin.read()
+@dataclass
+class Options:
+    """The verb's options as given on the command line (None: from the configuration)."""
+
+    kind: str | None = None
+    account: str | None = None
+    fail_on: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    dataset: str | None = None
+    ignore_unrecognized: bool = False
+
+
+@dataclass
+class FileResult:
+    """One file: its format, the policies checked in it, or the error that stopped it."""
+
+    name: str
+    format: str | None = None
+    checked: list[Checked] = field(default_factory=list)
+    error: str | None = None
+    fail_on: str = "error"
+    skipped: bool = False
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of the file, in file order."""
+        found = [f for c in self.checked for f in c.findings]
+        return sorted(found, key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.path))
+
+    @property
+    def kind(self) -> str | None:
+        """The policy kind for a policy file, the format for a template or plan."""
+        if self.format == "policy" and self.checked:
+            return self.checked[0].kind
+        return self.format
+
+    @property
+    def failing(self) -> bool:
+        """Whether a finding reaches the file's fail-on severity."""
+        return any(at_least(f.severity, self.fail_on) for f in self.findings)
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part for value in values for part in value.split(",") if part.strip()]
+
+
+def check_file(name: str, options: Options) -> FileResult:
+    """Check one file; any reason it cannot be checked becomes the result's error."""
+    result = FileResult(name)
     try:
-        with open(name, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"{name}: {exc.strerror}") from None
+        config = config_for(name)
+        kind = options.kind or config.kind_for(name) or "auto"
+        if kind not in KINDS:
+            raise PolicyError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        account = valid_account(options.account or config.value("account"))
+        result.fail_on = options.fail_on or config.value("fail-on") or "error"
+        selection = Selection.of(
+            _split(options.select) or config.value("select"),
+            _split(options.ignore) + config.ignores_for(name),
+            config.value("per-sid-ignores"),
+        )
+        inputs = read_inputs(decode(read_bytes(name)), name, kind)
+        result.format = inputs.format
+        facts = knowledge(options.dataset)
+        template = None if inputs.format == "policy" else inputs.format
+        for policy in inputs.policies:
+            result.checked.append(check_policy(policy, account, facts, template, selection))
+    except PolicyError as exc:
+        if options.ignore_unrecognized and result.format == "policy" and "not a policy" in str(exc):
+            result.skipped = True
+        else:
+            result.error = safe(str(exc))
+    return result
+
+
+def _where(name: str, finding: Finding) -> str:
+    if finding.line is None:
+        return name
+    return f"{name}:{finding.line}:{finding.column}"
+
+
+def text_report(results: list[FileResult], out: TextIO, show_basis: bool) -> None:
+    """`file:line:col: ID [severity] message` per finding, then a summary line."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for result in results:
+        for finding in result.findings:
+            counts[finding.severity] += 1
+            inside = f"{finding.policy}: " if finding.policy else ""
+            out.write(
+                f"{safe(_where(result.name, finding))}: {finding.rule_id} [{finding.severity}] "
+                f"{inside}{finding.message}\n"
+            )
+            if show_basis:
+                out.write(f"    basis: {finding.basis}\n")
+    total = sum(counts.values())
+    read = sum(1 for r in results if r.error is None and not r.skipped)
+    unread = sum(1 for r in results if r.error is not None)
+    parts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+    summary = f"{total} finding{'s' if total != 1 else ''}" + (f" ({parts})" if parts else "")
+    summary += f" in {read} file{'s' if read != 1 else ''}"
+    if unread:
+        summary += f"; {unread} file{'s' if unread != 1 else ''} not read"
+    out.write(summary + ".\n")
+
+
+def json_report(results: list[FileResult]) -> dict[str, object]:
+    """The `kms-permissions-check/1` document."""
+    return {
+        "format": FORMAT,
+        "files": [
+            {
+                "file": r.name,
+                "kind": r.kind,
+                "format": r.format,
+                "error": r.error,
+                "policies": [{"policy": c.label, "kind": c.kind} for c in r.checked],
+                "findings": [f.to_json() for f in r.findings],
+            }
+            for r in results
+            if not r.skipped
+        ],
+    }
 
 
 def run_check(
     files: list[str],
-    kind: str,
-    account: str | None,
-    as_json: bool,
-    as_sarif: bool,
-    fail_on: str,
-    dataset: str | None,
+    options: Options,
+    as_json: bool = False,
+    as_sarif: bool = False,
+    show_basis: bool = False,
 ) -> int:
-    """Check every file; exit 1 if any finding reaches `fail_on`, 2 if a file is no policy."""
-    results: list[tuple[str, str, list[Finding]]] = []
-    for name in files:
-        text = _read(name)
-        try:
-            findings = check(text, kind, account, dataset)
-            resolved = kind if kind != "auto" else detect_kind(json.loads(text))
-        except PolicyError as exc:
-            print(f"kms-permissions check: {name}: {exc}", file=sys.stderr)
-            return 2
-        results.append((name, resolved, findings))
+    """Check every file and report; returns the exit status (2, 1 or 0, the worst)."""
+    for name in _split(options.select) + _split(options.ignore):
+        Selection.of([name])  # an unknown rule id is a usage error before any file is read
+    results = [check_file(name, options) for name in files]
+    for result in results:
+        if result.error is not None:
+            print(f"kms-permissions check: {safe(result.name)}: {result.error}", file=sys.stderr)
     if as_sarif:
+        from kms_permissions.policy.sarif import sarif
+
         print(json.dumps(sarif(results), indent=1, ensure_ascii=False))
     elif as_json:
-        print(
-            json.dumps(
-                {
-                    "format": "kms-permissions-check/1",
-                    "files": [
-                        {"file": n, "kind": k, "findings": [f.to_json() for f in fs]}
-                        for n, k, fs in results
-                    ],
-                },
-                indent=1,
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(json_report(results), indent=1, ensure_ascii=False))
     else:
-        for name, resolved, findings in results:
-            print(f"{name} ({resolved}): {len(findings)} finding(s)")
-            for f in findings:
-                where = (
-                    f"statement {f.statement}" + (f" ({f.sid})" if f.sid else "")
-                    if f.statement is not None
-                    else "document"
-                )
-                print(
-                    f"  {f.severity:7} {f.rule_id} {where} {f.path}\n"
-                    f"          {f.message}\n          basis: {f.basis}"
-                )
-    failing = any(at_least(f.severity, fail_on) for _, _, fs in results for f in fs)
-    return 1 if failing else 0
+        text_report(results, sys.stdout, show_basis)
+    if any(r.error is not None for r in results):
+        return 2
+    return 1 if any(r.failing for r in results) else 0

@@ -1,50 +1,71 @@
-"""SARIF 2.1.0 output, as GitHub code scanning reads it."""
+"""SARIF 2.1.0 output, as GitHub code scanning reads it: a region per finding, and a
+notification per file that could not be read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kms_permissions._version import __version__
-from kms_permissions.policy.findings import Finding
-from kms_permissions.policy.rules import RULES
+from kms_permissions.policy.registry import all_rules
+
+if TYPE_CHECKING:
+    from kms_permissions.policy.run import FileResult
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SITE_RULES = "https://pypi.org/project/kms-permissions/"
 
 
-def sarif(results: list[tuple[str, str, list[Finding]]]) -> dict[str, Any]:
-    """A SARIF log with one run; `results` holds (file uri, kind, findings) per file."""
-    rules = [
+def _location(uri: str, line: int | None, column: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if line is not None:
+        physical["region"] = {"startLine": line, "startColumn": column or 1}
+    return {"physicalLocation": physical}
+
+
+def sarif(results: list[FileResult]) -> dict[str, Any]:
+    """A SARIF log with one run over every file checked."""
+    rules = all_rules()
+    index = {rule.rule_id: number for number, rule in enumerate(rules)}
+    descriptors = [
         {
             "id": rule.rule_id,
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.doc.replace("\n", " ")},
             "defaultConfiguration": {"level": LEVELS[rule.severity]},
-            "helpUri": "https://docs.aws.amazon.com/kms/latest/developerguide/"
-            "kms-api-permissions-reference.html",
+            "helpUri": rule.link,
         }
-        for rule in RULES
+        for rule in rules
     ]
-    index = {rule.rule_id: number for number, rule in enumerate(RULES)}
     out = []
-    for uri, kind, findings in results:
-        for finding in findings:
+    notifications = []
+    for result in results:
+        if result.error is not None:
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": result.error},
+                    "locations": [_location(result.name, None, None)],
+                }
+            )
+        for finding in result.findings:
+            location = _location(result.name, finding.line, finding.column)
+            location["logicalLocations"] = [{"fullyQualifiedName": finding.path, "kind": "member"}]
+            inside = f"{finding.policy}: " if finding.policy else ""
             out.append(
                 {
                     "ruleId": finding.rule_id,
                     "ruleIndex": index[finding.rule_id],
                     "level": LEVELS[finding.severity],
-                    "message": {"text": f"{finding.message} [{finding.basis}]"},
-                    "locations": [
-                        {
-                            "physicalLocation": {"artifactLocation": {"uri": uri}},
-                            "logicalLocations": [
-                                {"fullyQualifiedName": finding.path, "kind": "member"}
-                            ],
-                        }
-                    ],
+                    "message": {"text": f"{inside}{finding.message} [{finding.basis}]"},
+                    "locations": [location],
                     "properties": {
-                        "policyKind": kind,
+                        "policyKind": next(
+                            (c.kind for c in result.checked if c.label == finding.policy),
+                            result.kind,
+                        ),
+                        "policy": finding.policy,
                         "statement": finding.statement,
                         "sid": finding.sid,
                         "basis": finding.basis,
@@ -61,10 +82,17 @@ def sarif(results: list[tuple[str, str, list[Finding]]]) -> dict[str, Any]:
                     "driver": {
                         "name": "kms-permissions",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/kms-permissions/",
-                        "rules": rules,
+                        "informationUri": SITE_RULES,
+                        "rules": descriptors,
                     }
                 },
+                "invocations": [
+                    {
+                        "executionSuccessful": not notifications,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "columnKind": "unicodeCodePoints",
                 "results": out,
             }
         ],

@@ -1,0 +1,99 @@
+"""The inputs `check` reads, and what it finds in them: one or more policies with positions.
+
+A file is a policy (JSON or YAML), a CloudFormation template (JSON or YAML), or Terraform's
+plan or state as JSON (`terraform show -json`). Terraform's HCL is not read: its policies are
+often computed (interpolation, `jsonencode`, data sources, dynamic blocks) and only Terraform
+can compute them; the plan holds them as Terraform will send them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.jsontext import JsonPositions, loads
+from kms_permissions.policy.positions import Locator
+
+FORMATS = ("policy", "cloudformation", "terraform-plan")
+HCL_MESSAGE = (
+    "Terraform HCL is not read (its policies are computed by Terraform); run "
+    "`terraform plan -out=tfplan && terraform show -json tfplan > plan.json` and check plan.json"
+)
+_HCL = re.compile(
+    r"^\s*(resource|data|module|provider|variable|locals|terraform|output)\s+[\"{A-Za-z]", re.M
+)
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class PolicyInput:
+    """One policy found in a file: where (`label`: None for a policy file), its kind
+    ("auto" when the input does not say), its data, and how to place its paths in the file."""
+
+    label: str | None
+    kind: str
+    data: Any
+    locator: Locator
+
+
+@dataclass
+class Inputs:
+    """What a file holds: its format and the policies in it."""
+
+    format: str
+    policies: list[PolicyInput]
+
+
+def _looks_like_hcl(text: str) -> bool:
+    return bool(_HCL.search(text[:4096]))
+
+
+def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
+    """(data, position lookup) of a JSON or YAML text; JSON when it starts like JSON."""
+    lowered = name.lower()
+    if lowered.endswith((".tf", ".hcl", ".tfvars")):
+        raise PolicyError(HCL_MESSAGE)
+    stripped = text.lstrip()
+    if not stripped:
+        raise PolicyError("empty file: no policy")
+    if stripped[0] in "{[" and not lowered.endswith(_YAML_SUFFIXES):
+        return loads(text), JsonPositions(text)
+    if _looks_like_hcl(text):
+        raise PolicyError(HCL_MESSAGE)
+    from kms_permissions.policy.yamltext import YamlData
+
+    parsed = YamlData(text)
+    return parsed.data, parsed
+
+
+def is_cloudformation(data: Any) -> bool:
+    """A CloudFormation template: a format version or a Resources object."""
+    return isinstance(data, dict) and (
+        "AWSTemplateFormatVersion" in data or isinstance(data.get("Resources"), dict)
+    )
+
+
+def is_terraform(data: Any) -> bool:
+    """Terraform's plan or state as JSON (`terraform show -json`)."""
+    return (
+        isinstance(data, dict)
+        and "format_version" in data
+        and any(k in data for k in ("planned_values", "values", "prior_state", "terraform_version"))
+    )
+
+
+def read_inputs(text: str, name: str = "", kind: str = "auto") -> Inputs:
+    """The policies of a file's text; `kind` applies to a policy file (templates and plans say
+    the kind of each policy themselves)."""
+    data, lookup = parse_text(text, name)
+    if is_cloudformation(data):
+        from kms_permissions.policy.cloudformation import template_policies
+
+        return Inputs("cloudformation", template_policies(data, lookup))
+    if is_terraform(data):
+        from kms_permissions.policy.terraform import plan_policies
+
+        return Inputs("terraform-plan", plan_policies(data, lookup, text))
+    return Inputs("policy", [PolicyInput(None, kind, data, Locator(lookup))])

@@ -1,0 +1,127 @@
+"""Principals of a statement: what each one names, and whether AWS would accept it.
+
+Values a template fills in (`${account_id}`, an `Unresolved` CloudFormation value) are read
+only in the parts that are written out: `arn:${AWS::Partition}:iam::12345678:root` still has
+an 8-digit account, `arn:aws:iam::${account_id}:root` has an account nobody can know here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.policy.document import Statement, Unresolved
+
+PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+OWN_ACCOUNT = "${AWS::AccountId}"  # CloudFormation's pseudo parameter: the deploying account
+_ACCOUNT = re.compile(r"\d{12}")
+# IAM's unique IDs (AIDA..., AROA...): a key policy shows them for deleted principals.
+_UNIQUE_ID = re.compile(r"A[A-Z0-9]{15,127}")
+_IAM_RESOURCES = ("root", "user/", "role/", "assumed-role/", "federated-user/", "oidc-provider/")
+
+
+@dataclass(frozen=True)
+class AwsPrincipal:
+    """One value of a statement's Principal.AWS (or the bare `"*"`).
+
+    `account` is the 12-digit account when written out, OWN_ACCOUNT for the deploying
+    account, None when a placeholder stands for it; `problem` says why AWS would refuse it.
+    """
+
+    path: str
+    text: str
+    anyone: bool
+    account: str | None
+    root: bool
+    problem: str | None
+
+
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+_HOLE = "\x00"  # stands for a placeholder while an ARN is split at its colons
+
+
+def has_placeholder(text: str) -> bool:
+    """Whether a template fills in part of the text (`${...}`)."""
+    return "${" in text or _HOLE in text
+
+
+def parse_aws(path: str, value: Any) -> AwsPrincipal:
+    """What one Principal.AWS value names."""
+    text = str(value)
+    if text == "*":
+        return AwsPrincipal(path, text, True, None, False, None)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:012d}" if 0 <= value < 10**12 else text
+    if _ACCOUNT.fullmatch(text):
+        return AwsPrincipal(path, text, False, text, True, None)
+    if not text.startswith("arn:"):
+        if isinstance(value, Unresolved) or has_placeholder(text) or _UNIQUE_ID.fullmatch(text):
+            return AwsPrincipal(path, text, False, None, False, None)
+        return AwsPrincipal(
+            path, text, False, None, False, "is not an account ID, an IAM ARN or '*'"
+        )
+    # `${AWS::Partition}` holds colons: split the ARN with its placeholders masked.
+    parts = _PLACEHOLDER.sub(_HOLE, text).split(":", 5)
+    if len(parts) < 6:
+        problem = None if has_placeholder(text) else "is not a complete ARN"
+        return AwsPrincipal(path, text, False, None, False, problem)
+    _, _, service, region, account, resource = parts
+    root = resource == "root"
+    if _own(text):
+        return AwsPrincipal(path, text, False, OWN_ACCOUNT, root, None)
+    if has_placeholder(account):
+        return AwsPrincipal(path, text, False, None, root, None)
+    problem = None
+    if service not in ("iam", "sts") and not has_placeholder(service):
+        problem = f"names the service {service!r}; a principal is an IAM or STS ARN"
+    elif region and not has_placeholder(region):
+        problem = "has a Region; IAM and STS ARNs have none"
+    elif not _ACCOUNT.fullmatch(account):
+        problem = f"has the account {account!r}; an account ID is 12 digits"
+    elif (
+        service == "iam"
+        and not has_placeholder(resource)
+        and not resource.startswith(_IAM_RESOURCES)
+        and resource != "root"
+    ):
+        problem = f"names {resource.split('/')[0]!r}; IAM principals are the root, users and roles"
+    return AwsPrincipal(path, text, False, account, root, problem)
+
+
+def _own(text: str) -> bool:
+    """Whether the ARN's account field is exactly the deploying account's pseudo parameter."""
+    fields = _PLACEHOLDER.sub(lambda m: _HOLE if m.group() != OWN_ACCOUNT else "@", text)
+    parts = fields.split(":", 5)
+    return len(parts) == 6 and parts[4] == "@"
+
+
+def aws_principals(statement: Statement) -> list[AwsPrincipal]:
+    """Every AWS principal of a statement's Principal element (`"*"` included)."""
+    principal = statement.body.get("Principal")
+    base = f"{statement.path}.Principal"
+    if principal == "*":
+        return [parse_aws(base, "*")]
+    if not isinstance(principal, dict) or "AWS" not in principal:
+        return []
+    aws = principal["AWS"]
+    if isinstance(aws, list):
+        return [parse_aws(f"{base}.AWS[{i}]", v) for i, v in enumerate(aws)]
+    return [parse_aws(f"{base}.AWS", aws)]
+
+
+def service_principals(statement: Statement) -> list[tuple[str, str]]:
+    """(path, name) of each service principal of a statement."""
+    principal = statement.body.get("Principal")
+    if not isinstance(principal, dict) or "Service" not in principal:
+        return []
+    service = principal["Service"]
+    base = f"{statement.path}.Principal.Service"
+    if isinstance(service, list):
+        return [(f"{base}[{i}]", str(v)) for i, v in enumerate(service)]
+    return [(base, str(service))]
+
+
+def is_public(statement: Statement) -> bool:
+    """Whether the statement's principals include everyone (`"*"` or AWS `"*"`)."""
+    return any(p.anyone for p in aws_principals(statement))

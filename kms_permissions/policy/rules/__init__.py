@@ -1,0 +1,33 @@
+"""The rules, one module per subject; importing this package registers them all.
+
+To add a rule, write a function in the module of its subject (or a new module listed here)
+and put `@rule(id, severity, summary, ...)` on it: see `kms_permissions.policy.registry`.
+"""
+
+from kms_permissions.policy.rules import (
+    actions,
+    condition_keys,
+    cross_account,
+    endpoint,
+    grammar,
+    key_policy,
+    network,
+    public,
+    resources,
+    services,
+    templates,
+)
+
+__all__ = [
+    "actions",
+    "condition_keys",
+    "cross_account",
+    "endpoint",
+    "grammar",
+    "key_policy",
+    "network",
+    "public",
+    "resources",
+    "services",
+    "templates",
+]

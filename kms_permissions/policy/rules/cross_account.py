@@ -1,0 +1,122 @@
+"""Permissions granted across accounts that cannot be used across accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kms_permissions.policy.document import Document, Statement
+from kms_permissions.policy.knowledge import PERMISSIONS_PAGE
+from kms_permissions.policy.principals import OWN_ACCOUNT, aws_principals
+from kms_permissions.policy.registry import Context, Hit, rule
+from kms_permissions.policy.rules._examples import OTHER_ACCOUNT, allow, key_policy
+from kms_permissions.policy.statements import effective_in, fact, is_pattern, listed
+
+KEY_ARN = re.compile(r"arn:aws[\w-]*:kms:[^:]*:(\d{12}):key/")
+
+
+def _root_enabling(statement: Statement) -> str | None:
+    """The account of a statement giving its root kms:* on "*" (the IAM-enabling statement)."""
+    actions = {str(v) for _, v in statement.values("Action")}
+    resources = {str(v) for _, v in statement.values("Resource")}
+    if statement.effect != "Allow" or not actions & {"kms:*", "*"} or resources != {"*"}:
+        return None
+    roots = [p.account for p in aws_principals(statement) if p.root and p.account]
+    return roots[0] if roots and roots[0] != OWN_ACCOUNT else None
+
+
+def infer_account(document: Document, kind: str) -> str | None:
+    """The account a key policy belongs to: the one its statement enabling IAM policies names."""
+    if kind != "key-policy":
+        return None
+    for statement in document.statements:
+        account = _root_enabling(statement)
+        if account:
+            return account
+    return None
+
+
+def _foreign(ctx: Context, statement: Statement, own: str | None) -> tuple[set[str], str]:
+    """The other accounts a statement grants to (key policy) or on whose keys it grants (IAM
+    policy), and how to say so."""
+    if ctx.kind == "key-policy":
+        if own is None:
+            return set(), ""
+        accounts = {
+            p.account
+            for p in aws_principals(statement)
+            if p.account and p.account not in (own, OWN_ACCOUNT)
+        }
+        return accounts, f"to principals of account {', '.join(sorted(accounts))}"
+    named = {
+        m.group(1)
+        for _, v in statement.values("Resource")
+        if isinstance(v, str) and (m := KEY_ARN.match(v))
+    }
+    if own is not None:
+        accounts = named - {own}
+        return accounts, f"on keys of account {', '.join(sorted(accounts))}"
+    if len(named) > 1:
+        return named, (
+            f"on keys of accounts {', '.join(sorted(named))} (whichever is not the caller's "
+            "is another account)"
+        )
+    return set(), ""
+
+
+@rule(
+    "KMS030",
+    "warning",
+    "Permission that cannot be used cross-account",
+    name="not-usable-cross-account",
+    link=PERMISSIONS_PAGE,
+    bad=key_policy(allow("kms:ScheduleKeyDeletion", {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"})),
+    good=key_policy(allow("kms:Decrypt", {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"})),
+)
+def cross_account(ctx: Context) -> Iterator[Hit]:
+    """A permission the permissions reference marks "Cross-account use: No" (key
+    administration, aliases, tags, rotation...), granted to another account's principals in
+    a key policy, or in an IAM policy on another account's keys: it has no effect there. The
+    owning account is `--account`, else (key policy) the account its IAM-enabling statement
+    names; an IAM policy on keys of two accounts is reported without it. A wildcard that
+    includes such permissions is noted (info), not warned about."""
+    own = ctx.account or infer_account(ctx.document, ctx.kind)
+    if ctx.kind == "vpc-endpoint-policy":
+        return
+    for statement in ctx.document.statements:
+        if statement.effect != "Allow":
+            continue
+        accounts, where = _foreign(ctx, statement, own)
+        if not accounts:
+            continue
+        for path, value in statement.values("Action"):
+            if not isinstance(value, str) or not value.lower().startswith("kms:"):
+                continue
+            if is_pattern(value):
+                matched = [ctx.knowledge.actions[a] for a in ctx.knowledge.expand(value)]
+                local = {
+                    a.action
+                    for a in matched
+                    if a.cross_account == "no" and effective_in(ctx.kind, a)
+                }
+                if local:
+                    yield Hit(
+                        statement,
+                        path,
+                        f"{value} granted {where} includes {len(local)} permissions that "
+                        f"cannot be used cross-account (no effect there): {listed(local)}",
+                        "cross-account use of each matched action, permissions reference",
+                        PERMISSIONS_PAGE,
+                        severity="info",
+                    )
+                continue
+            entry = ctx.knowledge.action(value)
+            if entry and entry.cross_account == "no" and effective_in(ctx.kind, entry):
+                yield Hit(
+                    statement,
+                    path,
+                    f"{entry.action} cannot be used cross-account: granting it {where} has "
+                    "no effect",
+                    fact(entry, "cross_account"),
+                    PERMISSIONS_PAGE,
+                )

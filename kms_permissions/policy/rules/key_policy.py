@@ -1,0 +1,248 @@
+"""Key policies: what only IAM policies can grant, the account statement, the lockout check,
+and the Resource element."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kms_permissions.model import ActionInfo
+from kms_permissions.policy.document import Statement, Unresolved
+from kms_permissions.policy.knowledge import GUIDE, PERMISSIONS_PAGE
+from kms_permissions.policy.principals import aws_principals
+from kms_permissions.policy.reading import shown
+from kms_permissions.policy.registry import Context, Hit, rule
+from kms_permissions.policy.rules._examples import allow, key_policy
+from kms_permissions.policy.statements import fact, granted, note_basis, note_link
+
+KEY_POLICIES = f"{GUIDE}/key-policy-overview.html"
+DEFAULT_POLICY = f"{GUIDE}/key-policy-default.html"
+PUT_KEY_POLICY = "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html"
+_KEY_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:key/")
+
+
+def _allow_entries(ctx: Context) -> Iterator[tuple[Statement, str, ActionInfo[str]]]:
+    for statement in ctx.document.statements:
+        if statement.effect != "Allow":
+            continue
+        for path, value in statement.values("Action"):
+            entry = ctx.knowledge.action(value) if isinstance(value, str) else None
+            if entry is not None:
+                yield statement, path, entry
+
+
+def _ineffective_qualifier(action: ActionInfo[str]) -> str | None:
+    for grant in action.grants:
+        qualifier = grant.qualifier or ""
+        if "not effective in a key policy" in qualifier.lower():
+            return qualifier
+    return None
+
+
+@rule(
+    "KMS020",
+    "warning",
+    "IAM-policy-only permission in a key policy",
+    name="iam-only-in-key-policy",
+    link=PERMISSIONS_PAGE,
+    bad=key_policy(allow(["kms:Decrypt", "kms:CreateKey"])),
+    good=key_policy(allow("kms:Decrypt")),
+)
+def iam_only_in_key_policy(ctx: Context) -> Iterator[Hit]:
+    """Permissions the permissions reference lists for IAM policies only (CreateKey, ListKeys,
+    ListAliases, GenerateRandom, the custom key store operations): they act on no particular
+    key, so a key policy cannot grant them and the entry has no effect. Wildcards that happen
+    to include them (`kms:Create*`) are not reported."""
+    if ctx.kind != "key-policy":
+        return
+    for statement, path, entry in _allow_entries(ctx):
+        if (
+            entry.iam_policy_only
+            and entry.key_policy_effective is False
+            and not _ineffective_qualifier(entry)
+        ):
+            yield Hit(
+                statement,
+                path,
+                f"{entry.action} can be granted only in an IAM policy; in a key policy this "
+                "entry has no effect",
+                fact(entry, "policy_types"),
+                PERMISSIONS_PAGE,
+            )
+
+
+@rule(
+    "KMS021",
+    "warning",
+    "Permission not effective in a key policy",
+    name="not-effective-in-key-policy",
+    link=PERMISSIONS_PAGE,
+    bad=key_policy(allow("kms:RetireGrant")),
+    good=key_policy(allow("kms:RevokeGrant")),
+)
+def not_effective_in_key_policy(ctx: Context) -> Iterator[Hit]:
+    """Permissions the permissions reference marks "not effective in a key policy" (such as
+    kms:RetireGrant, which the grant itself authorizes): the key policy entry has no
+    effect."""
+    if ctx.kind != "key-policy":
+        return
+    for statement, path, entry in _allow_entries(ctx):
+        qualifier = _ineffective_qualifier(entry)
+        if qualifier:
+            yield Hit(
+                statement,
+                path,
+                f"{entry.action} in a key policy: {qualifier}",
+                f"{entry.action} policy type qualifier, permissions reference",
+                PERMISSIONS_PAGE,
+            )
+
+
+def _administered(ctx: Context) -> bool:
+    """Whether an Allow statement gives kms:PutKeyPolicy to some AWS principal."""
+    for statement in ctx.document.statements:
+        if statement.effect != "Allow":
+            continue
+        principal = statement.body.get("Principal")
+        if isinstance(principal, str | list) and principal != "*":
+            return True  # a malformed Principal (KMS105): whom it meant is unknown
+        if not (isinstance(principal, Unresolved) or aws_principals(statement)):
+            continue
+        if "kms:PutKeyPolicy" in granted(statement, ctx.knowledge, ctx.kind):
+            return True
+    return False
+
+
+def _enables_iam(statement: Statement, own: str | None) -> bool:
+    if statement.effect != "Allow":
+        return False
+    principal = statement.body.get("Principal")
+    if isinstance(principal, Unresolved) or (
+        isinstance(principal, str | list) and principal != "*"
+    ):
+        return True  # computed by a template, or malformed (KMS105): not judged here
+    return any(
+        p.anyone or (p.root and (own is None or p.account in (own, None)))
+        for p in aws_principals(statement)
+    )
+
+
+@rule(
+    "KMS050",
+    "info",
+    "Key policy does not enable IAM policies",
+    name="iam-policies-not-enabled",
+    link=f"{DEFAULT_POLICY}#key-policy-default-allow-root-enable-iam",
+    bad=key_policy(allow("kms:*"), root=False),
+    good=key_policy(allow("kms:Decrypt")),
+)
+def iam_policies_not_enabled(ctx: Context) -> Iterator[Hit]:
+    """IAM policies give access to a KMS key only for what its key policy allows the account
+    itself (`arn:aws:iam::ACCOUNT:root`, or `"*"` with conditions). A key policy that names
+    the account nowhere keeps every IAM policy out: only the principals it names can use the
+    key. That is a legitimate design, so this is advice. A root statement with only some
+    actions enables IAM policies for those; that is not reported."""
+    if ctx.kind != "key-policy" or not ctx.document.whole or not _administered(ctx):
+        return
+    if any(_enables_iam(s, ctx.account) for s in ctx.document.statements):
+        return
+    note = ctx.knowledge.note("iam-policies", "key policy")
+    yield Hit(
+        None,
+        "$.Statement",
+        "no statement allows the account (arn:aws:iam::ACCOUNT:root): IAM policies cannot "
+        "give anyone access to this key; only the principals this policy names have it",
+        note_basis(note),
+        note_link(note),
+    )
+
+
+@rule(
+    "KMS051",
+    "error",
+    "Nobody may change the key policy (lockout)",
+    name="no-key-administrator",
+    link=PUT_KEY_POLICY,
+    bad={
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    },
+    good=key_policy(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ),
+)
+def no_key_administrator(ctx: Context) -> Iterator[Hit]:
+    """A whole key policy in which no Allow statement gives kms:PutKeyPolicy to an AWS
+    principal (the account, an IAM principal, or `"*"`). Key policies grant nothing by
+    default, so CreateKey and PutKeyPolicy refuse it (the policy lockout safety check: the
+    policy must let the caller change it later); bypassing the check leaves a key nobody can
+    manage. A deny-only policy is the common case."""
+    if ctx.kind != "key-policy" or not ctx.document.whole or _administered(ctx):
+        return
+    allows = any(s.effect == "Allow" for s in ctx.document.statements)
+    yield Hit(
+        None,
+        "$.Statement",
+        (
+            "no statement allows kms:PutKeyPolicy to an AWS principal"
+            if allows
+            else "the key policy allows nothing (it has no Allow statement)"
+        )
+        + ": CreateKey and PutKeyPolicy refuse it (policy lockout safety check), and if the "
+        "check is bypassed nobody can manage the key",
+        "KMS API reference, PutKeyPolicy: BypassPolicyLockoutSafetyCheck",
+        PUT_KEY_POLICY,
+    )
+
+
+@rule(
+    "KMS090",
+    "error",
+    "Key policy Resource other than *",
+    name="key-policy-resource",
+    link=KEY_POLICIES,
+    bad=key_policy(allow("kms:Decrypt") | {"Resource": "arn:aws:s3:::my-bucket"}),
+    good=key_policy(allow("kms:Decrypt")),
+)
+def key_policy_resource(ctx: Context) -> Iterator[Hit]:
+    """In a key policy the Resource is `"*"`, meaning the key the policy is attached to. Any
+    other value is not the key: an S3 or IAM ARN never matches, so the statement never
+    applies (in the statement enabling IAM policies that locks the account out); AWS has
+    refused values other than `"*"` since August 2025. A KMS key ARN may name the key itself
+    but is still not the documented form (a warning)."""
+    if ctx.kind != "key-policy":
+        return
+    for statement in ctx.document.statements:
+        for path, value in statement.values("Resource"):
+            if value == "*" or not isinstance(value, str | Unresolved):
+                continue
+            key_arn = bool(_KEY_ARN.match(str(value)))
+            yield Hit(
+                statement,
+                path,
+                f"Resource {shown(str(value))} in a key policy: "
+                + (
+                    'a key ARN; write "*", which means this key (AWS documents "*" as the '
+                    "only value)"
+                    if key_arn
+                    else 'this is not the key, so the statement never applies; write "*", '
+                    "which means this key"
+                ),
+                'developer guide, key policies: Resource is "*"',
+                KEY_POLICIES,
+                severity="warning" if key_arn else None,
+            )

@@ -1,0 +1,98 @@
+"""Resources of IAM and VPC endpoint policies: alias ARNs and actions on no resource."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kms_permissions.policy.document import Statement
+from kms_permissions.policy.knowledge import GUIDE, PERMISSIONS_PAGE
+from kms_permissions.policy.reading import shown
+from kms_permissions.policy.registry import Context, Hit, rule
+from kms_permissions.policy.rules._examples import KEY_ARN, iam_allow, iam_policy
+from kms_permissions.policy.statements import kms_actions, listed
+
+ALIAS_AUTHORIZATION = f"{GUIDE}/alias-authorization.html"
+_ALIAS_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:alias/")
+ALIAS_ARN = "arn:aws:kms:us-east-1:111122223333:alias/app"
+
+
+def _allowed(ctx: Context, statement: Statement) -> set[str]:
+    if ctx.kind == "key-policy" or statement.effect != "Allow":
+        return set()
+    return set(kms_actions(statement, ctx.knowledge).names)
+
+
+@rule(
+    "KMS110",
+    "warning",
+    "Alias ARN as the Resource of key operations",
+    name="alias-resource-for-key-operation",
+    kind="iam-policy",
+    link=ALIAS_AUTHORIZATION,
+    bad=iam_policy(iam_allow(["kms:Encrypt", "kms:Decrypt"], ALIAS_ARN)),
+    good=iam_policy(
+        iam_allow(
+            ["kms:Encrypt", "kms:Decrypt"],
+            "arn:aws:kms:us-east-1:111122223333:key/*",
+            Condition={"StringEquals": {"kms:RequestAlias": "alias/app"}},
+        )
+    ),
+)
+def alias_resource(ctx: Context) -> Iterator[Hit]:
+    """An IAM (or VPC endpoint) policy that names an alias ARN as the Resource of operations
+    on a key (Encrypt, Decrypt, GenerateDataKey...). KMS authorizes those against the key's
+    ARN, even when the caller names the key by its alias, so the alias entry grants nothing;
+    alias ARNs are the resource only of the alias operations (CreateAlias, UpdateAlias,
+    DeleteAlias). To allow use of a key through an alias, use the key ARN with
+    kms:RequestAlias or kms:ResourceAliases."""
+    for statement in ctx.document.statements:
+        actions = _allowed(ctx, statement)
+        key_only = {a for a in actions if "alias" not in ctx.knowledge.actions[a].resources}
+        key_only = {a for a in key_only if "key" in ctx.knowledge.actions[a].resources}
+        if not key_only:
+            continue
+        for path, value in statement.values("Resource"):
+            if isinstance(value, str) and _ALIAS_ARN.match(value):
+                yield Hit(
+                    statement,
+                    path,
+                    f"alias ARN {shown(value)} for {listed(key_only)}: KMS authorizes these "
+                    "against the key's ARN, so this entry grants them nothing (use the key "
+                    "ARN, with kms:RequestAlias or kms:ResourceAliases)",
+                    "developer guide: controlling access to aliases",
+                    ALIAS_AUTHORIZATION,
+                )
+
+
+@rule(
+    "KMS111",
+    "warning",
+    "Action on no resource scoped to an ARN",
+    name="no-resource-action-scoped",
+    kind="iam-policy",
+    link=PERMISSIONS_PAGE,
+    bad=iam_policy(iam_allow(["kms:ListKeys", "kms:ListAliases"], KEY_ARN)),
+    good=iam_policy(iam_allow(["kms:ListKeys", "kms:ListAliases"], "*")),
+)
+def no_resource_scoped(ctx: Context) -> Iterator[Hit]:
+    """Actions that act on no particular key (ListKeys, ListAliases, CreateKey,
+    GenerateRandom...: the permissions reference gives `*` as their resource) in a statement
+    whose Resource names only ARNs: IAM matches them against `*`, so the statement never
+    allows them."""
+    for statement in ctx.document.statements:
+        actions = _allowed(ctx, statement)
+        unscoped = {a for a in actions if ctx.knowledge.actions[a].resources == ("*",)}
+        resources = [v for _, v in statement.values("Resource")]
+        if not unscoped or not resources or not all(isinstance(v, str) for v in resources):
+            continue
+        if any(v == "*" or "${" in v for v in resources):
+            continue
+        yield Hit(
+            statement,
+            f"{statement.path}.Resource",
+            f'{listed(unscoped)} act on no resource: IAM matches them against "*", which this '
+            "Resource does not include, so the statement never allows them",
+            "permissions reference, Resources column",
+            PERMISSIONS_PAGE,
+        )

@@ -1,0 +1,121 @@
+"""YAML text (CloudFormation templates) read for checking, with the line and column of values.
+
+PyYAML composes the node graph (with each node's mark); this module builds the data from it
+itself, so that it records where every value is and reads CloudFormation's short-form tags
+(`!Sub`, `!Ref`, `!GetAtt`, `!If` ...) as their long forms (`{"Fn::Sub": ...}`), the way
+CloudFormation does. Dates stay text: `Version: 2012-10-17` is the string CloudFormation
+sends. Anchors and aliases are followed, with a cap on the values built (a few aliases
+can otherwise stand for billions of values).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.jsontext import MAX_DIGITS, Duplicates
+from kms_permissions.policy.positions import Pointer, Position
+from kms_permissions.policy.reading import MAX_DEPTH
+
+MAX_VALUES = 1_000_000
+# Short forms whose long form is not Fn::<name>.
+_LONG_FORM = {"Ref": "Ref", "Condition": "Condition"}
+
+
+class YamlData:
+    """The data of a YAML text and the position of each value (of the key, for members)."""
+
+    def __init__(self, text: str) -> None:
+        import yaml
+
+        class Loader(yaml.SafeLoader):
+            """Composes nodes only; unknown tags are left on the nodes for `_build`."""
+
+        try:
+            node = yaml.compose(text, Loader=Loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+            raise PolicyError(f"{where}{exc.problem or exc.context}") from None
+        except yaml.YAMLError as exc:
+            raise PolicyError(f"not YAML: {exc}") from None
+        except RecursionError:
+            raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read") from None
+        self.positions: dict[Pointer, Position] = {}
+        self._built = 0
+        self.data = None if node is None else self._build(node, (), None)
+
+    def __call__(self, pointer: Pointer) -> Position | None:
+        return self.positions.get(pointer)
+
+    def _build(self, node: Any, pointer: Pointer, key_mark: Any) -> Any:
+        import yaml
+
+        self._built += 1
+        if self._built > MAX_VALUES:
+            raise PolicyError(f"more than {MAX_VALUES} values (aliases expanded); not read")
+        if len(pointer) > MAX_DEPTH:
+            raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read")
+        mark = key_mark or node.start_mark
+        self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+        tag: str = node.tag
+        if tag.startswith("!"):
+            name = tag[1:]
+            long_form = _LONG_FORM.get(name, f"Fn::{name}")
+            if name == "GetAtt" and isinstance(node, yaml.ScalarNode):
+                return {long_form: str(node.value).split(".", 1)}
+            inner = self._plain(node, (*pointer, long_form))
+            return {long_form: inner}
+        return self._plain(node, pointer)
+
+    def _plain(self, node: Any, pointer: Pointer) -> Any:
+        import yaml
+
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            repeated: list[str] = []
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise PolicyError(
+                        f"line {key_node.start_mark.line + 1}: YAML merge keys (<<) are not "
+                        "read; CloudFormation does not accept them"
+                    )
+                key = str(key_node.value)
+                if key in result:
+                    repeated.append(key)
+                result[key] = self._build(value_node, (*pointer, key), key_node.start_mark)
+            if repeated:
+                marked = Duplicates(result)
+                marked.repeated = tuple(repeated)
+                return marked
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(item, (*pointer, i), None) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+
+def _scalar(node: Any) -> Any:
+    """A scalar as CloudFormation reads it: booleans, null and numbers typed, the rest text."""
+    value = str(node.value)
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:int":
+        digits = value.replace("_", "").lstrip("+-")
+        if len(digits) > MAX_DIGITS:
+            raise PolicyError(
+                f"line {node.start_mark.line + 1}: a number of {len(digits)} digits; numbers "
+                f"are capped at {MAX_DIGITS}"
+            )
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag == "tag:yaml.org,2002:float":
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    return value
