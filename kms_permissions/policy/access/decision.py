@@ -14,7 +14,7 @@ from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.facts import ActionFacts
 from kms_permissions.policy.access.grants import Grant
 from kms_permissions.policy.access.inputs import Policy
-from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, any_of
+from kms_permissions.policy.access.outcome import TRUE, all_of, any_of
 from kms_permissions.policy.access.paths import (
     Path,
     allows,
@@ -124,9 +124,8 @@ def _names(verdict: StatementVerdict, action: str) -> bool:
     )
 
 
-def _undecided(
-    verdicts: list[StatementVerdict], paths: list[Path], outcomes: list[Outcome]
-) -> list[Reason]:
+def _undecided(verdicts: list[StatementVerdict], paths: list[Path]) -> list[Reason]:
+    """What could not be decided: statements first, then whole ways to allow."""
     found: list[Reason] = []
     for v in verdicts:
         outcome = v.applies
@@ -134,42 +133,25 @@ def _undecided(
             found.append(
                 cite(v, CANNOT_DECIDE, f"cannot decide: {outcome.why}", docs.EVALUATION_LOGIC)
             )
-    for outcome in outcomes:
-        if outcome.unknown and not any(outcome.why in r.rule for r in found):
+    for path in paths:
+        why = path.outcome.why
+        if path.outcome.unknown and not any(why in r.rule for r in found):
             found.append(
-                Reason(
-                    CANNOT_DECIDE,
-                    f"cannot decide: {outcome.why}",
-                    "request",
-                    basis=docs.PERMISSIONS,
-                )
+                Reason(CANNOT_DECIDE, f"cannot decide: {why}", "request", basis=docs.PERMISSIONS)
             )
     return found
 
 
-def decide(
+def _notes(
     request: Request,
     action: ActionFacts,
-    key_policy: Policy | None,
+    key_policy: list[StatementVerdict],
     iam_policies: list[Policy],
-    grants: list[Grant],
     vpce_policy: Policy | None,
-    dataset: str | None,
-) -> tuple[Decision, bool, list[Reason]]:
-    """The decision, whether it is certain, and its reasons (deciding ones first)."""
-    on_key = action.on_key
-    consults_key = on_key and key_policy is not None
-    kp = evaluate_policy(key_policy, request, on_key, dataset) if key_policy else []
-    service = request.caller.kind == "service"
-    iam = (
-        []
-        if service
-        else [v for p in iam_policies for v in evaluate_policy(p, request, on_key, dataset)]
-    )
+) -> list[Reason]:
+    """What took no part, or could not have, said so that nobody wonders."""
+    notes = _ineffective_notes(action, key_policy)
     through = request.through_vpc_endpoint
-    vp = evaluate_policy(vpce_policy, request, on_key, dataset) if vpce_policy and through else []
-
-    notes: list[Reason] = _ineffective_notes(action, kp)
     if vpce_policy and not through:
         notes.append(
             Reason(
@@ -190,7 +172,7 @@ def decide(
                 basis=docs.VPC_ENDPOINT_POLICY,
             )
         )
-    if service and iam_policies:
+    if request.caller.kind == "service" and iam_policies:
         notes.append(
             Reason(
                 "iam-policy-not-used",
@@ -199,40 +181,67 @@ def decide(
                 basis=docs.PRINCIPAL,
             )
         )
+    return notes
 
-    deciding_kp = kp if consults_key else []
+
+def _through_endpoint(request: Request, action: ActionFacts, vp: list[StatementVerdict]) -> Path:
+    """The VPC endpoint's policy allows the request (always, when it takes no part)."""
+    if not vp:
+        return Path(TRUE)
+    outcome = any_of((v.applies for v in allows(vp)), "")
+    because = [
+        cite(
+            v,
+            "vpce-policy-allows",
+            f"the VPC endpoint policy allows {action.name} through {_endpoint(request)}",
+            docs.VPC_ENDPOINT_POLICY,
+        )
+        for v in allows(vp)
+        if v.applies.value is True
+    ]
+    missing = [
+        Reason(
+            "vpce-policy-does-not-allow",
+            f"the request passes through {_endpoint(request)}, whose policy does not allow "
+            f"{action.name} for {request.caller.label}",
+            "vpce-policy",
+            file=vp[0].policy.name,
+            basis=docs.VPC_ENDPOINT_POLICY,
+        ),
+        *near_misses(vp, action.name),
+    ]
+    return Path(outcome, because, missing)
+
+
+def decide(
+    request: Request,
+    action: ActionFacts,
+    key_policy: Policy | None,
+    iam_policies: list[Policy],
+    grants: list[Grant],
+    vpce_policy: Policy | None,
+    dataset: str | None,
+) -> tuple[Decision, bool, list[Reason]]:
+    """The decision, whether it is certain, and its reasons (deciding ones first)."""
+    on_key = action.on_key
+    kp = evaluate_policy(key_policy, request, on_key, dataset) if key_policy else []
+    iam = [
+        v
+        for p in (iam_policies if request.caller.kind != "service" else [])
+        for v in evaluate_policy(p, request, on_key, dataset)
+    ]
+    through = request.through_vpc_endpoint
+    vp = evaluate_policy(vpce_policy, request, on_key, dataset) if vpce_policy and through else []
+    notes = _notes(request, action, kp, iam_policies, vpce_policy)
+
+    # A permission that is not on a key is not authorized against the key policy at all.
+    deciding_kp = kp if on_key else []
     denies = [v for v in [*deciding_kp, *iam, *vp] if v.effect == "Deny"]
     deny = any_of((v.applies for v in denies), "")
     paths = _paths(request, action, deciding_kp, iam, grants)
     allow = any_of((p.outcome for p in paths), "")
-    endpoint: Outcome = TRUE
-    endpoint_because: list[Reason] = []
-    endpoint_missing: list[Reason] = []
-    if vp:
-        endpoint = any_of((v.applies for v in allows(vp)), "")
-        endpoint_because = [
-            cite(
-                v,
-                "vpce-policy-allows",
-                f"the VPC endpoint policy allows {action.name} through {_endpoint(request)}",
-                docs.VPC_ENDPOINT_POLICY,
-            )
-            for v in allows(vp)
-            if v.applies.value is True
-        ]
-        if endpoint.value is False:
-            endpoint_missing = [
-                Reason(
-                    "vpce-policy-does-not-allow",
-                    f"the request passes through {_endpoint(request)}, whose policy does not allow "
-                    f"{action.name} for {request.caller.label}",
-                    "vpce-policy",
-                    file=vp[0].policy.name,
-                    basis=docs.VPC_ENDPOINT_POLICY,
-                ),
-                *near_misses(vp, action.name),
-            ]
-    total = all_of((allow, endpoint))
+    endpoint = _through_endpoint(request, action, vp)
+    total = all_of((allow, endpoint.outcome))
 
     deny_reasons = [
         cite(
@@ -245,23 +254,25 @@ def decide(
         for v in denies
         if v.applies.value is True
     ]
-    allow_reasons = [
-        r for p in paths if p.outcome.value is True for r in p.because
-    ] + endpoint_because
-    missing_reasons = [r for p in paths if p.outcome.value is False for r in p.missing]
-    if allow.value is True:
-        missing_reasons = []
-    missing_reasons += endpoint_missing
-    undecided = _undecided([*deciding_kp, *iam, *vp], paths, [p.outcome for p in paths])
+    allow_reasons = [r for p in paths if p.outcome.value is True for r in p.because]
+    allow_reasons += endpoint.because
+    missing = (
+        []
+        if allow.value is True
+        else [r for p in paths if p.outcome.value is False for r in p.missing]
+    )
+    if endpoint.outcome.value is False:
+        missing += endpoint.missing
+    undecided = _undecided([*deciding_kp, *iam, *vp], paths)
 
     if deny.value is True:
         return "explicit-deny", True, deny_reasons + notes
     if deny.value is None:
         decision: Decision = "allow" if total.value is True else "implicit-deny"
-        shown = allow_reasons if total.value is True else missing_reasons
+        shown = allow_reasons if total.value is True else missing
         return decision, False, undecided + shown + notes
     if total.value is True:
         return "allow", True, allow_reasons + notes
     if total.value is False:
-        return "implicit-deny", True, missing_reasons + notes
-    return "implicit-deny", False, undecided + missing_reasons + notes
+        return "implicit-deny", True, missing + notes
+    return "implicit-deny", False, undecided + missing + notes
