@@ -258,12 +258,26 @@ def test_external_principals() -> None:
     ]
 
 
-def test_not_principal_is_reported() -> None:
-    kp = policy(
+def test_not_principal() -> None:
+    allow = policy(
         {"Effect": "Allow", "NotPrincipal": {"AWS": USER}, "Action": "kms:*", "Resource": "*"}
     )
-    (finding,) = access(kp, account=ACCOUNT).findings
-    assert finding.kind == "cannot-decide" and "not support it with Allow" in finding.message
+    (finding,) = access(allow, account=ACCOUNT).findings
+    assert finding.kind == "cannot-decide" and "not support it" in finding.message
+    deny = policy(
+        enable_iam(),
+        {
+            "Effect": "Deny",
+            "NotPrincipal": {"AWS": [USER, ROOT]},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        },
+    )
+    report = access(deny, account=ACCOUNT)
+    assert report.findings == ()
+    everyone_else = report.principals[1]
+    assert (everyone_else.principal, everyone_else.kind) == (f"* except {USER}, {ROOT}", "everyone")
+    assert everyone_else.denies[0].actions == ("kms:Decrypt",)
 
 
 @pytest.mark.parametrize(

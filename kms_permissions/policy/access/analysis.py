@@ -410,6 +410,32 @@ def _infer_account(policy: Policy, dataset: str | None) -> str | None:
     return None
 
 
+def _at(statement: Statement) -> tuple[int, str | None]:
+    return statement.index, statement.sid
+
+
+def _statement_access(
+    statement: Statement, expanded: tuple[str, ...], external: bool | None, dataset: str | None
+) -> StatementAccess:
+    """What one statement gives one principal, the permissions it cannot give set apart."""
+    effective, ineffective = [], []
+    for action in expanded:
+        why = _ineffective(action, external, dataset) if statement.effect == "Allow" else None
+        if why:
+            ineffective.append(Ineffective(action, why))
+        else:
+            effective.append(action)
+    return StatementAccess(
+        statement.index,
+        statement.sid,
+        statement.effect,
+        tuple(effective),
+        tuple(ineffective),
+        _summaries(statement),
+        tuple(str(r) for _, r in statement.values("Resource") if r != "*"),
+    )
+
+
 def access(
     key_policy: Source, account: str | None = None, dataset: str | None = None
 ) -> AccessReport:
@@ -428,52 +454,39 @@ def access(
     findings: list[AccessFinding] = []
     for statement in policy.document.statements:
         expanded = _expand(statement, dataset)
-        resources = tuple(str(r) for _, r in statement.values("Resource") if r != "*")
         if "NotPrincipal" in statement.body:
-            message = (
-                "NotPrincipal: the statement applies to everyone except the principals it lists"
-                + ("; AWS does not support it with Allow" if statement.effect == "Allow" else "")
-            )
-            findings.append(
-                AccessFinding(
-                    "cannot-decide",
-                    "NotPrincipal",
-                    statement.index,
-                    statement.sid,
-                    expanded,
-                    (),
-                    message,
-                    docs.NOT_PRINCIPAL,
+            listed = _principal_entries(statement.body["NotPrincipal"])
+            if statement.effect == "Allow":
+                message = "NotPrincipal with Allow: AWS does not support it"
+                findings.append(
+                    AccessFinding(
+                        "cannot-decide",
+                        "NotPrincipal",
+                        *_at(statement),
+                        expanded,
+                        (),
+                        message,
+                        docs.NOT_PRINCIPAL,
+                    )
                 )
-            )
-            continue
-        for principal in _principal_entries(statement.body.get("Principal")):
-            kind, principal_account = _classify(principal)
+                continue
+            # A Deny for everyone but the principals it lists.
+            named: list[tuple[str, PrincipalKind, str | None]] = [
+                (f"* except {', '.join(listed)}", "everyone", None)
+            ]
+        else:
+            named = [
+                (p, *_classify(p)) for p in _principal_entries(statement.body.get("Principal"))
+            ]
+        for principal, kind, principal_account in named:
             external = (
                 None if owner is None or principal_account is None else principal_account != owner
             )
-            effective, ineffective = [], []
-            for action in expanded:
-                why = (
-                    _ineffective(action, external, dataset) if statement.effect == "Allow" else None
-                )
-                if why:
-                    ineffective.append(Ineffective(action, why))
-                else:
-                    effective.append(action)
-            part = StatementAccess(
-                statement.index,
-                statement.sid,
-                statement.effect,
-                tuple(effective),
-                tuple(ineffective),
-                _summaries(statement),
-                resources,
-            )
+            part = _statement_access(statement, expanded, external, dataset)
             entry = entries.setdefault(principal, (kind, principal_account, [], []))
             (entry[2] if statement.effect == "Allow" else entry[3]).append(part)
             if statement.effect == "Allow":
-                finding = _finding(statement, principal, kind, external, tuple(effective), owner)
+                finding = _finding(statement, principal, kind, external, part.actions, owner)
                 if finding:
                     findings.append(finding)
     principals = tuple(
