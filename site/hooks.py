@@ -1,12 +1,35 @@
-"""mkdocs hooks: publish the bundled dataset's files under downloads/ without copying them."""
+"""mkdocs hooks: the dataset's files as downloads, the home page's dataset stamp, the names list
+of the quick-jump box, and a built site that asks nothing of any other host and ships no dead
+weight (source maps, search languages the site does not use)."""
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
+from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from kms_permissions.reference import DATA_DIR
+
+HOME = "index.md"
+DATASET_STAMP = "<!-- dataset-stamp -->"
+NAMES_JSON = "assets/names.json"
+NAME_PAGES = {"actions/": "action", "condition-keys/": "condition key"}
+SOURCE_MAP_COMMENT = re.compile(
+    r"\n?(?://# sourceMappingURL=\S+|/\*# sourceMappingURL=\S+ \*/)\s*$"
+)
+
+_names: dict[str, dict[str, str]] = {}
+
+
+def on_pre_build(config: Any) -> None:
+    """Start each build (serve rebuilds too) with an empty names list."""
+    _names.clear()
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -16,3 +39,91 @@ def on_files(files: Files, config: Any) -> Files:
             relative = path.relative_to(DATA_DIR).as_posix()
             files.append(File.generated(config, f"downloads/{relative}", abs_src_path=str(path)))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: Any, files: Files) -> str:
+    """Put the dataset's version and date where the home page asks for them."""
+    if page.file.src_uri != HOME:
+        return markdown
+    if DATASET_STAMP not in markdown:
+        raise PluginError(f"{HOME} has no {DATASET_STAMP} line for the dataset's version and date")
+    return markdown.replace(DATASET_STAMP, dataset_stamp())
+
+
+def dataset_stamp() -> str:
+    """`Dataset 2026.06.14.1, from AWS pages dated up to 2026-06-14.` from the bundled files."""
+    manifest = json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
+    sources = json.loads((DATA_DIR / "sources.json").read_text(encoding="utf-8"))
+    dates = sorted(row["revision_date"] for row in sources if row.get("revision_date"))
+    newest = f", from AWS pages dated up to {dates[-1]}" if dates else ""
+    return f"Dataset **{manifest['dataset_version']}**{newest}."
+
+
+def on_page_content(html: str, page: Page, config: Any, files: Files) -> str:
+    """Note the title and URL of every action and condition key page for the names list."""
+    uri = page.file.src_uri
+    for folder, kind in NAME_PAGES.items():
+        if uri.startswith(folder) and not uri.endswith("index.md") and page.title:
+            name = unescape(str(page.title))  # titles keep the page's &#36; escapes
+            _names[uri] = {"name": name, "kind": kind, "url": page.url}
+    return html
+
+
+def on_post_build(config: Any) -> None:
+    """Write the names list; drop source maps and unused search languages."""
+    site = Path(config.site_dir)
+    names = [_names[uri] for uri in sorted(_names)]
+    (site / NAMES_JSON).write_text(json.dumps(names, separators=(",", ":")), encoding="utf-8")
+    drop_source_maps(site / "assets")
+    drop_unused_search_languages(
+        site / "assets" / "javascripts" / "lunr", _search_languages(config)
+    )
+
+
+def drop_source_maps(assets: Path) -> None:
+    """Remove every *.map file and the comments that point browsers' dev tools at them."""
+    for path in sorted(assets.rglob("*.map")):
+        path.unlink()
+    for path in sorted([*assets.rglob("*.js"), *assets.rglob("*.css")]):
+        text = path.read_text(encoding="utf-8")
+        stripped = SOURCE_MAP_COMMENT.sub("", text)
+        if stripped != text:
+            path.write_text(stripped + "\n", encoding="utf-8")
+
+
+def _search_languages(config: Any) -> list[str]:
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return list(plugin.config.lang or []) if plugin else []
+
+
+def search_language_files(languages: list[str]) -> set[str]:
+    """The lunr files Material's search worker loads for these languages (paths under lunr/).
+
+    English is built into lunr; any other language needs the stemmer support, its own file, and
+    for Japanese and Hindi/Thai a word segmenter; more than one language needs lunr.multi.
+    """
+    others = [language for language in languages if language != "en"]
+    needed = {f"min/lunr.{language}.min.js" for language in others}
+    if "ja" in languages:
+        needed.add("tinyseg.js")
+    if {"hi", "th"} & set(languages):
+        needed.add("wordcut.js")
+    if len(languages) > 1:
+        needed.add("min/lunr.multi.min.js")
+    if needed:
+        needed.add("min/lunr.stemmer.support.min.js")
+    return needed
+
+
+def drop_unused_search_languages(lunr: Path, languages: list[str]) -> None:
+    """Remove the lunr language files the configured search languages do not load."""
+    if not lunr.is_dir():
+        return
+    needed = search_language_files(languages)
+    for path in sorted(lunr.rglob("*"), reverse=True):
+        if path.is_file() and path.relative_to(lunr).as_posix() not in needed:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(lunr.iterdir()):
+        lunr.rmdir()
