@@ -915,3 +915,25 @@ def test_statement_order_never_matters(scenario: dict[str, Any], random: Any) ->
         if document:
             random.shuffle(document["Statement"])
     assert _signature(outcome(scenario)) == before
+
+
+def test_policy_variables_in_resources() -> None:
+    key_id = KEY_ARN.rsplit("/", 1)[1]
+    mine = iam_policy(
+        "Allow", "kms:Decrypt", resource="arn:aws:kms:*:*:key/${aws:PrincipalTag/key}"
+    )
+    tagged = request(APP_ROLE, "kms:Decrypt", {"aws:PrincipalTag/key": key_id})
+    assert decide(policy(enable_iam()), tagged, iam_policies=[mine])[0] == "allow"
+    untagged = request(APP_ROLE, "kms:Decrypt")
+    assert decide(policy(enable_iam()), untagged, iam_policies=[mine])[:2] == (
+        "implicit-deny",
+        True,
+    )
+    # AWS replaces variables only in the resource part of an ARN, after the fifth colon.
+    early = iam_policy(
+        "Allow", "kms:Decrypt", resource="arn:aws:kms:*:${aws:PrincipalAccount}:key/*"
+    )
+    assert decide(policy(enable_iam()), untagged, iam_policies=[early])[:2] == (
+        "implicit-deny",
+        False,
+    )

@@ -7,7 +7,7 @@ decision and the reasons expected, in order, as (code, source kind, statement in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.access import docs
@@ -43,7 +43,6 @@ class Case:
     iam_policies: tuple[Json, ...] = ()
     grants: tuple[Json, ...] = ()
     vpce_policy: Json | None = None
-    tags: tuple[str, ...] = field(default=())
 
 
 def statement(

@@ -10,7 +10,7 @@ kms:EncryptionContextKeys from the kms:EncryptionContext:KEY entries. Every othe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ class Context(Mapping[str, ContextValue]):
     def __getitem__(self, name: str) -> ContextValue:
         return self._values[name.lower()]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         return iter(self._values)
 
     def __len__(self) -> int:

@@ -98,7 +98,10 @@ def match_resource(
             hits.append(TRUE)
             continue
         resolved = resolve(pattern, request.context, policy.variables)
-        if resolved.unresolved:
+        if policy.variables and "${" in ":".join(pattern.split(":", 5)[:5]):
+            # Variables are replaced only in the resource part, after the fifth colon.
+            hits.append(unknown(f"{pattern!r}: a policy variable before the resource part"))
+        elif resolved.unresolved:
             # An unresolved variable matches nothing; under NotResource that cannot be told.
             hits.append(unknown(resolved.unresolved) if element == "NotResource" else false(""))
         elif resolved.substituted_wildcard:
