@@ -132,6 +132,7 @@ def _entry_match(kind: str, value: str, caller: Caller) -> tuple[Outcome, Outcom
     if resource == "root":
         return (TRUE if caller.kind == "root" else false("")), TRUE
     if match["service"] == "iam" and resource.startswith("role/"):
+        # A session ARN carries no role path; role names are unique in an account.
         role = resource.rsplit("/", 1)[1]
         hit = caller.kind in ("role", "assumed-role") and caller.name == role
         return (TRUE, TRUE) if hit else (false(""), false(""))
