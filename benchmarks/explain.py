@@ -146,7 +146,11 @@ def main() -> None:
     print(f"  agreement (allow vs deny): {len(agree)} of {len(comparable)}")
     for case in comparable:
         if case not in agree:
-            print(f"    {case.slug}: explain {ours(case)}, principalmapper {theirs(case)}")
+            mine = explain(case.key_policy, case.request, case.iam_policies)
+            print(
+                f"    {case.slug}: explain {mine.decision} ({mine.reasons[0].code}), "
+                f"principalmapper {theirs(case)}"
+            )
     their_rate = rate(theirs, comparable, repeat=20)
     ours_rate = rate(prepared(comparable), comparable, repeat=20)
     print(
