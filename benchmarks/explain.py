@@ -16,7 +16,7 @@ from typing import Any
 from kms_permissions.policy.access import explain, facts
 from kms_permissions.policy.access.cases import CASES, Case
 from kms_permissions.policy.access.decision import decide
-from kms_permissions.policy.access.explain import read_request
+from kms_permissions.policy.access.explanation import read_request
 from kms_permissions.policy.access.grants import parse_grants
 from kms_permissions.policy.access.inputs import parse_policy
 from kms_permissions.policy.access.request import KEY_ARN

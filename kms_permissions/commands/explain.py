@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from kms_permissions.policy.access.explain import explain
+    from kms_permissions.policy.access.explanation import explain
     from kms_permissions.policy.access.inputs import InputError
     from kms_permissions.policy.access.report import explanation_text
 

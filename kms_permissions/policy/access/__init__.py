@@ -14,7 +14,7 @@ from kms_permissions.policy.access.analysis import (
     PrincipalAccess,
     access,
 )
-from kms_permissions.policy.access.explain import explain
+from kms_permissions.policy.access.explanation import explain
 from kms_permissions.policy.access.inputs import InputError
 from kms_permissions.policy.access.results import Decision, Explanation, Reason
 
