@@ -39,11 +39,17 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    source: Path | str = sys.stdin.read() if args.key_policy == "-" else Path(args.key_policy)
     try:
+        source: Path | str = sys.stdin.read() if args.key_policy == "-" else Path(args.key_policy)
         report = access(source, args.account, args.dataset)
     except InputError as exc:
         print(f"kms-permissions access: {exc}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(
+            f"kms-permissions access: -: standard input is not UTF-8 (byte {exc.start})",
+            file=sys.stderr,
+        )
         return 2
     if args.json:
         print(json.dumps(report.to_json(), indent=1, ensure_ascii=False))

@@ -51,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.policy.access.inputs import InputError
     from kms_permissions.policy.access.report import explanation_text
 
-    request: Path | str = sys.stdin.read() if args.request == "-" else Path(args.request)
     try:
+        request: Path | str = sys.stdin.read() if args.request == "-" else Path(args.request)
         result = explain(
             Path(args.key_policy),
             request,
@@ -63,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
         )
     except InputError as exc:
         print(f"kms-permissions explain: {exc}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(
+            f"kms-permissions explain: -: standard input is not UTF-8 (byte {exc.start})",
+            file=sys.stderr,
+        )
         return 2
     if args.json:
         print(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
