@@ -13,7 +13,7 @@ from kms_permissions.model import Reference
 PACKAGE = Path(__file__).resolve().parents[1]
 SITE = PACKAGE.parent / "site"
 # Folders whose every file is generated: files no longer produced there are removed.
-GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "snippets")
+GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "docs/rules", "snippets")
 
 Renderer = Callable[[Reference], dict[Path, str]]
 
@@ -53,13 +53,15 @@ def build_site(out: Path, site: Path = SITE, quiet: bool = False) -> int:
 
 def site_pages(reference: Reference) -> dict[Path, str]:
     """The site's generated pages (needs a source checkout, which has site/)."""
+    from kms_permissions.generator.rule_pages import rule_pages
     from kms_permissions.generator.site import site_files
     from kms_permissions.reference import load_history, load_manifest
 
     if not (SITE / "mkdocs.yml").exists():
         raise FileNotFoundError(f"{SITE}/mkdocs.yml: the site is generated in a source checkout")
     files = list(load_manifest(reference)["files"])
-    return site_files(reference, load_history(reference), files, SITE / "docs")
+    pages = site_files(reference, load_history(reference), files, SITE / "docs")
+    return pages | {SITE / "docs" / path: page for path, page in rule_pages().items()}
 
 
 def generate(reference: Reference, renderers: list[Renderer], check: bool) -> list[Path]:

@@ -17,7 +17,7 @@ from kms_permissions.policy.inputs import (
 from kms_permissions.policy.jsontext import check_depth
 from kms_permissions.policy.knowledge import Knowledge
 from kms_permissions.policy.positions import Locator
-from kms_permissions.policy.reading import safe, shown
+from kms_permissions.policy.reading import MAX_BYTES, safe, shown
 from kms_permissions.policy.registry import Context, all_rules
 from kms_permissions.policy.selection import Selection
 
@@ -99,16 +99,18 @@ def check_policy(
                     link=hit.link or rule.link,
                     line=where[0] if where else None,
                     column=where[1] if where else None,
-                    policy=policy.label,
+                    policy=safe(policy.label) if policy.label is not None else None,
                 )
             )
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.path))
-    return Checked(policy.label, kind, findings)
+    return Checked(safe(policy.label) if policy.label is not None else None, kind, findings)
 
 
 def inputs_of(policy: str | dict[str, Any] | list[Any], kind: str) -> Inputs:
     """The policies of the text or data given to `check()`."""
     if isinstance(policy, str):
+        if len(policy) > MAX_BYTES:
+            raise PolicyError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not read")
         return read_inputs(policy, "", kind)
     check_depth(policy)
     if isinstance(policy, dict) and is_cloudformation(policy):

@@ -135,7 +135,7 @@ def json_report(results: list[FileResult]) -> dict[str, object]:
         "format": FORMAT,
         "files": [
             {
-                "file": r.name,
+                "file": safe(r.name),
                 "kind": r.kind,
                 "format": r.format,
                 "error": r.error,

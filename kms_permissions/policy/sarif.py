@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kms_permissions._version import __version__
+from kms_permissions.policy.reading import safe
 from kms_permissions.policy.registry import all_rules
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ SITE_RULES = "https://pypi.org/project/kms-permissions/"
 
 
 def _location(uri: str, line: int | None, column: int | None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": safe(uri)}}
     if line is not None:
         physical["region"] = {"startLine": line, "startColumn": column or 1}
     return {"physicalLocation": physical}

@@ -108,6 +108,10 @@ def _consequence(statement: Statement, condition: Condition, absent: bool, them:
     return f"so this {condition.operator} condition is false and the statement never {verb} {them}"
 
 
+def _pronoun(names: set[str]) -> str:
+    return "it" if len(names) == 1 else "them"
+
+
 @rule(
     "KMS010",
     "warning",
@@ -142,8 +146,8 @@ def inapplicable_keys(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 statement,
                 condition.path,
-                f"{key.condition_key} applies to none of this statement's actions "
-                f"({listed(actions)}): their requests never carry it, "
+                f"{condition.key} applies to none of this statement's actions "
+                f"({listed(actions)}): requests for them never carry it, "
                 + _consequence(statement, condition, absent, "anything"),
                 f"{key.condition_key} applies to {len(ctx.knowledge.key_actions(key))} actions, "
                 "condition keys",
@@ -185,10 +189,10 @@ def partly_applicable_keys(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 statement,
                 condition.path,
-                f"{key.condition_key} does not apply to {listed(outside)}: their requests "
-                "never carry it, "
-                + _consequence(statement, condition, absent, "them")
-                + " (move them to a statement of their own)",
+                f"{condition.key} does not apply to {listed(outside)}: requests for "
+                f"{_pronoun(outside)} never carry it, "
+                + _consequence(statement, condition, absent, _pronoun(outside))
+                + f" (move {_pronoun(outside)} to a separate statement)",
                 f"{key.condition_key} applies to {len(ctx.knowledge.key_actions(key))} actions, "
                 "condition keys",
                 ctx.knowledge.key_link(key),
