@@ -418,3 +418,27 @@ def test_every_key_policy_example_of_the_guide(corpus: Path) -> None:
     assert [i.action for s in origin.principals[0].allows for i in s.ineffective] == [
         "kms:CreateKey"
     ]
+
+
+def test_every_example_of_every_revision_goes_through(corpus: Path) -> None:
+    """Every distinct key policy example of the archive: access, and explain for a few callers."""
+    from kms_permissions.policy.access import explain
+
+    seen: set[str] = set()
+    analysed = 0
+    for path in sorted((corpus / "kms-devguide-github").glob("*/doc_source/*.md")):
+        for example in examples(path.read_text(), path.stem):
+            if example.error or example.text in seen:
+                continue
+            seen.add(example.text)
+            try:
+                access(example.text)
+            except InputError:
+                continue
+            analysed += 1
+            for caller in (APP_ROLE, USER, EXTERNAL_ROLE, ROOT, "cloudtrail.amazonaws.com"):
+                for action in ("kms:Decrypt", "kms:CreateGrant", "kms:ScheduleKeyDeletion"):
+                    request = {"principal": caller, "action": action, "key_arn": KEY_ARN}
+                    result = explain(example.text, request)
+                    assert result.decided or result.undecided
+    assert analysed == 101
