@@ -937,3 +937,13 @@ def test_policy_variables_in_resources() -> None:
         "implicit-deny",
         False,
     )
+
+
+def test_cli_names_the_request_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kp = write(tmp_path, "kp.json", policy(enable_iam()))
+    req = write(tmp_path, "req.json", {"principal": APP_ROLE, "action": "kms:Decrypt"})
+    assert main(["explain", "--key-policy", kp, "--request", req]) == 2
+    assert capsys.readouterr().err == (
+        f"kms-permissions explain: {req}: key_arn: missing; kms:Decrypt is authorized on a "
+        "KMS key\n"
+    )

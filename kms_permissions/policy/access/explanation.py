@@ -21,9 +21,13 @@ def read_request(source: Source, dataset: str | None = None) -> Request:
         return found.name if found else None
 
     try:
-        return parse_request(data, known)
+        request = parse_request(data, known)
     except RequestError as exc:
         raise InputError(f"{name}: {exc}") from None
+    action = facts.action_facts(request.action, dataset)
+    if action is not None and action.on_key and request.key_arn is None:
+        raise InputError(f"{name}: key_arn: missing; {action.name} is authorized on a KMS key")
+    return request
 
 
 def explain(

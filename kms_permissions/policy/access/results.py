@@ -50,7 +50,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class Explanation:
-    """The decision on one request, its reasons (deciding ones first), and the request seen."""
+    """The decision on one request, its reasons (deciding ones first), and the request seen.
+
+    `decided` is False when some part that could change the decision cannot be decided here;
+    the reasons then start with those parts (code `cannot-decide`), and `decision` is what the
+    decided parts alone give.
+    """
 
     decision: Decision
     decided: bool
