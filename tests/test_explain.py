@@ -480,6 +480,15 @@ BAD_REQUESTS = [
         "vpce: 'endpoint' is not a VPC endpoint ID",
     ),
     (["not", "an", "object"], "a request is a JSON object"),
+    (
+        {
+            "principal": APP_ROLE,
+            "action": "kms:Decrypt",
+            "key_arn": KEY_ARN,
+            "context": {"kms:ViaService": ["a", "b"]},
+        },
+        "kms:ViaService is single-valued in the dataset; the request gives 2 values",
+    ),
 ]
 
 

@@ -16,17 +16,24 @@ def read_request(source: Source, dataset: str | None = None) -> Request:
     """A request from a file, JSON text or data; InputError names what is wrong."""
     name, data = load_json(source, "request")
 
-    def known(action: str) -> str | None:
+    def canonical(action: str) -> str | None:
         found = facts.action_facts(action, dataset)
         return found.name if found else None
 
     try:
-        request = parse_request(data, known)
+        request = parse_request(data, canonical)
     except RequestError as exc:
         raise InputError(f"{name}: {exc}") from None
     action = facts.action_facts(request.action, dataset)
     if action is not None and action.on_key and request.key_arn is None:
         raise InputError(f"{name}: key_arn: missing; {action.name} is authorized on a KMS key")
+    for value in request.context.values():
+        known = facts.key_facts(value.name, dataset)
+        if known is not None and known.multi_valued is False and len(value.values) > 1:
+            raise InputError(
+                f"{name}: context[{value.name!r}]: {known.name} is single-valued in the dataset; "
+                f"the request gives {len(value.values)} values"
+            )
     return request
 
 
