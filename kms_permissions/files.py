@@ -1,13 +1,213 @@
-"""Writing files safely: through a temporary sibling and an atomic rename.
+"""Writing files safely: the output rules every writer follows, temporary paths, atomic renames.
 
-A neutral module (standard library only) that every layer may use.
+A neutral module (standard library only) that every layer may use. The rules, for a file or a
+folder the user names as an output:
+
+- an empty path, a symbolic link, or anything that is not a regular file (a folder where a file
+  goes, a file where a folder goes, a device, a FIFO, a socket) is refused;
+- an output that is, contains or lies inside one of the command's inputs is refused, even with
+  `--force`;
+- an existing output is replaced only when the writer recognises it as its own earlier output
+  (each writer passes its own test: a dataset's manifest, a scrape file's format, a marker);
+  `--force` replaces it anyway;
+- the new content is written beside the target and renamed into place, so the old output stays
+  whole until the new one is complete.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+
+from kms_permissions.errors import InputError, OutputError, shown
+
+# What a writer recognises as its own earlier output at a path (a file or a folder).
+Recogniser = Callable[[Path], bool]
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def describe(mode: int) -> str:
+    """What kind of file system entry a `st_mode` is, as a message says it."""
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def output_path(value: str | os.PathLike[str], option: str = "--out") -> Path:
+    """The absolute path of an output, the symbolic links of its parents resolved.
+
+    The last component is kept as it is, so that a symbolic link there is seen (and refused)
+    rather than followed. An empty path is refused: `Path('')` would mean the current folder.
+    """
+    text = os.fspath(value)
+    if not text.strip():
+        raise OutputError(f"{option} {shown(text)}: an empty path; name a file or folder")
+    absolute = Path(os.path.abspath(text))
+    if absolute.parent == absolute:
+        raise OutputError(f"{option} {absolute}: the root folder cannot be an output")
+    return Path(os.path.realpath(absolute.parent)) / absolute.name
+
+
+def check_output(
+    target: Path,
+    *,
+    folder: bool,
+    ours: Recogniser,
+    inputs: Mapping[str, Path | None] | None = None,
+    force: bool = False,
+    mine: str = "kms-permissions output",
+) -> None:
+    """Refuse `target` (from `output_path`) unless the output rules allow writing it.
+
+    `folder`: whether the output is a folder; `ours`: the writer's test for its own earlier
+    output; `inputs`: label -> path of what the command reads; `mine`: what the writer's own
+    output is called in messages.
+    """
+    _check_inputs(target, inputs or {})
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        _check_parents(target)
+        return
+    except OSError as exc:
+        _check_parents(target)
+        raise OutputError(f"{target}: cannot be written ({exc.strerror})") from None
+    expected = "a folder" if folder else "a file"
+    found = describe(mode)
+    if found != expected:
+        raise OutputError(
+            f"{target}: is {found}, not {expected}; refusing to replace it with {expected}"
+        )
+    if folder and not _has_entries(target):
+        return
+    if force or ours(target):
+        return
+    raise OutputError(
+        f"{target}: exists and is not a {mine}; refusing to replace it (pass --force to replace "
+        "it anyway)"
+    )
+
+
+def _has_entries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot be read ({exc.strerror})") from None
+
+
+def _check_parents(target: Path) -> None:
+    """Refuse a target under something that is not a folder (`--out /etc/passwd/x`)."""
+    for parent in target.parents:
+        try:
+            mode = os.stat(parent).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot be written ({parent}: {exc.strerror})") from None
+        if not stat.S_ISDIR(mode):
+            raise OutputError(f"{target}: lies under {parent}, which is {describe(mode)}")
+        return
+
+
+def _check_inputs(target: Path, inputs: Mapping[str, Path | None]) -> None:
+    for label, given in inputs.items():
+        if given is None:
+            continue
+        source = Path(os.path.realpath(given))
+        where = f"the input {label} {given}"
+        if source == target:
+            raise OutputError(f"{target}: is {where}; write the output somewhere else")
+        if target in source.parents:
+            raise OutputError(f"{target}: contains {where}; write the output somewhere else")
+        if source in target.parents:
+            raise OutputError(f"{target}: lies inside {where}; write the output somewhere else")
+
+
+def write_file(
+    path: Path,
+    data: bytes,
+    *,
+    ours: Recogniser,
+    inputs: Mapping[str, Path | None] | None = None,
+    force: bool = False,
+    mine: str = "kms-permissions output",
+) -> None:
+    """Check `path` against the output rules, then write `data` to it atomically."""
+    check_output(path, folder=False, ours=ours, inputs=inputs, force=force, mine=mine)
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise OutputError(f"{path}: not written ({_reason(exc)})") from None
+
+
+@contextmanager
+def replacing_folder(target: Path) -> Iterator[Path]:
+    """A new empty folder beside `target` to fill; put in place of `target` when the block ends.
+
+    The caller has checked `target` with `check_output`. If the block fails, the staged folder
+    is removed and `target` is left as it was; an OSError becomes an OutputError naming it.
+    """
+    try:
+        staged = _staging_folder(target)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write beside it ({_reason(exc)})") from None
+    try:
+        yield staged
+        _install_folder(staged, target)
+    except OSError as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise OutputError(f"{target}: not written ({_reason(exc)})") from None
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def _reason(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new empty folder beside `target` (same disk, so it can be renamed into place)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    staged.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the result is an ordinary folder
+    return staged
+
+
+def _install_folder(staged: Path, target: Path) -> None:
+    """Put the complete folder `staged` in place of `target`; the old one back if that fails."""
+    if target.is_dir() and not target.is_symlink() and not any(target.iterdir()):
+        target.rmdir()
+    if not os.path.lexists(target):
+        os.rename(staged, target)
+        return
+    # mkdtemp only to reserve an unused name beside the target, so both renames stay on one disk.
+    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+    retired.rmdir()
+    os.rename(target, retired)
+    try:
+        os.rename(staged, target)
+    except OSError:
+        os.rename(retired, target)
+        raise
+    shutil.rmtree(retired)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -24,6 +224,39 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_limited(path: Path, limit: int, what: str = "file") -> bytes:
+    """A regular file's bytes, refusing special files (devices, FIFOs) and files over `limit`.
+
+    The file is opened without blocking, so a FIFO with no writer is refused rather than
+    waited on. FileNotFoundError is raised as it is (callers say what a missing file means);
+    any other OSError becomes an InputError naming the path.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: is {describe(info.st_mode)}, not a {what}")
+        if info.st_size > limit:
+            raise InputError(f"{path}: {info.st_size} bytes, over the {limit}-byte limit")
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:  # the file grew while it was read
+                raise InputError(f"{path}: over the {limit}-byte limit")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:
