@@ -7,18 +7,10 @@ KMS = "https://docs.aws.amazon.com/kms/latest/developerguide"
 
 # IAM's policy language and evaluation.
 EVALUATION_LOGIC = f"{IAM}/reference_policies_evaluation-logic.html"
-CROSS_ACCOUNT_LOGIC = f"{IAM}/reference_policies_evaluation-logic-cross-account.html"
-CONDITION_OPERATORS = f"{IAM}/reference_policies_elements_condition_operators.html"
-CONDITION_LOGIC = f"{IAM}/reference_policies_condition-logic-multiple-context-keys-or-values.html"
 MULTI_VALUED = f"{IAM}/reference_policies_condition-single-vs-multi-valued-context-keys.html"
 POLICY_VARIABLES = f"{IAM}/reference_policies_variables.html"
 PRINCIPAL = f"{IAM}/reference_policies_elements_principal.html"
 NOT_PRINCIPAL = f"{IAM}/reference_policies_elements_notprincipal.html"
-ACTION = f"{IAM}/reference_policies_elements_action.html"
-NOT_ACTION = f"{IAM}/reference_policies_elements_notaction.html"
-RESOURCE = f"{IAM}/reference_policies_elements_resource.html"
-NOT_RESOURCE = f"{IAM}/reference_policies_elements_notresource.html"
-GLOBAL_KEYS = f"{IAM}/reference_policies_condition-keys.html"
 
 # KMS's own rules.
 KEY_POLICIES = f"{KMS}/key-policies.html"
