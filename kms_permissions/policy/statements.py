@@ -46,8 +46,11 @@ def kms_actions(statement: Statement, knowledge: Knowledge, element: str = "Acti
 
 
 def effective_in(kind: str, action: ActionInfo[str]) -> bool:
-    """Whether a grant of the action can have an effect in a policy of `kind` (a key policy
-    cannot grant what only an IAM policy can)."""
+    """Whether a grant of the action can have an effect in a policy of `kind`: a key policy
+    cannot grant what only an IAM policy can, and no policy grants what the permissions
+    reference gives no policy type (kms:SynchronizeMultiRegionKey, which KMS calls itself)."""
+    if not action.policy_types:
+        return False
     return not (kind == "key-policy" and action.iam_policy_only)
 
 
