@@ -190,7 +190,8 @@ def no_key_administrator(ctx: Context) -> Iterator[Hit]:
     principal (the account, an IAM principal, or `"*"`). Key policies grant nothing by
     default, so CreateKey and PutKeyPolicy refuse it (the policy lockout safety check: the
     policy must let the caller change it later); bypassing the check leaves a key nobody can
-    manage. A deny-only policy is the common case."""
+    manage. A deny-only policy is the common case. (The policies AWS sets on AWS managed keys
+    allow nobody kms:PutKeyPolicy on purpose: nobody may change them.)"""
     if ctx.kind != "key-policy" or not ctx.document.whole or _administered(ctx):
         return
     allows = any(s.effect == "Allow" for s in ctx.document.statements)
