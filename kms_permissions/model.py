@@ -15,9 +15,19 @@ from a folder holds plain strings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
-from typing import Any, Generic, Literal, TypeVar
+
+from kms_permissions._records import specs
+
+# Not `typing.TYPE_CHECKING`: at run time the classes are `_records`' frozen slotted records,
+# which behave as the dataclasses type checkers see, without importing dataclasses and typing
+# (most of the cost of the constants' first use and of `load()`). See `_records`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+    from typing import Any, Generic, Literal, TypeVar
+else:
+    from kms_permissions._records import Generic, Literal, TypeVar, dataclass, field
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
@@ -334,8 +344,9 @@ class Reference:
 
 def to_json(value: Any) -> Any:
     """A fact (or a tuple or mapping of them) as JSON-ready data, field names as keys."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {spec.name: to_json(getattr(value, spec.name)) for spec in fields(value)}
+    cls = type(value)
+    if "_record_fields" in cls.__dict__ or hasattr(cls, "__dataclass_fields__"):
+        return {name: to_json(getattr(value, name)) for name, _ in specs(cls)}
     if isinstance(value, tuple | list):
         return [to_json(item) for item in value]
     if isinstance(value, Mapping):
@@ -349,10 +360,10 @@ T = TypeVar("T")
 def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
     """A fact of class `cls` from the JSON `to_json` made (extra keys such as `kind` ignored)."""
     values: dict[str, Any] = {}
-    for spec in fields(cls):  # type: ignore[arg-type]
-        value = data[spec.name]
-        element = spec.metadata.get("element")
-        values[spec.name] = (
+    for name, metadata in specs(cls):
+        value = data[name]
+        element = metadata.get("element")
+        values[name] = (
             tuple(from_json(element, item) for item in value) if element else _frozen(value)
         )
     return cls(**values)

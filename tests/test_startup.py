@@ -1,22 +1,29 @@
-"""The lookup fast path: the same output as the read model, and only checked bytes read.
+"""Start-up: the lookup fast path and the read model's run-time classes.
 
 `lookup` reads the manifest, `index.toc.json` (checked against the manifest) and the parts of
 `index.json` it prints (each checked against the TOC). These tests hold it to the read model
-for every name and tamper with each file it reads.
+for every name and tamper with each file it reads. The model's classes are `_records`' frozen
+records at run time; they are held to real dataclasses made from the same declaration.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
+import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import Any
 
 import pytest
 
-from kms_permissions import jsonfast
+from kms_permissions import jsonfast, model
+from kms_permissions._records import specs
 from kms_permissions.cli import main
 from kms_permissions.dataset.read_model import TOC, build_index, index_files
 from kms_permissions.model import to_json
@@ -110,7 +117,7 @@ def test_index_files_from_the_tables() -> None:
 
 
 @pytest.fixture
-def copy(tmp_path: Path) -> Path:
+def folder_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder)
     return folder
@@ -151,8 +158,9 @@ def _lookup(folder: Path, *names: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_changed_entry_is_refused_and_the_others_read_only_their_checked_bytes(
-    copy: Path,
+    folder_copy: Path,
 ) -> None:
+    copy = folder_copy
     index = copy / "index.json"
     offset, length, _ = _span(copy, "actions", "kms:CancelKeyDeletion")
     data = bytearray(index.read_bytes())
@@ -178,14 +186,16 @@ def test_a_changed_entry_is_refused_and_the_others_read_only_their_checked_bytes
     assert main(["actions", "--dataset", str(copy)]) != 0
 
 
-def test_shifted_index_bytes_are_refused(copy: Path) -> None:
+def test_shifted_index_bytes_are_refused(folder_copy: Path) -> None:
+    copy = folder_copy
     index = copy / "index.json"
     index.write_bytes(b" " + index.read_bytes())
     done = _lookup(copy, "kms:Decrypt")
     assert done.returncode != 0 and "sha256 does not match the manifest" in done.stderr
 
 
-def test_a_changed_toc_is_refused(copy: Path) -> None:
+def test_a_changed_toc_is_refused(folder_copy: Path) -> None:
+    copy = folder_copy
     toc = json.loads((copy / TOC).read_text())
     toc["parts"]["actions"]["kms:Decrypt"] = toc["parts"]["actions"]["kms:Encrypt"]
     (copy / TOC).write_text(json.dumps(toc))
@@ -200,7 +210,8 @@ def test_a_changed_toc_is_refused(copy: Path) -> None:
     assert expand.returncode != 0 and "index.toc.json: sha256 does not match" in expand.stderr
 
 
-def test_a_forged_toc_that_the_manifest_vouches_for_is_still_caught(copy: Path) -> None:
+def test_a_forged_toc_that_the_manifest_vouches_for_is_still_caught(folder_copy: Path) -> None:
+    copy = folder_copy
     toc = json.loads((copy / TOC).read_text())
     toc["parts"]["actions"]["kms:Decrypt"] = toc["parts"]["actions"]["kms:Encrypt"]
     (copy / TOC).write_text(json.dumps(toc))
@@ -215,14 +226,16 @@ def test_a_forged_toc_that_the_manifest_vouches_for_is_still_caught(copy: Path) 
     assert done.returncode != 0 and "parts.actions: not [offset, length, sha256]" in done.stderr
 
 
-def test_a_listed_toc_that_is_missing_is_named(copy: Path) -> None:
+def test_a_listed_toc_that_is_missing_is_named(folder_copy: Path) -> None:
+    copy = folder_copy
     (copy / TOC).unlink()
     done = _lookup(copy, "kms:Decrypt")
     assert done.returncode != 0
     assert f"{copy / TOC}: listed in the manifest but missing" in done.stderr
 
 
-def test_a_folder_without_toc_is_read_whole_and_checked(copy: Path) -> None:
+def test_a_folder_without_toc_is_read_whole_and_checked(folder_copy: Path) -> None:
+    copy = folder_copy
     manifest_path = copy / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["files"] = [f for f in manifest["files"] if f["path"] != TOC]
@@ -250,3 +263,159 @@ def test_the_fast_path_imports_no_json_typing_or_hashlib() -> None:
     assert done.returncode == 0
     assert done.stderr.strip() == "[]"
     assert jsonfast.loads(done.stdout)["results"][0]["name"] == "kms:Decrypt"
+
+
+# The read model's classes at run time: `_records`' frozen slotted records, checked against
+# real dataclasses made from the very same declaration (model.py run as type checkers read it).
+
+
+def _dataclass_twin() -> ModuleType:
+    source = (ROOT / "kms_permissions" / "model.py").read_text()
+    assert source.count("\nTYPE_CHECKING = False\n") == 1
+    module = ModuleType("kms_permissions.model")
+    code = compile(
+        source.replace("\nTYPE_CHECKING = False\n", "\nTYPE_CHECKING = True\n"), "model.py", "exec"
+    )
+    saved = sys.modules["kms_permissions.model"]
+    sys.modules["kms_permissions.model"] = module  # dataclasses resolves annotations there
+    try:
+        exec(code, module.__dict__)
+    finally:
+        sys.modules["kms_permissions.model"] = saved
+    return module
+
+
+RECORDS = [
+    cls
+    for cls in vars(model).values()
+    if isinstance(cls, type) and cls.__module__ == model.__name__ and "_record_fields" in vars(cls)
+]
+
+
+def test_every_model_class_is_a_record() -> None:
+    declared = [
+        name
+        for name, value in vars(_dataclass_twin()).items()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+    ]
+    assert sorted(cls.__name__ for cls in RECORDS) == sorted(declared)
+
+
+def _facts() -> dict[type, list[Any]]:
+    reference = load()
+    found: dict[type, list[Any]] = {}
+
+    def walk(value: Any) -> None:
+        if type(value) in RECORDS:
+            found.setdefault(type(value), []).append(value)
+            for name, _ in specs(type(value)):
+                walk(getattr(value, name))
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, MappingProxyType):
+            for item in value.values():
+                walk(item)
+
+    walk(reference)
+    return found
+
+
+def _bad_calls(values: dict[str, Any]) -> list[Any]:
+    """Constructor calls that must fail: a field missing, an unknown one, one given twice, one
+    positional argument too many."""
+    first = next(iter(values))
+    others = {k: v for k, v in values.items() if k != first}
+    return [
+        lambda klass: klass(**others),
+        lambda klass: klass(**values, extra=1),
+        lambda klass: klass(*values.values(), **{first: values[first]}),
+        lambda klass: klass(*values.values(), None),
+    ]
+
+
+def _holds_mapping(value: Any) -> bool:
+    if isinstance(value, MappingProxyType):
+        return True
+    if isinstance(value, tuple):
+        return any(_holds_mapping(item) for item in value)
+    if type(value) in RECORDS:
+        return any(_holds_mapping(getattr(value, name)) for name, _ in specs(type(value)))
+    return False
+
+
+def _check_fact(cls: type, twin: type, fact: Any) -> None:
+    values = {name: getattr(fact, name) for name, _ in specs(cls)}
+    real = twin(**values)
+    assert repr(fact) == repr(real)
+    assert fact == cls(**values)
+    assert not (fact != cls(**values))  # noqa: SIM202 - __ne__ is under test
+    assert fact.__eq__(real) is NotImplemented
+    try:
+        expected = hash(real)
+    except TypeError:  # a mapping field: unhashable, as the dataclass
+        with pytest.raises(TypeError):
+            hash(fact)
+    else:
+        assert hash(fact) == expected
+        assert dataclasses.asdict(fact) == dataclasses.asdict(real)
+    if _holds_mapping(fact):  # mappingproxy does not pickle, whatever holds it
+        with pytest.raises(TypeError):
+            pickle.dumps(fact)
+    else:
+        assert pickle.loads(pickle.dumps(fact)) == fact
+        assert copy.deepcopy(fact) == fact
+    assert copy.copy(fact) == fact
+    assert cls(*values.values()) == fact
+    first = next(iter(values))
+    changed = dataclasses.replace(fact, **{first: values[first]})
+    assert type(changed) is cls and changed == fact
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field"):
+        setattr(fact, first, None)
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field"):
+        delattr(fact, first)
+    assert not hasattr(fact, "__dict__")
+    for call in _bad_calls(values):
+        for klass in (cls, twin):
+            with pytest.raises(TypeError):
+                call(klass)
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda cls: cls.__name__)
+def test_records_behave_as_the_dataclasses_they_are_declared_as(cls: type) -> None:
+    twin = getattr(_dataclass_twin(), cls.__name__)
+
+    def described(klass: type) -> list[tuple[str, object, dict[str, object]]]:
+        def named(value: object) -> object:  # the twin's element classes are its own
+            return value.__name__ if isinstance(value, type) else value
+
+        return [
+            (f.name, f.type, {k: named(v) for k, v in f.metadata.items()})
+            for f in dataclasses.fields(klass)
+        ]
+
+    assert described(cls) == described(twin)
+    for attribute in ("__match_args__", "__slots__", "__qualname__", "__doc__"):
+        assert getattr(cls, attribute) == getattr(twin, attribute), attribute
+    properties = {n for n, v in vars(cls).items() if isinstance(v, property)}
+    assert properties == {n for n, v in vars(twin).items() if isinstance(v, property)}
+    assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    if hasattr(twin, "__parameters__") and twin.__parameters__:
+        alias = cls[str]  # type: ignore[index]
+        assert alias.__origin__ is cls and alias.__args__ == (str,)
+    facts = _facts().get(cls, [])
+    assert facts or cls in (model.HistoryRow,), f"no {cls.__name__} in the bundled read model"
+    for fact in facts[:25]:
+        _check_fact(cls, twin, fact)
+
+
+def test_importing_the_model_imports_neither_typing_nor_dataclasses() -> None:
+    code = (
+        "import sys\n"
+        "from kms_permissions import model\n"
+        "print(sorted(m for m in ('typing', 'dataclasses', 'inspect') if m in sys.modules))\n"
+        "import dataclasses\n"
+        "print([f.name for f in dataclasses.fields(model.Coverage)])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "['source', 'first', 'newest']"]
