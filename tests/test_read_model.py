@@ -260,8 +260,10 @@ def test_field_lists_are_declared_once() -> None:
     entry = json.loads((DATA / "index.json").read_text())["actions"]["kms:Decrypt"]
     assert list(entry) == ["kind", "name", *(f.name for f in fields(ActionInfo))]
     source = (ROOT / "kms_permissions" / "constants.py").read_text()
-    block = source.split("Action.DECRYPT: ActionInfo(", 1)[1].split("\n        ),\n", 1)[0]
-    written = re.findall(r"^            (\w+)=", block, re.MULTILINE)
+    block = source.split("Action.DECRYPT: ActionInfo(", 1)[1]
+    indent = block[1 : len(block) - len(block[1:].lstrip(" "))]  # of the first keyword
+    block = block.split(f"\n{indent[4:]}),\n", 1)[0]
+    written = re.findall(rf"^{indent}(\w+)=", block, re.MULTILINE)
     assert written == [f.name for f in fields(ActionInfo)]
 
 
