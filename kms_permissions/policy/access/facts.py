@@ -6,10 +6,10 @@ functions, which return small typed views. The dataset's read model can change u
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
+from kms_permissions.names import Templates
 from kms_permissions.reference import Reference, load
 
 # The template of the encryption context condition keys, as the dataset names it.
@@ -63,18 +63,7 @@ class _Tables:
     by_operation: dict[str, str]
     keys: dict[str, KeyFacts]
     keys_by_lower: dict[str, str]
-    templates: tuple[tuple[re.Pattern[str], str], ...]
-
-
-def _template_pattern(template: str) -> re.Pattern[str]:
-    # A template instance puts any non-empty text in place of `${...}`, colons and slashes
-    # included (kms:EncryptionContext:aws:logs:arn).
-    start = template.index("${")
-    end = template.index("}", start)
-    return re.compile(
-        re.escape(template[:start]) + ".+" + re.escape(template[end + 1 :]) + r"\Z",
-        re.IGNORECASE | re.DOTALL,
-    )
+    templates: Templates
 
 
 @cache
@@ -89,10 +78,7 @@ def _tables(dataset: str | None) -> _Tables:
             cross_account=info.cross_account,
             cross_account_text=info.cross_account_text,
             resources=tuple(info.resources),
-            # Older read models list the SAR's keys apart; newer ones merge every source's.
-            condition_keys=tuple(
-                dict.fromkeys((*info.condition_keys, *getattr(info, "sar_condition_keys", ())))
-            ),
+            condition_keys=tuple(info.condition_keys),
             note=info.note,
         )
         for name, info in reference.actions.items()
@@ -112,7 +98,7 @@ def _tables(dataset: str | None) -> _Tables:
         by_operation={facts.operation: name for name, facts in actions.items()},
         keys=keys,
         keys_by_lower={name.lower(): name for name in keys},
-        templates=tuple((_template_pattern(n), n) for n in keys if "${" in n),
+        templates=Templates(keys),
     )
 
 
@@ -141,10 +127,5 @@ def all_actions(dataset: str | None = None) -> tuple[str, ...]:
 def key_facts(name: str, dataset: str | None = None) -> KeyFacts | None:
     """A condition key by name in any case; a template instance gives its template's facts."""
     tables = _tables(dataset)
-    canonical = tables.keys_by_lower.get(name.strip().lower())
-    if canonical is None:
-        for pattern, template in tables.templates:
-            if pattern.match(name.strip()):
-                canonical = template
-                break
+    canonical = tables.keys_by_lower.get(name.strip().lower()) or tables.templates.match(name)
     return tables.keys[canonical] if canonical else None
