@@ -83,13 +83,10 @@ def _is_span(span: object) -> bool:
 
 
 def _toc_problem(toc: dict[str, Any]) -> str | None:
-    """What is wrong with a parsed TOC, or None (the manifest vouches for its bytes only)."""
+    """What is wrong with a parsed TOC's frame, or None (each span is checked when it is used:
+    the manifest vouches for the TOC's bytes, not for what they say)."""
     if toc.get("format") != TOC_FORMAT or not isinstance(toc.get("parts"), dict):
         return f"not a TOC of format {TOC_FORMAT}"
-    for key, value in toc["parts"].items():
-        spans = value.values() if key in ENTRY_TABLES and isinstance(value, dict) else [value]
-        if not all(_is_span(span) for span in spans):
-            return f"parts.{key}: not [offset, length, sha256] spans"
     if not all(isinstance(toc["parts"].get(k), dict) for k in ENTRY_TABLES):
         return "no parts for actions or condition_keys"
     return None
@@ -111,7 +108,11 @@ class _Parts:
         """The part at `where` (`"coverage"`, or `"actions", "kms:Decrypt"`), parsed."""
         span: Any = self.spans
         for key in where:
-            span = span[key]
+            span = span.get(key) if isinstance(span, dict) else None
+        if not _is_span(span):
+            raise QueryError(
+                f"{self.path}: its TOC gives no [offset, length, sha256] for {where[-1]}"
+            )
         offset, length, digest = span
         with _open(self.path) as handle:
             handle.seek(offset)
