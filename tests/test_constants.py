@@ -87,8 +87,9 @@ def test_import_is_pure_python() -> None:
 
 
 def test_facts_and_aliases_are_built_on_first_use() -> None:
-    # Importing the module creates the enums only; the facts (and the model, typing and
-    # dataclasses behind them) come on first access, once, and `from ... import` works as ever.
+    # Importing the module creates the enums only; the facts (and the model behind them) come
+    # on first access, once, and `from ... import` works as ever. Neither imports typing or
+    # dataclasses (the model's classes are `_records` at run time).
     code = """
 import sys
 import kms_permissions.constants as c
@@ -96,6 +97,7 @@ print(sorted(m for m in ("typing", "dataclasses", "kms_permissions.model") if m 
 print(sorted(n for n in ("ACTIONS", "CONDITION_KEYS", "ActionName") if n in vars(c)))
 from kms_permissions.constants import ACTIONS, Action
 print(ACTIONS is c.ACTIONS, type(ACTIONS[Action.DECRYPT]).__name__, "ACTIONS" in vars(c))
+print(sorted(m for m in ("typing", "dataclasses", "inspect") if m in sys.modules))
 print("CONDITION_KEYS" in dir(c), "ConditionKeyName" in dir(c))
 try:
     c.ACTION_NAMES
@@ -107,6 +109,7 @@ except AttributeError as exc:
         "[]",
         "[]",
         "True ActionInfo True",
+        "[]",
         "True True",
         "module 'kms_permissions.constants' has no attribute 'ACTION_NAMES'",
     ]
