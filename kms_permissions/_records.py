@@ -139,6 +139,8 @@ def _record(cls: _C) -> _C:
     # The class's own annotations (inspect.get_annotations would import inspect).
     annotations: dict[str, str] = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
     names = tuple(annotations)
+    if not names:
+        raise TypeError(f"{cls.__name__}: a record needs fields")
     namespace: dict[str, Any] = {}
     for key, value in cls.__dict__.items():
         if key in annotations:
@@ -201,8 +203,16 @@ def _record(cls: _C) -> _C:
         for name, value in zip(names, state, strict=True):
             set_field(self, name, value)
 
-    methods = (__init__, __repr__, __eq__, __hash__, __setattr__, __delattr__)
-    for method in (*methods, __getstate__, __setstate__):
+    for method in (
+        __init__,
+        __repr__,
+        __eq__,
+        __hash__,
+        __setattr__,
+        __delattr__,
+        __getstate__,
+        __setstate__,
+    ):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         namespace.setdefault(method.__name__, method)
     namespace.update(
