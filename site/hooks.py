@@ -32,12 +32,22 @@ def on_pre_build(config: Any) -> None:
     _names.clear()
 
 
+class DataFile(File):
+    """A bundled data file, copied byte for byte: mkdocs would render CHANGELOG.md as a page."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+
 def on_files(files: Files, config: Any) -> Files:
     """Add every bundled data file as downloads/<path>."""
     for path in sorted(DATA_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            relative = path.relative_to(DATA_DIR).as_posix()
-            files.append(File.generated(config, f"downloads/{relative}", abs_src_path=str(path)))
+            uri = f"downloads/{path.relative_to(DATA_DIR).as_posix()}"
+            files.append(DataFile.generated(config, uri, abs_src_path=str(path)))
     return files
 
 
