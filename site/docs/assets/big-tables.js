@@ -1,7 +1,7 @@
 /*
  * Big tables: a scroll box of bounded height with a sticky header row and first column,
- * sortable columns (vendored tablesort), a filter box above the table, and names in headers and
- * the first column that break only between words.
+ * sortable columns (vendored tablesort) and a filter box above the table. In every table, names
+ * in code (kms:CancelKeyDeletion) break only between their words.
  *
  * Contract, for the site generator and hand-written pages (also in site/README.md): wrap one
  * Markdown table in a div (the md_in_html extension is on):
@@ -47,21 +47,17 @@
     });
   }
 
+  // A <wbr> between the words of a name, and the kp-name class that stops breaks anywhere else.
   function breakBetweenWords(code) {
     if (code.children.length) return;
     var parts = code.textContent.split(WORD_BOUNDARY);
     if (parts.length < 2) return;
+    code.classList.add("kp-name");
     code.textContent = "";
     parts.forEach(function (part, index) {
       if (index) code.append(document.createElement("wbr"));
       code.append(part);
     });
-  }
-
-  function nameCells(table) {
-    var headers = table.tHead ? Array.from(table.tHead.querySelectorAll("th")) : [];
-    var firsts = bodyRows(table).map(function (row) { return row.cells[0]; });
-    return headers.concat(firsts).filter(Boolean);
   }
 
   // Material wraps tables in its own scrolling divs, before or after this runs; the CSS stops
@@ -149,9 +145,6 @@
     var table = wrapper.querySelector("table");
     if (!table || wrapper.dataset.kpReady) return;
     wrapper.dataset.kpReady = "true";
-    nameCells(table).forEach(function (cell) {
-      cell.querySelectorAll("code").forEach(breakBetweenWords);
-    });
     var bar = document.createElement("div");
     bar.className = "kp-table__bar";
     var count = document.createElement("span");
@@ -168,6 +161,7 @@
   }
 
   function init() {
+    document.querySelectorAll(".md-typeset table code").forEach(breakBetweenWords);
     wrapBigTables(document);
     document.querySelectorAll(".kp-table").forEach(setUp);
   }
