@@ -270,7 +270,7 @@ def refetch(
         if not entry.url:
             yield Refetched(entry.path, None, "no upstream", "kept with the corpus only")
             continue
-        url = _mirrored(entry.url, mirrors or {})
+        url = mirrored(entry.url, mirrors or {})
         try:
             body = fetcher.get(url).body
         except FetchError as exc:
@@ -284,7 +284,8 @@ def refetch(
             yield Refetched(entry.path, url, "mismatch", detail)
 
 
-def _mirrored(url: str, mirrors: Mapping[str, str]) -> str:
+def mirrored(url: str, mirrors: Mapping[str, str]) -> str:
+    """`url` with the first matching prefix of `mirrors` replaced (a mirror or a test server)."""
     for prefix, replacement in mirrors.items():
         if url.startswith(prefix):
             return replacement + url[len(prefix) :]

