@@ -37,6 +37,7 @@ SOURCES: dict[str, str] = {
     "permissions": "the developer guide's permissions reference",
     "conditions": "the developer guide's condition key pages",
     "sar": "the Service Authorization Reference",
+    "api": "the KMS API Reference (botocore's service model)",
     "notes": "the developer guide's notes",
 }
 # The source each kind of input page feeds.
@@ -45,6 +46,7 @@ SOURCE_OF_PAGE_KIND: dict[str, str] = {
     "condition-keys": "conditions",
     "global-keys": "conditions",
     "sar": "sar",
+    "api-reference": "api",
     "notes": "notes",
 }
 
@@ -139,6 +141,28 @@ class Discrepancy:
     detail: str = column("One sentence saying what each source says.")
     guide_source: str | None = column("Source id of the guide page compared.")
     sar_source: str | None = column("Source id of the SAR page compared.")
+    api_source: str | None = column("Source id of the API Reference page compared.")
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredPermission:
+    """A permission an API operation needs, as the KMS API Reference says (botocore's model)."""
+
+    operation: str = column("The API operation.")
+    position: int = column("Order within the operation's Required permissions, from 0.")
+    permission: str = column("The permission it needs, e.g. kms:TagResource.")
+    policy_types: tuple[PolicyType, ...] = column(
+        "Where to grant it: key-policy, iam-policy (empty when the text does not say).", "api"
+    )
+    resource: str | None = column(
+        "The resource it must be granted on, as written (the primary key, the alias).", "api"
+    )
+    parameter: str | None = column(
+        "The request parameter that makes it necessary (Tags); null when always needed.", "api"
+    )
+    where: str | None = column("The Region or account it must be granted in, as written.", "api")
+    sentence: str = column("The API Reference's sentence.")
+    source_id: str = column("Id of the input page in the sources table.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +197,25 @@ class ActionInfo(Generic[K]):
     )
     dependent_actions: tuple[str, ...] = column("SAR dependent actions.", "sar")
     note: str | None = column("The guide's note on the operation.", "permissions")
+    in_api: bool = column(
+        "Its permission or operation is in the KMS API Reference (botocore's service model)."
+    )
+    api_operation: str | None = column(
+        "The API operation whose Required permissions name it (in revisions without that "
+        "section: its operation).",
+        "api",
+    )
+    api_cross_account: str | None = column(
+        "The API Reference's Cross-account use: yes, no, n/a or other.", "api"
+    )
+    api_cross_account_text: str | None = column("That statement as written.", "api")
+    api_policy_types: tuple[PolicyType, ...] = column(
+        "Where the API Reference says to grant it: key-policy, iam-policy.", "api"
+    )
+    details_source: str = column(
+        "Where policy types and cross-account use come from: guide, api (an action the guide "
+        "does not list yet) or none."
+    )
     grants: tuple[Grant[K], ...] = derived(
         "The permissions reference's rows for it.", "permissions", element=Grant
     )
@@ -193,6 +236,20 @@ class ActionInfo(Generic[K]):
     )
     discrepancies: tuple[Discrepancy, ...] = derived(
         "Where the sources disagree about it.", element=Discrepancy
+    )
+    required_permissions: tuple[RequiredPermission, ...] = derived(
+        "What its API operation needs (API Reference): each permission with its policy type, "
+        "resource, and the parameter or Region it depends on.",
+        "api",
+        element=RequiredPermission,
+    )
+    required_by: tuple[RequiredPermission, ...] = derived(
+        "Other operations that need this permission, and when (API Reference).",
+        "api",
+        element=RequiredPermission,
+    )
+    listed_in: Mapping[str, str] = derived(
+        "Per source, the revision of the earliest copy that lists it (commit, date or release)."
     )
 
     @property
@@ -253,6 +310,9 @@ class ConditionKeyInfo(Generic[A]):
     discrepancies: tuple[Discrepancy, ...] = derived(
         "Where the sources disagree about it.", element=Discrepancy
     )
+    listed_in: Mapping[str, str] = derived(
+        "Per source, the revision of the earliest copy that lists it (commit, date or release)."
+    )
 
     @property
     def multi_valued(self) -> bool:
@@ -297,6 +357,9 @@ class Source:
     fetched_at: str | None = column("When it was fetched over HTTP (UTC).")
     sha256: str = column("sha256 of the page's bytes.")
     content_type: str = column("Content type of the page.")
+    release: str | None = column(
+        "First release of the package that shipped this revision (botocore), if any."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,12 +370,14 @@ class HistoryRow:
     entity: str = column("The action, key, action|key pair or resource type.")
     field: str = column("present, or the name of a field of the entity.")
     value: str = column("The field's value as JSON.")
-    source: str = column("permissions, conditions or sar: the source the fact comes from.")
+    source: str = column("permissions, conditions, sar or api: the source the fact comes from.")
     valid_from: str = column("Date of the first version showing the fact.")
     valid_to: str | None = column(
         "Date of the first version no longer showing it; null if the newest still shows it."
     )
-    first_revision: str = column("Source revision of the first version showing it.")
+    first_revision: str = column(
+        "Source revision (commit, date or release) of the first version showing it."
+    )
     last_revision: str = column("Source revision of the last version showing it.")
 
 
@@ -320,7 +385,7 @@ class HistoryRow:
 class Coverage:
     """The span of one source's snapshots in a dataset's history."""
 
-    source: str = derived("permissions, conditions, sar or notes.")
+    source: str = derived("permissions, conditions, sar, api or notes.")
     first: str | None = derived("Date of the earliest snapshot held.")
     newest: str | None = derived("Revision date of the newest page (null: undated).")
 

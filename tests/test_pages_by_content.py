@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kms_permissions.cli import main
-from kms_permissions.dataset.merge import cross_account_value
+from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.errors import SourceError
 from kms_permissions.scraper.identify import date_in_name, identify
 from kms_permissions.scraper.permissions_md import parse

@@ -59,6 +59,7 @@ SOURCE_LABELS = {
     "permissions": "permissions reference",
     "conditions": "condition key pages",
     "sar": "SAR",
+    "api": "API Reference",
 }
 
 
@@ -77,13 +78,38 @@ def _listed_since(entry: dict[str, Any], coverage: dict[str, Any]) -> str:
     for source, date in entry["listed_since"].items():
         label = SOURCE_LABELS.get(source, source)
         span = coverage.get(source, {})
+        revision = entry["listed_in"].get(source, "")
+        copy = f"{revision} of {date}" if revision.startswith("botocore") else f"the copy of {date}"
         if date == span.get("first") and span.get("newest") is None:
             parts.append(f"{label}: only its current copy is held")
         elif date == span.get("first"):
-            parts.append(f"{label}: at least since {date} (its earliest copy held)")
+            parts.append(f"{label}: at least since {copy} (its earliest copy held)")
         else:
-            parts.append(f"{label}: first in the copy of {date}")
+            parts.append(f"{label}: first in {copy}")
     return "; ".join(parts)
+
+
+def _requirement(item: dict[str, Any]) -> str:
+    """One required permission as the API Reference states it, compactly."""
+    text = item["permission"]
+    if item["resource"]:
+        text += f" on {item['resource']}"
+    if item["policy_types"]:
+        text += f" ({', '.join(map(readable, item['policy_types']))})"
+    when = [f"with {item['parameter']}" if item["parameter"] else "", item["where"] or ""]
+    return text + "".join(f", {w}" for w in when if w)
+
+
+def _required(entry: dict[str, Any]) -> list[str]:
+    """What the API Reference says the operation needs, and where else the permission is
+    needed."""
+    lines = []
+    needs = entry["required_permissions"]
+    if needs:
+        lines.append(row("API needs", "; ".join(_requirement(i) for i in needs)))
+    for item in entry["required_by"]:
+        lines.append(row("also needed by", f"{item['operation']}: {_requirement(item)}"))
+    return lines
 
 
 def _by_sources(names: list[str], sources: dict[str, list[str]]) -> str:
@@ -128,8 +154,18 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
             lines.append(row("  condition keys", label + ", ".join(group["keys"])))
         if grant["condition_keys_note"]:
             lines.append(row("  condition keys", f"none ({grant['condition_keys_note']})"))
-    if not entry["grants"]:
+    if not entry["grants"] and entry["details_source"] == "api":
+        lines.append(
+            row(
+                "policy type",
+                ", ".join(map(readable, entry["policy_types"]))
+                + " (API Reference; not in the guide's permissions reference)",
+            )
+        )
+        lines.append(row("  cross-account", entry["api_cross_account_text"] or "-"))
+    elif not entry["grants"]:
         lines.append(row("policy type", "- (not in the guide's permissions reference)"))
+    lines += _required(entry)
     for resource, arn in entry["resource_arns"].items():
         lines.append(row("ARN " + resource, arn))
     sources = entry["condition_key_sources"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from kms_permissions import jsonfast
+from kms_permissions.errors import shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def not_found(index: Index, names: list[str]) -> list[dict[str, Any]]:
         missing.append({"name": name, "suggestions": suggestions})
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
         print(
-            f"kms-permissions: {name!r} is not a KMS action or condition key{hint}", file=sys.stderr
+            f"kms-permissions: {shown(name)} is not a KMS action or condition key{hint}",
+            file=sys.stderr,
         )
     return missing
 
@@ -54,7 +56,7 @@ def row(label: str, value: str) -> str:
 
 def readable(value: str | None) -> str:
     """A policy type as people write it (key policy, IAM policy)."""
-    return (value or "-").replace("-policy", " policy")
+    return {"key-policy": "key policy", "iam-policy": "IAM policy"}.get(value or "", value or "-")
 
 
 def add_query_options(parser: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from kms_permissions import model
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,13 @@ TABLES: tuple[Table, ...] = (
         "The guide's Note, Important, Warning and Tip callouts, with what they mention.",
         model.Note,
         ("page", "position"),
+    ),
+    _table(
+        "required_permissions",
+        "The permissions each API operation needs, with the parameter or Region that makes them "
+        "necessary (the KMS API Reference).",
+        model.RequiredPermission,
+        ("operation", "position"),
     ),
     _table("sources", "Provenance of every input page.", model.Source, ("source_id",)),
 )

@@ -36,7 +36,7 @@ class Diff:
         }
 
 
-KINDS = ("action", "condition_key", "action_condition_key", "resource_type")
+KINDS = ("action", "condition_key", "action_condition_key", "required_permission", "resource_type")
 
 
 def _present(found: Facts, kind: str) -> set[str]:
@@ -85,6 +85,7 @@ def changelog_section(change: Diff, date: str) -> str:
         "action": "actions",
         "condition_key": "condition keys",
         "action_condition_key": "action / condition key pairs",
+        "required_permission": "required permissions (API Reference)",
         "resource_type": "resource types",
     }
     for kind in KINDS:

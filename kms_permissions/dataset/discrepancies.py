@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kms_permissions.dataset.api_facts import ApiFacts
+from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.keys import KeyNames
 from kms_permissions.dataset.links import Links
 from kms_permissions.dataset.model import Row
@@ -33,10 +35,118 @@ def _as_of(provenance: Provenance) -> str:
     return f"as of {provenance.revision_date}" if provenance.revision_date else "undated copy"
 
 
-def find_discrepancies(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Row]:
-    """Rows of the discrepancies table for one snapshot (empty unless both sources are in)."""
+def find_discrepancies(
+    snapshot: Snapshot, names: KeyNames, links: Links, api: dict[str, ApiFacts]
+) -> list[Row]:
+    """Rows of the discrepancies table for one snapshot (where two sources are there to
+    compare)."""
+    rows = _api_discrepancies(snapshot, api)
     if snapshot.sar is None or (snapshot.permissions is None and not snapshot.condition_keys):
-        return []
+        return rows
+    return rows + _guide_and_sar(snapshot, names, links)
+
+
+def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Row]:
+    """Where the API Reference and the guide's permissions reference disagree, and the
+    permissions the API Reference names that no other reference lists."""
+    if snapshot.api is None or not any(op.permissions_text for op in snapshot.api.operations):
+        return []  # a revision without Required permissions says nothing to compare
+    page = snapshot.api.provenance
+    api_sid = source_id(page)
+    release = f"botocore {page.release}, " if page.release else ""
+    api_when = f"the API Reference ({release}{_as_of(page)})"
+    api_says = f"The API Reference ({release}{_as_of(page)})"
+    rows: list[Row] = []
+
+    def add(
+        kind: str, subject: str, detail: str, guide_sid: str | None, sar_sid: str | None
+    ) -> None:
+        rows.append(
+            {
+                "kind": kind,
+                "subject": subject,
+                "detail": detail,
+                "guide_source": guide_sid,
+                "sar_source": sar_sid,
+                "api_source": api_sid,
+            }
+        )
+
+    guide = {
+        p: op
+        for op in (snapshot.permissions.operations if snapshot.permissions else ())
+        for p in op.permissions
+    }
+    guide_sid = source_id(snapshot.permissions.provenance) if snapshot.permissions else None
+    guide_when = (
+        f"The guide's permissions reference ({_as_of(snapshot.permissions.provenance)})"
+        if snapshot.permissions
+        else ""
+    )
+    sar = {f"kms:{a.name}" for a in snapshot.sar.actions} if snapshot.sar else set()
+    sar_sid = source_id(snapshot.sar.provenance) if snapshot.sar else None
+    named = {rp.permission for op in snapshot.api.operations for rp in op.required_permissions}
+    for action in sorted(named - set(guide) - sar):
+        add(
+            "action-only-in-api",
+            action,
+            f"{api_says} names {action} in {api[action].operation}'s required permissions; "
+            "neither the guide's permissions reference nor the SAR lists it.",
+            guide_sid,
+            sar_sid,
+        )
+    if not guide:
+        return rows
+    by_name = {op.name: op for op in snapshot.api.operations}
+    for action, op in sorted(guide.items()):
+        facts = api.get(action)
+        if facts is None:
+            continue
+        operation = by_name[facts.operation]
+        if action not in named and operation.permissions_text is not None:
+            why = (
+                f"says the permission is determined by {operation.permission_determined_by}"
+                if operation.permission_determined_by
+                else "names no permission"
+            )
+            add(
+                "permission-not-named-by-api",
+                action,
+                f"The guide's permissions reference lists {action} for {op.name}; for "
+                f"{facts.operation}, {api_when} {why}.",
+                guide_sid,
+                None,
+            )
+        guide_cross = cross_account_value(op.grants)
+        if (
+            facts.cross_account
+            and guide_cross in ("yes", "no", "n/a")
+            and facts.cross_account != guide_cross
+        ):
+            add(
+                "cross-account-differs",
+                action,
+                f"{guide_when} gives cross-account use {guide_cross!r} for "
+                f"{action}; {api_when} gives {facts.cross_account!r} for {facts.operation}.",
+                guide_sid,
+                None,
+            )
+        guide_types = sorted({g.policy_type for g in op.grants})
+        if facts.policy_types and guide_types and list(facts.policy_types) != guide_types:
+            add(
+                "policy-type-differs",
+                action,
+                f"{guide_when} grants {action} in {', '.join(guide_types)}; "
+                f"{api_when} says {', '.join(facts.policy_types)}.",
+                guide_sid,
+                None,
+            )
+    return rows
+
+
+def _guide_and_sar(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Row]:
+    """Where the guide and the SAR disagree."""
+    assert snapshot.sar is not None
     sar = snapshot.sar
     sar_sid = source_id(sar.provenance)
     sar_when = _as_of(sar.provenance)
@@ -51,6 +161,7 @@ def find_discrepancies(snapshot: Snapshot, names: KeyNames, links: Links) -> lis
                 "detail": detail,
                 "guide_source": guide_sid,
                 "sar_source": sar_sid,
+                "api_source": None,
             },
         )
 

@@ -46,7 +46,7 @@ def facts(dataset: Dataset) -> Facts:
     """Every fact of a dataset version."""
     found: Facts = {}
     for row in dataset.rows("actions"):
-        present = {"permissions": row["in_guide"], "sar": row["in_sar"]}
+        present = {"permissions": row["in_guide"], "sar": row["in_sar"], "api": row["in_api"]}
         for source in (s for s, listed in present.items() if listed):
             found[("action", row["action"], "present", source)] = "true"
             for field in ACTION_FIELDS[source]:
@@ -70,6 +70,13 @@ def facts(dataset: Dataset) -> Facts:
         for source, label in labels.items():
             if row[f"{source}_source"]:
                 found[("action_condition_key", entity, "present", source)] = _value(label)
+    for row in dataset.rows("required_permissions"):
+        entity = "|".join(
+            [row["operation"], row["permission"], row["parameter"] or "", row["where"] or ""]
+        )
+        found[("required_permission", entity, "present", "api")] = _value(
+            {"policy_types": row["policy_types"], "resource": row["resource"]}
+        )
     for row in dataset.rows("resource_types"):
         found[("resource_type", row["resource_type"], "arn_pattern", "sar")] = _value(
             row["arn_pattern"]
@@ -78,8 +85,12 @@ def facts(dataset: Dataset) -> Facts:
 
 
 def revisions(dataset: Dataset) -> dict[str, str]:
-    """The source revision behind each fact source of a version."""
+    """The source revision behind each fact source of a version: a commit, a date, a hash, or
+    for botocore's model the release that first shipped it (`botocore 1.44.8`)."""
     found: dict[str, str] = {}
     for row in dataset.rows("sources"):
-        found.setdefault(model.SOURCE_OF_PAGE_KIND[row["kind"]], row["revision"])
+        label = row["revision"]
+        if row.get("release"):
+            label = f"botocore {row['release']}"
+        found.setdefault(model.SOURCE_OF_PAGE_KIND[row["kind"]], label)
     return found

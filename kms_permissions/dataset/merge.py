@@ -12,7 +12,9 @@ import json
 import re
 from dataclasses import asdict
 
+from kms_permissions.dataset.api_facts import ApiFacts, api_actions, required_permission_rows
 from kms_permissions.dataset.columns import ALL_TABLES, row_of
+from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.discrepancies import find_discrepancies
 from kms_permissions.dataset.keys import KeyNames, is_template
 from kms_permissions.dataset.links import Links
@@ -20,7 +22,7 @@ from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.resolve import ActionIndex
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.names import natural_key
-from kms_permissions.scraper.records import ConditionKey, GrantRow, Operation, SarAction
+from kms_permissions.scraper.records import ConditionKey, Operation, SarAction
 
 SAR_TYPES = {
     "String": "String",
@@ -31,25 +33,30 @@ SAR_TYPES = {
     "ARN": "ARN",
 }
 _RESOURCE_ORDER = {"key": 0, "alias": 1, "*": 2}
+API_REFERENCE = "https://docs.aws.amazon.com/kms/latest/APIReference"
 
 
 def merge(snapshot: Snapshot) -> Dataset:
     """Build the tables of one dataset version from a snapshot's pages."""
     guide_ops = _guide_actions(snapshot)
     sar_actions = {f"kms:{a.name}": a for a in snapshot.sar.actions} if snapshot.sar else {}
+    api = api_actions(snapshot.api, _operation_of(snapshot))
+    everything = set(guide_ops) | set(sar_actions) | set(api)
     names = KeyNames(_guide_key_names(snapshot))
-    links = _links(snapshot, names, set(guide_ops) | set(sar_actions))
+    links = _links(snapshot, names, everything)
     keys = _condition_keys(snapshot, names, links)
+    api_sid = source_id(snapshot.api.provenance) if snapshot.api else ""
     tables: dict[str, list[Row]] = {
         "actions": [
-            _action_row(action, guide_ops.get(action), sar_actions.get(action))
-            for action in sorted(set(guide_ops) | set(sar_actions))
+            _action_row(action, guide_ops.get(action), sar_actions.get(action), api.get(action))
+            for action in sorted(everything)
         ],
         "action_grants": _grants(snapshot),
         "action_condition_keys": links.rows(),
         "condition_keys": keys,
         "resource_types": _resource_types(snapshot, names),
-        "discrepancies": find_discrepancies(snapshot, names, links),
+        "discrepancies": find_discrepancies(snapshot, names, links, api),
+        "required_permissions": required_permission_rows(snapshot.api, api_sid),
         "notes": [],
         "sources": _sources(snapshot),
     }
@@ -72,6 +79,15 @@ def _guide_actions(snapshot: Snapshot) -> dict[str, Operation]:
     return {perm: op for op in snapshot.permissions.operations for perm in op.permissions}
 
 
+def _operation_of(snapshot: Snapshot) -> dict[str, str]:
+    """The operation of each action the guide's permissions reference knows (this version's
+    page, else the one that resolves history)."""
+    page = snapshot.permissions or snapshot.resolution
+    if page is None:
+        return {}
+    return {perm: op.name for op in page.operations for perm in op.permissions}
+
+
 def _guide_key_names(snapshot: Snapshot) -> set[str]:
     """The guide's spellings of key names; the resolution page's too, so that a SAR key keeps one
     name through history whether or not the version holds the permissions page."""
@@ -89,47 +105,51 @@ def _guide_key_names(snapshot: Snapshot) -> set[str]:
     return names
 
 
-def cross_account_value(grants: tuple[GrantRow, ...]) -> str | None:
-    """One value for an action's cross-account use: the rows' common value, `mixed` when rows
-    for different policy types or resources differ, `contradictory` when the page gives two
-    values for the same row kind (shown as such, never resolved silently)."""
-    if not grants:
-        return None
-    by_row_kind: dict[tuple[str, str | None], set[str]] = {}
-    for grant in grants:
-        by_row_kind.setdefault((grant.policy_type, grant.qualifier), set()).add(grant.cross_account)
-    if any(len(values) > 1 for values in by_row_kind.values()):
-        return "contradictory"
-    values = {v for vs in by_row_kind.values() for v in vs}
-    return values.pop() if len(values) == 1 else "mixed"
-
-
-def _action_row(action: str, op: Operation | None, sar: SarAction | None) -> Row:
+def _action_row(
+    action: str, op: Operation | None, sar: SarAction | None, api: ApiFacts | None
+) -> Row:
     grants = op.grants if op else ()
     policy_types = sorted({g.policy_type for g in grants})
     ineffective = any("not effective in a key policy" in (g.qualifier or "") for g in grants)
     resources = {r for g in grants for r in g.resources}
     if op is None and sar is not None:
         resources = {r.resource_type for r in sar.resource_rows if r.resource_type} or {"*"}
+    elif op is None and api is not None:
+        resources = set(api.resources) or {"*"}
     dependent = sorted({d for r in sar.resource_rows for d in r.dependent_actions}) if sar else []
+    # An action the guide does not list yet takes where it is granted from the API Reference.
+    from_api = op is None and api is not None and bool(api.policy_types)
+    if from_api and api:
+        policy_types = list(api.policy_types)
+    cross = cross_account_value(grants) if op else (api.cross_account if from_api and api else None)
+    operation = op.name if op else (api.operation if api else (sar.name if sar else None))
     return {
         "action": action,
-        "operation": op.name if op else (sar.name if sar else action.split(":", 1)[1]),
+        "operation": operation or action.split(":", 1)[1],
         "api_reference_url": (op.api_reference_url if op else None)
-        or (sar.api_reference_url if sar else None),
+        or (sar.api_reference_url if sar else None)
+        or (f"{API_REFERENCE}/API_{api.operation}.html" if api else None),
         "in_guide": op is not None,
         "in_sar": sar is not None,
         "policy_types": policy_types,
-        "key_policy_effective": ("key-policy" in policy_types and not ineffective) if op else None,
-        "cross_account": cross_account_value(grants),
+        "key_policy_effective": ("key-policy" in policy_types and not ineffective)
+        if op or from_api
+        else None,
+        "cross_account": cross,
         "cross_account_text": " / ".join(dict.fromkeys(g.cross_account_text for g in grants))
-        or None,
+        or (api.cross_account_text if from_api and api else None),
         "resources": sorted(resources, key=lambda r: _RESOURCE_ORDER.get(r, 9)),
         "access_level": sar.access_level if sar else None,
         "description": sar.description if sar else None,
         "permission_only": sar.permission_only if sar else False,
         "dependent_actions": dependent,
         "note": op.note if op else None,
+        "in_api": api is not None,
+        "api_operation": api.operation if api else None,
+        "api_cross_account": api.cross_account if api else None,
+        "api_cross_account_text": api.cross_account_text if api else None,
+        "api_policy_types": list(api.policy_types) if api else [],
+        "details_source": "guide" if op else "api" if from_api else "none",
     }
 
 
@@ -358,6 +378,7 @@ def _sources(snapshot: Snapshot) -> list[Row]:
             "source_id": source_id(p),
             "revision_date": p.revision_date or None,
             "fetched_at": p.fetched_at or None,
+            "release": p.release or None,
         }
         for p in snapshot.provenances()
     ]

@@ -65,16 +65,26 @@ class _Tables:
             date = row["revision_date"]
             if source not in self.as_of or (date and (self.as_of[source] or "") < date):
                 self.as_of[source] = date
+        self.required_of: dict[str, list[Row]] = defaultdict(list)
+        self.required_for: dict[str, list[Row]] = defaultdict(list)
+        for row in (
+            dataset.rows("required_permissions") if "required_permissions" in dataset.tables else ()
+        ):
+            self.required_of[row["operation"]].append(row)
+            self.required_for[row["permission"]].append(row)
         self.listed_since: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        self.listed_in: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.first: dict[str, str] = {}
         for row in dataset.tables.get("history", []):
             source = row["source"]
             if source not in self.first or row["valid_from"] < self.first[source]:
                 self.first[source] = row["valid_from"]
             if row["field"] == "present" and row["entity_kind"] in ("action", "condition_key"):
-                since = self.listed_since[(row["entity_kind"], row["entity"])]
+                entity = (row["entity_kind"], row["entity"])
+                since = self.listed_since[entity]
                 if source not in since or row["valid_from"] < since[source]:
                     since[source] = row["valid_from"]
+                    self.listed_in[entity][source] = row["first_revision"]
 
     def as_of_sources(self, sources: list[str]) -> dict[str, str | None]:
         """Revision dates of the pages of `sources` in this version."""
@@ -83,6 +93,11 @@ class _Tables:
     def since(self, kind: str, name: str) -> dict[str, str]:
         """Per source, the earliest snapshot in history that lists the entity."""
         found = self.listed_since.get((kind, name), {})
+        return {s: found[s] for s in _SOURCE_ORDER if s in found}
+
+    def revision_of_first(self, kind: str, name: str) -> dict[str, str]:
+        """Per source, the revision of that earliest snapshot."""
+        found = self.listed_in.get((kind, name), {})
         return {s: found[s] for s in _SOURCE_ORDER if s in found}
 
 
@@ -107,10 +122,7 @@ def _groups(links: list[KeyLink], row: int) -> list[dict[str, Any]]:
 
 
 def _discrepancies(tables: _Tables, name: str) -> list[Row]:
-    return [
-        {c: r[c] for c in ("kind", "subject", "detail", "guide_source", "sar_source")}
-        for r in tables.discrepancies.get(name, [])
-    ]
+    return tables.discrepancies.get(name, [])
 
 
 def _action(tables: _Tables, row: Row) -> dict[str, Any]:
@@ -121,7 +133,13 @@ def _action(tables: _Tables, row: Row) -> dict[str, Any]:
         for grant in sorted(tables.grants.get(name, []), key=lambda g: g["row"])
     ]
     sources = [
-        s for s, listed in (("permissions", row["in_guide"]), ("sar", row["in_sar"])) if listed
+        s
+        for s, listed in (
+            ("permissions", row["in_guide"]),
+            ("sar", row["in_sar"]),
+            ("api", row["in_api"]),
+        )
+        if listed
     ]
     entry = {
         **row,
@@ -132,6 +150,11 @@ def _action(tables: _Tables, row: Row) -> dict[str, Any]:
         "as_of": tables.as_of_sources(sources),
         "listed_since": tables.since("action", name),
         "discrepancies": _discrepancies(tables, name),
+        "required_permissions": tables.required_of.get(row["api_operation"] or "", []),
+        "required_by": [
+            r for r in tables.required_for.get(name, []) if r["operation"] != row["api_operation"]
+        ],
+        "listed_in": tables.revision_of_first("action", name),
     }
     return {"kind": "action", "name": name, **to_json(from_json(ActionInfo, entry))}
 
@@ -151,6 +174,7 @@ def _key(tables: _Tables, row: Row) -> dict[str, Any]:
         "as_of": tables.as_of_sources(sources),
         "listed_since": tables.since("condition_key", name),
         "discrepancies": _discrepancies(tables, name),
+        "listed_in": tables.revision_of_first("condition_key", name),
     }
     return {"kind": "condition_key", "name": name, **to_json(from_json(ConditionKeyInfo, entry))}
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kms_permissions.scraper.records import (
+    ApiReferencePage,
     CalloutsPage,
     ConditionKeysPage,
     GlobalConditionKeysPage,
@@ -24,6 +25,7 @@ class Snapshot:
     global_keys: GlobalConditionKeysPage | None = None
     sar: SarPage | None = None
     callouts: list[CalloutsPage] = field(default_factory=list)
+    api: ApiReferencePage | None = None
     # The permissions data that resolves condition keys' operation expressions; defaults to
     # `permissions`. History builds pass the current page to every version.
     resolution: PermissionsPage | None = None
@@ -35,6 +37,7 @@ class Snapshot:
             *self.condition_keys,
             self.global_keys,
             self.sar,
+            self.api,
             *self.callouts,
         ]
         return [p.provenance for p in pages if p is not None]

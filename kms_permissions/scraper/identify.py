@@ -4,7 +4,8 @@ A guide page in markdown opens with its title and the page's own anchor
 (`# AWS KMS permissions<a name="kms-api-permissions-reference"></a>`); the anchor names the
 page whatever the file is called. The SAR page's title names AWS Key Management Service and its
 introduction the service prefix `kms`; the guide's permissions page in HTML has the same anchor
-as an element id. A file name only helps to date a copy.
+as an element id. A botocore service model is JSON whose metadata names KMS (`api_reference_json.recognise`).
+A file name only helps to date a copy.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ def identify(body: bytes) -> PageKind | None:
     SAR page whose service prefix is not `kms`), so that it is refused by name.
     """
     head = body[:_HEAD].decode("utf-8", errors="replace")
+    if head.lstrip().startswith("{"):
+        from kms_permissions.scraper import api_reference_json
+
+        text = body.decode("utf-8", errors="replace")
+        if api_reference_json.recognise(text):
+            return PageKind(api_reference_json.KIND, api_reference_json.RENDERING, "kms")
+        return None
     anchor = _MD_TITLE.search(head) or _MD_ANCHOR.search(head)
     if anchor:
         page = anchor.group(1)

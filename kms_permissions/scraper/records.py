@@ -21,6 +21,8 @@ class Provenance:
     revision_time: str = ""
     # The guide page it is (its own anchor, e.g. conditions-kms), read from its content.
     page: str = ""
+    # The first release of the package that shipped this revision (botocore 1.44.8), if any.
+    release: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ class ScrapeResult:
     global_keys: list[GlobalConditionKeysPage] = field(default_factory=list)
     sar: list[SarPage] = field(default_factory=list)
     callouts: list[CalloutsPage] = field(default_factory=list)
+    api_reference: list[ApiReferencePage] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, pages sorted by location and revision date."""
@@ -224,6 +227,7 @@ class ScrapeResult:
             "global_keys": ordered(self.global_keys),
             "sar": ordered(self.sar),
             "callouts": ordered(self.callouts),
+            "api_reference": ordered(self.api_reference),
         }
 
 

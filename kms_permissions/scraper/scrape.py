@@ -11,6 +11,7 @@ from typing import TypeVar
 from kms_permissions.errors import SourceError
 from kms_permissions.files import atomic_write
 from kms_permissions.scraper import (
+    api_reference_json,
     callouts_md,
     condition_keys_md,
     global_keys_md,
@@ -20,6 +21,7 @@ from kms_permissions.scraper import (
 )
 from kms_permissions.scraper.page_cache import PageCache
 from kms_permissions.scraper.records import (
+    ApiReferencePage,
     CalloutsPage,
     ConditionKeysPage,
     GlobalConditionKeysPage,
@@ -41,8 +43,16 @@ def scrape(source: Source, cache: PageCache | None = None) -> ScrapeResult:
         add_page(page, result, cache)
         if isinstance(source, HttpSource):
             source.keep(page)
-    if not (result.permissions or result.condition_keys or result.sar or result.global_keys):
-        raise SourceError("the source holds no permissions, condition key or SAR page")
+    if not (
+        result.permissions
+        or result.condition_keys
+        or result.sar
+        or result.global_keys
+        or result.api_reference
+    ):
+        raise SourceError(
+            "the source holds no permissions, condition key, SAR or API Reference page"
+        )
     return result
 
 
@@ -60,7 +70,7 @@ def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -
             cache.put(fresh)
         return fresh
 
-    if page.rendering not in ("sar-html", "html-table"):
+    if page.rendering not in ("sar-html", "html-table", api_reference_json.RENDERING):
         # Every guide page gets its callouts, none included: a newer revision without callouts
         # must replace an older one that had some.
         notes = dataclasses.replace(provenance, kind="notes", rendering=callouts_md.RENDERING)
@@ -86,6 +96,9 @@ def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -
         result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
     elif page.kind == "sar":
         result.sar.append(parsed(SarPage, sar_html.parse))
+    elif page.kind == api_reference_json.KIND:
+        result.api_reference.append(parsed(ApiReferencePage, api_reference_json.parse))
+
 
 
 def write_json(result: ScrapeResult, out: Path) -> None:
@@ -112,3 +125,4 @@ def read_json(path: Path) -> ScrapeResult:
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None
+            api_reference=[load(ApiReferencePage, p) for p in data.get("api_reference", [])],

@@ -51,6 +51,7 @@ CONTENT_TYPES = {
 @dataclass(frozen=True)
 class Page:
     """One page's bytes and where they came from."""
+    "botocore-json": ("application/json", "text/plain", "application/octet-stream"),
 
     kind: str
     rendering: str
@@ -68,6 +69,7 @@ class Page:
         """The sha256 of the page's bytes."""
         return hashlib.sha256(self.body).hexdigest()
 
+    release: str = ""
     def text(self) -> str:
         """The page decoded as UTF-8 (invalid bytes replaced, so parsers see them)."""
         return self.body.decode("utf-8", errors="replace")
@@ -91,6 +93,7 @@ class Page:
 class Source(Protocol):
     """Anything that yields pages."""
 
+            release=self.release,
     def pages(self) -> Iterator[Page]:
         """The pages of this source, in a stable order."""
         ...
@@ -124,6 +127,8 @@ def _content_type(rendering: str) -> str:
 class LocalSource:
     """A file or a folder of pages, recognised by their content wherever they lie.
 
+    if rendering == "botocore-json":
+        return "application/json"
     The path only dates a copy: a folder `YYYY-MM-DD_<commit>/doc_source/` of the archived
     guide (with `revisions.json` beside it), or a date in the file's name (`2026-06-14.html`).
     """
@@ -171,6 +176,10 @@ class LocalSource:
             name=kind.page,
             location=self._location(file),
             revision=revision,
+        release = ""
+        listed = _listed_revision(file)
+        if listed is not None:
+            revision, date, time, release = listed
             revision_date=date,
             fetched_at=None,
             content_type=_content_type(kind.rendering),
@@ -182,6 +191,7 @@ class LocalSource:
         # Relative to the folder given, under its name: the same wherever the copy lives.
         if self.path.is_file():
             return file.name
+            release=release,
         root = self.path.resolve()
         return f"{root.name}/{file.resolve().relative_to(root).as_posix()}"
 
@@ -227,6 +237,23 @@ class GitSource:
     """A git checkout of the archived guide, at one commit or at every commit."""
 
     def __init__(self, repo: Path, revision: str | None = None) -> None:
+def _listed_revision(file: Path) -> tuple[str, str, str, str] | None:
+    """(revision, date, time, first release) of a file that a `revisions.json` beside it lists
+    by name (the corpus's botocore models: `YYYY-MM-DD_<sha7>.json`), or None."""
+    listing = file.parent / "revisions.json"
+    if file.name == "revisions.json" or not listing.is_file():
+        return None
+    for entry in _load_revisions(listing):
+        if entry.get("file") == file.name:
+            time = str(entry.get("commit_time") or "")
+            release = str(entry.get("first_release") or "")
+            revision = str(entry.get("commit") or f"release-{release}")
+            if not time:
+                raise SourceError(f"{listing}: no commit_time for {file.name}")
+            return revision, time[:10], time, release
+    return None
+
+
         if not (repo / ".git").exists() and not (repo / "HEAD").exists():
             raise SourceError(f"{repo}: not a git checkout")
         self.repo = repo
