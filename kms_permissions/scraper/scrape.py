@@ -122,7 +122,7 @@ def read_json(path: Path) -> ScrapeResult:
             global_keys=[load(GlobalConditionKeysPage, p) for p in data["global_keys"]],
             sar=[load(SarPage, p) for p in data["sar"]],
             callouts=[load(CalloutsPage, p) for p in data.get("callouts", [])],
+            api_reference=[load(ApiReferencePage, p) for p in data.get("api_reference", [])],
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None
-            api_reference=[load(ApiReferencePage, p) for p in data.get("api_reference", [])],
