@@ -100,7 +100,6 @@ def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -
         result.api_reference.append(parsed(ApiReferencePage, api_reference_json.parse))
 
 
-
 def write_json(result: ScrapeResult, out: Path) -> None:
     """Write the records as stable, sorted JSON, atomically."""
     text = json.dumps(result.to_json_dict(), indent=1, sort_keys=True, ensure_ascii=False)

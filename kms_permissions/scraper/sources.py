@@ -45,13 +45,13 @@ CONTENT_TYPES = {
     "md": ("text/markdown", "text/plain", "text/x-markdown"),
     "html-table": ("text/html",),
     "sar-html": ("text/html",),
+    "botocore-json": ("application/json", "text/plain", "application/octet-stream"),
 }
 
 
 @dataclass(frozen=True)
 class Page:
     """One page's bytes and where they came from."""
-    "botocore-json": ("application/json", "text/plain", "application/octet-stream"),
 
     kind: str
     rendering: str
@@ -63,13 +63,13 @@ class Page:
     content_type: str
     body: bytes
     revision_time: str = ""
+    release: str = ""
 
     @property
     def sha256(self) -> str:
         """The sha256 of the page's bytes."""
         return hashlib.sha256(self.body).hexdigest()
 
-    release: str = ""
     def text(self) -> str:
         """The page decoded as UTF-8 (invalid bytes replaced, so parsers see them)."""
         return self.body.decode("utf-8", errors="replace")
@@ -87,13 +87,13 @@ class Page:
             content_type=self.content_type,
             revision_time=self.revision_time,
             page=self.name,
+            release=self.release,
         )
 
 
 class Source(Protocol):
     """Anything that yields pages."""
 
-            release=self.release,
     def pages(self) -> Iterator[Page]:
         """The pages of this source, in a stable order."""
         ...
@@ -121,14 +121,14 @@ def classify(name: str, parent: str = "") -> tuple[str, str] | None:
 
 
 def _content_type(rendering: str) -> str:
+    if rendering == "botocore-json":
+        return "application/json"
     return "text/html" if rendering in ("html-table", "sar-html") else "text/markdown"
 
 
 class LocalSource:
     """A file or a folder of pages, recognised by their content wherever they lie.
 
-    if rendering == "botocore-json":
-        return "application/json"
     The path only dates a copy: a folder `YYYY-MM-DD_<commit>/doc_source/` of the archived
     guide (with `revisions.json` beside it), or a date in the file's name (`2026-06-14.html`).
     """
@@ -170,28 +170,28 @@ class LocalSource:
 
     def _page(self, file: Path, kind: PageKind, body: bytes) -> Page:
         revision, date, time = self._revision(file, body)
+        release = ""
+        listed = _listed_revision(file)
+        if listed is not None:
+            revision, date, time, release = listed
         return Page(
             kind=kind.kind,
             rendering=kind.rendering,
             name=kind.page,
             location=self._location(file),
             revision=revision,
-        release = ""
-        listed = _listed_revision(file)
-        if listed is not None:
-            revision, date, time, release = listed
             revision_date=date,
             fetched_at=None,
             content_type=_content_type(kind.rendering),
             body=body,
             revision_time=time,
+            release=release,
         )
 
     def _location(self, file: Path) -> str:
         # Relative to the folder given, under its name: the same wherever the copy lives.
         if self.path.is_file():
             return file.name
-            release=release,
         root = self.path.resolve()
         return f"{root.name}/{file.resolve().relative_to(root).as_posix()}"
 
@@ -223,20 +223,6 @@ def _archive_revision(snapshot: Path) -> tuple[str, str, str]:
 _REVISIONS_CACHE: dict[Path, list[dict[str, object]]] = {}
 
 
-def _load_revisions(path: Path) -> list[dict[str, object]]:
-    if path not in _REVISIONS_CACHE:
-        try:
-            data = json.loads(path.read_text())
-            _REVISIONS_CACHE[path] = list(data["revisions"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise SourceError(f"{path}: not a revisions list ({exc})") from None
-    return _REVISIONS_CACHE[path]
-
-
-class GitSource:
-    """A git checkout of the archived guide, at one commit or at every commit."""
-
-    def __init__(self, repo: Path, revision: str | None = None) -> None:
 def _listed_revision(file: Path) -> tuple[str, str, str, str] | None:
     """(revision, date, time, first release) of a file that a `revisions.json` beside it lists
     by name (the corpus's botocore models: `YYYY-MM-DD_<sha7>.json`), or None."""
@@ -254,6 +240,20 @@ def _listed_revision(file: Path) -> tuple[str, str, str, str] | None:
     return None
 
 
+def _load_revisions(path: Path) -> list[dict[str, object]]:
+    if path not in _REVISIONS_CACHE:
+        try:
+            data = json.loads(path.read_text())
+            _REVISIONS_CACHE[path] = list(data["revisions"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SourceError(f"{path}: not a revisions list ({exc})") from None
+    return _REVISIONS_CACHE[path]
+
+
+class GitSource:
+    """A git checkout of the archived guide, at one commit or at every commit."""
+
+    def __init__(self, repo: Path, revision: str | None = None) -> None:
         if not (repo / ".git").exists() and not (repo / "HEAD").exists():
             raise SourceError(f"{repo}: not a git checkout")
         self.repo = repo
