@@ -57,6 +57,16 @@ def expect_str(value: object, argument: str, function: str) -> str:
     return value
 
 
+def json_kind(value: object) -> str:
+    """What JSON calls the type of a parsed value, for messages (`null`, not `NoneType`)."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
 def shown(value: object, limit: int = ECHO_LIMIT) -> str:
     """A user's value as messages echo it: its repr, cut in the middle when longer than `limit`.
 

@@ -8,9 +8,10 @@ does not repeat (the relation, resource types, discrepancies, notes, sources) in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
+from os import PathLike
+from os.path import realpath
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -54,16 +55,20 @@ def data_path(name: str) -> Path:
     return path
 
 
-def _rows(folder: Path, table: str, cls: type[T]) -> tuple[T, ...]:
-    rows: list[dict[str, Any]] = json.loads((folder / f"{table}.json").read_text())
-    return tuple(from_json(cls, row) for row in rows)
+def _rows(folder: Path, manifest: Mapping[str, Any], table: str, cls: type[T]) -> tuple[T, ...]:
+    from kms_permissions.dataset.integrity import read_table
+
+    return tuple(from_json(cls, row) for row in read_table(folder, dict(manifest), table, cls))
 
 
 def build_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
-    """The read model of a dataset folder whose files were checked against `manifest`."""
-    index = json.loads((folder / "index.json").read_text())
-    resource_types = _rows(folder, "resource_types", ResourceType)
-    sources = _rows(folder, "sources", Source)
+    """The read model of a dataset folder listed by `manifest`: each file it reads is
+    hash-checked and parsed against its schema first."""
+    from kms_permissions.dataset.integrity import read_json
+
+    index = read_json(folder, dict(manifest), "index.json")
+    resource_types = _rows(folder, manifest, "resource_types", ResourceType)
+    sources = _rows(folder, manifest, "sources", Source)
     return Reference(
         version=manifest["dataset_version"],
         schema_version=manifest["schema_version"],
@@ -74,10 +79,10 @@ def build_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
         condition_keys=MappingProxyType(
             {n: from_json(ConditionKeyInfo, e) for n, e in index["condition_keys"].items()}
         ),
-        links=_rows(folder, "action_condition_keys", KeyLink),
+        links=_rows(folder, manifest, "action_condition_keys", KeyLink),
         resource_types=MappingProxyType({r.resource_type: r for r in resource_types}),
-        discrepancies=_rows(folder, "discrepancies", Discrepancy),
-        notes=_rows(folder, "notes", Note),
+        discrepancies=_rows(folder, manifest, "discrepancies", Discrepancy),
+        notes=_rows(folder, manifest, "notes", Note),
         sources=MappingProxyType({s.source_id: s for s in sources}),
         coverage=MappingProxyType(
             {s: from_json(Coverage, c) for s, c in index["coverage"].items()}
@@ -94,17 +99,11 @@ def load_manifest(reference: Reference) -> dict[str, Any]:
 
 def load_history(reference: Reference) -> tuple[HistoryRow, ...]:
     """The history table of a dataset (empty when the version was built without history),
-    hash-checked against the manifest."""
-    import hashlib
-
-    folder = Path(reference.folder)
-    listed = {f["path"]: f["sha256"] for f in load_manifest(reference)["files"]}
-    if "history.json" not in listed:
+    hash-checked against the manifest and parsed against its schema."""
+    manifest = load_manifest(reference)
+    if not any(f["path"] == "history.json" for f in manifest["files"]):
         return ()
-    data = (folder / "history.json").read_bytes()
-    if hashlib.sha256(data).hexdigest() != listed["history.json"]:
-        raise ValueError(f"{folder / 'history.json'}: sha256 does not match the manifest")
-    return tuple(from_json(HistoryRow, row) for row in json.loads(data))
+    return _rows(Path(reference.folder), manifest, "history", HistoryRow)
 
 
 def load(folder: Path | str | None = None) -> Reference:
@@ -113,7 +112,13 @@ def load(folder: Path | str | None = None) -> Reference:
 
     if folder is None:
         return _bundled()
-    target = Path(folder).resolve()
+    if not isinstance(folder, str | PathLike):
+        from kms_permissions.errors import ArgumentTypeError
+
+        raise ArgumentTypeError(
+            f"load(): folder must be a path or None, not {type(folder).__name__}"
+        )
+    target = Path(realpath(folder))  # not Path.resolve(): it raises on a symbolic link loop
     return build_reference(target, verify(target))
 
 

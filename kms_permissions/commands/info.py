@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kms_permissions import jsonfast
 from kms_permissions.commands.output import add_query_options, emit
-from kms_permissions.query import load_index
+from kms_permissions.datasets import open_index, reading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,26 +19,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the version, sources and files of the dataset."""
-    index = load_index(args.dataset)
-    with open(f"{index.folder}/manifest.json", "rb") as handle:
-        manifest = jsonfast.loads(handle.read())
-    with open(f"{index.folder}/sources.json", "rb") as handle:
-        sources = jsonfast.loads(handle.read())
+    from pathlib import Path
+
+    from kms_permissions.dataset.integrity import read_manifest, read_table
+    from kms_permissions.model import Source
+
+    index = open_index(args.dataset)
+    folder = Path(index.folder)
+    with reading(args.dataset):
+        manifest = read_manifest(folder)
+        sources = read_table(folder, manifest, "sources", Source)  # hash- and row-checked
+        actions, keys = len(index.actions), len(index.keys)
     if args.json:
         emit(
             {
                 "format": "kms-permissions-info/1",
-                "dataset_version": index.version,
-                "schema_version": index.schema_version,
+                "dataset_version": manifest["dataset_version"],
+                "schema_version": manifest["schema_version"],
                 "folder": index.folder,
                 "sources": sources,
                 "files": manifest["files"],
             }
         )
         return 0
-    print(f"kms-permissions dataset {index.version} (schema {index.schema_version})")
+    print(
+        f"kms-permissions dataset {manifest['dataset_version']} "
+        f"(schema {manifest['schema_version']})"
+    )
     print(f"folder: {index.folder}")
-    print(f"{len(index.actions)} actions, {len(index.keys)} condition keys")
+    print(f"{actions} actions, {keys} condition keys")
     print("sources:")
     for source in sources:
         print(

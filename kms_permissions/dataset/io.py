@@ -9,20 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kms_permissions.dataset.columns import ALL_TABLES, SCHEMA_VERSION, arrow_schema, json_schema
+from kms_permissions.dataset.columns import (
+    ALL_TABLES,
+    SCHEMA_VERSION,
+    Table,
+    arrow_schema,
+    check_row,
+    json_schema,
+)
 from kms_permissions.dataset.integrity import (
     FORMAT,
     MANIFEST,
+    IntegrityError,
+    TableCheck,
+    check_contents,
+    read_json,
     read_manifest,
     verify,
 )
 from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.read_model import build_index, index_files
+from kms_permissions.errors import json_kind
+from kms_permissions.files import replacing_folder
 
 
 def rows_json(rows: list[Row]) -> bytes:
@@ -44,14 +56,12 @@ def _parquet(name: str, rows: list[Row], path: Path) -> None:
 
 
 def write_dataset(dataset: Dataset, out: Path, extra_files: dict[str, bytes] | None = None) -> None:
-    """Write every table as JSON and Parquet with schemas and a manifest, atomically."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
+    """Write every table as JSON and Parquet with schemas and a manifest, atomically.
+
+    `out` (from `files.output_path`) must have passed the output rules (`publish` checks it):
+    the folder is written beside it and renamed into place.
+    """
+    with replacing_folder(out) as tmp:
         files: list[dict[str, Any]] = []
         (tmp / "schema").mkdir()
         for name in sorted(dataset.tables):
@@ -88,26 +98,44 @@ def write_dataset(dataset: Dataset, out: Path, extra_files: dict[str, bytes] | N
             "files": sorted(files, key=lambda f: f["path"]),
         }
         (tmp / MANIFEST).write_bytes(_json(manifest))
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old.exists():
-        shutil.rmtree(old)
+def is_dataset_folder(folder: Path) -> bool:
+    """Whether `folder` is a dataset this package wrote: a manifest of its format, and no file
+    the manifest does not list (so that replacing it loses nothing of anyone else's)."""
+    try:
+        manifest = read_manifest(folder)
+    except IntegrityError:
+        return False
+    listed = {entry["path"] for entry in manifest["files"]} | {MANIFEST}
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_symlink() or not (path.is_dir() or relative in listed):
+            return False
+    return True
 
 
-def read_dataset(folder: Path, check: bool = True) -> Dataset:
-    """Load a dataset folder from its JSON files (hashes checked first unless `check` is off)."""
-    manifest = verify(folder) if check else read_manifest(folder)
+def read_dataset(folder: Path) -> Dataset:
+    """Load a dataset folder from its JSON files, once its hashes are checked and every file
+    is parsed against its schema."""
+    manifest = verify(folder)
+    check_contents(folder, manifest, table_checks())
     tables: dict[str, list[Row]] = {}
     for entry in manifest["files"]:
         if entry["format"] == "json" and entry["table"]:
-            tables[entry["table"]] = json.loads((folder / entry["path"]).read_text())
+            tables[entry["table"]] = read_json(folder, manifest, entry["path"])
     return Dataset(tables, manifest["dataset_version"])
+
+
+def table_checks() -> dict[str, TableCheck]:
+    """Each table's columns and row check, as `check_contents` takes them."""
+
+    def row_check(table: Table) -> Callable[[object], str | None]:
+        def check(row: object) -> str | None:
+            if not isinstance(row, dict):
+                return f"a row is {json_kind(row)}, not an object"
+            return check_row(table, row)
+
+        return check
+
+    return {name: (table.column_names(), row_check(table)) for name, table in ALL_TABLES.items()}
