@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from kms_permissions.errors import KmsPermissionsError
+from kms_permissions.errors import ECHO_LIMIT, InputError, KmsPermissionsError, shown
 from kms_permissions.query import QueryError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from typing import Any, NoReturn
 
 # Verb -> module under kms_permissions.commands (see that package's docstring), in help order.
 VERBS: tuple[tuple[str, str], ...] = (
@@ -43,7 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
     from importlib import import_module
 
-    parser = argparse.ArgumentParser(
+    from kms_permissions.errors import shown
+
+    class Parser(argparse.ArgumentParser):
+        """argparse without abbreviated options (`--for` is not `--force`: a script's typo
+        must not become another option), the user's values cut short in its messages."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **{"allow_abbrev": False, **kwargs})
+
+        def error(self, message: str) -> NoReturn:
+            if len(message) > 4 * ECHO_LIMIT:
+                message = shown(message, 4 * ECHO_LIMIT)[1:-1]
+            self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+    parser = Parser(
         prog="kms-permissions",
         description="The AWS KMS authorization reference as data: scrape, build, look up.",
     )
@@ -82,24 +97,103 @@ def _fast_lookup(argv: list[str]) -> int | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    The one error path: every failure ends in one line on stderr naming what and where, and
+    exit status 2 (usage, input, output refused), 1 (not found, findings: said by the verb) or
+    130 (interrupted). An unexpected error while a dataset is read is traced to the dataset's
+    damage when its strict check finds one; anything else is a defect, reported in one line
+    (KMS_PERMISSIONS_DEBUG=1 shows the traceback).
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
-    verb = args_list[0] if args_list else "kms-permissions"
+    prefix = "kms-permissions"
+    if args_list and args_list[0] in dict(VERBS):
+        prefix += f" {args_list[0]}"
+    _tolerate_unencodable_output()
+    namespace: argparse.Namespace | None = None
     try:
-        fast = _fast_lookup(args_list)
-        if fast is not None:
-            return fast
-        args = build_parser().parse_args(args_list)
-        status: int = args.run(args)
+        try:
+            fast = _fast_lookup(args_list)
+            if fast is not None:
+                return _flushed(fast)
+            namespace = build_parser().parse_args(args_list)
+            return _flushed(namespace.run(namespace))
+        except (KmsPermissionsError, QueryError, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except (Exception, RecursionError) as exc:
+            from kms_permissions.datasets import dataset_problem, datasets_named
+
+            for folder in datasets_named(namespace, args_list):
+                problem = dataset_problem(folder)
+                if problem is not None:
+                    raise problem from None
+            if isinstance(exc, OSError):
+                where = f"{exc.filename}: " if exc.filename else ""
+                raise InputError(f"{where}{exc.strerror or exc}") from None
+            raise
+    except SystemExit as exc:  # argparse: --help, or a usage error it has printed
+        return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
-        print(f"kms-permissions {verb}: {exc}", file=sys.stderr)
-        return 2
-    except (KmsPermissionsError, QueryError) as exc:
-        print(f"kms-permissions {verb}: {exc}", file=sys.stderr)
-        return 1
+        return _say(prefix, str(exc), 2)
+    except KmsPermissionsError as exc:
+        return _say(prefix, str(exc), exc.exit_status)
+    except QueryError as exc:
+        return _say(prefix, str(exc), 2)
+    except KeyboardInterrupt:
+        return _say(prefix, "interrupted", 130)
     except BrokenPipeError:
+        _silence_stdout()  # the reader went away: nothing more to say, and no complaint at exit
         return 0
+    except MemoryError:
+        return _say(prefix, "out of memory: the input is too large", 2)
+    except RecursionError:
+        return _say(prefix, "the input is nested too deeply", 2)
+    except Exception as exc:
+        import os
+
+        if os.environ.get("KMS_PERMISSIONS_DEBUG"):
+            raise
+        return _say(
+            prefix,
+            f"internal error ({type(exc).__name__}: {shown(str(exc))}); this is a defect, "
+            "please report it (KMS_PERMISSIONS_DEBUG=1 shows where)",
+            2,
+        )
+
+
+def _flushed(status: int) -> int:
+    """The status, once standard output is flushed (so that a closed pipe shows here)."""
+    sys.stdout.flush()
     return status
+
+
+def _say(prefix: str, message: str, status: int) -> int:
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"{prefix}: {line}", file=sys.stderr)
+    return status
+
+
+def _tolerate_unencodable_output() -> None:
+    """Names from arguments or files may hold undecodable bytes or lone surrogates: print them
+    escaped rather than fail."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # Not contextlib.suppress: importing contextlib would slow the lookup's start-up.
+            try:  # noqa: SIM105
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot change
+                pass
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (tests capture it): nothing to silence
+        pass
 
 
 if __name__ == "__main__":

@@ -250,15 +250,10 @@ class Index:
         return canonical
 
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
-        """Names close to a misspelt one."""
-        import difflib
+        """Names close to a misspelt one, in bounded time (see `kms_permissions.suggest`)."""
+        from kms_permissions.suggest import close_names
 
-        wanted = name.strip().lower()
-        if ":" not in wanted:
-            wanted = "kms:" + wanted
-        known = {n.lower(): n for n in [*self.action_names, *self.key_names]}
-        close = difflib.get_close_matches(wanted, list(known), n=limit, cutoff=0.6)
-        return [known[c] for c in close]
+        return close_names(name, (*self.action_names, *self.key_names), limit)
 
     def expand(self, pattern: str) -> list[str]:
         """Actions matching an IAM action pattern (`*`, `?`, case-insensitive, whole name)."""

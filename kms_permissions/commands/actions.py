@@ -1,9 +1,16 @@
-"""`actions [--filter FIELD=VALUE]... [--key KEY]...`: actions with the facts asked for."""
+"""`actions [--filter FIELD=VALUE]... [--key KEY]...`: actions with the facts asked for.
+
+Every field and value is checked against the dataset's own vocabulary: a value it never uses
+is refused with the values there are (exit 2), not answered with an empty or a full list.
+"""
 
 from __future__ import annotations
 
-from kms_permissions.commands.output import add_query_options, emit, read_names, readable
-from kms_permissions.query import FILTERS, UsageError, load_index
+from kms_permissions.commands.inputs import names_from
+from kms_permissions.commands.output import add_query_options, emit, readable
+from kms_permissions.datasets import open_index, reading
+from kms_permissions.errors import InputError, shown
+from kms_permissions.vocabulary import FIELDS, check_filters
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FIELD=VALUE",
-        help=f"{', '.join(FILTERS)}; repeat to combine",
+        help=f"{', '.join(FIELDS)}; repeat to combine",
     )
     parser.add_argument(
         "--key", action="append", default=[], help="actions a condition key applies to (- stdin)"
@@ -27,22 +34,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_query_options(parser)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Print the actions meeting every filter; exit 1 if none does."""
-    index = load_index(args.dataset)
+def parse_filters(items: list[str]) -> list[tuple[str, str]]:
+    """`FIELD=VALUE` options as (field, value) pairs (`cross-account` spelt either way)."""
     conditions = []
-    for item in args.filter:
+    for item in items:
         field, sep, value = item.partition("=")
         if not sep:
-            raise UsageError(f"--filter {item!r}: write FIELD=VALUE; fields: {', '.join(FILTERS)}")
+            raise InputError(
+                f"--filter {shown(item)}: write FIELD=VALUE; fields: {', '.join(FIELDS)}"
+            )
         conditions.append((field.strip().replace("-", "_"), value.strip()))
-    conditions += [("key", k) for k in read_names(args.key)]
-    chosen = index.select(conditions)
+    return conditions
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the actions meeting every filter; exit 1 if none does."""
+    conditions = parse_filters(args.filter)
+    conditions += [("key", k) for k in names_from(args.key, "--key")]
+    index = open_index(args.dataset)
+    with reading(args.dataset):
+        entries = index.actions.values()
+        check_filters(
+            conditions, entries, lambda n: index.key_name(n) is not None, index.suggestions
+        )
+        chosen = index.select(conditions)
+        version = index.version
     if args.json:
         emit(
             {
-                "format": "kms-permissions-actions/2",
-                "dataset_version": index.version,
+                "format": "kms-permissions-actions/1",
+                "dataset_version": version,
                 "filters": [f"{f}={v}" for f, v in conditions],
                 "actions": chosen,
             }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from kms_permissions.commands.output import add_query_options, emit, read_names
-from kms_permissions.query import load_index
+from kms_permissions.commands.inputs import names_from
+from kms_permissions.commands.output import add_query_options, emit
+from kms_permissions.datasets import open_index, reading
+from kms_permissions.errors import shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,20 +24,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the matches of each pattern; exit 1 if one matches nothing."""
-    index = load_index(args.dataset)
-    patterns = read_names(args.patterns)
-    if not patterns:
-        print("kms-permissions expand: no pattern given", file=sys.stderr)
-        return 2
-    matches = {p: index.expand(p) for p in patterns}
+    patterns = names_from(args.patterns, "PATTERN")
+    index = open_index(args.dataset)
+    with reading(args.dataset):
+        matches = {p: index.expand(p) for p in patterns}
+        version = index.version
     for pattern, actions in matches.items():
         if not actions:
-            print(f"kms-permissions: {pattern!r} matches no KMS action", file=sys.stderr)
+            print(f"kms-permissions: {shown(pattern)} matches no KMS action", file=sys.stderr)
     if args.json:
         emit(
             {
                 "format": "kms-permissions-expand/1",
-                "dataset_version": index.version,
+                "dataset_version": version,
                 "patterns": matches,
             }
         )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kms_permissions.commands.output import add_query_options, emit, not_found, read_names
-from kms_permissions.query import load_index
+from kms_permissions.commands.inputs import names_from
+from kms_permissions.commands.output import add_query_options, emit, not_found
+from kms_permissions.datasets import open_index, reading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,23 +22,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print each action's keys; exit 1 if an action is not found."""
-    index = load_index(args.dataset)
-    names = read_names(args.action)
+    names = names_from(args.action, "--action")
+    index = open_index(args.dataset)
     missing: list[dict[str, Any]] = []
-    if not names:
-        chosen = {"*": list(index.keys.values())}
-    else:
-        resolved = [(n, index.resolve(n)) for n in names]
-        bad = [n for n, e in resolved if e is None or e["kind"] != "action"]
-        missing = not_found(index, bad)
-        chosen = {
-            e["name"]: index.keys_for_action(e["name"]) for n, e in resolved if e and n not in bad
-        }
+    with reading(args.dataset):
+        version = index.version
+        if not names:
+            chosen = {"*": list(index.keys.values())}
+        else:
+            resolved = [(n, index.resolve(n)) for n in names]
+            bad = [n for n, e in resolved if e is None or e["kind"] != "action"]
+            missing = not_found(index, bad)
+            chosen = {
+                e["name"]: index.keys_for_action(e["name"])
+                for n, e in resolved
+                if e and n not in bad
+            }
     if args.json:
         emit(
             {
                 "format": "kms-permissions-keys/2",
-                "dataset_version": index.version,
+                "dataset_version": version,
                 "keys": {a: [k["name"] for k in ks] for a, ks in chosen.items()},
                 "not_found": missing,
             }
