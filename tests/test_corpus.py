@@ -158,7 +158,7 @@ def test_a_malformed_lock_is_refused_in_one_line(
         read_lock(vendored_copy)
     assert message in str(caught.value)
     out = vendored_copy.parent / "out"
-    assert main(["corpus", "extract", "--vendored", str(vendored_copy), "--out", str(out)]) == 1
+    assert main(["corpus", "extract", "--vendored", str(vendored_copy), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert not out.exists()
@@ -181,7 +181,7 @@ def test_extract_refuses_a_folder_it_did_not_write(
     mine = tmp_path / "notes"
     mine.mkdir()
     (mine / "todo.txt").write_text("keep me")
-    assert main(["corpus", "extract", "--out", str(mine)]) == 1
+    assert main(["corpus", "extract", "--out", str(mine)]) == 2
     assert capsys.readouterr().err == (
         f"kms-permissions corpus: {mine}: not empty and not a corpus extracted by kms-permissions\n"
     )
@@ -190,7 +190,7 @@ def test_extract_refuses_a_folder_it_did_not_write(
     assert main(["corpus", "extract", "--out", str(out)]) == 0
     assert main(["corpus", "extract", "--out", str(out)]) == 0  # its own earlier copy: replaced
     (out / "sar-html" / "mine.html").write_text("added by hand")
-    assert main(["corpus", "extract", "--out", str(out)]) == 1
+    assert main(["corpus", "extract", "--out", str(out)]) == 2
     assert "holds sar-html/mine.html, which kms-permissions did not extract" in (
         capsys.readouterr().err
     )
@@ -203,12 +203,12 @@ def test_an_unwritable_place_is_one_clear_line(
 ) -> None:
     (tmp_path / "file.txt").write_text("a file, not a folder")
     out = tmp_path / "file.txt" / "corpus"
-    assert main(["corpus", "extract", "--out", str(out)]) == 1
+    assert main(["corpus", "extract", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"kms-permissions corpus: {out}: cannot write beside it (")
     assert err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
-    assert main(["corpus", "create", "--from", str(tmp_path), "--vendored", str(out)]) == 1
+    assert main(["corpus", "create", "--from", str(tmp_path), "--vendored", str(out)]) == 2
     assert capsys.readouterr().err == (
         f"kms-permissions corpus: {tmp_path}: not laid out like the source corpus "
         "(no kms-devguide-github/revisions.json)\n"
@@ -343,7 +343,7 @@ def test_refetch_over_http_reports_match_mismatch_and_unreachable(
 
 
 def test_refetch_names_an_unknown_path(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["corpus", "refetch", "sar-html/nope.html"]) == 1
+    assert main(["corpus", "refetch", "sar-html/nope.html"]) == 2
     assert capsys.readouterr().err == (
         f"kms-permissions corpus: sar-html/nope.html: not a file or folder of the corpus "
         f"({VENDORED / LOCK})\n"
@@ -360,7 +360,7 @@ def test_select_takes_files_and_folders() -> None:
 def test_missing_vendored_folder_is_one_clear_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["corpus", "verify", "--vendored", str(tmp_path)]) == 1
+    assert main(["corpus", "verify", "--vendored", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
         f"kms-permissions corpus: {tmp_path}: no vendored corpus here (no lock.json); it ships in "
         "the source tree and the sdist, not in the wheel\n"

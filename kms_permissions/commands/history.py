@@ -1,10 +1,13 @@
-"""`history --corpus DIR --out DIR`: every version a corpus allows, with the history table."""
+"""`history --corpus DIR --out DIR`: every version a corpus allows, with the history table.
+
+`--out` follows the same rules as `build --out`.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from kms_permissions.commands.building import add_build_options, page_cache
+from kms_permissions.commands.building import add_build_options, build_inputs, page_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,17 +18,24 @@ HELP = "build every version a corpus allows, with the history table"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--corpus and the build options."""
-    from pathlib import Path
-
-    parser.add_argument("--corpus", type=Path, required=True, help="a corpus folder")
+    parser.add_argument("--corpus", required=True, help="a corpus folder")
     add_build_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the history and publish the newest version with it and the changelog."""
-    from kms_permissions.dataset.build import changelog, history_of, load_records, publish
+    from kms_permissions.dataset.build import (
+        changelog,
+        dataset_output,
+        history_of,
+        load_records,
+        publish,
+    )
+    from kms_permissions.reference import DATA_DIR
 
-    result = load_records(str(args.corpus), args.revision_date, page_cache(args))
+    cache = page_cache(args)
+    dataset_output(args.out, build_inputs(args), args.previous, args.force)
+    result = load_records(args.corpus, args.revision_date, cache)
     history = history_of(result)
     notes = changelog(history)
     dataset = history.newest()
@@ -33,7 +43,15 @@ def run(args: argparse.Namespace) -> int:
     dataset.sort()
     date, _ = history.versions[-1]
     version = publish(
-        dataset, args.out, date, args.previous, args.allow_shrink, {"CHANGELOG.md": notes}
+        dataset,
+        args.out,
+        date,
+        args.previous,
+        args.allow_shrink,
+        {"CHANGELOG.md": notes},
+        baseline_dir=DATA_DIR,
+        inputs=build_inputs(args),
+        force=args.force,
     )
     print(
         f"wrote {args.out}: dataset version {version}, {len(history.versions)} versions, "

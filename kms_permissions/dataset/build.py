@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from kms_permissions.dataset.diff import changelog_section, diff
 from kms_permissions.dataset.history import History, build_history
-from kms_permissions.dataset.io import read_dataset, rows_json, write_dataset
+from kms_permissions.dataset.io import is_dataset_folder, read_dataset, rows_json, write_dataset
 from kms_permissions.dataset.model import Dataset
 from kms_permissions.dataset.timeline import timeline
 from kms_permissions.dataset.validate import validate
-from kms_permissions.dataset.versions import base_version, next_version
-from kms_permissions.errors import SourceError
+from kms_permissions.dataset.versions import base_version, next_version, real_date
+from kms_permissions.errors import InputError, KmsPermissionsError, SourceError, shown
+from kms_permissions.files import check_output, output_path
 from kms_permissions.scraper.page_cache import PageCache
 from kms_permissions.scraper.records import ScrapeResult
 
@@ -20,14 +21,33 @@ from kms_permissions.scraper.records import ScrapeResult
 def load_records(
     spec: str | None, revision_date: str | None = None, cache: PageCache | None = None
 ) -> ScrapeResult:
-    """Records from a scrape file (`*.json`) or straight from a source."""
+    """Records from a scrape file (`*.json`) or straight from a source.
+
+    `revision_date` dates undated local pages; it must be a real date, and is refused where
+    there is nothing it could date (a scrape file, a URL, a git checkout).
+    """
     from kms_permissions.scraper.scrape import read_json, scrape
     from kms_permissions.scraper.sources import LocalSource, open_source
 
-    if spec and spec.endswith(".json") and Path(spec).is_file():
+    if spec is not None and not spec.strip():
+        raise InputError("the source is an empty path; name a file, a folder or a URL")
+    if revision_date is not None:
+        real_date(revision_date)
+    remote = ("https://", "http://", "github:", "git:")
+    local = spec is not None and not spec.startswith(remote) and Path(spec).exists()
+    if spec and local and spec.endswith(".json") and Path(spec).is_file():
+        if revision_date is not None:
+            raise InputError(
+                f"--revision-date: {spec} is a scrape file, whose pages are dated already"
+            )
         return read_json(Path(spec))
-    if spec and revision_date and Path(spec).exists():
+    if spec and local:
         return scrape(LocalSource(Path(spec), revision_date), cache)
+    if revision_date is not None:
+        raise InputError(
+            f"--revision-date dates local pages only; {shown(spec or 'the live pages')} "
+            "dates its own"
+        )
     return scrape(open_source(spec), cache)
 
 
@@ -41,26 +61,73 @@ def history_of(result: ScrapeResult, progress: Callable[[str], None] | None = No
 
 def publish(
     dataset: Dataset,
-    out: Path,
+    out: str | Path,
     newest_date: str,
-    previous_dir: Path | None = None,
+    previous_dir: str | Path | None = None,
     allow_shrink: bool = False,
     extra_files: dict[str, bytes] | None = None,
+    *,
+    baseline_dir: Path | None = None,
+    inputs: Mapping[str, Path | None] | None = None,
+    force: bool = False,
 ) -> str:
-    """Name, validate and write a version; returns its version string."""
-    previous = None
-    compare_to = previous_dir or out
-    if (compare_to / "manifest.json").exists():
-        previous = read_dataset(compare_to)
+    """Name, validate and write a version; returns its version string.
+
+    `out` follows the output rules (`kms_permissions.files`): a dataset folder this package
+    wrote is replaced, anything else refused unless `force`, and never an input. The version
+    is compared with `previous_dir`, else with what `out` holds: it never goes backwards and a
+    changed content never reuses a version. The shrink guard compares with that version, else
+    with `baseline_dir` (the bundled dataset).
+    """
+    target = dataset_output(out, inputs, previous_dir, force)
+    previous = _previous(previous_dir, target, force)
     base = base_version(newest_date)
-    same_sources = previous is not None and _source_hashes(previous) == _source_hashes(dataset)
     same_content = previous is not None and _content(previous) == _content(dataset)
-    dataset.version = next_version(
-        base, previous.version if previous else None, same_sources, same_content
-    )
-    validate(dataset, previous, allow_shrink)
-    write_dataset(dataset, out, extra_files)
+    dataset.version = next_version(base, previous.version if previous else None, same_content)
+    baseline = previous
+    if baseline is None and baseline_dir is not None:
+        baseline = read_dataset(baseline_dir)
+    validate(dataset, baseline, allow_shrink)
+    write_dataset(dataset, target, extra_files)
     return dataset.version
+
+
+def dataset_output(
+    out: str | Path,
+    inputs: Mapping[str, Path | None] | None = None,
+    previous_dir: str | Path | None = None,
+    force: bool = False,
+) -> Path:
+    """The folder `out` names, once the output rules allow a dataset there."""
+    target = output_path(out)
+    check_output(
+        target,
+        folder=True,
+        ours=is_dataset_folder,
+        inputs={**(inputs or {}), "--previous": Path(previous_dir) if previous_dir else None},
+        force=force,
+        mine="kms-permissions dataset",
+    )
+    return target
+
+
+def _previous(previous_dir: str | Path | None, target: Path, force: bool) -> Dataset | None:
+    """The version a build follows: `--previous`, else the one `--out` holds."""
+    if previous_dir is not None:
+        folder = Path(previous_dir)
+        if not folder.exists():
+            raise InputError(f"--previous {folder}: no such dataset folder")
+        return read_dataset(folder)
+    if not is_dataset_folder(target):
+        return None
+    try:
+        return read_dataset(target)
+    except KmsPermissionsError as exc:
+        if force:
+            return None
+        raise InputError(
+            f"{exc} (--out holds a damaged dataset: pass --force to replace it)"
+        ) from None
 
 
 def changelog(history: History) -> bytes:
@@ -76,10 +143,6 @@ def changelog(history: History) -> bytes:
         previous = dataset
     text = "# Changelog of the KMS authorization reference\n\n" + "\n".join(reversed(sections))
     return text.encode()
-
-
-def _source_hashes(dataset: Dataset) -> set[str]:
-    return {row["sha256"] for row in dataset.rows("sources")}
 
 
 def _content(dataset: Dataset) -> dict[str, bytes]:

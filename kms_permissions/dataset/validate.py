@@ -5,18 +5,19 @@ from __future__ import annotations
 from kms_permissions.dataset.columns import ALL_TABLES, check_row
 from kms_permissions.dataset.model import Dataset
 from kms_permissions.errors import KmsPermissionsError
+from kms_permissions.names import identity
 
 SHRINK_LIMIT = 0.10
 
 
 class ValidationError(KmsPermissionsError):
-    """A dataset that must not be published, with every reason found."""
+    """A dataset that must not be published, with every reason found (on one line)."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        shown = "\n  ".join(problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"dataset is not valid:\n  {shown}{more}")
+        shown = "; ".join(problems[:5])
+        more = f"; ... and {len(problems) - 5} more" if len(problems) > 5 else ""
+        super().__init__(f"dataset is not valid: {shown}{more}")
 
 
 def validate(dataset: Dataset, previous: Dataset | None = None, allow_shrink: bool = False) -> None:
@@ -88,17 +89,51 @@ def _integrity(dataset: Dataset) -> list[str]:
     return problems
 
 
-def _shrinkage(dataset: Dataset, previous: Dataset) -> list[str]:
-    problems = []
-    for table, column in (("actions", "action"), ("condition_keys", "condition_key")):
-        before = {r[column] for r in previous.rows(table)}
-        after = {r[column] for r in dataset.rows(table)}
+# What each kind of source contributes, and the source kinds (sources.kind) that make it.
+_CONTRIBUTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("operations of the permissions reference", ("permissions",)),
+    ("condition keys of the guide", ("condition-keys", "global-keys")),
+    ("actions of the SAR", ("sar",)),
+    ("condition keys of the SAR", ("sar",)),
+    ("operations of the API Reference", ("api-reference",)),
+)
+
+
+def contributions(dataset: Dataset) -> dict[str, set[str]]:
+    """Per kind of source the dataset was built from, the names it contributes."""
+    kinds = {r["kind"] for r in dataset.rows("sources")}
+    keys = dataset.rows("condition_keys")
+    # Keys compared by identity: the guide's and the SAR's spellings of a template are one key.
+    spelt = {r["condition_key"]: identity(r["condition_key"]) for r in keys}
+    names = {
+        "operations of the permissions reference": {
+            r["action"] for r in dataset.rows("action_grants")
+        },
+        "condition keys of the guide": {spelt[r["condition_key"]] for r in keys if r["in_guide"]},
+        "actions of the SAR": {r["action"] for r in dataset.rows("actions") if r["in_sar"]},
         # A name kept as another key's SAR spelling or instance is not lost.
-        after |= {n for r in dataset.rows(table) for n in r.get("sar_names", ())}
-        lost = before - after
+        "condition keys of the SAR": {spelt[r["condition_key"]] for r in keys if r["in_sar"]}
+        | {identity(n) for r in keys for n in r.get("sar_names", ())},
+        "operations of the API Reference": {
+            r["action"] for r in dataset.rows("actions") if r.get("in_api")
+        },
+    }
+    return {what: names[what] for what, made_by in _CONTRIBUTIONS if kinds & set(made_by)}
+
+
+def _shrinkage(dataset: Dataset, previous: Dataset) -> list[str]:
+    """Per kind of source: the names the previous version had that this one lost, when more
+    than SHRINK_LIMIT of them. A kind of source the build does not read is not compared: a build
+    from the SAR alone loses nothing of the guide's."""
+    problems = []
+    after = contributions(dataset)
+    for what, before in contributions(previous).items():
+        if what not in after:
+            continue
+        lost = before - after[what]
         if before and len(lost) > SHRINK_LIMIT * len(before):
             problems.append(
-                f"{table}: {len(lost)} of {len(before)} lost since version {previous.version} "
+                f"{what}: {len(lost)} of {len(before)} lost since version {previous.version} "
                 f"(more than {SHRINK_LIMIT:.0%}; pass --allow-shrink if that is right): "
                 + ", ".join(sorted(lost)[:10])
             )
