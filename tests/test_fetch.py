@@ -115,7 +115,7 @@ def test_cli_without_network_says_how_to_use_a_local_copy(
 ) -> None:
     out = tmp_path / "out.json"
     status = main(["scrape", "--source", "http://127.0.0.1:9/conditions-kms.md", "--out", str(out)])
-    assert status == 1
+    assert status == 2
     err = capsys.readouterr().err
     assert "only HTTPS" in err and "point --source at a local copy" in err
     assert not out.exists()

@@ -144,6 +144,6 @@ def test_scrape_cli_bad_source_exits_non_zero(
         "- **[Decrypt](https://x/APIReference/API_Decrypt.html)"
     )
     out = tmp_path / "out.json"
-    assert main(["scrape", "--source", str(bad), "--out", str(out)]) == 1
+    assert main(["scrape", "--source", str(bad), "--out", str(out)]) == 2
     assert "kms-api-permissions-reference.md (md-list)" in capsys.readouterr().err
     assert not out.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,12 +93,13 @@ class Fetcher:
             )
         if response.status_code != 200:
             response.close()
-            raise FetchError(f"{url}: HTTP {response.status_code}")
+            raise FetchError(f"{redact(url)}: HTTP {response.status_code}")
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if accept and not any(content_type.startswith(a) for a in accept):
             response.close()
             raise FetchError(
-                f"{url}: content type {content_type or 'none'!r}, expected {' or '.join(accept)}"
+                f"{redact(url)}: content type {content_type or 'none'!r}, "
+                f"expected {' or '.join(accept)}"
             )
         body = self._read_body(response, url)
         result = Response(
@@ -117,15 +119,22 @@ class Fetcher:
             self.cache.write(url, response)
 
     def _check_url(self, url: str) -> None:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
+        if has_credentials(url):
+            # Refused before any request, and never retried: the password goes nowhere.
+            raise FetchError(f"{redact(url)}: a URL with credentials (user:password@) is refused")
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError as exc:
+            raise FetchError(f"{redact(url)}: not a valid URL ({exc})") from None
         if parts.scheme == "http" and host in self.policy.allow_http_hosts:
             return
         if parts.scheme != "https":
-            raise FetchError(f"{url}: only HTTPS URLs are fetched")
+            raise FetchError(f"{redact(url)}: only HTTPS URLs are fetched")
         if host not in self.policy.allowed_hosts:
             allowed = ", ".join(sorted(self.policy.allowed_hosts))
-            raise FetchError(f"{url}: host {host!r} is not on the allow-list ({allowed})")
+            raise FetchError(f"{redact(url)}: host {host!r} is not on the allow-list ({allowed})")
 
     def _get_with_retries(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
         last_problem = "no attempt made"
@@ -143,7 +152,9 @@ class Fetcher:
                 response.close()
             if attempt < self.policy.attempts:
                 self.sleep(delay)
-        raise FetchError(f"{url}: gave up after {self.policy.attempts} attempts ({last_problem})")
+        raise FetchError(
+            f"{redact(url)}: gave up after {self.policy.attempts} attempts ({last_problem})"
+        )
 
     def _follow(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
         current = url
@@ -161,7 +172,7 @@ class Fetcher:
             response.close()
             self._check_url(target)
             current = target
-        raise FetchError(f"{url}: more than {self.policy.max_redirects} redirects")
+        raise FetchError(f"{redact(url)}: more than {self.policy.max_redirects} redirects")
 
     def _retry_after(self, response: requests.Response) -> float | None:
         value = response.headers.get("Retry-After")
@@ -181,22 +192,22 @@ class Fetcher:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
             response.close()
-            raise FetchError(f"{url}: body of {declared} bytes is over the {cap}-byte cap")
+            raise FetchError(f"{redact(url)}: body of {declared} bytes is over the {cap}-byte cap")
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > cap:
-                    raise FetchError(f"{url}: body is over the {cap}-byte cap")
+                    raise FetchError(f"{redact(url)}: body is over the {cap}-byte cap")
                 chunks.append(chunk)
         except requests.RequestException as exc:
-            raise FetchError(f"{url}: body cut off ({type(exc).__name__})") from None
+            raise FetchError(f"{redact(url)}: body cut off ({type(exc).__name__})") from None
         finally:
             response.close()
         body = b"".join(chunks)
         if declared and declared.isdigit() and int(declared) != len(body):
-            raise FetchError(f"{url}: body cut off ({len(body)} of {declared} bytes)")
+            raise FetchError(f"{redact(url)}: body cut off ({len(body)} of {declared} bytes)")
         return body
 
 
@@ -253,6 +264,20 @@ class Cache:
         with FileLock(str(lock_path)):
             atomic_write(body_path, response.body)
             atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode())
+
+
+# The user information of a URL: from `//` up to the last `@` before the path, query or fragment.
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)[^/?#]*@")
+
+
+def has_credentials(url: str) -> bool:
+    """Whether a URL carries a user name or password (`https://user:pass@host/...`)."""
+    return _USERINFO.match(url) is not None
+
+
+def redact(url: str) -> str:
+    """The URL as messages print it: without the user name and password it may carry."""
+    return _USERINFO.sub(r"\1", url)
 
 
 def _now() -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from kms_permissions.errors import SourceError
-from kms_permissions.files import atomic_write
+from kms_permissions.errors import SourceError, json_kind
+from kms_permissions.files import output_path, write_file
 from kms_permissions.scraper import (
     api_reference_json,
     callouts_md,
@@ -100,21 +100,68 @@ def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -
         result.api_reference.append(parsed(ApiReferencePage, api_reference_json.parse))
 
 
-def write_json(result: ScrapeResult, out: Path) -> None:
-    """Write the records as stable, sorted JSON, atomically."""
+SCRAPE_FORMAT = "kms-permissions-scrape/1"
+# A scrape file larger than this is not opened, to be read or recognised.
+MAX_SCRAPE_BYTES = 256 * 1024 * 1024
+
+
+def write_json(
+    result: ScrapeResult,
+    out: Path | str,
+    *,
+    inputs: Mapping[str, Path | None] | None = None,
+    force: bool = False,
+) -> None:
+    """Write the records as stable, sorted JSON, atomically, by the output rules: an existing
+    `out` is replaced only if it is a scrape file (or with `force`), never if it is an input."""
     text = json.dumps(result.to_json_dict(), indent=1, sort_keys=True, ensure_ascii=False)
-    atomic_write(out, (text + "\n").encode())
+    write_file(
+        output_path(out),
+        (text + "\n").encode(),
+        ours=is_scrape_file,
+        inputs=inputs,
+        force=force,
+        mine="kms-permissions scrape file",
+    )
+
+
+def is_scrape_file(path: Path) -> bool:
+    """Whether `path` holds records `write_json` wrote (recognised by its format field)."""
+    try:
+        return _scrape_document(path).get("format") == SCRAPE_FORMAT
+    except SourceError:
+        return False
+
+
+def _scrape_document(path: Path) -> dict[str, Any]:
+    from kms_permissions.errors import InputError
+    from kms_permissions.files import read_limited
+
+    try:
+        data = json.loads(read_limited(path, MAX_SCRAPE_BYTES, "scrape file").decode("utf-8"))
+    except (OSError, InputError) as exc:
+        raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None
+    except RecursionError:
+        raise SourceError(
+            f"{path}: not a kms-permissions scrape file (nested too deeply)"
+        ) from None
+    except ValueError as exc:  # bad UTF-8 or bad JSON
+        raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None
+    if not isinstance(data, dict):
+        raise SourceError(
+            f"{path}: not a kms-permissions scrape file ({json_kind(data)}, not an object)"
+        )
+    return data
 
 
 def read_json(path: Path) -> ScrapeResult:
     """Load records written by `write_json` (the output of `kms-permissions scrape`)."""
-    from kms_permissions.errors import SourceError
     from kms_permissions.scraper.serialize import load
 
+    data = _scrape_document(path)
     try:
-        data = json.loads(path.read_text())
-        if data.get("format") != "kms-permissions-scrape/1":
-            raise ValueError(f"format {data.get('format')!r} is not kms-permissions-scrape/1")
+        if data.get("format") != SCRAPE_FORMAT:
+            raise ValueError(f"format {data.get('format')!r} is not {SCRAPE_FORMAT}")
         return ScrapeResult(
             permissions=[load(PermissionsPage, p) for p in data["permissions"]],
             condition_keys=[load(ConditionKeysPage, p) for p in data["condition_keys"]],
@@ -123,5 +170,5 @@ def read_json(path: Path) -> ScrapeResult:
             callouts=[load(CalloutsPage, p) for p in data.get("callouts", [])],
             api_reference=[load(ApiReferencePage, p) for p in data.get("api_reference", [])],
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SourceError(f"{path}: not a kms-permissions scrape file ({exc})") from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise SourceError(f"{path}: not a kms-permissions scrape file ({exc!r:.200})") from None

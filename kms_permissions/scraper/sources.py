@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Protocol
 
 from kms_permissions.errors import FetchError, SourceError
-from kms_permissions.scraper.http import MAX_BODY_BYTES, Fetcher, Response
+from kms_permissions.scraper.http import (
+    MAX_BODY_BYTES,
+    Fetcher,
+    Response,
+    has_credentials,
+    redact,
+)
 from kms_permissions.scraper.identify import PageKind, date_in_name, identify
 from kms_permissions.scraper.records import Provenance
 
@@ -215,9 +221,17 @@ def _archive_revision(snapshot: Path) -> tuple[str, str, str]:
     if listing.exists():
         for entry in _load_revisions(listing):
             if entry.get("dir") == snapshot.name:
-                committed = str(entry["committed"])
-                return str(entry["commit"]), committed[:10], committed
-    return match.group(2), match.group(1), ""
+                where = f"{listing}: {snapshot.name}"
+                committed = str(entry.get("committed", ""))
+                try:
+                    date = date_in_name(committed[:10])
+                except SourceError as exc:
+                    raise SourceError(f"{where}: {exc}") from None
+                if date is None or "commit" not in entry:
+                    raise SourceError(f"{where}: no commit and commit date")
+                return str(entry["commit"]), date, committed
+    date = date_in_name(snapshot.name)  # a real date, or SourceError naming the folder
+    return match.group(2), str(date), ""
 
 
 _REVISIONS_CACHE: dict[Path, list[dict[str, object]]] = {}
@@ -244,8 +258,11 @@ def _load_revisions(path: Path) -> list[dict[str, object]]:
     if path not in _REVISIONS_CACHE:
         try:
             data = json.loads(path.read_text())
-            _REVISIONS_CACHE[path] = list(data["revisions"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            revisions = list(data["revisions"])
+            if not all(isinstance(entry, dict) for entry in revisions):
+                raise TypeError("an entry is not an object")
+            _REVISIONS_CACHE[path] = revisions
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise SourceError(f"{path}: not a revisions list ({exc})") from None
     return _REVISIONS_CACHE[path]
 
@@ -317,8 +334,9 @@ class HttpSource:
             name = url.rstrip("/").rsplit("/", 1)[-1]
             kind = classify(name)
             if kind is None:
-                raise SourceError(f"{url}: not a page kms-permissions knows how to read")
+                raise SourceError(f"{redact(url)}: not a page kms-permissions knows how to read")
             response = self.fetcher.get(url, CONTENT_TYPES[kind[1]])
+            confirm(kind[0], response.body, url)
             self._responses[url] = response
             revision = response.etag or response.last_modified or f"sha256:{_sha(response.body)}"
             yield Page(
@@ -389,6 +407,7 @@ class GitHubArchiveSource:
                 if "HTTP 404" in str(exc):  # the page did not exist at this commit
                     continue
                 raise
+            confirm(kind[0], page.body, page_url)
             yield Page(
                 kind=kind[0],
                 rendering=kind[1],
@@ -401,6 +420,21 @@ class GitHubArchiveSource:
                 body=page.body,
                 revision_time=time,
             )
+
+
+def confirm(kind: str, body: bytes, location: str) -> None:
+    """Refuse a page whose content is another page than its name promised (a SAR page for
+    another service, the permissions page at a condition key page's URL). A page the content
+    does not identify is left to its parser, which names what is missing."""
+    try:
+        found = identify(body)
+    except SourceError as exc:
+        raise SourceError(f"{redact(location)}: {exc}") from None
+    if found is not None and found.kind != kind:
+        raise SourceError(
+            f"{redact(location)}: holds a {found.kind} page ({found.page}), not the {kind} page "
+            "its name promises"
+        )
 
 
 def _sha(body: bytes) -> str:
@@ -423,6 +457,13 @@ def open_source(spec: str | None) -> Source:
     archived guide on GitHub), `git:PATH[@REV]` (a checkout of it) or a local path."""
     from kms_permissions.scraper.http import Fetcher, default_cache_dir
 
+    if spec is not None and not spec.strip():
+        raise SourceError("the source is an empty path; name a file, a folder or a URL")
+    if spec is not None and has_credentials(spec):
+        raise SourceError(
+            f"{redact(spec)}: a URL with credentials (user:password@) is refused; pages are "
+            "public, and a password would end up in logs and provenance"
+        )
     if spec is None or spec.startswith("https://") or spec.startswith("http://"):
         return HttpSource(Fetcher(default_cache_dir()), (spec,) if spec else LIVE_PAGES)
     if spec.startswith("github:"):
