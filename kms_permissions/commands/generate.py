@@ -12,12 +12,17 @@ HELP = "regenerate the typed constants and site pages from the bundled dataset"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--dataset and --check."""
+    """--dataset, --check and --force."""
     from pathlib import Path
 
     parser.add_argument("--dataset", type=Path, help="a dataset folder (default: bundled)")
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if an artifact is stale"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite generated files even if they were changed by hand",
     )
 
 
@@ -26,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.generator.outputs import generate, package_files, site_pages
     from kms_permissions.reference import load
 
-    stale = generate(load(args.dataset), [package_files, site_pages], args.check)
+    stale = generate(load(args.dataset), [package_files, site_pages], args.check, args.force)
     for path in stale:
         verb = "differs from the dataset" if args.check else "written"
         print(f"{path}: {verb}", file=sys.stderr)

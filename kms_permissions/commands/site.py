@@ -1,8 +1,15 @@
-"""`site build|serve`: generate the site's pages, then build or serve it with mkdocs."""
+"""`site build|serve`: generate the site's pages, then build or serve it with mkdocs.
+
+`build --out DIR` replaces DIR only if it is a site build of kms-permissions (it holds the
+marker file `.kms-permissions-site`) or empty, unless `--force`; `serve --address HOST:PORT`
+checks that it can listen there before it starts mkdocs.
+"""
 
 from __future__ import annotations
 
 import sys
+
+from kms_permissions.errors import InputError, shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -12,24 +19,56 @@ HELP = "generate the site's pages and build or serve it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """build|serve, --out, --address."""
+    """build|serve, --out, --force, --address."""
     parser.add_argument("action", choices=("build", "serve"))
     parser.add_argument("--out", help="where to build (default: site/site)")
+    parser.add_argument(
+        "--force", action="store_true", help="replace --out even if it is not a site build"
+    )
     parser.add_argument("--address", default="127.0.0.1:8000", help="where to serve")
 
 
 def run(args: argparse.Namespace) -> int:
     """Regenerate the pages, then build or serve."""
-    from pathlib import Path
 
-    from kms_permissions.generator.outputs import SITE, build_site, generate, mkdocs, site_pages
+    from kms_permissions.generator.outputs import (
+        SITE,
+        build_site,
+        generate,
+        mkdocs,
+        site_output,
+        site_pages,
+    )
     from kms_permissions.reference import load
 
-    generate(load(), [site_pages], check=False)
+    # Every argument is checked before the pages are generated.
+    if args.action == "serve":
+        check_address(args.address)
+    else:
+        out = site_output(args.out if args.out is not None else SITE / "site", force=args.force)
+    generate(load(), [site_pages], check=False, force=args.force)
     if args.action == "serve":
         return mkdocs(["serve", "-a", args.address])
-    out = Path(args.out).resolve() if args.out else SITE / "site"
-    status = build_site(out)
+    status = build_site(out, force=args.force)
     if status == 0:
         print(f"built the site in {out}", file=sys.stderr)
     return status
+
+
+def check_address(address: str) -> None:
+    """Refuse an address mkdocs could not listen on (`1.2.3.4:8000`), before it starts."""
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputError(f"--address {shown(address)}: write HOST:PORT, e.g. 127.0.0.1:8000")
+    host = host.strip("[]")
+    try:
+        infos = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)
+        family, kind, proto, _, where = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(where)
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"--address {shown(address)}: cannot listen there ({reason})") from None

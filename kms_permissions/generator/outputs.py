@@ -1,11 +1,27 @@
-"""Write (or check) every generated artifact of the package from the bundled dataset."""
+"""Write (or check) every generated artifact of the package from the bundled dataset.
+
+The output rules (`kms_permissions.files`) apply here too. `generate` keeps a listing of the
+site files it wrote (`site/generated.json`: path and sha256): it removes a page no longer
+produced only if the listing has it, unchanged, and overwrites a page only if it is unchanged
+since it was generated or starts as the generated one does (its title: a page written by an
+older generator); anything else is refused unless `force`. `site build` writes into a folder
+beside its output and renames it into place, with a marker file that recognises the folder as
+a site build next time.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from kms_permissions.files import atomic_write
+from kms_permissions.errors import OutputError
+from kms_permissions.files import (
+    atomic_write,
+    check_output,
+    describe,
+    output_path,
+    replacing_folder,
+)
 from kms_permissions.generator import constants
 from kms_permissions.generator.pysource import literal
 from kms_permissions.model import Reference
@@ -14,6 +30,11 @@ PACKAGE = Path(__file__).resolve().parents[1]
 SITE = PACKAGE.parent / "site"
 # Folders whose every file is generated: files no longer produced there are removed.
 GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "docs/rules", "snippets")
+# What `generate` wrote under the site folder, with each file's sha256.
+LISTING = "generated.json"
+LISTING_FORMAT = "kms-permissions-generated/1"
+# In a folder `site build` wrote: says that the folder is a site build it may replace.
+SITE_MARKER = ".kms-permissions-site"
 
 Renderer = Callable[[Reference], dict[Path, str]]
 
@@ -46,9 +67,51 @@ def mkdocs(arguments: list[str], site: Path = SITE, quiet: bool = False) -> int:
     return done.returncode
 
 
-def build_site(out: Path, site: Path = SITE, quiet: bool = False) -> int:
-    """`mkdocs build --strict` of a site folder into `out`."""
-    return mkdocs(["build", "--strict", "-q", "-d", str(out)], site, quiet)
+class _Failed(Exception):
+    """mkdocs failed: the staged build is discarded and the output left as it was."""
+
+
+def build_site(out: Path | str, site: Path = SITE, quiet: bool = False, force: bool = False) -> int:
+    """`mkdocs build --strict` of a site folder into `out`; returns mkdocs's exit status.
+
+    `out` must be new, empty or a site build this function made (or `force`), and must not be,
+    contain or lie inside the site's sources or the dataset. mkdocs builds into a folder beside
+    it, which replaces `out` only when the build succeeded.
+    """
+    target = site_output(out, site, force)
+    try:
+        with replacing_folder(target) as staged:
+            status = mkdocs(["build", "--strict", "-q", "-d", str(staged)], site, quiet)
+            if status != 0:
+                raise _Failed
+            (staged / SITE_MARKER).write_text("built by kms-permissions site build\n")
+    except _Failed:
+        pass
+    return status
+
+
+def site_output(out: Path | str, site: Path = SITE, force: bool = False) -> Path:
+    """The folder `out` names, once the output rules allow a site build there."""
+    from kms_permissions.reference import DATA_DIR
+
+    target = output_path(out)
+    inputs: dict[str, Path | None] = {
+        f"{site.name}/{p.name}": p for p in sorted(site.iterdir()) if p.name != "site"
+    }
+    check_output(
+        target,
+        folder=True,
+        ours=is_site_build,
+        inputs={**inputs, "dataset": DATA_DIR},
+        force=force,
+        mine="site build of kms-permissions",
+    )
+    return target
+
+
+def is_site_build(folder: Path) -> bool:
+    """Whether `folder` was written by `build_site` (it holds the marker)."""
+    return (folder / SITE_MARKER).is_file()
 
 
 def site_pages(reference: Reference) -> dict[Path, str]:
@@ -64,28 +127,108 @@ def site_pages(reference: Reference) -> dict[Path, str]:
     return pages | {SITE / "docs" / path: page for path, page in rule_pages().items()}
 
 
-def generate(reference: Reference, renderers: list[Renderer], check: bool) -> list[Path]:
+def generate(
+    reference: Reference, renderers: list[Renderer], check: bool, force: bool = False
+) -> list[Path]:
     """Write the artifacts, or with `check` only report those that differ; returns them.
 
     Generated files that are no longer produced (a page of a removed action) are removed, or
-    reported with `check`.
+    reported with `check`, when the listing shows that `generate` wrote them as they are.
     """
-    stale: list[Path] = []
-    produced: set[Path] = set()
+    produced: dict[Path, bytes] = {}
     for render in renderers:
-        for path, text in render(reference).items():
-            produced.add(path)
-            data = text.encode()
-            if path.exists() and path.read_bytes() == data:
+        produced.update((path, text.encode()) for path, text in render(reference).items())
+    listing_path = SITE / LISTING
+    listed = _read_listing(listing_path) if site_pages in renderers else None
+    if site_pages in renderers:
+        produced[listing_path] = _listing(produced)
+    stale = [path for path, data in produced.items() if not _holds(path, data)]
+    if not check:
+        for path in stale:  # every file checked before any is written
+            _check_generated(path, produced[path], listed, force)
+        for path in stale:
+            atomic_write(path, produced[path])
+    if listed is not None:
+        for relative, digest in sorted(listed.items()):
+            path = SITE / relative
+            if path in produced or not relative.startswith(tuple(f"{d}/" for d in GENERATED_DIRS)):
                 continue
+            if _sha256_of(path) != digest:
+                continue  # gone already, or changed by hand since: not ours to remove
             stale.append(path)
             if not check:
-                atomic_write(path, data)
-    if site_pages in renderers:
-        for folder in GENERATED_DIRS:
-            for path in sorted((SITE / folder).rglob("*")):
-                if path.is_file() and path not in produced:
-                    stale.append(path)
-                    if not check:
-                        path.unlink()
+                path.unlink()
     return stale
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and not path.is_symlink() and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _sha256_of(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _listing(produced: dict[Path, bytes]) -> bytes:
+    import hashlib
+    import json
+
+    files = {
+        path.relative_to(SITE).as_posix(): hashlib.sha256(data).hexdigest()
+        for path, data in produced.items()
+        if SITE in path.parents
+    }
+    document = {"format": LISTING_FORMAT, "files": dict(sorted(files.items()))}
+    return (json.dumps(document, indent=1) + "\n").encode()
+
+
+def _read_listing(path: Path) -> dict[str, str] | None:
+    """The files a previous `generate` wrote under the site folder (None: no listing yet)."""
+    import json
+
+    if not path.exists():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        files = document["files"] if document.get("format") == LISTING_FORMAT else None
+        if not isinstance(files, dict):
+            raise ValueError("no files")
+        return {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+        raise OutputError(
+            f"{path}: not a listing of generated files ({exc}); it tells what generate may "
+            "replace: restore it, or remove it and pass --force"
+        ) from None
+
+
+def _check_generated(path: Path, data: bytes, listed: dict[str, str] | None, force: bool) -> None:
+    """Refuse to overwrite what `generate` did not write: only regular files, and only those
+    unchanged since generated (the listing) or starting as the generated file does."""
+    import os
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if describe(mode) != "a file":
+        raise OutputError(f"{path}: is {describe(mode)}, not a generated file; not replaced")
+    if force or path.name == LISTING:
+        return
+    relative = path.relative_to(SITE).as_posix() if SITE in path.parents else None
+    unchanged = listed is not None and relative in listed and _sha256_of(path) == listed[relative]
+    first_line = path.read_bytes().split(b"\n", 1)[0] == data.split(b"\n", 1)[0]
+    if not (unchanged or first_line):
+        raise OutputError(
+            f"{path}: changed since kms-permissions generated it; not overwritten (pass --force "
+            "to overwrite it)"
+        )
