@@ -166,7 +166,7 @@ def replacing_folder(target: Path) -> Iterator[Path]:
     try:
         staged = _staging_folder(target)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write beside it ({_reason(exc)})") from None
+        raise OutputError(f"{target}: not written ({_reason(exc)})") from None
     try:
         yield staged
         _install_folder(staged, target)
