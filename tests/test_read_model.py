@@ -196,8 +196,12 @@ def test_each_pair_names_its_sources_with_dates(pairs: Pairs) -> None:
     for action in reference.actions.values():
         for source in action.as_of:
             page_kinds = {s.kind for s in reference.sources.values()}
-            assert source in {"permissions", "sar"} and page_kinds
-    assert reference.actions["kms:Decrypt"].as_of == {"permissions": None, "sar": "2026-06-14"}
+            assert source in {"permissions", "sar", "api"} and page_kinds
+    assert reference.actions["kms:Decrypt"].as_of == {
+        "permissions": None,
+        "sar": "2026-06-14",
+        "api": "2026-11-20",
+    }
     assert reference.condition_keys["kms:ViaService"].as_of["conditions"] == "2022-12-05"
 
 
@@ -240,7 +244,8 @@ def test_first_listing_is_not_called_an_introduction(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "first seen" not in out
     assert "SAR: first in the copy of 2021-07-01" in out
-    assert "SAR: at least since 2019-10-10 (its earliest copy held)" in out
+    assert "SAR: at least since the copy of 2019-10-10 (its earliest copy held)" in out
+    assert "API Reference: at least since botocore 0.107.0 of 2015-04-27" in out
     assert "permissions reference: only its current copy is held" in out
 
 
