@@ -91,7 +91,7 @@ def _listed_since(entry: dict[str, Any], coverage: dict[str, Any]) -> str:
 
 def _requirement(item: dict[str, Any]) -> str:
     """One required permission as the API Reference states it, compactly."""
-    text = item["permission"]
+    text = str(item["permission"])
     if item["resource"]:
         text += f" on {item['resource']}"
     if item["policy_types"]:

@@ -4,8 +4,8 @@ A guide page in markdown opens with its title and the page's own anchor
 (`# AWS KMS permissions<a name="kms-api-permissions-reference"></a>`); the anchor names the
 page whatever the file is called. The SAR page's title names AWS Key Management Service and its
 introduction the service prefix `kms`; the guide's permissions page in HTML has the same anchor
-as an element id. A botocore service model is JSON whose metadata names KMS (`api_reference_json.recognise`).
-A file name only helps to date a copy.
+as an element id. A botocore service model is JSON whose metadata names KMS
+(`api_reference_json.recognise`). A file name only helps to date a copy.
 """
 
 from __future__ import annotations
