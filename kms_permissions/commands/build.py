@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and publish the newest version the source allows."""
+    from kms_permissions.extras import require
+
+    require("scrape", "parquet")
     from kms_permissions.dataset.build import dataset_output, history_of, load_records, publish
     from kms_permissions.reference import DATA_DIR
 

@@ -122,6 +122,9 @@ def _extract(args: argparse.Namespace, folder: Path) -> int:
 
 
 def _refetch(args: argparse.Namespace, folder: Path) -> int:
+    from kms_permissions.extras import require
+
+    require("scrape")
     from kms_permissions.scraper.corpus import refetch
     from kms_permissions.scraper.corpus_lock import read_lock
     from kms_permissions.scraper.http import Fetcher, FetchPolicy

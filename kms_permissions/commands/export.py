@@ -137,6 +137,9 @@ def is_export(path: Path) -> bool:
 
 
 def _is_parquet_export(path: Path, tables: list[list[str]]) -> bool:
+    from kms_permissions.extras import require
+
+    require("parquet")  # to recognise an earlier export before replacing it
     import pyarrow.parquet as pq
 
     try:

@@ -24,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the history and publish the newest version with it and the changelog."""
+    from kms_permissions.extras import require
+
+    require("scrape", "parquet")
     from kms_permissions.dataset.build import (
         changelog,
         dataset_output,

@@ -30,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Scrape and write the records."""
+    from kms_permissions.extras import require
+
+    require("scrape")
     from pathlib import Path
 
     from kms_permissions.errors import FetchError, InputError

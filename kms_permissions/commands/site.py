@@ -30,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Regenerate the pages, then build or serve."""
+    from kms_permissions.extras import require
 
+    require("site")
     from kms_permissions.generator.outputs import (
         SITE,
         build_site,

@@ -62,6 +62,9 @@ def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
         return loads(text), JsonPositions(text)
     if _looks_like_hcl(text):
         raise PolicyError(HCL_MESSAGE)
+    from kms_permissions.extras import require
+
+    require("templates")  # PyYAML: one line saying what to install when it is missing
     from kms_permissions.policy.yamltext import YamlData
 
     parsed = YamlData(text)
