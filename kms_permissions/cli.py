@@ -36,6 +36,7 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("generate", "generate"),
     ("site", "site"),
     ("corpus", "corpus"),
+    ("update", "update"),
 )
 
 

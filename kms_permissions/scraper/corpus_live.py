@@ -51,8 +51,8 @@ class LivePage:
 def snapshot_files(layout: Path, pages: Sequence[LivePage]) -> dict[str, bytes]:
     """The files that add `pages` as one snapshot to the corpus layout at `layout`.
 
-    Returns the new pages and the rewritten listing (layout path -> bytes). Refuses a second
-    snapshot on the same date: a dataset version is named after its newest source date.
+    Returns the new pages and the rewritten listing (layout path -> bytes). A second snapshot
+    on one date follows the first by its fetch time (and the version gets the next `.N`).
     """
     if not pages:
         raise CorpusError("a snapshot of the live pages needs at least one page")
@@ -61,14 +61,7 @@ def snapshot_files(layout: Path, pages: Sequence[LivePage]) -> dict[str, bytes]:
         raise CorpusError(f"live pages need distinct plain file names: {files}")
     fetched_at = min(page.fetched_at for page in pages)
     date = fetched_at[:10]
-    listing = read_listing(layout)
-    revisions: list[dict[str, object]] = list(listing["revisions"])
-    for revision in revisions:
-        if str(revision.get("dir", "")).startswith(f"{date}_"):
-            raise CorpusError(
-                f"{FOLDER}/{revision['dir']}: the live pages were already recorded on {date}; "
-                "a dataset version is named after its date, so one snapshot a day"
-            )
+    revisions: list[dict[str, object]] = list(read_listing(layout)["revisions"])
     ordered = sorted(pages, key=lambda p: p.file)
     digest = hashlib.sha256("".join(f"{p.file} {p.sha256}\n" for p in ordered).encode())
     snapshot_id = digest.hexdigest()[:40]
@@ -92,7 +85,9 @@ def snapshot_files(layout: Path, pages: Sequence[LivePage]) -> dict[str, bytes]:
             for p in ordered
         ],
     }
-    revisions.sort(key=lambda r: str(r.get("dir", "")), reverse=True)
+    if any(r.get("dir") == folder for r in revisions):
+        raise CorpusError(f"{FOLDER}/{folder}: this snapshot is in the corpus already")
+    revisions.sort(key=lambda r: (str(r.get("committed", "")), str(r.get("dir", ""))), reverse=True)
     document = {"source": SOURCE, "note": NOTE, "revisions": [entry, *revisions]}
     written = {f"{FOLDER}/{folder}/doc_source/{p.file}": p.body for p in ordered}
     written[LISTING] = (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode()

@@ -1,0 +1,367 @@
+"""`update` against the loopback server serving the corpus's pages as the live site.
+
+Each test runs the verb in a subprocess on a private copy of the project (code, dataset,
+corpus, site), so that what it writes lands in the copy: the real tree is never touched. The
+only difference from the command line is the fetcher, allowed to fetch from 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kms_permissions.dataset.transaction import InPlace, Transaction
+from kms_permissions.scraper.corpus import extract, verify
+from kms_permissions.scraper.corpus_live import LISTING, LivePage, snapshot_files, upstream
+from kms_permissions.scraper.corpus_lock import CorpusError, read_lock
+from kms_permissions.scraper.update_sources import newest_held
+
+from .conftest import ROOT
+from .http_server import Reply, Script, serve
+from .live_site import PERMISSIONS_HTML, PERMISSIONS_MD, SAR, html_rendering, newest_pages, routes
+
+NEW = "SimulateKeyUse"  # an operation AWS does not have, added to the served pages
+DRIVER = """
+import sys
+root, base, *argv = sys.argv[1:]
+sys.path.insert(0, root)
+import kms_permissions
+assert kms_permissions.__file__.startswith(root), kms_permissions.__file__
+from kms_permissions.cli import build_parser
+from kms_permissions.commands.update import perform
+from kms_permissions.scraper.http import Fetcher, FetchPolicy
+
+policy = FetchPolicy(
+    allowed_hosts=frozenset({"127.0.0.1"}),
+    allow_http_hosts=frozenset({"127.0.0.1"}),
+    timeout=5.0,
+    attempts=2,
+    backoff=0.01,
+)
+args = build_parser().parse_args(["update", *argv])
+sys.exit(perform(args, Fetcher(None, policy), {"https://docs.aws.amazon.com": base}))
+"""
+
+
+@pytest.fixture(scope="module")
+def parsed_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Parsed pages shared by the tests' builds (the corpus is the same in every copy)."""
+    return tmp_path_factory.mktemp("parsed")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the checkout: the package with its dataset, the corpus, the site."""
+    copy = tmp_path / "project"
+    skip = shutil.ignore_patterns("__pycache__", ".*cache*")
+    shutil.copytree(ROOT / "kms_permissions", copy / "kms_permissions", ignore=skip)
+    shutil.copytree(ROOT / "corpus", copy / "corpus")
+    shutil.copytree(
+        ROOT / "site", copy / "site", ignore=shutil.ignore_patterns("__pycache__", "site")
+    )
+    return copy
+
+
+def state(project: Path) -> dict[str, str]:
+    """Every file of the copy with its sha256 (what a refusal must leave as it was)."""
+    return {
+        p.relative_to(project).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(project.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def version_of(project: Path) -> str:
+    manifest = json.loads((project / "kms_permissions/data/manifest.json").read_text())
+    return str(manifest["dataset_version"])
+
+
+def update(
+    project: Path, cache: Path, served: dict[str, list[Reply]], *argv: str
+) -> subprocess.CompletedProcess[str]:
+    with serve(Script(served)) as base:
+        return subprocess.run(
+            [sys.executable, "-c", DRIVER, str(project), base, "--cache-dir", str(cache), *argv],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+
+def with_new_operation(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """The pages with NEW added to the permissions reference and the SAR, as GenerateRandom."""
+    md = pages[PERMISSIONS_MD].decode()
+    item = re.search(r"^- \*\* \[GenerateRandom\].*?\n\n", md, re.MULTILINE | re.DOTALL)
+    assert item is not None
+    md = md.replace(item.group(0), item.group(0) + item.group(0).replace("GenerateRandom", NEW))
+    sar = pages[SAR].decode()
+    row = re.search(
+        r"<tr>\s*<td id=\"awskeymanagementservice-GenerateRandom\".*?</tr>", sar, re.DOTALL
+    )
+    assert row is not None
+    sar = sar.replace(row.group(0), row.group(0) + row.group(0).replace("GenerateRandom", NEW))
+    return {
+        **pages,
+        PERMISSIONS_MD: md.encode(),
+        PERMISSIONS_HTML: html_rendering(md).encode(),
+        SAR: sar.encode(),
+    }
+
+
+def test_the_same_site_changes_nothing(corpus: Path, project: Path, parsed_cache: Path) -> None:
+    before = state(project)
+    done = update(project, parsed_cache, routes(newest_pages(corpus)), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["format"] == "kms-permissions-update/1"
+    assert document["status"] == "unchanged"
+    # The HTML rendering is new to the corpus (it holds the markdown only), so the candidate was
+    # built, and found to hold the same facts.
+    changed = [p["location"] for s in document["sources"] for p in s["pages"] if p["changed"]]
+    assert changed == ["https://docs.aws.amazon.com" + PERMISSIONS_HTML]
+    assert document["reason"] == "pages changed, no fact did; nothing recorded"
+    assert state(project) == before
+
+
+def test_a_new_operation_makes_a_new_version(
+    corpus: Path, project: Path, parsed_cache: Path, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    served = routes(with_new_operation(newest_pages(corpus)))
+    previous = version_of(project)
+    # A generated file edited by hand is not overwritten: refused, before anything is replaced.
+    generate = [sys.executable, "-m", "kms_permissions", "generate"]
+    subprocess.run(generate, cwd=project, check=True, capture_output=True)
+    constants = project / "kms_permissions" / "constants.py"
+    constants.write_text(constants.read_text() + "# mine\n")
+    before = state(project)
+    done = update(project, parsed_cache, served, "--notes", str(notes))
+    assert done.returncode == 2
+    assert f"{constants}: differs from what the bundled dataset generates" in done.stderr
+    assert state(project) == before and not notes.exists()
+    subprocess.run(generate, cwd=project, check=True, capture_output=True)
+    done = update(project, parsed_cache, served, "--notes", str(notes))
+    assert done.returncode == 3, done.stderr
+    version = re.search(rf"new dataset version (\S+) \(was {re.escape(previous)}\)", done.stdout)
+    assert version is not None, done.stdout
+    assert f"added actions: kms:{NEW}" in done.stdout
+    # The diff and the changelog section name it; the CHANGELOG's newest section is that one.
+    change = json.loads((notes / "diff.json").read_text())
+    assert change["added"]["action"] == [f"kms:{NEW}"]
+    assert change["removed"]["action"] == []
+    section = (notes / "CHANGELOG-section.md").read_text()
+    assert section.startswith(f"## {version.group(1)} (")
+    assert f"`kms:{NEW}`" in section
+    changelog = (project / "kms_permissions/data/CHANGELOG.md").read_text()
+    assert changelog.split("\n## ")[1] == section.removeprefix("## ").rstrip("\n") + "\n"
+    # The dataset, the version file and the constants know it.
+    data = project / "kms_permissions" / "data"
+    manifest = json.loads((data / "manifest.json").read_text())
+    assert manifest["dataset_version"] == version.group(1)
+    assert (
+        f'__version__ = "{version.group(1)}"'
+        in (project / "kms_permissions/_version.py").read_text()
+    )
+    assert f'"kms:{NEW}"' in (project / "kms_permissions/constants.py").read_text()
+    actions = json.loads((data / "actions.json").read_text())
+    assert any(
+        row["action"] == f"kms:{NEW}" and row["in_guide"] and row["in_sar"] for row in actions
+    )
+    # The corpus holds the snapshot with each page's upstream, and verifies.
+    assert verify(project / "corpus").problems == ()
+    lock = read_lock(project / "corpus")
+    live = [e for e in lock.files if e.path.startswith("docs-live/") and "/doc_source/" in e.path]
+    assert sorted(e.path.rsplit("/", 1)[1] for e in live) == sorted(
+        [*(p.rsplit("/", 1)[1] for p in served)]
+    )
+    assert all(e.url and e.url.startswith("https://docs.aws.amazon.com/") for e in live)
+    assert all(e.upstream["date"] and e.licence == "AWS-documentation" for e in live)
+    # A fresh clone rebuilds the new dataset from corpus/ alone, byte for byte.
+    extracted = tmp_path / "fresh" / "corpus"
+    extract(project / "corpus", extracted)
+    rebuilt = tmp_path / "rebuilt"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kms_permissions",
+            "history",
+            "--corpus",
+            str(extracted),
+            "--out",
+            str(rebuilt),
+            "--previous",
+            str(data),
+            "--cache-dir",
+            str(parsed_cache),
+        ],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    assert state(rebuilt) == state(data)
+    # Run again against the same site: every page is as the corpus now holds it.
+    before = state(project)
+    again = update(project, parsed_cache, served, "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["reason"] == "every page is as the corpus holds it"
+    assert state(project) == before
+
+
+def test_rows_removed_beyond_the_shrink_guard_are_refused(
+    corpus: Path, project: Path, parsed_cache: Path
+) -> None:
+    pages = newest_pages(corpus)
+    md = pages[PERMISSIONS_MD].decode()
+    items = re.findall(r"^- \*\*.*?\n\n", md, re.MULTILINE | re.DOTALL)
+    assert len(items) > 50
+    for item in items[10:17]:  # 7 of 54 operations: more than 10%
+        md = md.replace(item, "")
+    served = routes(
+        {**pages, PERMISSIONS_MD: md.encode(), PERMISSIONS_HTML: html_rendering(md).encode()}
+    )
+    before = state(project)
+    done = update(project, parsed_cache, served)
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("kms-permissions update: dataset is not valid: ")
+    lost = rf"permissions reference: 7 of \d+ lost since version {re.escape(version_of(project))}"
+    assert re.search(lost, line), line
+    assert done.stdout == ""
+    assert state(project) == before
+
+
+def test_a_layout_the_parser_does_not_know_is_refused(
+    corpus: Path, project: Path, parsed_cache: Path
+) -> None:
+    pages = newest_pages(corpus)
+    md = pages[PERMISSIONS_MD].decode().replace("**Cross-account use:**", "**Cross account:**")
+    before = state(project)
+    done = update(project, parsed_cache, routes({**pages, PERMISSIONS_MD: md.encode()}), "--json")
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert re.fullmatch(
+        r"kms-permissions update: https://docs\.aws\.amazon\.com/kms/latest/developerguide/"
+        r"kms-api-permissions-reference\.md \(md-list\): line \d+: .*unknown field label "
+        r"'Cross account'.*",
+        line,
+    ), line
+    assert json.loads(done.stdout)["status"] == "refused"
+    assert state(project) == before
+
+
+def test_renderings_that_disagree_are_refused(
+    corpus: Path, project: Path, parsed_cache: Path
+) -> None:
+    pages = newest_pages(corpus)
+    md = pages[PERMISSIONS_MD].decode()
+    item = re.search(r"^- \*\* \[GenerateRandom\].*?\n\n", md, re.MULTILINE | re.DOTALL)
+    assert item is not None
+    html = html_rendering(md.replace(item.group(0), item.group(0).replace("N/A", "Yes")))
+    before = state(project)
+    done = update(project, parsed_cache, routes({**pages, PERMISSIONS_HTML: html.encode()}))
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("(renderings): the renderings disagree on GenerateRandom")
+    assert state(project) == before
+
+
+def test_the_network_failing_is_one_line_and_changes_nothing(
+    corpus: Path, project: Path, parsed_cache: Path
+) -> None:
+    served = {**routes(newest_pages(corpus)), SAR: [Reply(fault="reset")]}
+    before = state(project)
+    done = update(project, parsed_cache, served)
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert (
+        line.startswith("kms-permissions update: http://127.0.0.1:")
+        and "list_awskeymanagementservice.html: gave up after 2 attempts (ConnectionError" in line
+    )
+    assert state(project) == before
+
+
+def test_a_transaction_that_fails_puts_everything_back(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, text in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "a.txt").write_text(text)
+    generated = tmp_path / "generated.py"
+    generated.write_text("before\n")
+    fresh = tmp_path / "fresh.py"
+
+    def write() -> None:
+        generated.write_text("after\n")
+        fresh.write_text("made\n")
+        raise OSError(28, "No space left on device")
+
+    transaction = Transaction()
+    transaction.replace_folder(old, new)
+    transaction.replace_folder(tmp_path / "notes", {"n.md": b"notes"})
+    transaction.run_in_place(InPlace(lambda: None, lambda: [generated, fresh], write))
+    with pytest.raises(OSError, match="No space left"):
+        transaction.commit()
+    assert (old / "a.txt").read_text() == "old"
+    assert generated.read_text() == "before\n"
+    assert not fresh.exists() and not (tmp_path / "notes").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated.py", "new", "old"]
+    # And one that succeeds replaces all of it, leaving nothing staged behind.
+    transaction = Transaction()
+    transaction.replace_folder(old, new)
+    writer = InPlace(lambda: None, lambda: [generated], lambda: generated.write_text("after\n"))
+    transaction.run_in_place(writer)
+    assert transaction.commit() == ([old], [generated])
+    assert (old / "a.txt").read_text() == "new" and generated.read_text() == "after\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated.py", "new", "old"]
+
+
+def test_snapshots_of_one_day_follow_each_other_by_fetch_time(corpus: Path, tmp_path: Path) -> None:
+    layout = tmp_path / "corpus"
+    pages = newest_pages(corpus)
+    md = pages[PERMISSIONS_MD]
+
+    def live(body: bytes, fetched_at: str) -> LivePage:
+        url = "https://docs.aws.amazon.com" + PERMISSIONS_MD
+        return LivePage(url, "kms-api-permissions-reference.md", body, "text/markdown",
+                        fetched_at, '"etag-1"', None)  # fmt: skip
+
+    first = snapshot_files(layout, [live(md, "2026-11-29T06:00:00Z")])
+    for name, body in first.items():
+        (layout / name).parent.mkdir(parents=True, exist_ok=True)
+        (layout / name).write_bytes(body)
+    changed = md.replace(b"GenerateRandom", b"GenerateRandomly")
+    second = snapshot_files(layout, [live(changed, "2026-11-29T18:00:00Z")])
+    for name, body in second.items():
+        (layout / name).parent.mkdir(parents=True, exist_ok=True)
+        (layout / name).write_bytes(body)
+    listing = json.loads((layout / LISTING).read_text())
+    assert [r["committed"] for r in listing["revisions"]] == [
+        "2026-11-29T18:00:00Z",
+        "2026-11-29T06:00:00Z",
+    ]
+    (path,) = [p for p in second if p != LISTING]
+    assert path.startswith("docs-live/2026-11-29_") and path.endswith(
+        "/doc_source/kms-api-permissions-reference.md"
+    )
+    assert upstream(layout, path, changed) == {
+        "url": "https://docs.aws.amazon.com" + PERMISSIONS_MD,
+        "date": "2026-11-29T18:00:00Z",
+        "snapshot": listing["revisions"][0]["commit"],
+        "etag": '"etag-1"',
+        "last_modified": None,
+    }
+    with pytest.raises(CorpusError, match="sha256"):
+        upstream(layout, path, md)
+    # The later copy of the day is the one held, and the one a version of that day holds.
+    held = newest_held(layout)
+    assert held[("kms-api-permissions-reference", "md-list")] == (
+        path,
+        hashlib.sha256(changed).hexdigest(),
+    )
