@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,3 +53,29 @@ def current_permissions_md(corpus: Path) -> str:
 def sar_copies(corpus: Path) -> list[Path]:
     """The dated copies of the Service Authorization Reference page, oldest first."""
     return sorted((corpus / "sar-html" / "list_awskeymanagementservice").glob("*.html"))
+
+
+@dataclass(frozen=True)
+class Release:
+    """What `.ci/release-check` made: its output, the wheel, the sdist and the core-only venv."""
+
+    done: subprocess.CompletedProcess[str]
+    wheel: Path
+    sdist: Path
+    venv: Path
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """The release check run once: it builds the wheel and sdist and installs the wheel alone
+    (offline, no dependencies) into a fresh venv, which the tests reuse."""
+    out = tmp_path_factory.mktemp("release")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "release-check"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    wheels, sdists = list((out / "dist").glob("*.whl")), list((out / "dist").glob("*.tar.gz"))
+    if done.returncode != 0 or len(wheels) != 1 or len(sdists) != 1:
+        pytest.fail(f"release-check failed:\n{done.stdout}{done.stderr}")
+    return Release(done, wheels[0], sdists[0], out / "venv")

@@ -1,11 +1,14 @@
-"""The wheel and sdist build; the wheel installs offline into a fresh venv and works there."""
+"""The release check (.ci/release-check) passes on the project's wheel and sdist, and fails,
+naming the file, on a wheel that breaks one of its promises."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import subprocess
 import sys
-import venv
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,108 +16,98 @@ import pytest
 from kms_permissions._version import __version__
 from kms_permissions.dataset.versions import pep440
 
-from .conftest import ROOT
+from .conftest import ROOT, Release
+
+RELEASE_CHECK = ROOT / ".ci" / "release-check"
+STEPS = (
+    "== build the wheel and the sdist (hatchling)",
+    "== the wheel holds the dataset, the constants, py.typed and NOTICE",
+    "== versions agree",
+    "== the wheel's metadata requires nothing",
+    "== the sdist holds corpus/ (verified) and tests/",
+    "== the wheel alone, offline, in a fresh venv: constants, lookup, check, verify",
+)
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-index",
-            "-q",
-            "-w",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("*.whl")
-    return built
+def test_the_release_check_passes(release: Release) -> None:
+    lines = release.done.stdout.splitlines()
+    assert [line for line in lines if line.startswith("== ")] == [
+        next(line for line in lines if line.startswith(step)) for step in STEPS
+    ]
+    assert lines[-1] == "release-check: ok"
+    assert release.wheel.name == f"kms_permissions-{pep440(__version__)}-py3-none-any.whl"
 
 
-def test_wheel_carries_data_constants_and_types(wheel: Path) -> None:
-    assert wheel.name == f"kms_permissions-{pep440(__version__)}-py3-none-any.whl"
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for required in (
-        "kms_permissions/constants.py",
-        "kms_permissions/py.typed",
-        "kms_permissions/cli.py",
-        "kms_permissions/data/manifest.json",
-        "kms_permissions/data/actions.parquet",
-        "kms_permissions/data/actions.json",
-        "kms_permissions/data/schema/actions.schema.json",
-        "kms_permissions/data/history.parquet",
-        "kms_permissions/data/CHANGELOG.md",
-    ):
-        assert required in names, required
-    assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
+Changes = Callable[[zipfile.ZipFile], dict[str, bytes | None]]
 
 
-def test_sdist_builds(tmp_path: Path) -> None:
-    code = "import sys; from hatchling.build import build_sdist; print(build_sdist(sys.argv[1]))"
+def rewritten(wheel: Path, out: Path, changes: Changes) -> Path:
+    """A copy of `wheel` with the members `changes` gives replaced (None: dropped)."""
+    copy = out / wheel.name
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(copy, "w") as target:
+        replaced = changes(source)
+        for info in source.infolist():
+            data = replaced.get(info.filename, source.read(info))
+            if data is not None:
+                target.writestr(info, data)
+    return copy
+
+
+DATA = "kms_permissions/data"
+
+
+def _damage_data(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
+    actions = wheel.read(f"{DATA}/actions.json")
+    return {f"{DATA}/actions.json": actions.replace(b"kms:Decrypt", b"kms:Decrypd")}
+
+
+def _drop_typed(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
+    return {"kms_permissions/py.typed": None}
+
+
+def _require_requests(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
+    (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    metadata = wheel.read(name)
+    return {
+        name: metadata.replace(
+            b"Provides-Extra:", b"Requires-Dist: requests>=2.31\nProvides-Extra:", 1
+        )
+    }
+
+
+def _changelog_behind(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
+    """A newest section older than the dataset, the manifest's hash updated to match."""
+    old = wheel.read(f"{DATA}/CHANGELOG.md")
+    new = old.replace(b"\n## ", b"\n## 1999.01.01 (1999-01-01)\n\n- Nothing.\n\n## ", 1)
+    digest = (hashlib.sha256(old).hexdigest(), hashlib.sha256(new).hexdigest())
+    manifest = wheel.read(f"{DATA}/manifest.json").replace(*(d.encode() for d in digest))
+    manifest = manifest.replace(f'"bytes": {len(old)}'.encode(), f'"bytes": {len(new)}'.encode())
+    return {f"{DATA}/CHANGELOG.md": new, f"{DATA}/manifest.json": manifest}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_damage_data, r"kms_permissions/data/actions\.json: sha256 \w+, the manifest says \w+"),
+        (_drop_typed, r"kms_permissions/py\.typed is missing"),
+        (_require_requests, r"METADATA requires 'requests>=2\.31' outside any extra"),
+        (_changelog_behind, r"CHANGELOG\.md: newest section is '## 1999\.01\.01 \(1999-01-01\)'"),
+    ],
+    ids=["data-file-changed", "no-py.typed", "required-dependency", "changelog-behind"],
+)
+def test_a_broken_promise_is_named(
+    release: Release,
+    tmp_path: Path,
+    change: Changes,
+    message: str,
+) -> None:
+    wheel = rewritten(release.wheel, tmp_path, change)
     done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        cwd=ROOT,
-        check=True,
+        [sys.executable, str(RELEASE_CHECK), "--wheel", str(wheel), "--sdist", str(release.sdist)],
         capture_output=True,
         text=True,
     )
-    assert (tmp_path / done.stdout.strip()).name.startswith("kms_permissions-")
-
-
-def test_installs_offline_in_a_fresh_venv_and_runs(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(target)
-    python = target / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-index", "--no-deps", str(wheel)],
-        check=True,
-        capture_output=True,
-        env={"PATH": "/usr/bin:/bin", "PIP_NO_INDEX": "1"},
-        cwd=tmp_path,
-    )
-    check = (
-        "import kms_permissions, kms_permissions.constants as c; "
-        "r = kms_permissions.load(); "
-        "assert kms_permissions.__file__.startswith(sys.argv[1]); "
-        "assert r.actions['kms:Decrypt'].usable_cross_account; "
-        "assert c.ACTIONS[c.Action.RETIRE_GRANT].key_policy_effective is False; "
-        "print(r.version, kms_permissions.data_path('actions.parquet'))"
-    )
-    out = subprocess.run(
-        [str(python), "-c", "import sys; " + check, str(target)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert out.stdout.startswith(__version__)
-    verify = subprocess.run(
-        [
-            str(target / "bin" / "kms-permissions"),
-            "verify",
-            "--json",
-            out.stdout.split()[1].rsplit("/", 1)[0],
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert verify.returncode == 0, verify.stderr
-    assert '"ok": true' in verify.stdout
-    lookup = subprocess.run(
-        [str(target / "bin" / "kms-permissions"), "lookup", "--json", "Decrypt"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert lookup.returncode == 0, lookup.stderr
-    assert '"name": "kms:Decrypt"' in lookup.stdout
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"release-check: {wheel.name}: ")
+    assert re.search(message, line), line
