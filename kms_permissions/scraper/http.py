@@ -142,7 +142,7 @@ class Fetcher:
             try:
                 response, final_url = self._follow(url, headers)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = f"{type(exc).__name__}: {exc}"
+                last_problem = f"{type(exc).__name__}: {_reason(exc)}"
                 delay = self.policy.backoff * 2 ** (attempt - 1)
             else:
                 if response.status_code not in RETRY_STATUSES:
@@ -278,6 +278,14 @@ def has_credentials(url: str) -> bool:
 def redact(url: str) -> str:
     """The URL as messages print it: without the user name and password it may carry."""
     return _USERINFO.sub(r"\1", url)
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """What went wrong, short: urllib3's innermost reason without the connection pool's name
+    ("Failed to resolve 'docs.aws.amazon.com' (...)" rather than three nested messages)."""
+    reason = exc.args[0] if exc.args else exc
+    reason = getattr(reason, "reason", None) or reason
+    return re.sub(r"^<?\w*Connection(?:Pool)?\([^)]*\)>?: ", "", str(reason))
 
 
 def _now() -> str:
