@@ -145,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()  # the reader went away: nothing more to say, and no complaint at exit
         return 0
+    except UnicodeDecodeError as exc:  # standard input read as text by a verb
+        return _say(prefix, f"an input is not UTF-8 text (byte {exc.start}: {exc.reason})", 2)
     except MemoryError:
         return _say(prefix, "out of memory: the input is too large", 2)
     except RecursionError:

@@ -91,8 +91,10 @@ def _takes_value(action: argparse.Action) -> bool:
 # Pool files (relative to the sandbox): rewritten with random or damaged bytes for each run.
 POOL = ["junk.bin", "junk.json", "damaged.json", "damaged.html", "empty.txt", "policy.json"]
 PATHS = [*POOL, "folder", "data", "sar.html", "nope/none.json", "-", "/dev/null", "vendored"]
-JUNK_TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20
+# Arguments as a terminal passes them: any text, and undecodable bytes as lone surrogates.
+JUNK_TEXT = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20),
+    st.sampled_from(["\udcff", "kms:\udc80Decrypt", "-", "--", "kms:*", "*"]),
 ).filter(lambda t: not t.startswith(("/", "~")) and ".." not in t)
 URLS = st.sampled_from(
     [

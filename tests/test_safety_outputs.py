@@ -269,19 +269,6 @@ def test_site_build_replaces_only_a_site_build(tiny_site: Path, tmp_path: Path) 
     assert snapshot(fresh) == kept  # a failed build leaves the old one whole
 
 
-def test_site_build_cli_refuses_before_generating(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "html"
-    out.mkdir()
-    (out / "thesis.tex").write_text("mine\n")
-    site_docs = snapshot(ROOT / "site" / "docs")
-    before = snapshot(tmp_path)
-    refused(capsys, 2, f"{out}: exists and is not a site build", "site", "build", "--out", str(out))
-    assert snapshot(tmp_path) == before
-    assert snapshot(ROOT / "site" / "docs") == site_docs
-
-
 @pytest.fixture
 def site_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The site folder copied, and `generate` pointed at the copy."""
@@ -291,6 +278,20 @@ def site_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return site
 
 
+def test_site_build_cli_refuses_before_generating(
+    site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs.generate(load(), [outputs.site_pages], check=False)  # the copy up to date
+    stale = site_copy / "docs" / "actions" / "Decrypt.md"
+    stale.write_text(stale.read_text() + "\nA line an older generator wrote.\n")
+    out = tmp_path / "html"
+    out.mkdir()
+    (out / "thesis.tex").write_text("mine\n")
+    before = snapshot(tmp_path)
+    refused(capsys, 2, f"{out}: exists and is not a site build", "site", "build", "--out", str(out))
+    assert snapshot(tmp_path) == before  # the stale page too: nothing was generated
+
+
 def test_generate_removes_and_overwrites_only_what_it_wrote(site_copy: Path) -> None:
     reference = load()
     outputs.generate(reference, [outputs.site_pages], check=False)  # the copy up to date
@@ -298,12 +299,16 @@ def test_generate_removes_and_overwrites_only_what_it_wrote(site_copy: Path) -> 
     mine.write_text("# written by hand\n")
     gone = site_copy / "docs" / "actions" / "Gone.md"
     gone.write_text("# kms:Gone\n")
+    kept = site_copy / "docs" / "actions" / "Kept.md"
     listing = json.loads((site_copy / outputs.LISTING).read_text())
     listing["files"]["docs/actions/Gone.md"] = hashlib.sha256(gone.read_bytes()).hexdigest()
+    listing["files"]["docs/actions/Kept.md"] = hashlib.sha256(b"# kms:Kept\n").hexdigest()
+    kept.write_text("# kms:Kept\n\nNotes added by hand since.\n")
     (site_copy / outputs.LISTING).write_text(json.dumps(listing, indent=1) + "\n")
     stale = outputs.generate(reference, [outputs.site_pages], check=False)
     assert gone in stale and not gone.exists()  # generated before, no longer produced
     assert mine.read_text() == "# written by hand\n"  # never generated: left alone
+    assert kept.read_text().endswith("by hand since.\n")  # generated, then changed: left alone
     page = site_copy / "docs" / "actions" / "Decrypt.md"
     generated = page.read_text()
     page.write_text("# My own notes on Decrypt\n" + generated)
