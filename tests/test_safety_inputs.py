@@ -344,6 +344,15 @@ def test_verify_reads_each_parquet_schema(
     refused(capsys, 1, "notes.parquet: its schema is not the notes table's", "verify", str(dataset))
 
 
+def test_a_dataset_file_nested_too_deeply(
+    dataset: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (dataset / "sources.json").write_text("[" * 100_000 + "]" * 100_000)
+    rehash(dataset)
+    refused(capsys, 1, "sources.json: nested too deeply", "verify", str(dataset))
+    refused(capsys, 2, "sources.json: nested too deeply", "info", "--dataset", str(dataset))
+
+
 def test_info_and_check_read_sources_and_notes_checked(
     dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -389,6 +398,23 @@ def test_a_truncated_manifest(dataset: Path, capsys: pytest.CaptureFixture[str])
         refused(capsys, 2, "manifest.json: not valid JSON", *argv, "--dataset", str(dataset))
     with pytest.raises(KmsPermissionsError, match=r"manifest\.json: not valid JSON"):
         kp.expand("kms:*", dataset=str(dataset))
+    # A fresh process, as a user runs it: the fast JSON reader fails differently when the json
+    # package is not loaded (a SystemError), which this test process always has.
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kms_permissions",
+            "lookup",
+            "--dataset",
+            str(dataset),
+            "kms:Decrypt",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "manifest.json: not valid JSON" in done.stderr and "internal error" not in done.stderr
     assert snapshot(dataset) == before
 
 
