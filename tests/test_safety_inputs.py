@@ -652,3 +652,21 @@ def test_the_api_raises_its_own_errors_naming_the_argument() -> None:
     assert str(info.value).startswith(
         "'kms:Decrpyt' is not a KMS action or condition key; did you mean kms:Decrypt"
     )
+
+
+def test_the_read_paths_schema_agrees_with_the_tables() -> None:
+    """shapes.py (standard library, the read path) repeats what columns.py (pyarrow) derives."""
+    from kms_permissions import model
+    from kms_permissions.dataset import columns, shapes
+
+    assert shapes.SCHEMA_VERSION == columns.SCHEMA_VERSION
+    read = {
+        "sources": model.Source,
+        "notes": model.Note,
+        "action_condition_keys": model.KeyLink,
+        "discrepancies": model.Discrepancy,
+        "resource_types": model.ResourceType,
+        "history": model.HistoryRow,
+    }
+    for table, cls in read.items():
+        assert shapes.column_names(cls) == columns.ALL_TABLES[table].column_names(), table
