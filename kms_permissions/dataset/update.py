@@ -156,11 +156,7 @@ def run_update(
         transaction.replace_folder(data, work / "data")
         transaction.run_in_place(regenerate)
         if notes_dir is not None:
-            notes_files = {
-                NOTES_CHANGELOG: section.encode(),
-                NOTES_DIFF: (json.dumps(change.to_json(), indent=1) + "\n").encode(),
-            }
-            transaction.replace_folder(notes_dir, notes_files)
+            transaction.replace_folder(notes_dir, _notes(section, change))
         folders, files = transaction.commit()
         return Outcome(
             NEW_VERSION,
@@ -189,6 +185,14 @@ def _build(
     extra = {"CHANGELOG.md": notes_text}
     version = publish(dataset, out, date, data, allow_shrink, extra)
     return dataset, version, notes_text
+
+
+def _notes(section: str, change: Diff) -> dict[str, bytes]:
+    """The files of --notes: the new CHANGELOG section (a pull request's body) and the diff."""
+    return {
+        NOTES_CHANGELOG: section.encode(),
+        NOTES_DIFF: (json.dumps(change.to_json(), indent=1) + "\n").encode(),
+    }
 
 
 def _build_vendored(layout: Path, out: Path) -> None:
