@@ -34,9 +34,10 @@ class _Index:
 
 
 def _pairs(name: str) -> set[str]:
-    """The letter pairs of a name after its prefix (`kms:`, `aws:`), which most names share."""
+    """The adjacent letter pairs of a name after its prefix (`kms:`, `aws:`, which most names
+    share), each pair in either order: a transposed pair (`crpyt`) is the same pair."""
     rest = name.partition(":")[2] or name
-    return {rest[i : i + 2] for i in range(len(rest) - 1)}
+    return {"".join(sorted(rest[i : i + 2])) for i in range(len(rest) - 1)}
 
 
 @lru_cache(maxsize=8)
