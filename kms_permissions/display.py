@@ -35,3 +35,14 @@ def family(name: str) -> str:
 
     match = re.fullmatch(r"(.*?\D)(\d+)", name)
     return f"{match.group(1)}{{n}}" if match else name
+
+
+# Short names of the sources facts come from (kms_permissions.model.SOURCES has the long ones),
+# in the order outputs show them.
+SOURCE_NAMES = {
+    "permissions": "the permissions reference",
+    "conditions": "the condition key pages",
+    "sar": "the SAR",
+    "api": "the API Reference",
+    "notes": "the guide's notes",
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from kms_permissions.dataset.diff import changelog_section, diff
+from kms_permissions.dataset import changes
 from kms_permissions.dataset.history import History, build_history
 from kms_permissions.dataset.io import is_dataset_folder, read_dataset, rows_json, write_dataset
 from kms_permissions.dataset.model import Dataset
@@ -131,18 +131,9 @@ def _previous(previous_dir: str | Path | None, target: Path, force: bool) -> Dat
 
 
 def changelog(history: History) -> bytes:
-    """CHANGELOG.md: one section per version, newest first."""
-    sections = []
-    previous: Dataset | None = None
-    for date, dataset in history.versions:
-        dataset.version = base_version(date)
-        if previous is not None:
-            sections.append(changelog_section(diff(previous, dataset), date))
-        else:
-            sections.append(f"## {dataset.version} ({date})\n\nFirst version the sources allow.\n")
-        previous = dataset
-    text = "# Changelog of the KMS authorization reference\n\n" + "\n".join(reversed(sections))
-    return text.encode()
+    """CHANGELOG.md: one section per version, newest first, from the history table (the site's
+    timeline reads the same, `dataset.changes`)."""
+    return changes.changelog(history.rows, history.versions[-1][0]).encode()
 
 
 def _content(dataset: Dataset) -> dict[str, bytes]:

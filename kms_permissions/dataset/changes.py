@@ -1,0 +1,372 @@
+"""What changed in each dataset version, read from the history table alone.
+
+The CHANGELOG and the site's timeline both come from `versions()`, so they list the same
+versions and the same changes. A version is a date at which some fact of the history table
+starts or ends. A source's first copy is where its coverage begins: the facts it brings then are
+not changes, and are summed up as "held from here" instead of listed as added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.display import SOURCE_NAMES, compact
+from kms_permissions.names import natural_key
+
+# Entity kinds in the order versions list them, with their plural names.
+KINDS = {
+    "action": "actions",
+    "condition_key": "condition keys",
+    "action_condition_key": "action / condition key pairs",
+    "required_permission": "required permissions",
+    "resource_type": "resource types",
+}
+# Kinds whose presence is a fact of its own, not a field of an entity.
+_PRESENCE = ("present", "arn_pattern")
+
+FactKey = tuple[str, str, str, str]  # entity kind, entity, field, source
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Entities of one kind that the same sources began (or stopped) listing in a version."""
+
+    kind: str
+    sources: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A field of an entity that a source gave another value (JSON text; None: not given)."""
+
+    kind: str
+    entity: str
+    field: str
+    source: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A source whose first copy held is in this version, with what it lists, per kind."""
+
+    source: str
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Version:
+    """The changes of one dataset version."""
+
+    date: str
+    first: bool
+    coverage: tuple[Coverage, ...]
+    added: tuple[Listing, ...]
+    removed: tuple[Listing, ...]
+    changed: tuple[FieldChange, ...]
+
+    @property
+    def version(self) -> str:
+        """The version's name: `2026.11.20` (see `dataset.versions.base_version`)."""
+        return self.date.replace("-", ".")
+
+    @property
+    def anchor(self) -> str:
+        """An id for the version's entry: `v2026-11-20`."""
+        return f"v{self.date}"
+
+    def is_empty(self) -> bool:
+        """Whether no fact changed (a source's coverage may still begin here)."""
+        return not (self.added or self.removed or self.changed)
+
+
+def versions(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> list[Version]:
+    """Every version of a history table, newest first.
+
+    `rows` are history rows as mappings of the table's columns (`model.to_json` turns a
+    `HistoryRow` into one). `newest`, the date of the dataset's own version, is a version even
+    when no fact changed in it (its sources changed elsewhere on their pages).
+    """
+    starts: dict[str, dict[FactKey, str]] = {}
+    ends: dict[str, dict[FactKey, str]] = {}
+    first_copy: dict[str, str] = {}
+    for row in rows:
+        key = (row["entity_kind"], row["entity"], row["field"], row["source"])
+        starts.setdefault(row["valid_from"], {})[key] = row["value"]
+        if row["valid_to"]:
+            ends.setdefault(row["valid_to"], {})[key] = row["value"]
+        source = row["source"]
+        if source not in first_copy or row["valid_from"] < first_copy[source]:
+            first_copy[source] = row["valid_from"]
+    dates = sorted(set(starts) | set(ends) | ({newest} if newest else set()))
+    found = [
+        _version(date, index == 0, starts.get(date, {}), ends.get(date, {}), first_copy)
+        for index, date in enumerate(dates)
+    ]
+    return found[::-1]
+
+
+def _version(
+    date: str,
+    first: bool,
+    started: dict[FactKey, str],
+    ended: dict[FactKey, str],
+    first_copy: Mapping[str, str],
+) -> Version:
+    joining = [s for s in SOURCE_NAMES if first_copy.get(s) == date]
+    joining += sorted(s for s, start in first_copy.items() if start == date and s not in joining)
+    coverage = tuple(Coverage(s, _counts(started, s)) for s in joining)
+    started = {k: v for k, v in started.items() if k[3] not in joining}
+    listed = {(k[0], k[1], k[3]) for k in started if k[2] in _PRESENCE and k not in ended}
+    unlisted = {(k[0], k[1], k[3]) for k in ended if k[2] in _PRESENCE and k not in started}
+    changed = []
+    for key in set(started) | set(ended):
+        kind, entity, field, source = key
+        if field not in _PRESENCE and (kind, entity, source) in listed | unlisted:
+            continue  # the fields of an entity a source began or stopped listing
+        if field in _PRESENCE and (key not in started or key not in ended):
+            continue  # listed or unlisted, not changed
+        old, new = ended.get(key), started.get(key)
+        if old != new:
+            changed.append(FieldChange(kind, entity, field, source, old, new))
+    return Version(
+        date=date,
+        first=first,
+        coverage=coverage,
+        added=_listings(listed),
+        removed=_listings(unlisted),
+        changed=tuple(sorted(changed, key=_change_order)),
+    )
+
+
+def _counts(started: Mapping[FactKey, str], source: str) -> tuple[tuple[str, int], ...]:
+    entities = {(k[0], k[1]) for k in started if k[3] == source and k[2] in _PRESENCE}
+    counts = [(kind, sum(1 for k, _ in entities if k == kind)) for kind in KINDS]
+    return tuple((kind, count) for kind, count in counts if count)
+
+
+def _in_order(sources: Iterable[str]) -> tuple[str, ...]:
+    order = list(SOURCE_NAMES)
+    return tuple(sorted(set(sources), key=lambda s: (order.index(s) if s in order else 99, s)))
+
+
+def _listings(found: set[tuple[str, str, str]]) -> tuple[Listing, ...]:
+    """Entities grouped by kind and by the sources that list them."""
+    by_entity: dict[tuple[str, str], list[str]] = {}
+    for kind, entity, source in found:
+        by_entity.setdefault((kind, entity), []).append(source)
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for (kind, entity), sources in by_entity.items():
+        groups.setdefault((kind, _in_order(sources)), []).append(entity)
+    out = [
+        Listing(kind, sources, tuple(sorted(names, key=entity_order)))
+        for (kind, sources), names in groups.items()
+    ]
+    return tuple(sorted(out, key=lambda item: (_kind_order(item.kind), _source_order(item))))
+
+
+def entity_order(entity: str) -> tuple[tuple[object, ...], ...]:
+    """Natural order of entities, a pair `action|key` by its action first."""
+    return tuple(natural_key(part) for part in entity.split("|"))
+
+
+def _kind_order(kind: str) -> tuple[int, str]:
+    kinds = list(KINDS)
+    return (kinds.index(kind) if kind in kinds else len(kinds), kind)
+
+
+def _source_order(item: Listing) -> tuple[tuple[int, str], ...]:
+    order = list(SOURCE_NAMES)
+    return tuple((order.index(s) if s in order else len(order), s) for s in item.sources)
+
+
+def _change_order(change: FieldChange) -> tuple[Any, ...]:
+    return (
+        _kind_order(change.kind),
+        entity_order(change.entity),
+        change.field,
+        change.source,
+    )
+
+
+@dataclass(frozen=True)
+class FoldedChange:
+    """Field changes alike but for the entity, numbered entities folded into one name."""
+
+    kind: str
+    entities: tuple[str, ...]
+    shown: str
+    field: str
+    source: str
+    old: str | None
+    new: str | None
+
+
+def folded(changes: Iterable[FieldChange]) -> list[FoldedChange]:
+    """The changes with numbered runs of entities (NitroTPMPCR0 .. 23) that changed alike
+    folded into one (`...NitroTPMPCR{0..23}`), in the order of their first entity."""
+    groups: dict[tuple[str, str, str, str | None, str | None, str], list[str]] = {}
+    for change in changes:
+        family = _family(change.entity)
+        key = (change.kind, change.field, change.source, change.old, change.new, family)
+        groups.setdefault(key, []).append(change.entity)
+    out = []
+    for (kind, field, source, old, new, _), entities in groups.items():
+        names = sorted(entities, key=entity_order)
+        shown = ", ".join(compact(names))
+        out.append(FoldedChange(kind, tuple(names), shown, field, source, old, new))
+    return out
+
+
+def _family(name: str) -> str:
+    end = len(name)
+    while end and name[end - 1].isdigit():
+        end -= 1
+    return name[:end] if end < len(name) else name
+
+
+def entity_label(kind: str, entity: str) -> str:
+    """An entity as people read it: a required permission `Op|perm|param|where` as
+    `CreateKey needs kms:TagResource with Tags`, a pair `action|key` as `action, key`."""
+    if kind == "required_permission":
+        operation, permission, parameter, where = ([*entity.split("|"), "", "", ""])[:4]
+        said = f"{operation} needs {permission}"
+        if parameter:
+            said += f" with {parameter}"
+        if where:
+            said += f" ({where})"
+        return said
+    return entity
+
+
+def value_text(value: str | None, limit: int | None = None) -> str:
+    """A fact's JSON value as text: lists joined (numbered runs folded), None as `none`."""
+    if value is None:
+        return "none"
+    decoded = json.loads(value)
+    if isinstance(decoded, list):
+        shown = ", ".join(compact([str(v) for v in decoded])) or "none"
+    elif decoded is None:
+        shown = "none"
+    elif isinstance(decoded, dict):
+        shown = "; ".join(f"{k}: {_plain(v)}" for k, v in decoded.items())
+    else:
+        shown = _plain(decoded)
+    if limit is not None and len(shown) > limit:
+        return shown[: limit - 3].rstrip() + "..."
+    return shown
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def coverage_text(coverage: Coverage) -> str:
+    """`the permissions reference is held from here (its first copy): 55 actions, ...`."""
+    counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in coverage.counts)
+    name = SOURCE_NAMES.get(coverage.source, coverage.source)
+    verb = "are" if name.endswith(("pages", "notes")) else "is"
+    return f"{name} {verb} held from here (its first copy){': ' + counts if counts else ''}"
+
+
+def _plural(kind: str, count: int) -> str:
+    name = KINDS.get(kind, kind.replace("_", " ") + "s")
+    return name[:-1] if count == 1 else name
+
+
+def sources_text(sources: Iterable[str]) -> str:
+    """The sources' names joined: `the permissions reference and the SAR`."""
+    names = [SOURCE_NAMES.get(s, s) for s in sources]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+HEADER = (
+    "# Changelog of the KMS authorization reference\n\n"
+    "One section per dataset version in which a fact changed, newest first, read from the "
+    "history table: what each source began or stopped listing, and the values that changed. A "
+    "source's first copy held is where its coverage begins: what it lists then is counted, "
+    "not listed as added, and a date is that of a copy, never the day AWS introduced "
+    "something.\n"
+)
+
+
+def changelog(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> str:
+    """CHANGELOG.md of a history table: one section per version, newest first (`newest`: the
+    date of the dataset's own version, see `versions`)."""
+    return HEADER + "".join("\n" + changelog_section(v) for v in versions(rows, newest))
+
+
+def changelog_section(version: Version) -> str:
+    """One version's section of the CHANGELOG."""
+    lines = [f"## {version.version} ({version.date})", ""]
+    if version.first:
+        lines.append("- The first version the sources allow.")
+    if not version.coverage and version.is_empty():
+        lines.append("- No change in the facts tracked (a source changed elsewhere on its page).")
+    for coverage in version.coverage:
+        lines.append(f"- {_upper_first(coverage_text(coverage))}.")
+    for verb, listings in (("Added", version.added), ("Removed", version.removed)):
+        for item in listings:
+            names = ", ".join(_entries(item))
+            kind = KINDS.get(item.kind, item.kind)
+            lines.append(f"- {verb} {kind} ({sources_text(item.sources)}): {names}")
+    for change in folded(version.changed):
+        old, new = differing(value_text(change.old), value_text(change.new), 100)
+        lines.append(
+            f"- {_code(entity_label(change.kind, change.shown))} {change.field} "
+            f"({SOURCE_NAMES.get(change.source, change.source)}): {_code(old)} -> {_code(new)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _entries(item: Listing) -> list[str]:
+    """The listing's entities as markdown code, numbered runs folded, pairs by action."""
+    if item.kind == "action_condition_key":
+        by_action: dict[str, list[str]] = {}
+        for entity in item.entities:
+            action, key = entity.split("|", 1)
+            by_action.setdefault(action, []).append(key)
+        return [
+            f"{_code(action)} with {', '.join(_code(k) for k in compact(keys))}"
+            for action, keys in by_action.items()
+        ]
+    return [_code(n) for n in compact([entity_label(item.kind, e) for e in item.entities])]
+
+
+def differing(old: str, new: str, limit: int) -> tuple[str, str]:
+    """Two long values cut to `limit` characters around where they first differ, so that the
+    change shows (`...` where text is left out)."""
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    start = max(0, start - limit // 3)
+    return _cut(old, start, limit), _cut(new, start, limit)
+
+
+def _cut(value: str, start: int, limit: int) -> str:
+    shown = value[start : start + limit]
+    return ("..." if start else "") + shown + ("..." if start + limit < len(value) else "")
+
+
+def _code(value: str) -> str:
+    """Inline code that holds backticks too (the guide's own markup in old values)."""
+    if "`" not in value:
+        return f"`{value}`"
+    return f"`` {value} ``"
+
+
+def _upper_first(value: str) -> str:
+    return value[:1].upper() + value[1:]
