@@ -1,6 +1,6 @@
-"""mkdocs hooks: the dataset's files as downloads, the home page's dataset stamp, the names list
-of the quick-jump box, and a built site that asks nothing of any other host and ships no dead
-weight (source maps, search languages the site does not use)."""
+"""mkdocs hooks: the folders' pages in the nav, the dataset's files as downloads, the home page's
+dataset stamp, the names list of the quick-jump box, and a built site that asks nothing of any
+other host and ships no dead weight (source maps, search languages the site does not use)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from kms_permissions.names import natural_key
 from kms_permissions.reference import DATA_DIR
 
 HOME = "index.md"
@@ -25,6 +26,37 @@ SOURCE_MAP_COMMENT = re.compile(
 )
 
 _names: dict[str, dict[str, str]] = {}
+
+
+def on_config(config: Any) -> Any:
+    """Give each nav section that holds only a folder's index.md the folder's other pages."""
+    if config.nav:
+        config.nav = with_folder_pages(config.nav, Path(config.docs_dir))
+    return config
+
+
+def with_folder_pages(nav: list[Any], docs: Path) -> list[Any]:
+    """The nav, each section `[FOLDER/index.md]` followed by FOLDER's other pages (untitled
+    entries: mkdocs titles them by the page), in natural order of their file names."""
+    out: list[Any] = []
+    for item in nav:
+        if isinstance(item, dict):
+            item = {title: _section(value, docs) for title, value in item.items()}
+        out.append(item)
+    return out
+
+
+def _section(value: Any, docs: Path) -> Any:
+    if not isinstance(value, list):
+        return value
+    if len(value) == 1 and isinstance(value[0], str) and value[0].endswith("/index.md"):
+        folder = value[0].removesuffix("/index.md")
+        pages = sorted(
+            (p for p in (docs / folder).glob("*.md") if p.name != "index.md"),
+            key=lambda p: natural_key(p.stem),
+        )
+        return [value[0], *(f"{folder}/{p.name}" for p in pages)]
+    return with_folder_pages(value, docs)
 
 
 def on_pre_build(config: Any) -> None:

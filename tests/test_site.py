@@ -12,6 +12,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
@@ -20,10 +21,10 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from kms_permissions.dataset.io import read_dataset, read_manifest
+from kms_permissions.dataset.io import read_dataset
 from kms_permissions.generator.outputs import build_site
 from kms_permissions.generator.site import site_files
-from kms_permissions.reference import DATA_DIR
+from kms_permissions.reference import DATA_DIR, load, load_history, load_manifest
 
 from .conftest import ROOT
 
@@ -95,6 +96,100 @@ def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
     assert broken == []
 
 
+class _Visible(HTMLParser):
+    """A page's visible text (scripts, styles and code blocks left out), and the same without
+    inline code: the guide's markup that leaked would show in it as text."""
+
+    HIDDEN = frozenset({"script", "style", "pre", "svg", "title"})
+    BLOCKS = frozenset(
+        {"p", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "div", "br", "summary", "dd"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.code = 0
+        self.shown: list[str] = []
+        self.prose: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in self.HIDDEN
+        if tag == "code":
+            self.code += 1
+            self.prose.append(" \u25af ")
+        if tag in self.BLOCKS:
+            self.shown.append("\n")
+            self.prose.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in self.HIDDEN
+        self.code -= tag == "code"
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.shown.append(data)
+            if not self.code:
+                self.prose.append(data)
+
+
+# Markup of the sources (markdown, HTML, templates) that must never show as text.
+LEAKED_ANYWHERE = {
+    "backtick": re.compile(r"`"),
+    "markdown link": re.compile(r"\]\("),
+    "template": re.compile(r"\{\{|\}\}|\{%"),
+    "escaped markup": re.compile(r"&#?\w+;|</?(?:code|em|strong|a|br)\b"),
+}
+# Outside inline code: a list marker run into the text, emphasis markers.
+LEAKED_IN_PROSE = {
+    "list marker": re.compile(r"(?:^|\s)[+*][ \t]+\S"),
+    "emphasis": re.compile(r"\*\*|(?<![\w*:])\*[A-Za-z][^*\n]*\*(?![\w*])"),
+}
+
+
+def leaked_markup(page_html: str) -> list[str]:
+    """What looks like leaked markup in a page's visible text, each with its context."""
+    parser = _Visible()
+    parser.feed(page_html)
+    found = []
+    for checks, text in (
+        (LEAKED_ANYWHERE, "".join(parser.shown)),
+        (LEAKED_IN_PROSE, "".join(parser.prose)),
+    ):
+        for name, pattern in checks.items():
+            for match in pattern.finditer(text):
+                context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
+                found.append(f"{name}: {context!r}")
+    return found
+
+
+def test_no_page_shows_leaked_markup(built: Path) -> None:
+    pages = [p for p in sorted(built.rglob("*.html")) if "downloads" not in p.parts]
+    assert len(pages) > 170
+    leaks = {
+        str(page.relative_to(built)): found
+        for page in pages
+        if (found := leaked_markup(page.read_text(encoding="utf-8")))
+    }
+    assert leaks == {}
+
+
+@pytest.mark.parametrize(
+    ("markup", "name"),
+    [
+        ("<p>The `kms:ViaService` key</p>", "backtick"),
+        ("<p>See [CreateKey](url-kms-api;API_CreateKey.html).</p>", "markdown link"),
+        ("<td>two keys: + kms:ReEncryptFrom on one + kms:ReEncryptTo</td>", "list marker"),
+        ("<p>all operations *except* these</p>", "emphasis"),
+        ("<p>{{ page.title }}</p>", "template"),
+        ("<p>&amp;#60;script&amp;#62;</p>", "escaped markup"),
+    ],
+)
+def test_the_leak_scan_sees_each_kind_of_markup(markup: str, name: str) -> None:
+    clean = "<p>Allowed: <code>kms:*</code> on <code>*</code>, <em>except</em> ${tag-key}.</p>"
+    assert leaked_markup(clean) == []
+    assert {leak.split(":", 1)[0] for leak in leaked_markup(markup)} == {name}
+
+
 def test_every_action_and_key_has_a_page(built: Path) -> None:
     dataset = read_dataset(DATA_DIR)
     titles = {
@@ -110,20 +205,26 @@ def test_every_action_and_key_has_a_page(built: Path) -> None:
     ).read_bytes()
 
 
+def _hostile_reference() -> Any:
+    """The bundled read model with hostile text where the sources' text goes."""
+    reference = load()
+    actions = dict(reference.actions)
+    actions["kms:CreateGrant"] = replace(
+        actions["kms:CreateGrant"], description=HOSTILE, note=HOSTILE
+    )
+    keys = dict(reference.condition_keys)
+    keys["kms:ViaService"] = replace(keys["kms:ViaService"], description=HOSTILE)
+    notes = (replace(reference.notes[0], text=HOSTILE), *reference.notes[1:])
+    return replace(reference, actions=actions, condition_keys=keys, notes=notes)
+
+
 def test_hostile_text_shows_as_text(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("site"))
-    dataset = read_dataset(DATA_DIR)
-    for row in dataset.rows("actions"):
-        if row["action"] == "kms:CreateGrant":
-            row["description"] = HOSTILE
-            row["note"] = HOSTILE
-    for row in dataset.rows("condition_keys"):
-        if row["condition_key"] == "kms:ViaService":
-            row["description"] = HOSTILE
-    for row in dataset.rows("notes")[:1]:
-        row["text"] = HOSTILE
-    for path, page in site_files(dataset, read_manifest(DATA_DIR), site / "docs").items():
+    shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("site", "screenshots"))
+    reference = load()
+    files = list(load_manifest(reference)["files"])
+    hostile = _hostile_reference()
+    for path, page in site_files(hostile, load_history(reference), files, site / "docs").items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page)
     out = tmp_path / "html"
@@ -348,7 +449,7 @@ def test_action_page_and_search_in_a_real_browser(context: Any, served: str) -> 
     grants = page.locator("table").nth(1)
     assert grants.is_visible()
     assert "Key policy" in grants.inner_text()
-    assert page.get_by_role("link", name="kms:GrantOperations").is_visible()
+    assert page.get_by_role("link", name="kms:GrantOperations", exact=True).is_visible()
     _search(page, "ReEncryptFrom")
     page.locator(".md-search-result__link", has_text="kms:ReEncryptFrom").first.click()
     page.wait_for_url(re.compile(r".*/actions/ReEncryptFrom/.*"), timeout=10000)
@@ -378,7 +479,11 @@ _CELLS_AT_EDGES = """() => {
     return {head: row.parentElement.tagName === 'THEAD', column: cell.cellIndex,
             row: row.sectionRowIndex, text: cell.textContent.trim()};
   };
+  // A sticky cell of the group row (the row itself scrolls away; its cells stick).
+  const groups = document.querySelector('.kp-table__scroll thead tr').cells[0]
+    .getBoundingClientRect();
   return {corner: at(r.left + 4, r.top + 4), top: at(r.left + r.width * 0.75, r.top + 4),
+          keys: at(r.left + r.width * 0.75, groups.bottom + 4),
           left: at(r.left + 4, r.top + r.height * 0.75),
           scrollTop: box.scrollTop, scrollLeft: box.scrollLeft, pageX: window.scrollX,
           pageWidth: document.documentElement.scrollWidth, viewWidth: window.innerWidth};
@@ -402,8 +507,12 @@ def test_matrix_header_row_and_first_column_stay_visible(context: Any, served: s
     # The box scrolled both ways, not the page, which is no wider than the screen.
     assert after["pageX"] == 0
     assert after["pageWidth"] <= after["viewWidth"]
-    # The header row is still at the top: the cell there is a header, of a later column.
+    # The header rows are still at the top: the groups, and the keys under them, of later
+    # columns.
     assert after["top"]["head"] and after["top"]["column"] > before["top"]["column"]
+    assert after["keys"]["head"] and after["keys"]["row"] == 1
+    assert after["keys"]["column"] > before["keys"]["column"]
+    assert re.match(r"(kms|aws):", after["keys"]["text"])
     # The first column is still at the left: the cell there is an action name, of a later row.
     assert not after["left"]["head"] and after["left"]["column"] == 0
     assert after["left"]["row"] > before["left"]["row"]
@@ -462,14 +571,15 @@ def _column(page: Any, index: int) -> list[str]:
 
 def test_sorting_a_column_orders_its_rows(context: Any, served: str) -> None:
     page = _matrix(context, served)
-    width = page.locator(".kp-table__scroll thead th").count()
+    headers = page.locator(".kp-table__scroll thead tr:last-child th")  # the keys, not groups
+    width = headers.count()
     names = _column(page, 0)
     # A column whose rows are not in order yet, so that sorting must move them.
     index = next(
         i for i in range(1, width) if _column(page, i) != sorted(_column(page, i), key=str.lower)
     )
     before = list(zip(_column(page, index), names, strict=True))
-    header = page.locator(".kp-table__scroll thead th").nth(index)
+    header = headers.nth(index)
     header.focus()
     header.press("Enter")  # the keyboard sorts as a click does
     assert header.get_attribute("aria-sort") == "ascending"
@@ -514,6 +624,15 @@ SCREENSHOTTED = {
 }
 
 
+ALSO_VISITED = [
+    "condition-keys/kms-ViaService/",
+    "notes/grants/",
+    "actions/ReEncryptFrom/",
+    "discrepancies/",
+    "access/",
+]
+
+
 def test_no_request_leaves_the_site(context: Any, served: str, viewport: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     requested: list[str] = []
@@ -524,8 +643,9 @@ def test_no_request_leaves_the_site(context: Any, served: str, viewport: str) ->
         "response",
         lambda response: failed.append(response.url) if response.status >= 400 else None,
     )
-    for path in [*SCREENSHOTTED, "condition-keys/kms-ViaService/", "notes/grants/"]:
+    for path in [*SCREENSHOTTED, *ALSO_VISITED]:
         page = _open(context, f"{served}/{path}")
+        assert leaked_markup(page.content()) == [], path  # the page as the scripts left it
         if path in SCREENSHOTTED:
             target = SCREENSHOTS / f"{SCREENSHOTTED[path]}-{viewport}.png"
             page.screenshot(path=str(target))
@@ -622,23 +742,14 @@ def test_search_grant_shows_create_grant_in_the_top_three(context: Any, served: 
     assert "/actions/CreateGrant/" in _search_results(page)[:3]
 
 
-BOOST_NEEDED = (
-    "needs the generator to write `search: {boost: 2}` front matter on cross-account.md and the "
-    "action and condition-key pages (site/README.md): without it the guide's notes page "
-    "'Cross-account access' edges out the site's own page"
-)
-
-
 @pytest.mark.parametrize(
     ("query", "path"),
     [
         ("ReEncryptFrom", "/actions/ReEncryptFrom/"),
         ("ViaService", "/condition-keys/kms-ViaService/"),
-        pytest.param(
-            "cross-account",
-            "/cross-account/",
-            marks=pytest.mark.xfail(strict=True, reason=BOOST_NEEDED),
-        ),
+        # The site's own page above the guide's notes page "Cross-account access", by the
+        # search boost the generator writes (site/README.md).
+        ("cross-account", "/cross-account/"),
     ],
 )
 def test_search_puts_the_page_first(context: Any, served: str, query: str, path: str) -> None:
@@ -649,46 +760,27 @@ def test_search_puts_the_page_first(context: Any, served: str, query: str, path:
     assert urlsplit(str(first_result)).path == path  # Material's own ranking agrees
 
 
-# The site as the generator is to write it (site/README.md): search boosts, marked tables.
+# The table classes of the contract (site/README.md) that the generated pages do not use.
 
 
-def _with_search_boost(markdown: str, boost: int) -> str:
-    if markdown.startswith("---\n"):
-        return markdown.replace("---\n", f"---\nsearch:\n  boost: {boost}\n", 1)
-    return f"---\nsearch:\n  boost: {boost}\n---\n\n{markdown}"
-
-
-def _with_first_table_in(markdown: str, classes: str) -> str:
-    lines = markdown.split("\n")
-    first = next(i for i, line in enumerate(lines) if line.startswith("|"))
-    last = next(i for i in range(first, len(lines) + 1) if i == len(lines) or not lines[i])
-    table = lines[first:last]
-    return "\n".join(
-        [
-            *lines[:first],
-            f'<div class="{classes}" markdown>',
-            "",
-            *table,
-            "",
-            "</div>",
-            *lines[last:],
-        ]
-    )
+BIG_UNMARKED_TABLE = "\n".join(
+    ["| Name | Value |", "|---|---|", *(f"| row {i} | value {i} |" for i in range(25))]
+)
 
 
 @pytest.fixture(scope="module")
-def served_as_contracted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("contracted") / "site"
+def served_with_opt_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site with a hand-written page holding a 25-row table, once unmarked and once
+    opted out with kp-table--none."""
+    site = tmp_path_factory.mktemp("opt-out") / "site"
     shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("site", "screenshots"))
-    docs = site / "docs"
-    pages = [*docs.glob("actions/*.md"), *docs.glob("condition-keys/*.md")]
-    for page in [*pages, docs / "cross-account.md"]:
-        page.write_text(_with_search_boost(page.read_text(encoding="utf-8"), 2))
-    for page, classes in [
-        (docs / "matrix.md", "kp-table kp-table--compact"),
-        (docs / "condition-keys" / "index.md", "kp-table--none"),
-    ]:
-        page.write_text(_with_first_table_in(page.read_text(encoding="utf-8"), classes))
+    (site / "docs" / "opt-out.md").write_text(
+        "# Opt-out\n\n## Unmarked\n\n"
+        + BIG_UNMARKED_TABLE
+        + '\n\n## Opted out\n\n<div class="kp-table--none" markdown>\n\n'
+        + BIG_UNMARKED_TABLE
+        + "\n\n</div>\n"
+    )
     out = site.parent / "html"
     _build(site, out)
     server, url = _serve(out)
@@ -699,37 +791,141 @@ def served_as_contracted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         server.server_close()
 
 
-@pytest.mark.parametrize(
-    ("query", "path"),
-    [
-        ("ReEncryptFrom", "/actions/ReEncryptFrom/"),
-        ("ViaService", "/condition-keys/kms-ViaService/"),
-        ("cross-account", "/cross-account/"),
-    ],
-)
-def test_search_boost_contract_puts_each_page_first(
-    desktop: Any, served_as_contracted: str, query: str, path: str
-) -> None:
-    # Without the boost the guide's notes page "Cross-account access" edges out the site's own
-    # cross-account page for "cross-account" (by 0.2% of the score); with it, the site's page
-    # wins by a factor of two.
-    page = _open(desktop, f"{served_as_contracted}/")
-    _search(page, query)
-    assert _search_results(page)[0] == path
-    first_result = page.locator(".md-search-result__item > a").first.get_attribute("href")
-    assert urlsplit(str(first_result)).path == path
-
-
 def test_marked_tables_get_what_their_class_asks_for(
-    desktop: Any, served_as_contracted: str
+    desktop: Any, served: str, served_with_opt_out: str
 ) -> None:
-    matrix = _open(desktop, f"{served_as_contracted}/matrix/")
+    matrix = _open(desktop, f"{served}/matrix/")
     marked = matrix.locator("article div.kp-table")
     assert marked.count() == 1
     assert marked.get_attribute("class") == "kp-table kp-table--compact"  # as written, not guessed
     assert marked.get_attribute("data-kp-ready") == "true"
     assert marked.locator(".kp-table__scroll table").count() == 1
     assert marked.get_by_role("button", name="Compact headers").is_visible()
-    keys = _open(desktop, f"{served_as_contracted}/condition-keys/")
-    assert keys.locator("table tbody tr").count() > 20  # big enough to be marked, but opted out
-    assert keys.locator(".kp-table, .kp-table__filter").count() == 0
+    page = _open(desktop, f"{served_with_opt_out}/opt-out/")
+    tables = page.locator("article table")
+    assert tables.count() == 2
+    assert page.locator("article .kp-table[data-kp-ready] table").count() == 1  # the unmarked
+    assert page.locator("article .kp-table--none .kp-table__filter").count() == 0
+    assert page.locator("article .kp-table--none table tbody tr").count() == 25
+
+
+# The generated pages at both sizes: the matrix's groups, the timeline, discrepancies, the nav.
+
+
+def _key_groups() -> dict[str, str]:
+    """Each condition key's group: the label the permissions reference lists it under most
+    often (the first met on a tie), from the read model."""
+    counts: dict[str, dict[str, int]] = {}
+    order: list[str] = []
+    for info in load().actions.values():
+        for grant in info.grants:
+            for group in grant.condition_keys:
+                if group.label is None:
+                    continue
+                order += [group.label] if group.label not in order else []
+                for key in group.keys:
+                    found = counts.setdefault(key, {})
+                    found[group.label] = found.get(group.label, 0) + 1
+    return {
+        key: min(found, key=lambda label: (-found[label], order.index(label)))
+        for key, found in counts.items()
+    }
+
+
+_MATRIX_HEADER = """() => {
+  const [groups, keys] = document.querySelectorAll('.kp-table__scroll thead tr');
+  const spans = [...groups.cells].slice(1).flatMap(
+    cell => Array(cell.colSpan).fill(cell.title));
+  const labels = [...groups.cells].slice(1).map(cell => {
+    const label = cell.querySelector('.kp-group__label');
+    return {title: cell.title, shown: label.getBoundingClientRect().width > 0};
+  });
+  return {spans, labels,
+          keys: [...keys.cells].slice(1).map(cell => cell.textContent.trim())};
+}"""
+
+
+def test_matrix_columns_are_grouped_as_the_guide_groups_keys(context: Any, served: str) -> None:
+    page = _matrix(context, served)
+    header = page.evaluate(_MATRIX_HEADER)
+    assert len(header["spans"]) == len(header["keys"]) > 30
+    expected = _key_groups()
+    grouped = [(key, group) for key, group in zip(header["keys"], header["spans"], strict=True)]
+    checked = [(key, group) for key, group in grouped if key in expected]
+    assert len(checked) > 20
+    assert [group for _, group in checked] == [expected[key] for key, _ in checked]
+    titles = [label["title"] for label in header["labels"]]
+    assert len(titles) == len(set(titles))  # each group's columns side by side
+    assert "Encryption context conditions" in titles
+    assert all(label["shown"] for label in header["labels"])
+
+
+def test_matrix_lists_pairs_by_action_on_a_phone(context: Any, served: str, viewport: str) -> None:
+    page = _open(context, f"{served}/matrix/")
+    by_action = page.locator(".kp-by-action")
+    if viewport == "desktop":
+        assert not by_action.is_visible()  # the grid is the view on a wide screen
+        return
+    page.get_by_role("link", name="list by action").click()
+    page.wait_for_url(re.compile(r".*/matrix/#by-action$"))
+    grant = by_action.locator("li", has=page.locator("a", has_text="kms:CreateGrant")).first
+    assert grant.is_visible()
+    text = grant.inner_text()
+    assert "Grant conditions" in text and "kms:GrantOperations" in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+
+
+def test_timeline_lists_each_version_with_a_link_to_its_changes(
+    context: Any, served: str, viewport: str
+) -> None:
+    changelog = (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## (\S+) \(", changelog, re.MULTILINE)
+    page = _open(context, f"{served}/timeline/")
+    links = page.locator("article table a[href^='#v']")
+    assert links.all_inner_texts() == versions  # the same versions as the CHANGELOG
+    entries = page.locator("article h2[id^='v']")
+    assert entries.count() == len(versions)
+    target = links.nth(3)
+    anchor = str(target.get_attribute("href"))
+    target.click()
+    page.wait_for_url(re.compile(rf".*/timeline/{re.escape(anchor)}$"))
+    _expect()(page.locator(f"h2{anchor}")).to_be_in_viewport()
+    # Long lists and changed values are folded: open, nothing of them shows.
+    folded = page.locator("article details")
+    assert folded.count() > 10
+    assert all(d.get_attribute("open") is None for d in folded.all()[:20])
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < (30000 if viewport == "phone" else 20000)
+    newest = page.locator("article h2[id^='v']").first.locator("xpath=following-sibling::ul[1]")
+    said = newest.inner_text()
+    assert "held from here" in said or "Added" in said or "changed" in said
+    assert "Added actions (the permissions reference" not in said  # no artefact of a new source
+
+
+def test_discrepancies_fold_numbered_rows(context: Any, served: str) -> None:
+    reference = load()
+    page = _open(context, f"{served}/discrepancies/")
+    rows = page.locator("article .kp-table__scroll tbody tr")
+    shown = rows.count()
+    assert 0 < shown < len(reference.discrepancies) / 3
+    counts = [int(t) for t in page.locator("article tbody tr td:nth-child(3)").all_inner_texts()]
+    assert sum(counts) == len(reference.discrepancies)  # every row is in a folded row
+    folded = rows.filter(has_text="NitroTPMPCR{0..23}")
+    assert folded.count() >= 5
+    assert "24" in folded.first.inner_text()
+    table = page.locator("h2#key-only-in-sar-for-action + div.kp-table")
+    box = table.get_by_role("searchbox", name="Filter the rows of this table")
+    everything = table.locator("tbody tr").count()
+    box.fill("NitroTPMPCR")
+    shown_rows = table.locator("tbody tr:not([hidden])")
+    assert 0 < shown_rows.count() < everything
+    assert all("NitroTPMPCR" in t for t in shown_rows.all_inner_texts())
+
+
+def test_action_pages_are_in_the_nav(desktop: Any, served: str) -> None:
+    page = _open(desktop, f"{served}/actions/CreateGrant/")
+    nav = page.locator("nav.md-nav--primary")
+    assert nav.get_by_role("link", name="kms:Decrypt", exact=True).count() == 1
+    assert nav.get_by_role("link", name="kms:RetireGrant", exact=True).is_visible()
+    page.goto(f"{served}/rules/")
+    assert page.locator("nav.md-nav--primary a", has_text="KMS001").count() == 1

@@ -15,7 +15,9 @@
  * A table outside these wrappers with more than AUTO_ROWS body rows or more than AUTO_COLUMNS
  * columns is wrapped as a big table, and as a compact one with more than COMPACT_COLUMNS columns.
  * tablesort's own attributes work: data-sort="value" on a cell sorts by that value instead of
- * its text, data-sort-method="none" on a header cell makes that column unsortable.
+ * its text, data-sort-method="none" on a header cell makes that column unsortable. A header of
+ * several rows (groups of columns above the columns, written as HTML) sorts and rotates by its
+ * last row; the rows stick one under the other.
  */
 (function () {
   "use strict";
@@ -106,6 +108,17 @@
     return input;
   }
 
+  // Each header row sticks below the rows above it (their heights change with the compact
+  // toggle and the window's width).
+  function stackHeaderRows(table) {
+    if (!table.tHead || table.tHead.rows.length < 2) return;
+    var top = 0;
+    Array.from(table.tHead.rows).forEach(function (row) {
+      Array.from(row.cells).forEach(function (cell) { cell.style.top = top + "px"; });
+      top += row.getBoundingClientRect().height;
+    });
+  }
+
   function compactToggle(wrapper) {
     var button = document.createElement("button");
     button.type = "button";
@@ -115,13 +128,21 @@
     button.addEventListener("click", function () {
       var full = wrapper.classList.toggle("kp-table--full");
       button.setAttribute("aria-pressed", String(!full));
+      stackHeaderRows(wrapper.querySelector("table"));
     });
     return button;
   }
 
+  function lastHeaderRow(table) {
+    return table.tHead && table.tHead.rows.length
+      ? table.tHead.rows[table.tHead.rows.length - 1]
+      : null;
+  }
+
   function labelCompactHeaders(table) {
-    if (!table.tHead) return;
-    table.tHead.querySelectorAll("th:not(:first-child)").forEach(function (th) {
+    var row = lastHeaderRow(table);
+    if (!row) return;
+    row.querySelectorAll("th:not(:first-child)").forEach(function (th) {
       th.title = th.textContent.trim();
       var label = document.createElement("span");
       label.className = "kp-table__label";
@@ -158,6 +179,10 @@
     wrapper.prepend(bar);
     putInScrollBox(table, tableLabel(wrapper));
     makeSortable(table);
+    if (table.tHead && table.tHead.rows.length > 1) {
+      stackHeaderRows(table);
+      window.addEventListener("resize", function () { stackHeaderRows(table); });
+    }
   }
 
   function init() {

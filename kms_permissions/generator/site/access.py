@@ -1,0 +1,223 @@
+"""access.md: how KMS decides a request, each rule shown by worked cases.
+
+The cases are `policy.access.cases` (tests/test_explain.py runs each). The page runs `explain` on
+every case at generation time, against the dataset it renders: the reasons' words exist only
+there (a case holds their codes), and the page says what the tool says. Where the outcome is
+not the case's expected one (a dataset that lacks the facts a case rests on), the page shows
+the outcome with a warning instead of the expected words.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kms_permissions.generator.markdown import code, external, fragment, text
+from kms_permissions.generator.site import prose
+from kms_permissions.generator.site.context import Site
+from kms_permissions.generator.site.sections import folded, front_matter
+from kms_permissions.policy.access import InputError, explain
+from kms_permissions.policy.access import docs as aws
+from kms_permissions.policy.access.cases import CASES, Case
+from kms_permissions.policy.access.results import Explanation
+
+HERE = "access.md"
+DECISIONS = {
+    "allow": "Allowed",
+    "explicit-deny": "Denied by an explicit Deny",
+    "implicit-deny": "Denied: nothing allows it",
+}
+# The rules, in the order KMS applies them: (anchor, title, AWS page, what the rule says).
+RULES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "key-policy-first",
+        "The key policy comes first",
+        aws.KEY_POLICIES,
+        "Every KMS key has exactly one key policy, and no principal, not even the account's "
+        "root user, can use the key unless the key policy allows it, directly or by enabling "
+        "IAM policies. A key policy statement can name roles, users, accounts and AWS service "
+        "principals; naming a role allows all of its sessions.",
+    ),
+    (
+        "iam-policies",
+        "IAM policies count only where the key policy enables them",
+        aws.ENABLE_IAM,
+        "A key policy statement that allows the account (its root ARN) enables IAM policies "
+        "for that account, as the default key policy does. Without it, an IAM policy's Allow "
+        "has no effect on the key, though its Deny still counts.",
+    ),
+    (
+        "cross-account",
+        "Another account needs both sides",
+        aws.CROSS_ACCOUNT,
+        "A principal in another account needs the key policy to allow it (or its account) and "
+        "an IAM policy of its own account to allow it. Some permissions cannot be used across "
+        "accounts whatever the policies say; the [cross-account page](cross-account.md) lists "
+        "which.",
+    ),
+    (
+        "key-policy-cannot-grant",
+        "Permissions a key policy cannot grant",
+        aws.PERMISSIONS,
+        "Permissions that are not on a key (CreateKey, ListKeys, ...) are decided by IAM "
+        "policies alone, and some permissions on a key are not effective in a key policy; the "
+        "[policy types page](policy-types.md) lists both.",
+    ),
+    (
+        "explicit-deny",
+        "An explicit Deny wins",
+        aws.EVALUATION_LOGIC,
+        "A Deny that applies, in the key policy, an IAM policy or a VPC endpoint policy, "
+        "overrides every Allow. A Deny applies only where its conditions hold.",
+    ),
+    (
+        "conditions",
+        "Conditions",
+        aws.MULTI_VALUED,
+        "Condition keys and operators evaluate as IAM does: several values of one key are "
+        "alternatives, several keys and operators must all hold, key names ignore case and "
+        "values do not unless the operator says so, ForAllValues and ForAnyValue apply to "
+        "multi-valued keys, and policy variables are replaced before comparing.",
+    ),
+    (
+        "grants",
+        "Grants",
+        aws.GRANTS,
+        "A grant gives its grantee the operations it lists, under its constraints, without "
+        "any policy; the grant also decides who may retire it.",
+    ),
+    (
+        "vpc-endpoints",
+        "VPC endpoint policies",
+        aws.VPC_ENDPOINT_POLICY,
+        "A request through a VPC endpoint must also be allowed by the endpoint's policy, and "
+        "the endpoint policy's Deny wins like any other.",
+    ),
+)
+# The rule each case illustrates, by the AWS page it rests on; `iam-deny-without-enabling`
+# rests on the key policies page but shows a Deny.
+RULE_OF_PAGE = {
+    aws.KEY_POLICIES: "key-policy-first",
+    aws.PRINCIPAL: "key-policy-first",
+    aws.ENABLE_IAM: "iam-policies",
+    aws.CROSS_ACCOUNT: "cross-account",
+    aws.PERMISSIONS: "key-policy-cannot-grant",
+    aws.EVALUATION_LOGIC: "explicit-deny",
+    aws.ENCRYPTION_CONTEXT_CASE: "conditions",
+    aws.MULTI_VALUED: "conditions",
+    aws.POLICY_VARIABLES: "conditions",
+    aws.GRANTS: "grants",
+    aws.GRANT_CONSTRAINTS: "grants",
+    aws.RETIRE_GRANT: "grants",
+    aws.VPC_ENDPOINT_POLICY: "vpc-endpoints",
+}
+OTHER = ("other-cases", "Other cases", aws.EVALUATION_LOGIC, "Cases of more than one rule.")
+
+
+def cases_for(action: str) -> list[Case]:
+    """The worked cases whose request is for `action`."""
+    return [case for case in CASES if case.request.get("action") == action]
+
+
+def rule_of(case: Case) -> str:
+    """The anchor of the rule a case shows."""
+    if any(code == "explicit-deny" for code, _, _ in case.reasons):
+        return "explicit-deny"
+    return RULE_OF_PAGE.get(case.basis, OTHER[0])
+
+
+def _explained(case: Case, dataset: str) -> Explanation | str:
+    try:
+        return explain(
+            case.key_policy,
+            case.request,
+            case.iam_policies,
+            case.grants,
+            case.vpce_policy,
+            dataset=dataset,
+        )
+    except InputError as exc:
+        return str(exc)
+
+
+def pages(site: Site) -> dict[str, str]:
+    """access.md."""
+    by_rule: dict[str, list[Case]] = {}
+    for case in CASES:
+        by_rule.setdefault(rule_of(case), []).append(case)
+    parts = [
+        front_matter(),
+        "# How KMS decides a request",
+        "",
+        "KMS decides each request from the key policy, the caller's IAM policies, the key's "
+        "grants and, for a request through a VPC endpoint, the endpoint's policy, with rules of "
+        "its own on top of IAM's policy evaluation. Each rule below comes with worked cases: "
+        "the policies and the request, and the decision with its reasons as "
+        "`kms-permissions explain` gives them "
+        f"(run on the dataset {text(site.ref.version)}; the project's tests hold each case "
+        "to its expected decision and reasons). Each rule links the AWS page it rests on.",
+        "",
+        "The same analysis from a shell: `kms-permissions explain --key-policy FILE --request "
+        "FILE [--iam-policy FILE]... [--grant FILE]... [--vpce-policy FILE]`.",
+        "",
+    ]
+    for anchor, title, page, said in (*RULES, OTHER):
+        cases = by_rule.get(anchor, [])
+        if not cases and anchor == OTHER[0]:
+            continue
+        parts += [f"## {title} {{ #{anchor} }}", "", said, ""]
+        parts += [f"AWS: {external(fragment(_page_title(page)), page)}", ""]
+        for case in cases:
+            parts += case_section(site, case)
+    return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+
+
+def _page_title(url: str) -> str:
+    name = url.rsplit("/", 1)[1].split(".html", 1)[0]
+    return name.replace("_", " ").replace("-", " ")
+
+
+def case_section(site: Site, case: Case) -> list[str]:
+    """One worked case: its inputs folded, its decision and reasons shown."""
+    result = _explained(case, site.ref.folder)
+    rule = prose.inline(site, case.rule, HERE)
+    basis = external(fragment(_page_title(case.basis)), case.basis)
+    lines = [f"### {fragment(case.title)} {{ #{case.slug} }}", "", f"{rule} (AWS: {basis})", ""]
+    lines += [folded("The policies and the request", _inputs(case), kind="example"), ""]
+    if isinstance(result, str):
+        lines += [f'!!! warning "Not decided with this dataset"\n    {text(result)}', ""]
+        return lines
+    expected = (result.decision == case.decision) and (
+        tuple((r.code, r.kind, r.statement) for r in result.reasons) == case.reasons
+    )
+    if not expected:
+        lines += [
+            '!!! warning "This dataset decides it otherwise"',
+            f"    The case expects {text(case.decision)}; with dataset {text(site.ref.version)} "
+            "explain gives what follows.",
+            "",
+        ]
+    lines += [f"**{text(DECISIONS[result.decision])}** ({code(result.decision)}). Reasons:", ""]
+    for number, reason in enumerate(result.reasons, 1):
+        rule = prose.inline(site, reason.rule, HERE)
+        where = text(reason.where)
+        lines.append(f"{number}. {rule} ({where}; {external(text('AWS'), reason.basis)})")
+    return [*lines, ""]
+
+
+def _inputs(case: Case) -> str:
+    blocks = [("Key policy", case.key_policy)]
+    blocks += [(f"IAM policy {i} of the caller", p) for i, p in enumerate(case.iam_policies)]
+    blocks += [(f"Grant {i}", g) for i, g in enumerate(case.grants)]
+    if case.vpce_policy is not None:
+        blocks.append(("VPC endpoint policy", case.vpce_policy))
+    blocks.append(("Request", case.request))
+    return "\n\n".join(f"**{text(title)}**\n\n{_json_block(data)}" for title, data in blocks)
+
+
+def _json_block(data: Any) -> str:
+    body = json.dumps(data, indent=2, sort_keys=False)
+    fence = "```"
+    while fence in body:
+        fence += "`"
+    return f"{fence}json\n{body}\n{fence}"

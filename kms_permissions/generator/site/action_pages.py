@@ -1,0 +1,273 @@
+"""One page per action: what each source says about the permission, and how the facts fit."""
+
+from __future__ import annotations
+
+from kms_permissions.generator.markdown import EMPTY, code, external, fragment, table, text
+from kms_permissions.generator.site import prose
+from kms_permissions.generator.site.access import cases_for
+from kms_permissions.generator.site.context import POLICY, Site
+from kms_permissions.generator.site.groups import group_of
+from kms_permissions.generator.site.keylists import key_list
+from kms_permissions.generator.site.provenance import absent, listed_since, source_lines
+from kms_permissions.generator.site.sections import (
+    discrepancy_section,
+    front_matter,
+    history_section,
+    mentions_section,
+)
+from kms_permissions.model import ActionInfo, RequiredPermission
+
+
+def pages(site: Site) -> dict[str, str]:
+    """actions/NAME.md for every action."""
+    groups = group_of(site)
+    return {path: page(site, action, path, groups) for action, path in site.action_pages.items()}
+
+
+def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
+    """The page of one action."""
+    info = site.actions[action]
+    parts = [front_matter(), f"# {text(action)}", ""]
+    if info.description:
+        parts += [prose.block(site, info.description, here), ""]
+    else:
+        parts += [text(f"No description: {site.source_name('sar')} does not list it."), ""]
+    if info.permission_only:
+        parts += [
+            "The SAR marks it *permission only*: no API operation of that name; "
+            "other operations check it.",
+            "",
+        ]
+    if info.note:
+        parts += ['!!! note "From the permissions reference"', ""]
+        parts += ["    " + line if line else "" for line in _block_lines(site, info.note, here)]
+        parts.append("")
+    parts += [table(["Fact", "Value"], facts(site, info, here)), ""]
+    parts += how_they_fit(site, info, here)
+    parts += _grants(site, info, here)
+    parts += _api_section(site, info, here)
+    parts += _condition_keys(site, info, here, groups)
+    parts += mentions_section(site, action, here)
+    parts += _cases(site, action, here)
+    parts += discrepancy_section(site, info.discrepancies, here)
+    parts += history_section(site, action, here)
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _block_lines(site: Site, value: str, here: str) -> list[str]:
+    return prose.block(site, value, here).split("\n")
+
+
+def facts(site: Site, info: ActionInfo[str], here: str) -> list[list[str]]:
+    """The fact table's rows."""
+    resources = [
+        f"{code(r)} ({code(info.resource_arns[r])})" if r in info.resource_arns else code(r)
+        for r in info.resources
+    ]
+    return [
+        ["Operation", external(text(info.operation), info.api_reference_url)],
+        ["Policy types", _policy_types(site, info)],
+        ["Key policy effective", _key_policy_effective(site, info)],
+        ["Cross-account use", _cross_account(site, info, here)],
+        ["Resources", ", ".join(resources) or absent(site, "sar", info.in_sar)],
+        ["Access level (SAR)", text(info.access_level) if info.access_level else _sar(site, info)],
+        [
+            "Dependent actions (SAR)",
+            ", ".join(site.name_link(d, here) for d in info.dependent_actions)
+            or (text("none") if info.in_sar else _sar(site, info)),
+        ],
+        ["Sources", source_lines(site, info.as_of, info.listed_since, info.listed_in)],
+    ]
+
+
+def _sar(site: Site, info: ActionInfo[str]) -> str:
+    return absent(site, "sar", info.in_sar)
+
+
+def _policy_types(site: Site, info: ActionInfo[str]) -> str:
+    if not info.policy_types:
+        return absent(site, "permissions", info.in_guide)
+    shown = ", ".join(POLICY[p] for p in info.policy_types)
+    if info.details_source == "api":
+        return text(f"{shown} (the API Reference; the permissions reference does not list it)")
+    return text(shown)
+
+
+def _key_policy_effective(site: Site, info: ActionInfo[str]) -> str:
+    if info.key_policy_effective is None:
+        return absent(site, "permissions", info.in_guide)
+    if info.key_policy_effective:
+        return text("yes")
+    return text("no: a key policy statement that allows it has no effect")
+
+
+def _cross_account(site: Site, info: ActionInfo[str], here: str) -> str:
+    lines = []
+    if info.cross_account == "contradictory":
+        lines.append(text(f"The guide says both: {info.cross_account_text}"))
+    elif info.cross_account_text or info.cross_account:
+        guide = info.cross_account_text or info.cross_account
+        lines.append(fragment(f"The permissions reference: {guide}"))
+    else:
+        lines.append(absent(site, "permissions", info.in_guide))
+    if info.api_cross_account_text:
+        api = prose.inline(site, info.api_cross_account_text, here)
+        lines.append(f"{fragment('The API Reference: ')}{api}")
+    return "<br>".join(lines)
+
+
+def how_they_fit(site: Site, info: ActionInfo[str], here: str) -> list[str]:
+    """A permission granted in an IAM policy that a policy alone cannot allow (RetireGrant):
+    the facts that explain it, side by side."""
+    said = []
+    if info.key_policy_effective is False:
+        where = ", ".join(POLICY[p] for p in info.policy_types) or "no policy type"
+        said.append(
+            f"The permissions reference gives {where} as where to grant it, and says it is "
+            "not effective in a key policy: a key policy statement allowing it does nothing."
+        )
+    unnamed = [d for d in info.discrepancies if d.kind == "permission-not-named-by-api"]
+    if unnamed:
+        said.append(
+            f"The API Reference names no permission for {info.operation}: it says the "
+            "permission is determined by the grant, so the grant decides who may call it (its "
+            "retiring principal, for one), and an IAM policy only adds principals to those."
+        )
+    if not said or not unnamed:
+        return []
+    lines = ['!!! info "How these facts fit"', ""]
+    lines += [f"    {fragment(s)}\n" for s in said]
+    cases = cases_for(info.action)
+    if cases:
+        lines.append(
+            "    Worked cases, decided by `kms-permissions explain`: "
+            + ", ".join(site.link(fragment(c.title), "access.md", here, c.slug) for c in cases)
+            + ".\n"
+        )
+    return lines
+
+
+def _grants(site: Site, info: ActionInfo[str], here: str) -> list[str]:
+    if not info.grants:
+        return []
+    rows = [
+        [
+            text(POLICY[g.policy_type]),
+            prose.inline(site, g.qualifier, here) if g.qualifier else EMPTY,
+            text(g.cross_account_text),
+            ", ".join(code(r) for r in g.resources),
+            prose.inline(site, g.resource_note or g.condition_keys_note, here),
+        ]
+        for g in info.grants
+    ]
+    header = ["Policy type", "Qualifier", "Cross-account", "Resources", "Note"]
+    return ["## Where it can be granted", "", table(header, rows), ""]
+
+
+def _api_section(site: Site, info: ActionInfo[str], here: str) -> list[str]:
+    if not info.in_api:
+        return []
+    lines = ["## What the API Reference says", ""]
+    first = listed_since(site, "api", info.listed_since.get("api"), info.listed_in.get("api"))
+    operation = info.api_operation or info.operation
+    intro = f"For the {operation} operation ({site.newest('api')} copy"
+    intro += f", botocore {site.api_release})" if site.api_release else ")"
+    lines += [text(intro + (f"; {first}." if first else ".")), ""]
+    if info.api_cross_account_text:
+        lines += [
+            f"**Cross-account use:** {prose.inline(site, info.api_cross_account_text, here)}",
+            "",
+        ]
+    if info.required_permissions:
+        lines += [
+            "**Required permissions**, each with the parameter or Region it depends on:",
+            "",
+            required_table(site, info.required_permissions, here),
+            "",
+        ]
+    others = [r for r in info.required_by if r.operation != operation]
+    if others:
+        lines += [
+            "**Other operations that need it:**",
+            "",
+            required_table(site, tuple(others), here, by_operation=True),
+            "",
+        ]
+    return lines
+
+
+def required_table(
+    site: Site, rows: tuple[RequiredPermission, ...], here: str, by_operation: bool = False
+) -> str:
+    """Required permissions as a table: what, where to grant it, on what, when, where."""
+    first = "Operation" if by_operation else "Permission"
+    cells = []
+    for row in rows:
+        name = (
+            site.name_link(site.by_operation[row.operation], here, label=row.operation)
+            if by_operation and row.operation in site.by_operation
+            else text(row.operation)
+            if by_operation
+            else site.name_link(row.permission, here)
+        )
+        cells.append(
+            [
+                name,
+                text(", ".join(POLICY[p] for p in row.policy_types) or "not said"),
+                text(row.resource or "the operation's resource"),
+                text(f"the {row.parameter} parameter" if row.parameter else "always"),
+                text(row.where or "anywhere"),
+                prose.inline(site, row.sentence, here),
+            ]
+        )
+    header = [first, "Grant it in", "On", "Needed", "Where", "The API Reference's words"]
+    return table(header, cells)
+
+
+def _condition_keys(
+    site: Site, info: ActionInfo[str], here: str, groups: dict[str, str]
+) -> list[str]:
+    lines = []
+    if info.grants:
+        lines += ["## Condition keys", ""]
+        for grant in info.grants:
+            if len(info.grants) > 1:
+                title = f"{POLICY[grant.policy_type]} {grant.qualifier or ''}".strip()
+                lines += [f"### {text(title)}", ""]
+            if not grant.condition_keys:
+                note = grant.condition_keys_note
+                lines += [text(f"None ({note})" if note else "None"), ""]
+            for group in grant.condition_keys:
+                lines += [f"**{text(group.label or 'Condition keys')}**", ""]
+                lines += key_list(site, list(group.keys), here)
+                lines.append("")
+    sources = info.condition_key_sources
+    others = [k for k in info.condition_keys if "permissions" not in sources[k]]
+    if others:
+        lines += ["## Condition keys other sources list", ""]
+        lines += [
+            "The permissions reference does not list these for it; the sources named do "
+            "(the condition key pages through the operations each key applies to).",
+            "",
+        ]
+
+        def by_whom(names: list[str]) -> str:
+            found = {s for name in names for s in sources[name]}
+            order = ("permissions", "conditions", "sar", "api")
+            return fragment(", ".join(site.source_name(s) for s in order if s in found))
+
+        lines += key_list(site, others, here, note=by_whom)
+        lines.append("")
+    return lines
+
+
+def _cases(site: Site, action: str, here: str) -> list[str]:
+    cases = cases_for(action)
+    if not cases:
+        return []
+    lines = ["## Worked cases", "", "Requests for it that `kms-permissions explain` decides:", ""]
+    lines += [
+        f"- {site.link(fragment(case.title), 'access.md', here, case.slug)}: {text(case.decision)}"
+        for case in cases
+    ]
+    return [*lines, ""]

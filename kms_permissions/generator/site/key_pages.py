@@ -1,0 +1,113 @@
+"""One page per condition key: what the guide and the SAR say of it, and the actions it
+applies to."""
+
+from __future__ import annotations
+
+from kms_permissions.display import compact
+from kms_permissions.generator.markdown import code, external, fragment, table, text
+from kms_permissions.generator.site import prose
+from kms_permissions.generator.site.context import GUIDE, POLICY, Site
+from kms_permissions.generator.site.groups import group_of
+from kms_permissions.generator.site.provenance import absent, source_lines
+from kms_permissions.generator.site.sections import (
+    discrepancy_section,
+    front_matter,
+    history_section,
+    mentions_section,
+)
+from kms_permissions.model import ConditionKeyInfo
+
+
+def pages(site: Site) -> dict[str, str]:
+    """condition-keys/NAME.md for every condition key."""
+    groups = group_of(site)
+    return {path: page(site, key, path, groups[key]) for key, path in site.key_pages.items()}
+
+
+def page(site: Site, key: str, here: str, group: str) -> str:
+    """The page of one condition key."""
+    info = site.keys[key]
+    parts = [front_matter(), f"# {text(key)}", ""]
+    parts += _descriptions(site, info, here)
+    parts += [table(["Fact", "Value"], facts(site, info, here, group)), ""]
+    parts += ["## Actions", ""]
+    actions = site.sorted_names(list(info.actions))
+    parts += [
+        f"- {site.name_link(a, here)} ({fragment(_sources(site, info.action_sources[a]))})"
+        for a in actions
+    ] or [text(f"None: no source pairs {key} with an action.")]
+    parts.append("")
+    parts += mentions_section(site, key, here)
+    parts += discrepancy_section(site, info.discrepancies, here)
+    parts += history_section(site, key, here)
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[str]:
+    """The guide's and the SAR's words, each quoted and attributed (the guide's is sometimes
+    a sentence of its page rather than a definition, as for aws:SourceIp)."""
+    out = []
+    if info.description:
+        where = f"{GUIDE}/{info.section}.html" + (f"#{info.anchor}" if info.anchor else "")
+        page = external(text(info.section), where) if info.section else text("the guide")
+        date = text(info.as_of.get("conditions") or "undated")
+        said = (
+            f"The guide's condition key pages ({page}, as of {date}):"
+            if info.details_source == "guide"
+            else f"The guide mentions it on its page {page} (as of {date}) without an entry of "
+            "its own for it; the passage:"
+        )
+        out += [
+            said,
+            "",
+            _quote(prose.block(site, info.description, here)),
+            "",
+        ]
+    if info.sar_description:
+        out += [
+            f"The SAR (as of {text(site.newest('sar'))}):",
+            "",
+            _quote(prose.block(site, info.sar_description, here)),
+            "",
+        ]
+    if not out:
+        out += [text("Neither the guide nor the SAR describes it."), ""]
+    return out
+
+
+def _quote(block: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in block.split("\n"))
+
+
+def facts(site: Site, info: ConditionKeyInfo[str], here: str, group: str) -> list[list[str]]:
+    """The fact table's rows; an absent fact names the source that lacks it."""
+    guide = info.details_source == "guide"
+
+    def conditions(value: str | None) -> str:
+        return text(value) if value else absent(site, "conditions", info.in_guide)
+
+    deprecated = text("yes" if info.deprecated else "no")
+    if info.replacement:
+        deprecated += f", use {site.name_link(info.replacement, here)}"
+    policy_types = ", ".join(POLICY[p] for p in info.policy_types)
+    sar_names = ", ".join(code(n) for n in compact(list(info.sar_names)))
+    return [
+        ["Condition type (guide)", conditions(info.condition_type)],
+        ["Values (guide)", conditions(info.value_type)],
+        ["Type (SAR)", text(info.sar_type) if info.sar_type else absent(site, "sar", info.in_sar)],
+        ["Policy types (guide)", conditions(policy_types or None)],
+        ["Deprecated (guide)", deprecated if guide or info.deprecated else conditions(None)],
+        [
+            "API operations (guide)",
+            prose.inline(site, info.operations_text, here)
+            if info.operations_text
+            else conditions(None),
+        ],
+        ["SAR names", sar_names or text("the same as the guide's" if info.in_sar else "none")],
+        ["Group", text(group)],
+        ["Sources", source_lines(site, info.as_of, info.listed_since, info.listed_in)],
+    ]
+
+
+def _sources(site: Site, sources: tuple[str, ...]) -> str:
+    return ", ".join(site.source_name(s) for s in sources)

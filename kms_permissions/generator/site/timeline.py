@@ -1,0 +1,185 @@
+"""timeline.md: what changed in each dataset version, as the CHANGELOG says it.
+
+Both come from `dataset.changes.versions()` over the history table: the same versions, the same
+changes. Each version is an entry with an anchor that the list at the top links to; long lists
+and the changed values are folded, so that the page stays short on a phone.
+"""
+
+from __future__ import annotations
+
+from kms_permissions.dataset.changes import (
+    KINDS,
+    FoldedChange,
+    Listing,
+    Version,
+    coverage_text,
+    entity_label,
+    folded,
+    sources_text,
+)
+from kms_permissions.generator.markdown import big_table, code, fragment, table, text
+from kms_permissions.generator.site.context import Site
+from kms_permissions.generator.site.keylists import folded_names
+from kms_permissions.generator.site.sections import folded as collapsible
+from kms_permissions.generator.site.sections import front_matter, history_value
+
+HERE = "timeline.md"
+# A list of more names than this is folded under its summary (a numbered run is one name).
+SHOWN_NAMES = 8
+# More changed values than this, or longer ones, are a folded table.
+SHOWN_CHANGES = 3
+SHORT_VALUES = 240
+
+
+def pages(site: Site) -> dict[str, str]:
+    """timeline.md."""
+    versions = site.versions
+    oldest = versions[-1].date if versions else None
+    parts = [
+        front_matter(),
+        "# Timeline",
+        "",
+        f"What changed in each of the {len(versions)} versions of the dataset since the first "
+        f"the sources allow ({text(oldest)}), newest first: what each source began or stopped "
+        "listing, and the values that changed. The copies held begin at different dates for "
+        "each source; where a source's first copy joins, what it lists is counted, not called "
+        "added, and a date is the copy's, never the day AWS introduced something. "
+        "[CHANGELOG.md](downloads/CHANGELOG.md) says the same as text.",
+        "",
+        table(["Version", "What changed"], [_summary_row(site, v) for v in versions]),
+        "",
+    ]
+    for version in versions:
+        parts += entry(site, version)
+    return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+
+
+def _summary_row(site: Site, version: Version) -> list[str]:
+    said = [f"first copy of {site.source_name(c.source)}" for c in version.coverage]
+    for verb, listings in (("added", version.added), ("removed", version.removed)):
+        counts: dict[str, int] = {}
+        for item in listings:
+            counts[item.kind] = counts.get(item.kind, 0) + len(item.entities)
+        said += [f"{n} {_kind(kind, n)} {verb}" for kind, n in counts.items()]
+    if version.changed:
+        n = len(version.changed)
+        said.append(f"{n} value{'s' if n != 1 else ''} changed")
+    if version.first:
+        said.insert(0, "first version")
+    return [f"[{version.version}](#{version.anchor})", text(", ".join(said))]
+
+
+def _kind(kind: str, count: int) -> str:
+    name = KINDS.get(kind, kind)
+    return name[:-1] if count == 1 else name
+
+
+def entry(site: Site, version: Version) -> list[str]:
+    """One version's entry: its summary, long lists and value changes folded."""
+    lines = [f"## {version.version} {{ #{version.anchor} }}", ""]
+    said = []
+    if version.first:
+        said.append(text("The first version the sources allow."))
+    said += [fragment(_upper(coverage_text(c)) + ".") for c in version.coverage]
+    folds = []
+    for verb, listings in (("Added", version.added), ("Removed", version.removed)):
+        for item in listings:
+            summary, names = _listing(site, verb, item)
+            if len(names) <= SHOWN_NAMES:
+                said.append(f"{summary}: {', '.join(names)}")
+            else:
+                said.append(f"{summary}: {len(item.entities)}, listed below")
+                body = "\n".join(f"- {name}" for name in names)
+                folds.append(collapsible(f"{_plain(verb, item)} ({len(item.entities)})", body))
+    changes = folded(version.changed)
+    short = all(len(c.old or "") + len(c.new or "") <= SHORT_VALUES for c in changes)
+    if 0 < len(changes) <= SHOWN_CHANGES and short:
+        said += [_change_line(site, change) for change in changes]
+    elif changes:
+        n = len(version.changed)
+        said.append(text(f"{n} value{'s' if n != 1 else ''} changed, listed below."))
+        folds.append(collapsible(f"Values changed ({n})", _changes_table(site, changes)))
+    lines += [f"- {item}" for item in said] + [""]
+    for block in folds:
+        lines += [block, ""]
+    return lines
+
+
+def _listing(site: Site, verb: str, item: Listing) -> tuple[str, list[str]]:
+    summary = text(f"{verb} {KINDS.get(item.kind, item.kind)} ({sources_text(item.sources)})")
+    return summary, _names(site, item)
+
+
+def _plain(verb: str, item: Listing) -> str:
+    return f"{verb} {KINDS.get(item.kind, item.kind)} ({sources_text(item.sources)})"
+
+
+def _names(site: Site, item: Listing) -> list[str]:
+    """The entities, linked, numbered runs folded."""
+    if item.kind == "action_condition_key":
+        by_action: dict[str, list[str]] = {}
+        for entity in item.entities:
+            action, key = entity.split("|", 1)
+            by_action.setdefault(action, []).append(key)
+        return [
+            f"{site.name_link(action, HERE)} with {_family(site, keys)}"
+            for action, keys in by_action.items()
+        ]
+    if item.kind == "required_permission":
+        return [_required(site, entity) for entity in item.entities]
+    if item.kind in ("action", "condition_key"):
+        return folded_names(site, list(item.entities), HERE, numbers=False)
+    return [code(e) for e in item.entities]
+
+
+def _family(site: Site, keys: list[str]) -> str:
+    return ", ".join(folded_names(site, keys, HERE, numbers=False))
+
+
+def _required(site: Site, entity: str) -> str:
+    operation, permission, parameter, where = ([*entity.split("|"), "", "", ""])[:4]
+    said = f"{code(operation)} needs {site.name_link(permission, HERE)}"
+    if parameter:
+        said += f" with {code(parameter)}"
+    if where:
+        said += f" ({fragment(where)})"
+    return said
+
+
+def _entity(site: Site, change: FoldedChange) -> str:
+    if change.kind in ("action", "condition_key"):
+        return ", ".join(folded_names(site, list(change.entities), HERE, numbers=False))
+    if change.kind == "action_condition_key":
+        return ", ".join(
+            " · ".join(site.name_link(part, HERE) for part in entity.split("|", 1))
+            for entity in change.entities
+        )
+    return code(entity_label(change.kind, change.shown))
+
+
+def _value(site: Site, value: str | None) -> str:
+    return history_value(site, value, HERE) if value else text("not given")
+
+
+def _change_line(site: Site, change: FoldedChange) -> str:
+    source = text(f"({site.source_name(change.source)})")
+    before, after = _value(site, change.old), _value(site, change.new)
+    return f"{_entity(site, change)} {code(change.field)} {source}: {before} &#8594; {after}"
+
+
+def _changes_table(site: Site, changes: list[FoldedChange]) -> str:
+    rows = [
+        [
+            _entity(site, change),
+            text(change.field),
+            text(site.source_name(change.source)),
+            _value(site, change.old),
+            _value(site, change.new),
+        ]
+        for change in changes
+    ]
+    return big_table(["Entity", "Field", "Source", "Before", "After"], rows)
+
+
+def _upper(value: str) -> str:
+    return value[:1].upper() + value[1:]

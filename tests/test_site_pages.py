@@ -1,0 +1,337 @@
+"""The site's generated pages, read as markdown: one source for the timeline and the CHANGELOG,
+source text rendered, provenance, search boosts, the access cases, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from kms_permissions.dataset import changes
+from kms_permissions.generator.site import prose, site_files
+from kms_permissions.generator.site.context import Site
+from kms_permissions.model import to_json
+from kms_permissions.policy.access.cases import CASES
+from kms_permissions.reference import DATA_DIR, load, load_history, load_manifest
+
+from .conftest import ROOT
+
+DOCS = ROOT / "site" / "docs"
+
+
+@cache
+def _site() -> Site:
+    reference = load()
+    return Site(reference, load_history(reference), list(load_manifest(reference)["files"]))
+
+
+@cache
+def _pages() -> dict[str, str]:
+    reference = load()
+    files = list(load_manifest(reference)["files"])
+    generated = site_files(reference, load_history(reference), files, DOCS)
+    return {
+        path.relative_to(DOCS).as_posix(): page
+        for path, page in generated.items()
+        if DOCS in path.parents
+    }
+
+
+def _history_rows() -> list[dict[str, object]]:
+    return [to_json(row) for row in load_history(load())]
+
+
+# The timeline and the CHANGELOG ---------------------------------------------------------------
+
+
+def test_the_bundled_changelog_is_the_history_tables() -> None:
+    newest = "-".join(load().version.split(".")[:3])
+    expected = changes.changelog(_history_rows(), newest)
+    assert (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8") == expected
+
+
+def test_timeline_and_changelog_list_the_same_versions_and_changes() -> None:
+    changelog = (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    timeline = _pages()["timeline.md"]
+    listed = re.findall(r"^## (\S+) \((\S+)\)$", changelog, re.MULTILINE)
+    entries = re.findall(r"^## (\S+) \{ #v(\S+) \}$", timeline, re.MULTILINE)
+    assert entries == listed and len(entries) > 20
+    for version, date in listed:
+        section = changelog.split(f"## {version} ({date})\n", 1)[1].split("\n## ", 1)[0]
+        entry = timeline.split(f"## {version} {{ #v{date} }}\n", 1)[1].split("\n## ", 1)[0]
+        for verb in ("Added", "Removed"):
+            assert section.count(f"- {verb} ") == entry.count(f"- {verb} "), version
+        for held in re.findall(r"- (.+) held from here", section):
+            assert held in entry, version
+
+
+def test_a_sources_first_copy_is_not_called_added() -> None:
+    newest = changes.versions(_history_rows())[0]
+    assert [c.source for c in newest.coverage] == ["permissions"]
+    assert dict(newest.coverage[0].counts)["action"] == 55
+    added = {(item.kind, item.sources): item.entities for item in newest.added}
+    assert ("action", ("permissions",)) not in added
+    assert added[("action", ("api",))] == ("kms:Decapsulate", "kms:Encapsulate")
+    section = changes.changelog_section(newest)
+    assert "The permissions reference is held from here (its first copy): 55 actions" in section
+    assert "Added actions (the API Reference): `kms:Decapsulate`, `kms:Encapsulate`" in section
+    assert section.count("\n- ") < 10
+
+
+def _row(kind: str, entity: str, field: str, value: str, source: str, start: str, end: str | None):
+    return {
+        "entity_kind": kind,
+        "entity": entity,
+        "field": field,
+        "value": value,
+        "source": source,
+        "valid_from": start,
+        "valid_to": end,
+        "first_revision": "r",
+        "last_revision": "r",
+    }
+
+
+def test_versions_from_a_hand_written_history() -> None:
+    rows = [
+        _row("action", "kms:A", "present", "true", "sar", "2020-01-01", None),
+        _row("action", "kms:A", "access_level", '"Read"', "sar", "2020-01-01", "2021-01-01"),
+        _row("action", "kms:A", "access_level", '"Write"', "sar", "2021-01-01", None),
+        _row("action", "kms:B", "present", "true", "sar", "2021-01-01", "2022-01-01"),
+        _row("action", "kms:B", "access_level", '"List"', "sar", "2021-01-01", "2022-01-01"),
+        _row("action", "kms:A", "present", "true", "api", "2022-01-01", None),
+    ]
+    found = changes.versions(rows, newest="2023-01-01")
+    assert [v.date for v in found] == ["2023-01-01", "2022-01-01", "2021-01-01", "2020-01-01"]
+    empty, joined, middle, first = found
+    assert empty.is_empty() and not empty.coverage
+    assert [c.source for c in joined.coverage] == ["api"] and not joined.added
+    assert joined.removed == (changes.Listing("action", ("sar",), ("kms:B",)),)
+    assert middle.added == (changes.Listing("action", ("sar",), ("kms:B",)),)
+    assert middle.changed == (
+        changes.FieldChange("action", "kms:A", "access_level", "sar", '"Read"', '"Write"'),
+    )
+    assert first.first and [c.source for c in first.coverage] == ["sar"]
+    text = changes.changelog(rows, newest="2023-01-01")
+    assert "- No change in the facts tracked" in text
+    assert "- Removed actions (the SAR): `kms:B`" in text
+    assert "`kms:A` access_level (the SAR): `Read` -> `Write`" in text
+
+
+# Source text -----------------------------------------------------------------------------------
+
+
+def test_bullets_run_into_a_note_become_a_list_with_links() -> None:
+    note = load().actions["kms:ReEncryptFrom"].note
+    shown = prose.block(_site(), note, "actions/ReEncryptFrom.md")
+    assert shown.split("\n") == [
+        "To use this operation, the caller needs permission on two KMS keys:",
+        "",
+        "- <code>kms:ReEncryptFrom</code> on the KMS key used to decrypt",
+        "- [<code>kms:ReEncryptTo</code>](../actions/ReEncryptTo.md) on the KMS key used to "
+        "encrypt",
+    ]
+    alias = prose.block(_site(), load().actions["kms:CreateAlias"].note, "actions/CreateAlias.md")
+    assert alias.endswith(
+        "- The alias &#40;in an IAM policy&#41;\n- The KMS key &#40;in a key policy&#41;\n\n"
+        "For details, see Controlling access to aliases."
+    )
+
+
+def test_the_guides_markup_becomes_code_and_links() -> None:
+    site = _site()
+    here = "condition-keys/kms-ViaService.md"
+    old = (
+        "The `kms:ViaService` condition key is valid for all AWS KMS operations `except`: "
+        "[CreateKey](url-kms-api;API_CreateKey.html), *except* "
+        "[Cryptographic operations](concepts.md#cryptographic-operations)"
+    )
+    shown = prose.inline(site, old, here)
+    assert "<code>kms:ViaService</code>" in shown  # this page: not a link to itself
+    assert "[<code>CreateKey</code>](../actions/CreateKey.md)" in shown
+    assert "<em>except</em>" in shown
+    assert (
+        "[Cryptographic operations](https://docs.aws.amazon.com/kms/latest/developerguide/"
+        "concepts.html#cryptographic-operations)" in shown
+    )
+    assert "`" not in shown and "url-kms-api" not in shown
+    macs = prose.inline(site, "`GenerateMac``VerifyMac`", here)
+    assert macs.count("](../actions/") == 2 and "</code>](../actions/GenerateMac.md) [" in macs
+    # A template the guide writes PCR<PCR_ID> links to the key of that template.
+    pcr = prose.inline(site, "The kms:RecipientAttestation:PCR<PCR_ID> condition key", here)
+    assert "](../condition-keys/kms-RecipientAttestation-PCR-PCR-ID.md)" in pcr
+    # An ARN is not a name.
+    arn = prose.inline(site, "allows arn:aws:iam::111122223333:role/App to call", here)
+    assert "<code>" not in arn
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[click](javascript:alert(1))",
+        "<script>alert(1)</script>",
+        "{{ 7*7 }} {% raw %}",
+        "**bold** | cell",
+        "+ item: + 1. two",
+        "[x](https://evil.example/)",
+    ],
+)
+def test_source_text_never_injects(hostile: str) -> None:
+    shown = prose.block(_site(), hostile, "actions/CreateGrant.md")
+    assert "<script" not in shown
+    assert "](" not in shown  # no link made from the text
+    assert "{{" not in shown and "{%" not in shown and "**" not in shown
+    assert "|" not in shown
+
+
+def test_no_generated_page_keeps_the_sources_markup() -> None:
+    for path, page in _pages().items():
+        assert "url-kms-api" not in page, path
+        assert "&#96;" not in page, path  # a backtick escaped would show as one
+
+
+# Provenance ------------------------------------------------------------------------------------
+
+
+def test_provenance_says_as_of_and_never_now() -> None:
+    pages = _pages()
+    decrypt = pages["actions/Decrypt.md"]
+    assert "The permissions reference: the undated current page" in decrypt
+    assert "The SAR: as of 2026-06-14; in every copy held, which begin 2019-10-10" in decrypt
+    assert "at least since then" in decrypt
+    replicate = pages["actions/ReplicateKey.md"]
+    assert "The SAR: as of 2026-06-14; first in the copy of 2021-07-01" in replicate
+    assert "first in botocore 1.20.96 of 2021-06-16" in replicate
+    via = pages["condition-keys/kms-ViaService.md"]
+    assert "as of 2022-12-05" in via
+    for path, page in pages.items():
+        assert not re.search(r"\bnow\b", page), path
+        assert "introduced" not in page or path in {"timeline.md"}, path
+    assert "still in the newest copy &#40;2026-06-14&#41;" in decrypt
+
+
+def test_absent_facts_name_the_source_that_lacks_them() -> None:
+    page = _pages()["condition-keys/aws-SourceIp.md"]
+    assert "not given by the condition key pages &#40;as of 2022-12-05&#41;" in page
+    assert "not given: the SAR does not list it" in page
+    assert "without an entry of its own for it; the passage:" in page
+    assert "| &#8211; |" not in page
+
+
+# Search, groups, pages -------------------------------------------------------------------------
+
+
+def test_search_boost_on_the_name_and_summary_pages_only() -> None:
+    boost = "---\nsearch:\n  boost: 2\n"
+    pages = _pages()
+    boosted = {p for p, page in pages.items() if page.startswith(boost)}
+    for path in pages:
+        if path.startswith(("actions/", "condition-keys/")):
+            assert path in boosted, path
+        if path.startswith("notes/"):
+            assert path not in boosted, path
+    summaries = {"cross-account.md", "policy-types.md", "matrix.md", "discrepancies.md"}
+    assert summaries | {"timeline.md", "required-permissions.md"} <= boosted
+    for path, page in pages.items():
+        if path.startswith(("actions/", "condition-keys/")) and not path.endswith("index.md"):
+            title = re.search(r"^# (.+)$", page, re.MULTILINE)
+            assert title is not None
+            name = title.group(1).replace("&#36;", "$").replace("&#123;", "{")
+            name = name.replace("&#125;", "}").replace("&#95;", "_")
+            assert name in load().actions or name in load().condition_keys, path
+
+
+def test_numbered_keys_sort_naturally_and_fold() -> None:
+    page = _pages()["actions/Decrypt.md"]
+    folded = re.search(
+        r"<code>kms:RecipientAttestation:NitroTPMPCR&#123;0..23&#125;</code>.*", page
+    )
+    assert folded is not None
+    assert "24 keys" in folded.group(0)
+    numbers = re.findall(r"\[<code>(\d+)</code>\]", folded.group(0))
+    assert numbers == [str(n) for n in range(24)]
+
+
+def test_required_permissions_page_lists_each_parameter_or_region_dependence() -> None:
+    page = _pages()["required-permissions.md"]
+    site = _site()
+    rows = {
+        (r.operation, r.permission, r.parameter, r.where)
+        for info in site.actions.values()
+        for r in (*info.required_permissions, *info.required_by)
+        if r.parameter or r.where
+    }
+    assert len(rows) >= 4
+    assert page.count("\n| ") - 1 == len(rows)
+    assert "the Tags parameter" in page and "in the replica Region" in page
+    create_key = _pages()["actions/CreateKey.md"]
+    assert "## What the API Reference says" in create_key
+    assert "the Tags parameter" in create_key
+
+
+def test_retire_grant_says_how_its_facts_fit() -> None:
+    page = _pages()["actions/RetireGrant.md"]
+    fit = page.split('!!! info "How these facts fit"', 1)[1].split("\n## ", 1)[0]
+    assert "not effective in a key policy" in fit
+    assert "determined by the grant" in fit
+    assert "](../access.md#retire-grant-retiring-principal)" in fit
+
+
+def test_action_pages_link_back_to_the_notes_that_mention_them() -> None:
+    pages = _pages()
+    for name, mentions in _site().mentioned_in.items():
+        page = pages.get(_site().page_of(name) or "")
+        if page is None:
+            continue
+        for path, _ in mentions:
+            assert f"](../{path}#note-" in page, (name, path)
+
+
+def test_the_access_page_shows_every_case_as_tested() -> None:
+    page = _pages()["access.md"]
+    for case in CASES:
+        section = page.split(f"{{ #{case.slug} }}", 1)[1].split("\n### ", 1)[0]
+        assert f"(<code>{case.decision}</code>)" in section, case.slug
+        assert "This dataset decides it otherwise" not in section
+        assert section.count("\n1. ") == 1 and len(re.findall(r"^\d+\. ", section, re.M)) == len(
+            case.reasons
+        )
+    for url in {case.basis for case in CASES}:
+        assert url in page
+
+
+# Determinism -----------------------------------------------------------------------------------
+
+DIGEST = """
+import hashlib, sys
+from pathlib import Path
+from kms_permissions.generator.site import site_files
+from kms_permissions.reference import load, load_history, load_manifest
+reference = load()
+files = list(load_manifest(reference)["files"])
+pages = site_files(reference, load_history(reference), files, Path("docs"))
+for path in sorted(pages):
+    print(path, hashlib.sha256(pages[path].encode()).hexdigest())
+"""
+
+
+def test_pages_do_not_depend_on_hash_seed_or_locale() -> None:
+    outputs = []
+    for seed in ("0", "4242"):
+        env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed, "LC_ALL": "C", "LANG": "C"}
+        done = subprocess.run(
+            [sys.executable, "-c", DIGEST], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    here = {
+        str(Path("docs") / p): hashlib.sha256(page.encode()).hexdigest()
+        for p, page in _pages().items()
+    }
+    listed = dict(line.split(" ") for line in outputs[0].splitlines())
+    assert {p: d for p, d in listed.items() if p.startswith("docs/")} == here
