@@ -50,6 +50,10 @@ def loads(data: bytes | str) -> Any:
         value, end = _scan(text, start)
     except StopIteration:
         raise ValueError(f"no JSON value at offset {start}") from None
+    except SystemError:
+        # The C scanner reports some errors through json.decoder, which this module does not
+        # import (that is its point); it then fails without an exception of its own.
+        raise ValueError("not valid JSON (cut off or malformed)") from None
     if text[end:].strip():
         raise ValueError(f"extra data after the JSON value at offset {end}")
     return value

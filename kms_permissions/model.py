@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 else:
     from kms_permissions._records import Generic, Literal, TypeVar, dataclass, field
 
+# The version of the dataset's schema these classes declare: minor for added fields or tables,
+# major for anything else.
+SCHEMA_VERSION = "2.1.0"
+
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
 

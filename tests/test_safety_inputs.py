@@ -670,3 +670,25 @@ def test_the_read_paths_schema_agrees_with_the_tables() -> None:
     }
     for table, cls in read.items():
         assert shapes.column_names(cls) == columns.ALL_TABLES[table].column_names(), table
+
+
+def test_explain_and_access_refuse_special_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "policy.fifo"
+    os.mkfifo(fifo)
+    request = tmp_path / "request.json"
+    request.write_text(
+        json.dumps(
+            {
+                "principal": "arn:aws:iam::111122223333:role/app",
+                "action": "kms:Decrypt",
+                "key_arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd",
+            }
+        )
+    )
+    refused(capsys, 2, "is a FIFO", "explain", "--key-policy", str(fifo), "--request", str(request))
+    refused(capsys, 2, "is a character device", "access", "/dev/zero")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    refused(capsys, 2, "nested too deeply", "access", str(deep))

@@ -425,3 +425,17 @@ def test_importing_the_model_imports_neither_typing_nor_dataclasses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["[]", "['source', 'first', 'newest']"]
+
+
+def test_the_fast_json_reader_names_cut_off_input_in_a_fresh_process() -> None:
+    # Without json.decoder loaded, the C scanner fails on cut-off input with a SystemError.
+    code = (
+        "from kms_permissions import jsonfast\n"
+        "for text in ('{\"a\"', '\"abc', '{'):\n"
+        "    try:\n"
+        "        jsonfast.loads(text)\n"
+        "    except ValueError as exc:\n"
+        "        print(type(exc).__name__, exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["ValueError not valid JSON (cut off or malformed)"] * 3

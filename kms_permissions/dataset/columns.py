@@ -11,7 +11,7 @@ from typing import Any
 
 from kms_permissions import model
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = model.SCHEMA_VERSION
 
 
 @dataclass(frozen=True)

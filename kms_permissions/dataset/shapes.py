@@ -6,8 +6,8 @@ checked against its schema: table rows against the read model's declared columns
 the reader turns them into: `columns.py` derives the tables from the same declaration), the
 index against the read model's facts, schema files against the schema version, Parquet files by
 their magic and footer. `columns.py` is not imported here: it is the pyarrow side, and the
-read path (`load()`, lookups, checks) must not depend on pyarrow. Its SCHEMA_VERSION is repeated
-here for that reason; a test checks that both agree.
+read path (`load()`, lookups, checks) must not depend on pyarrow. Both take the schema version
+from the model's declaration.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from kms_permissions import model
 from kms_permissions.errors import json_kind
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = model.SCHEMA_VERSION
 PARQUET_MAGIC = b"PAR1"
 
 

@@ -10,12 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from kms_permissions.errors import InputError as ProjectInputError
+from kms_permissions.files import read_limited
 from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
 
 PolicyKind = Literal["key-policy", "iam-policy", "vpce-policy"]
 # What a caller may pass for a policy, grant or request: a file path, JSON text, or parsed data.
 Source = Path | str | dict[str, Any] | list[Any]
+
+
+# The same cap as the checker's: no real policy or request comes near it.
+MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 
 class InputError(ValueError):
@@ -36,9 +42,11 @@ def load_json(source: Source, name: str) -> tuple[str, Any]:
     """(name, data) of a source: a path is read, a string parsed, data taken as it is."""
     if isinstance(source, Path):
         try:
-            text = source.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{source}: {exc.strerror or exc}") from None
+            text = read_limited(source, MAX_INPUT_BYTES, "input file").decode("utf-8")
+        except FileNotFoundError:
+            raise InputError(f"{source}: no such file") from None
+        except ProjectInputError as exc:  # special files, too large, unreadable
+            raise InputError(str(exc)) from None
         except UnicodeDecodeError:
             raise InputError(f"{source}: not UTF-8 text") from None
         name = str(source)
@@ -50,6 +58,10 @@ def load_json(source: Source, name: str) -> tuple[str, Any]:
         return name, json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to be a policy") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"{name}: {str(exc)[:120]}") from None
 
 
 def _strings(statement: Statement, element: str, name: str) -> None:
