@@ -905,7 +905,7 @@ def test_timeline_lists_each_version_with_a_link_to_its_changes(
 def test_discrepancies_fold_numbered_rows(context: Any, served: str) -> None:
     reference = load()
     page = _open(context, f"{served}/discrepancies/")
-    rows = page.locator("article .kp-table__scroll tbody tr")
+    rows = page.locator("article tbody tr")
     shown = rows.count()
     assert 0 < shown < len(reference.discrepancies) / 3
     counts = [int(t) for t in page.locator("article tbody tr td:nth-child(3)").all_inner_texts()]

@@ -65,7 +65,8 @@ def pages(site: Site) -> dict[str, str]:
         "",
         grid(site, cols, actions),
         "",
-        "## By action { #by-action .kp-by-action-heading }",
+        # The grid's pairs again: out of the search index.
+        "## By action { #by-action .kp-by-action-heading data-search-exclude }",
         "",
         '<p class="kp-by-action-heading">' + text(LIST_LEGEND) + "</p>",
         "",

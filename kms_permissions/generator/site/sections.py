@@ -11,7 +11,7 @@ from kms_permissions.generator.markdown import big_table, code, fragment, indent
 from kms_permissions.generator.site import prose
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.provenance import newest_copy
-from kms_permissions.model import Discrepancy
+from kms_permissions.model import SOURCE_OF_PAGE_KIND, Discrepancy
 from kms_permissions.names import natural_key
 
 # Pages people look names up on: the search ranks them above the guide's notes (site/README.md).
@@ -32,6 +32,16 @@ def folded(title: str, body: str, kind: str = "note", open_: bool = False) -> st
     """A collapsible block (Material's `???`), closed unless `open_`."""
     marker = "???+" if open_ else "???"
     return f'{marker} {kind} "{title}"\n\n{indent(body)}\n'
+
+
+def folded_unsearched(title: str, body: str, kind: str = "note") -> str:
+    """A closed collapsible block, as `folded` makes it, that the site search leaves out (it
+    skips an element marked data-search-exclude; Material's parser then skips every
+    <details> of the page, so use it on a page whose folded blocks are all repetitive)."""
+    return (
+        f'<details class="{kind}" data-search-exclude markdown>\n'
+        f"<summary>{title}</summary>\n\n{body}\n\n</details>\n"
+    )
 
 
 def not_searched(heading: str) -> str:
@@ -116,9 +126,9 @@ def sources_cell(site: Site, row: Discrepancy) -> str:
     for source_id in (row.guide_source, row.sar_source, row.api_source):
         source = site.ref.sources.get(source_id or "")
         if source:
-            date = source.revision_date or "undated"
-            cited.append(f"{source.kind} {date}")
-    return text(" / ".join(cited) or None)
+            name = site.source_name(SOURCE_OF_PAGE_KIND.get(source.kind, source.kind))
+            cited.append(f"{name} ({source.revision_date or 'undated'})")
+    return text("; ".join(cited) or None)
 
 
 def discrepancy_section(site: Site, rows: tuple[Discrepancy, ...], here: str) -> list[str]:

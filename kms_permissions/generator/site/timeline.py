@@ -20,7 +20,7 @@ from kms_permissions.dataset.changes import (
 from kms_permissions.generator.markdown import big_table, code, fragment, table, text
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.keylists import folded_names
-from kms_permissions.generator.site.sections import folded as collapsible
+from kms_permissions.generator.site.sections import folded_unsearched as collapsible
 from kms_permissions.generator.site.sections import front_matter, history_value
 
 HERE = "timeline.md"
@@ -90,7 +90,8 @@ def entry(site: Site, version: Version) -> list[str]:
             else:
                 said.append(f"{summary}: {len(item.entities)}, listed below")
                 body = "\n".join(f"- {name}" for name in names)
-                folds.append(collapsible(f"{_plain(verb, item)} ({len(item.entities)})", body))
+                title = text(f"{_plain(verb, item)} ({len(item.entities)})")
+                folds.append(collapsible(title, body))
     changes = folded(version.changed)
     short = all(len(c.old or "") + len(c.new or "") <= SHORT_VALUES for c in changes)
     if 0 < len(changes) <= SHOWN_CHANGES and short:
@@ -98,7 +99,7 @@ def entry(site: Site, version: Version) -> list[str]:
     elif changes:
         n = len(version.changed)
         said.append(text(f"{n} value{'s' if n != 1 else ''} changed, listed below."))
-        folds.append(collapsible(f"Values changed ({n})", _changes_table(site, changes)))
+        folds.append(collapsible(text(f"Values changed ({n})"), _changes_table(site, changes)))
     lines += [f"- {item}" for item in said] + [""]
     for block in folds:
         lines += [block, ""]
