@@ -3,10 +3,11 @@
 Run: python benchmarks/site.py            (target: under 20 s to generate and build)
      python benchmarks/site.py BUILT_DIR  (only weigh a site built earlier, to compare)
 
-The weight is the built site's bytes on disk, and for the home, matrix, CreateGrant and timeline
-pages and the largest page, the bytes of the HTML and of everything the page then loads (scripts,
-styles, the search index, ...), each page in a fresh Chromium context so nothing comes from a
-cache. The page weights need Playwright and Debian's chromium.
+The weight is the built site's bytes on disk, the search index's (every page loads it), and for
+the home, matrix, CreateGrant and timeline pages and the largest page, the bytes of the HTML and
+of everything the page then loads (scripts, styles, the search index, ...), each page in a fresh
+Chromium context so nothing comes from a cache. The page weights need Playwright and Debian's
+chromium.
 """
 
 from __future__ import annotations
@@ -108,6 +109,9 @@ def weigh(site: Path) -> None:
     total = folder_bytes(site)
     downloads = folder_bytes(site / "downloads") if (site / "downloads").is_dir() else 0
     print(f"built site on disk: {total:>11,} bytes ({downloads:,} of them the dataset's downloads)")
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        print(f"search index:       {index.stat().st_size:>11,} bytes (loaded by every page)")
     if not Path(CHROMIUM).exists():
         print(f"page weights need chromium ({CHROMIUM} not found)")
         return
