@@ -21,7 +21,7 @@ def pages(site: Site) -> dict[str, str]:
                 text(info.cross_account or info.api_cross_account or "not given"),
                 text(info.access_level or "not given"),
                 text(str(len(info.condition_keys))),
-                text(", ".join(site.source_name(s) for s in info.as_of)),
+                text(site.short_sources(info.as_of)),
             ]
         )
     header = ["Action", "Policy types", "Cross-account", "Access level", "Keys", "Listed by"]

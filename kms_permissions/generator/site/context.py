@@ -7,7 +7,7 @@ another, which mkdocs checks with `--strict`, and `href()` the URL a raw HTML li
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -128,6 +128,16 @@ class Site:
     def source_name(self, source: str) -> str:
         """`the SAR`."""
         return SOURCE_NAMES.get(source, source)
+
+    def short_sources(self, sources: Iterable[str]) -> str:
+        """Source names short enough for a table column: `key pages, SAR`."""
+        short = {
+            "permissions": "permissions reference",
+            "conditions": "key pages",
+            "sar": "SAR",
+            "api": "API Reference",
+        }
+        return ", ".join(short.get(s, s) for s in sources)
 
     def newest(self, source: str) -> str:
         """The revision date of a source's newest copy, or `undated` (the current page)."""

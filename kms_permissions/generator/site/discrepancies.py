@@ -5,6 +5,7 @@ from __future__ import annotations
 from kms_permissions.generator.markdown import big_table, table, text
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.sections import (
+    FILTERED,
     detail_cell,
     discrepancy_groups,
     front_matter,
@@ -14,8 +15,6 @@ from kms_permissions.generator.site.sections import (
 )
 
 HERE = "discrepancies.md"
-# A kind with more rows than this gets the big-table filter.
-FILTERED = 5
 
 
 def pages(site: Site) -> dict[str, str]:

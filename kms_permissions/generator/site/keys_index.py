@@ -59,7 +59,7 @@ def _rows(site: Site, keys: list[str]) -> list[list[str]]:
                     text(info.sar_type or "not in the SAR"),
                     text("deprecated" if info.deprecated else "no"),
                     text(str(len(info.actions))),
-                    text(", ".join(site.source_name(s) for s in info.as_of)),
+                    text(site.short_sources(info.as_of)),
                 ]
             )
     return rows

@@ -31,7 +31,12 @@ def pages(site: Site) -> dict[str, str]:
     ]
     for path, (chapter, notes) in site.note_pages.items():
         index.append(f"- {link(text(chapter), path.split('/', 1)[1])} ({len(notes)})")
-        parts = [f"# {text(chapter)}", ""]
+        parts = [
+            f"# {text(chapter)}",
+            "",
+            text(f"The guide's callouts in these pages, as of {site.newest('notes')}."),
+            "",
+        ]
         for note in notes:
             parts += _note(site, note, path)
         out[path] = "\n".join(parts).rstrip("\n") + "\n"

@@ -14,6 +14,8 @@ from kms_permissions.generator.site.provenance import newest_copy
 from kms_permissions.model import SOURCE_OF_PAGE_KIND, Discrepancy
 from kms_permissions.names import natural_key
 
+# A table of disagreements with more rows than this gets the big-table filter.
+FILTERED = 5
 # Pages people look names up on: the search ranks them above the guide's notes (site/README.md).
 SEARCH_BOOST = 2
 
@@ -141,8 +143,11 @@ def discrepancy_section(site: Site, rows: tuple[Discrepancy, ...], here: str) ->
         for group in groups:
             count = f" ({len(group)} rows)" if len(group) > 1 else ""
             table_rows.append([text(kind_title(kind) + count), detail_cell(site, group, here)])
-    out += [table(["Kind", "What each says"], table_rows), ""]
-    return out
+    header = ["Kind", "What each says"]
+    out += [
+        big_table(header, table_rows) if len(table_rows) > FILTERED else table(header, table_rows)
+    ]
+    return [*out, ""]
 
 
 # Notes that mention a name ---------------------------------------------------------------------
