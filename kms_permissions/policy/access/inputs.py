@@ -43,8 +43,8 @@ def load_json(source: Source, name: str) -> tuple[str, Any]:
     if isinstance(source, Path):
         try:
             text = read_limited(source, MAX_INPUT_BYTES, "input file").decode("utf-8")
-        except FileNotFoundError:
-            raise InputError(f"{source}: no such file") from None
+        except FileNotFoundError as exc:
+            raise InputError(f"{source}: {exc.strerror}") from None
         except ProjectInputError as exc:  # special files, too large, unreadable
             raise InputError(str(exc)) from None
         except UnicodeDecodeError:
