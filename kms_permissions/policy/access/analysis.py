@@ -356,9 +356,13 @@ def _finding(
     if kind == "service":
         keys = [c.key for c in conditions(statement)]
         if not _limits(conditions(statement), SOURCE_KEYS):
+            # Other conditions (an encryption context naming the account's resources, say) may
+            # narrow it, but only the source keys tie the request to the resource it serves.
+            narrowed = f" (it is limited only by {', '.join(keys)})" if keys else ""
             message = (
                 f"the service principal {principal} is not limited by aws:SourceAccount or "
-                "aws:SourceArn: the service may use the key on behalf of anyone"
+                f"aws:SourceArn{narrowed}: unless that condition pins the account, the service "
+                "may use the key on behalf of others (confused deputy)"
             )
             return AccessFinding(
                 "service-without-source",
