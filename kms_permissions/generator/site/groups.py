@@ -56,7 +56,7 @@ def group_of(site: Site) -> dict[str, str]:
     return {key: label for label, keys in key_groups(site).items() for key in keys}
 
 
-def folded_columns(site: Site, keys: list[str]) -> dict[str, list[str]]:
+def folded_columns(keys: list[str]) -> dict[str, list[str]]:
     """Keys folded into columns: a numbered family (PCR0 ... PCR31) is one column."""
     columns: dict[str, list[str]] = {}
     for key in keys:

@@ -34,7 +34,7 @@ def columns(site: Site) -> list[Column]:
     found = []
     for label, keys in key_groups(site).items():
         used = [k for k in keys if site.keys[k].actions]
-        for name, members in folded_columns(site, used).items():
+        for name, members in folded_columns(used).items():
             found.append((label, name, members))
     return found
 

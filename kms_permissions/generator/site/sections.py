@@ -11,7 +11,7 @@ from kms_permissions.generator.markdown import big_table, code, fragment, indent
 from kms_permissions.generator.site import prose
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.provenance import newest_copy
-from kms_permissions.model import SOURCE_OF_PAGE_KIND, Discrepancy
+from kms_permissions.model import SOURCE_OF_PAGE_KIND, Discrepancy, Note
 from kms_permissions.names import natural_key
 
 # A table of disagreements with more rows than this gets the big-table filter.
@@ -30,10 +30,9 @@ def front_matter(boost: bool = True, hide_toc: bool = False) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n" if lines else ""
 
 
-def folded(title: str, body: str, kind: str = "note", open_: bool = False) -> str:
-    """A collapsible block (Material's `???`), closed unless `open_`."""
-    marker = "???+" if open_ else "???"
-    return f'{marker} {kind} "{title}"\n\n{indent(body)}\n'
+def folded(title: str, body: str, kind: str = "note") -> str:
+    """A closed collapsible block (Material's `???`); `title` is the generator's own text."""
+    return f'??? {kind} "{title}"\n\n{indent(body)}\n'
 
 
 def folded_unsearched(title: str, body: str, kind: str = "note") -> str:
@@ -167,7 +166,7 @@ def mentions_section(site: Site, name: str, here: str) -> list[str]:
     return [*out, ""]
 
 
-def note_anchor(note: Any) -> str:
+def note_anchor(note: Note) -> str:
     """The id of a callout on its notes page."""
     return f"note-{note.page}-{note.position}"
 
