@@ -205,7 +205,7 @@ def test_an_unwritable_place_is_one_clear_line(
     out = tmp_path / "file.txt" / "corpus"
     assert main(["corpus", "extract", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"kms-permissions corpus: {out}: cannot write beside it (")
+    assert err.startswith(f"kms-permissions corpus: {out}: not written (")
     assert err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
     assert main(["corpus", "create", "--from", str(tmp_path), "--vendored", str(out)]) == 2

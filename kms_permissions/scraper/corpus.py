@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import lzma
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kms_permissions.errors import FetchError
+from kms_permissions.errors import FetchError, OutputError
+from kms_permissions.files import replacing_folder
 from kms_permissions.scraper.corpus_lock import LOCK, MARKER, CorpusError, Entry, Lock, read_lock
 
 TYPE_CHECKING = False
@@ -155,49 +154,12 @@ def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
     `target` must be absent, empty, or checked by the caller as its own to replace.
     """
     try:
-        staged = _staging_folder(target)
-    except OSError as exc:
-        raise CorpusError(f"{target}: cannot write beside it ({exc.strerror or exc})") from None
-    try:
-        for path, body in files.items():
-            (staged / path).parent.mkdir(parents=True, exist_ok=True)
-            (staged / path).write_bytes(body)
-        _install_folder(staged, target)
-    except OSError as exc:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise CorpusError(f"{target}: not written ({exc.strerror or exc})") from None
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-
-
-def _staging_folder(target: Path) -> Path:
-    """A new empty folder beside `target` (same disk, so it can be renamed into place)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    mask = os.umask(0)
-    os.umask(mask)
-    staged.chmod(0o777 & ~mask)  # mkdtemp makes it private; the result is an ordinary folder
-    return staged
-
-
-def _install_folder(staged: Path, target: Path) -> None:
-    """Put the complete folder `staged` in place of `target`."""
-    if target.exists() and not any(target.iterdir()):
-        target.rmdir()
-    if not target.exists():
-        os.rename(staged, target)
-        return
-    # mkdtemp only to reserve an unused name beside the target, so both renames stay on one disk.
-    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-    retired.rmdir()
-    os.rename(target, retired)
-    try:
-        os.rename(staged, target)
-    except OSError:
-        os.rename(retired, target)
-        raise
-    shutil.rmtree(retired)
+        with replacing_folder(target) as staged:
+            for path, body in files.items():
+                (staged / path).parent.mkdir(parents=True, exist_ok=True)
+                (staged / path).write_bytes(body)
+    except OutputError as exc:
+        raise CorpusError(str(exc)) from None
 
 
 def check_extracted(root: Path, lock: Lock) -> str | None:
