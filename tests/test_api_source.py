@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -9,10 +10,16 @@ import pytest
 
 from kms_permissions.cli import main
 from kms_permissions.dataset.api_facts import api_actions
+from kms_permissions.errors import SourceError
 from kms_permissions.policy import check
 from kms_permissions.reference import load
 from kms_permissions.scraper import api_reference_json
+from kms_permissions.scraper.botocore_sources import GitHubBotocoreSource, InstalledBotocoreSource
+from kms_permissions.scraper.http import Fetcher, FetchPolicy
 from kms_permissions.scraper.sources import LocalSource
+from kms_permissions.scraper.update_sources import InstalledBotocore
+
+from .http_server import Reply, Script, serve
 
 # Every disagreement between the API Reference and the guide's permissions reference on the
 # newest copies, with the reason it exists. A new, unexplained one fails the test.
@@ -138,3 +145,93 @@ def test_a_model_in_a_folder_of_any_name_is_read_by_content(corpus: Path, tmp_pa
         "botocore-json",
         "2026-11-21",
     )
+
+
+def _newest_model(corpus: Path) -> bytes:
+    return sorted((corpus / "botocore-kms").glob("2026-11-20*.json"))[-1].read_bytes()
+
+
+def test_the_installed_botocore_is_a_source_with_no_network(corpus: Path, tmp_path: Path) -> None:
+    # The layout of an installed botocore: the model compressed, as the wheels ship it.
+    package = tmp_path / "botocore"
+    model = package / "data" / "kms" / "2014-11-01" / "service-2.json.gz"
+    model.parent.mkdir(parents=True)
+    model.write_bytes(gzip.compress(_newest_model(corpus)))
+    (page,) = InstalledBotocoreSource(package=package, release="1.44.8").pages()
+    assert (page.kind, page.revision, page.release, page.revision_date) == (
+        "api-reference",
+        "botocore 1.44.8",
+        "1.44.8",
+        None,
+    )
+    parsed = api_reference_json.parse(page.text(), page.provenance())
+    assert "Decapsulate" in {op.name for op in parsed.operations}
+    model.write_bytes(gzip.compress(b'{"metadata": {"endpointPrefix": "s3"}}'))
+    with pytest.raises(SourceError, match="not botocore's KMS service model"):
+        list(InstalledBotocoreSource(package=package).pages())
+
+
+def test_the_botocore_installed_here_joins_a_build(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    argv = ["history", "--corpus", str(corpus), "--source", "installed-botocore"]
+    assert main([*argv, "--out", str(out)]) == 0
+    index = json.loads((out / "index.json").read_text())
+    sources = json.loads((out / "sources.json").read_text())
+    (api,) = [s for s in sources if s["kind"] == "api-reference"]
+    # The installed copy is undated: it joins the newest version as its model.
+    assert api["location"].startswith("installed-botocore:") and api["revision_date"] is None
+    assert index["actions"]["kms:Encrypt"]["in_api"] is True
+
+
+def test_a_botocore_release_tag_from_github(corpus: Path) -> None:
+    commit = {"sha": "a" * 40, "commit": {"committer": {"date": "2026-11-20T19:57:00Z"}}}
+    model_path = "/boto/botocore/1.44.8/botocore/data/kms/2014-11-01/service-2.json"
+    script = Script(
+        {
+            "/repos/boto/botocore/commits/1.44.8": [
+                Reply(200, json.dumps(commit).encode(), {"Content-Type": "application/json"})
+            ],
+            model_path: [
+                Reply(200, _newest_model(corpus), {"Content-Type": "text/plain; charset=utf-8"})
+            ],
+        }
+    )
+    policy = FetchPolicy(
+        allowed_hosts=frozenset({"127.0.0.1"}),
+        allow_http_hosts=frozenset({"127.0.0.1"}),
+        attempts=1,
+    )
+    with serve(script) as base:
+        source = GitHubBotocoreSource(Fetcher(None, policy), "1.44.8", base, base)
+        (page,) = source.pages()
+    assert (page.revision, page.release, page.revision_date) == (
+        "botocore 1.44.8",
+        "1.44.8",
+        "2026-11-20",
+    )
+    assert page.location.endswith(model_path)
+    with pytest.raises(SourceError, match="not a botocore release tag"):
+        GitHubBotocoreSource(Fetcher(None, policy), "master")
+
+
+def _installed(tmp_path: Path, body: bytes, release: str) -> InstalledBotocoreSource:
+    package = tmp_path / f"botocore-{release}"
+    model = package / "data" / "kms" / "2014-11-01" / "service-2.json.gz"
+    model.parent.mkdir(parents=True)
+    model.write_bytes(gzip.compress(body))
+    return InstalledBotocoreSource(package=package, release=release)
+
+
+def test_update_records_a_newer_installed_botocore_only(corpus: Path, tmp_path: Path) -> None:
+    newest = _newest_model(corpus)
+    changed = newest + b"\n"  # another model: its sha256 differs from every one held
+    newer = InstalledBotocore(_installed(tmp_path, changed, "1.45.0")).collect(corpus, None, {})  # type: ignore[arg-type]
+    assert newer.changed and newer.items[0].held == "botocore-kms/2026-11-20_pypi-1.44.8.json"
+    (model,) = [name for name in newer.files if name.endswith("_installed-1.45.0.json")]
+    assert newer.files[model] == changed
+    listing = json.loads(newer.files["botocore-kms/revisions.json"])
+    assert listing["revisions"][0]["first_release"] == "1.45.0"
+    assert listing["revisions"][0]["commit"] is None
+    same = InstalledBotocore(_installed(tmp_path, newest, "1.44.8")).collect(corpus, None, {})  # type: ignore[arg-type]
+    older = InstalledBotocore(_installed(tmp_path, changed, "1.40.0")).collect(corpus, None, {})  # type: ignore[arg-type]
+    assert not same.changed and not older.changed and not same.files and not older.files

@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--source and the build options."""
     parser.add_argument(
         "--source",
-        help="a scrape file (records.json), a URL, a local file or folder, or git:PATH[@REV]",
+        action="append",
+        help="a scrape file (records.json), a URL, a local file or folder, git:PATH[@REV], "
+        "github-botocore:TAG or installed-botocore; repeat to combine sources",
     )
     add_build_options(parser)
 
@@ -33,13 +35,13 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.extras import require
 
     require("scrape", "parquet")
-    from kms_permissions.dataset.build import dataset_output, history_of, load_records, publish
+    from kms_permissions.dataset.build import dataset_output, history_of, load_all, publish
     from kms_permissions.reference import DATA_DIR
 
     # The output is checked before anything is fetched or parsed, and again when written.
     cache = page_cache(args)
     dataset_output(args.out, build_inputs(args), args.previous, args.force)
-    result = load_records(args.source, args.revision_date, cache)
+    result = load_all(args.source, args.revision_date, cache)
     history = history_of(result)
     date, _ = history.versions[-1]
     version = publish(

@@ -72,9 +72,12 @@ def build_inputs(args: argparse.Namespace) -> dict[str, Path | None]:
     from pathlib import Path
 
     inputs: dict[str, Path | None] = {}
-    source = getattr(args, "source", None)
-    if source is not None and not source.startswith(("https://", "http://", "github:")):
-        inputs["--source"] = Path(source.removeprefix("git:").split("@", 1)[0])
+    sources = getattr(args, "source", None) or []
+    remote = ("https://", "http://", "github:", "github-botocore:", "installed-botocore")
+    for number, source in enumerate([sources] if isinstance(sources, str) else sources):
+        if not source.startswith(remote):
+            name = "--source" if number == 0 else f"--source #{number + 1}"
+            inputs[name] = Path(source.removeprefix("git:").split("@", 1)[0])
     if getattr(args, "corpus", None) is not None:
         inputs["--corpus"] = Path(args.corpus)
     if args.cache_dir:

@@ -19,6 +19,12 @@ HELP = "build every version a corpus allows, with the history table"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--corpus and the build options."""
     parser.add_argument("--corpus", required=True, help="a corpus folder")
+    parser.add_argument(
+        "--source",
+        action="append",
+        help="another source whose pages join the corpus's, e.g. installed-botocore (the KMS "
+        "model of the botocore installed here: the newest facts offline); repeatable",
+    )
     add_build_options(parser)
 
 
@@ -31,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         changelog,
         dataset_output,
         history_of,
+        load_all,
         load_records,
         publish,
     )
@@ -39,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     cache = page_cache(args)
     dataset_output(args.out, build_inputs(args), args.previous, args.force)
     result = load_records(args.corpus, args.revision_date, cache)
+    if args.source:
+        result.extend(load_all(args.source, None, cache))
     history = history_of(result)
     notes = changelog(history)
     dataset = history.newest()

@@ -26,16 +26,19 @@ def load_records(
     `revision_date` dates undated local pages; it must be a real date, and is refused where
     there is nothing it could date (a scrape file, a URL, a git checkout).
     """
-    from kms_permissions.scraper.scrape import read_json, scrape
+    from kms_permissions.scraper.botocore_sources import INSTALLED, InstalledBotocoreSource
+    from kms_permissions.scraper.scrape import is_scrape_file, read_json, scrape
     from kms_permissions.scraper.sources import LocalSource, open_source
 
     if spec is not None and not spec.strip():
         raise InputError("the source is an empty path; name a file, a folder or a URL")
     if revision_date is not None:
         real_date(revision_date)
-    remote = ("https://", "http://", "github:", "git:")
+    if spec == INSTALLED:  # dated by --revision-date, or undated: the newest copy
+        return scrape(InstalledBotocoreSource(revision_date), cache)
+    remote = ("https://", "http://", "github:", "git:", "github-botocore:")
     local = spec is not None and not spec.startswith(remote) and Path(spec).exists()
-    if spec and local and spec.endswith(".json") and Path(spec).is_file():
+    if spec and local and Path(spec).is_file() and is_scrape_file(Path(spec)):
         if revision_date is not None:
             raise InputError(
                 f"--revision-date: {spec} is a scrape file, whose pages are dated already"
@@ -49,6 +52,18 @@ def load_records(
             "dates its own"
         )
     return scrape(open_source(spec), cache)
+
+
+def load_all(
+    specs: list[str] | None, revision_date: str | None = None, cache: PageCache | None = None
+) -> ScrapeResult:
+    """Records from several sources of one build (`--source` given more than once)."""
+    if not specs:
+        return load_records(None, revision_date, cache)
+    result = ScrapeResult()
+    for spec in specs:
+        result.extend(load_records(spec, revision_date, cache))
+    return result
 
 
 def history_of(result: ScrapeResult, progress: Callable[[str], None] | None = None) -> History:

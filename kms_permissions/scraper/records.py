@@ -212,6 +212,15 @@ class ScrapeResult:
     callouts: list[CalloutsPage] = field(default_factory=list)
     api_reference: list[ApiReferencePage] = field(default_factory=list)
 
+    def extend(self, other: ScrapeResult) -> None:
+        """Add the pages of another scrape (another source of the same build)."""
+        self.permissions += other.permissions
+        self.condition_keys += other.condition_keys
+        self.global_keys += other.global_keys
+        self.sar += other.sar
+        self.callouts += other.callouts
+        self.api_reference += other.api_reference
+
     def to_json_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, pages sorted by location and revision date."""
         from dataclasses import asdict

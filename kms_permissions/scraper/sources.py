@@ -454,7 +454,9 @@ def _http_date(value: str | None) -> str | None:
 
 def open_source(spec: str | None) -> Source:
     """The source a `--source` value names: None (live), an https URL, `github:COMMIT` (the
-    archived guide on GitHub), `git:PATH[@REV]` (a checkout of it) or a local path."""
+    archived guide on GitHub), `git:PATH[@REV]` (a checkout of it), `github-botocore:TAG` or
+    `installed-botocore` (botocore's KMS model at a release, or as installed here) or a local
+    path."""
     from kms_permissions.scraper.http import Fetcher, default_cache_dir
 
     if spec is not None and not spec.strip():
@@ -468,6 +470,17 @@ def open_source(spec: str | None) -> Source:
         return HttpSource(Fetcher(default_cache_dir()), (spec,) if spec else LIVE_PAGES)
     if spec.startswith("github:"):
         return GitHubArchiveSource(Fetcher(default_cache_dir()), spec[len("github:") :])
+    if spec.startswith("github-botocore:") or spec == "installed-botocore":
+        from kms_permissions.scraper.botocore_sources import (
+            GITHUB_PREFIX,
+            GitHubBotocoreSource,
+            InstalledBotocoreSource,
+        )
+
+        if spec.startswith(GITHUB_PREFIX):
+            tag = spec[len(GITHUB_PREFIX) :]
+            return GitHubBotocoreSource(Fetcher(default_cache_dir()), tag)
+        return InstalledBotocoreSource()
     if spec.startswith("git:"):
         target = spec[4:]
         repo, _, revision = target.partition("@")

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from kms_permissions.errors import ParseError, SourceError
+from kms_permissions.scraper import api_reference_json
+from kms_permissions.scraper.botocore_sources import InstalledBotocoreSource
 from kms_permissions.scraper.corpus import mirrored
 from kms_permissions.scraper.corpus_live import FOLDER, LivePage, snapshot_files
 from kms_permissions.scraper.identify import PageKind, identify
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
     from kms_permissions.scraper.http import Fetcher
 
 PERMISSIONS_HTML = f"{GUIDE}/kms-api-permissions-reference.html"
+BOTOCORE_FOLDER = "botocore-kms"
+BOTOCORE_LISTING = f"{BOTOCORE_FOLDER}/revisions.json"
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,72 @@ class LiveDocs:
         )
 
 
-SOURCES: tuple[UpdateSource, ...] = (LiveDocs((PERMISSIONS_HTML, *LIVE_PAGES)),)
+class InstalledBotocore:
+    """The KMS model of the botocore installed here (no network). A release newer than every
+    model the corpus holds joins it as `botocore-kms/YYYY-MM-DD_installed-<release>.json`,
+    dated the day the update saw it, listed like the corpus's other wheel copy (no commit, its
+    first release)."""
+
+    name = "installed-botocore"
+
+    def __init__(self, source: InstalledBotocoreSource | None = None) -> None:
+        self.source = source or InstalledBotocoreSource()
+
+    def collect(self, layout: Path, fetcher: Fetcher, mirrors: Mapping[str, str]) -> Collected:
+        """The installed model, new when its release is newer than every model held."""
+        try:
+            (page,) = self.source.pages()
+        except SourceError as exc:
+            if "not installed" in str(exc):
+                return Collected(self.name, ())  # nothing to offer: not a refusal
+            raise
+        api_reference_json.parse(page.text(), page.provenance())  # a refused model stops here
+        listing_path = layout / BOTOCORE_LISTING
+        listing = json.loads(listing_path.read_text()) if listing_path.is_file() else None
+        held = listing["revisions"] if listing else []
+        newest = max(
+            (r for r in held if _release(str(r.get("first_release") or ""))),
+            key=lambda r: _release(str(r["first_release"])),
+            default=None,
+        )
+        sha = hashlib.sha256(page.body).hexdigest()
+        known = any(r.get("sha256") == sha for r in held)
+        newer = newest is None or _release(page.release) > _release(str(newest["first_release"]))
+        item = Item(
+            location=page.location,
+            sha256=sha,
+            size=len(page.body),
+            held=f"{BOTOCORE_FOLDER}/{newest['file']}" if newest else None,
+            changed=newer and not known,
+        )
+        if not item.changed or listing is None:
+            return Collected(self.name, (item,))
+        seen = datetime.now(UTC).replace(microsecond=0).isoformat()
+        name = f"{seen[:10]}_installed-{page.release}.json"
+        entry = {
+            "file": name,
+            "commit": None,
+            "commit_time": seen,
+            "subject": f"botocore {page.release} as installed where kms-permissions update ran",
+            "first_release": page.release,
+            "sha256": sha,
+        }
+        listing["revisions"] = [entry, *held]
+        text = json.dumps(listing, indent=1, ensure_ascii=False) + "\n"
+        files = {f"{BOTOCORE_FOLDER}/{name}": page.body, BOTOCORE_LISTING: text.encode()}
+        return Collected(self.name, (item,), files)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """A release's numbers (`1.44.8` -> (1, 44, 8)); () for anything else."""
+    parts = version.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()
+
+
+SOURCES: tuple[UpdateSource, ...] = (
+    LiveDocs((PERMISSIONS_HTML, *LIVE_PAGES)),
+    InstalledBotocore(),
+)
 
 
 def _identity(body: bytes) -> PageKind:
