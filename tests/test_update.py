@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,20 @@ from .http_server import Reply, Script, serve
 from .live_site import PERMISSIONS_HTML, PERMISSIONS_MD, SAR, html_rendering, newest_pages, routes
 
 NEW = "SimulateKeyUse"  # an operation AWS does not have, added to the served pages
+# The sources are update's own, with the botocore "installed" being the corpus's newest model
+# (the botocore of the test environment is whatever pip installed: not a fixed input).
 DRIVER = """
 import sys
-root, base, *argv = sys.argv[1:]
+from pathlib import Path
+root, base, botocore, release, *argv = sys.argv[1:]
 sys.path.insert(0, root)
 import kms_permissions
 assert kms_permissions.__file__.startswith(root), kms_permissions.__file__
 from kms_permissions.cli import build_parser
 from kms_permissions.commands.update import perform
+from kms_permissions.scraper.botocore_sources import InstalledBotocoreSource
 from kms_permissions.scraper.http import Fetcher, FetchPolicy
+from kms_permissions.scraper.update_sources import SOURCES, InstalledBotocore
 
 policy = FetchPolicy(
     allowed_hosts=frozenset({"127.0.0.1"}),
@@ -45,15 +51,32 @@ policy = FetchPolicy(
     attempts=2,
     backoff=0.01,
 )
+installed = InstalledBotocoreSource(package=Path(botocore), release=release)
+sources = [InstalledBotocore(installed) if s.name == InstalledBotocore.name else s for s in SOURCES]
+assert len(sources) == 2, sources
 args = build_parser().parse_args(["update", *argv])
-sys.exit(perform(args, Fetcher(None, policy), {"https://docs.aws.amazon.com": base}))
+sys.exit(perform(args, Fetcher(None, policy), {"https://docs.aws.amazon.com": base}, sources))
 """
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What every run shares: the parsed-page cache, and the "installed" botocore package."""
+
+    cache: Path
+    botocore: Path
+    release: str = "1.44.8"
+
+
 @pytest.fixture(scope="module")
-def parsed_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Parsed pages shared by the tests' builds (the corpus is the same in every copy)."""
-    return tmp_path_factory.mktemp("parsed")
+def inputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    """Parsed pages shared by the tests' builds (the corpus is the same in every copy), and a
+    botocore package folder holding the newest model the corpus has (release 1.44.8)."""
+    package = tmp_path_factory.mktemp("botocore")
+    model = package / "data" / "kms" / "2014-11-01" / "service-2.json"
+    model.parent.mkdir(parents=True)
+    shutil.copyfile(corpus / "botocore-kms" / "2026-11-20_pypi-1.44.8.json", model)
+    return Inputs(tmp_path_factory.mktemp("parsed"), package)
 
 
 @pytest.fixture
@@ -84,11 +107,13 @@ def version_of(project: Path) -> str:
 
 
 def update(
-    project: Path, cache: Path, served: dict[str, list[Reply]], *argv: str
+    project: Path, inputs: Inputs, served: dict[str, list[Reply]], *argv: str
 ) -> subprocess.CompletedProcess[str]:
     with serve(Script(served)) as base:
+        driver = [sys.executable, "-c", DRIVER, str(project), base, str(inputs.botocore)]
+        driver.append(inputs.release)
         return subprocess.run(
-            [sys.executable, "-c", DRIVER, str(project), base, "--cache-dir", str(cache), *argv],
+            [*driver, "--cache-dir", str(inputs.cache), *argv],
             cwd=project,
             capture_output=True,
             text=True,
@@ -116,9 +141,9 @@ def with_new_operation(pages: dict[str, bytes]) -> dict[str, bytes]:
     }
 
 
-def test_the_same_site_changes_nothing(corpus: Path, project: Path, parsed_cache: Path) -> None:
+def test_the_same_site_changes_nothing(corpus: Path, project: Path, inputs: Inputs) -> None:
     before = state(project)
-    done = update(project, parsed_cache, routes(newest_pages(corpus)), "--json")
+    done = update(project, inputs, routes(newest_pages(corpus)), "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["format"] == "kms-permissions-update/1"
@@ -132,7 +157,7 @@ def test_the_same_site_changes_nothing(corpus: Path, project: Path, parsed_cache
 
 
 def test_a_new_operation_makes_a_new_version(
-    corpus: Path, project: Path, parsed_cache: Path, tmp_path: Path
+    corpus: Path, project: Path, inputs: Inputs, tmp_path: Path
 ) -> None:
     notes = tmp_path / "notes"
     served = routes(with_new_operation(newest_pages(corpus)))
@@ -143,12 +168,12 @@ def test_a_new_operation_makes_a_new_version(
     constants = project / "kms_permissions" / "constants.py"
     constants.write_text(constants.read_text() + "# mine\n")
     before = state(project)
-    done = update(project, parsed_cache, served, "--notes", str(notes))
+    done = update(project, inputs, served, "--notes", str(notes))
     assert done.returncode == 2
     assert f"{constants}: differs from what the bundled dataset generates" in done.stderr
     assert state(project) == before and not notes.exists()
     subprocess.run(generate, cwd=project, check=True, capture_output=True)
-    done = update(project, parsed_cache, served, "--notes", str(notes))
+    done = update(project, inputs, served, "--notes", str(notes))
     assert done.returncode == 3, done.stderr
     version = re.search(rf"new dataset version (\S+) \(was {re.escape(previous)}\)", done.stdout)
     assert version is not None, done.stdout
@@ -201,7 +226,7 @@ def test_a_new_operation_makes_a_new_version(
             "--previous",
             str(data),
             "--cache-dir",
-            str(parsed_cache),
+            str(inputs.cache),
         ],
         cwd=project,
         check=True,
@@ -210,14 +235,43 @@ def test_a_new_operation_makes_a_new_version(
     assert state(rebuilt) == state(data)
     # Run again against the same site: every page is as the corpus now holds it.
     before = state(project)
-    again = update(project, parsed_cache, served, "--json")
+    again = update(project, inputs, served, "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["reason"] == "every page is as the corpus holds it"
     assert state(project) == before
 
 
+def test_a_newer_installed_botocore_makes_a_new_version(
+    corpus: Path, project: Path, inputs: Inputs, tmp_path: Path
+) -> None:
+    model = json.loads((corpus / "botocore-kms" / "2026-11-20_pypi-1.44.8.json").read_text())
+    documentation = model["operations"]["ListKeys"]["documentation"]
+    said = "<b>Cross-account use</b>: No."
+    assert said in documentation
+    model["operations"]["ListKeys"]["documentation"] = documentation.replace(
+        said, "<b>Cross-account use</b>: Yes."
+    )
+    package = tmp_path / "botocore"
+    (package / "data/kms/2014-11-01").mkdir(parents=True)
+    (package / "data/kms/2014-11-01/service-2.json").write_text(json.dumps(model))
+    generate = [sys.executable, "-m", "kms_permissions", "generate"]
+    subprocess.run(generate, cwd=project, check=True, capture_output=True)
+    newer = Inputs(inputs.cache, package, "1.45.0")
+    done = update(project, newer, routes(newest_pages(corpus)), "--json")
+    assert done.returncode == 3, done.stderr
+    document = json.loads(done.stdout)
+    (botocore,) = [s for s in document["sources"] if s["name"] == "installed-botocore"]
+    assert botocore["changed"] and botocore["pages"][0]["location"] == "installed-botocore:1.45.0"
+    changed = [(c["entity"], c["field"], c["new"]) for c in document["diff"]["changed"]]
+    assert ("kms:ListKeys", "api_cross_account", "yes") in changed
+    lock = read_lock(project / "corpus")
+    (entry,) = [e for e in lock.files if e.path.endswith("_installed-1.45.0.json")]
+    assert entry.licence == "Apache-2.0" and entry.upstream["version"] == "1.45.0"
+    assert verify(project / "corpus").problems == ()
+
+
 def test_rows_removed_beyond_the_shrink_guard_are_refused(
-    corpus: Path, project: Path, parsed_cache: Path
+    corpus: Path, project: Path, inputs: Inputs
 ) -> None:
     pages = newest_pages(corpus)
     md = pages[PERMISSIONS_MD].decode()
@@ -229,7 +283,7 @@ def test_rows_removed_beyond_the_shrink_guard_are_refused(
         {**pages, PERMISSIONS_MD: md.encode(), PERMISSIONS_HTML: html_rendering(md).encode()}
     )
     before = state(project)
-    done = update(project, parsed_cache, served)
+    done = update(project, inputs, served)
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
     assert line.startswith("kms-permissions update: dataset is not valid: ")
@@ -240,12 +294,12 @@ def test_rows_removed_beyond_the_shrink_guard_are_refused(
 
 
 def test_a_layout_the_parser_does_not_know_is_refused(
-    corpus: Path, project: Path, parsed_cache: Path
+    corpus: Path, project: Path, inputs: Inputs
 ) -> None:
     pages = newest_pages(corpus)
     md = pages[PERMISSIONS_MD].decode().replace("**Cross-account use:**", "**Cross account:**")
     before = state(project)
-    done = update(project, parsed_cache, routes({**pages, PERMISSIONS_MD: md.encode()}), "--json")
+    done = update(project, inputs, routes({**pages, PERMISSIONS_MD: md.encode()}), "--json")
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
     assert re.fullmatch(
@@ -258,27 +312,25 @@ def test_a_layout_the_parser_does_not_know_is_refused(
     assert state(project) == before
 
 
-def test_renderings_that_disagree_are_refused(
-    corpus: Path, project: Path, parsed_cache: Path
-) -> None:
+def test_renderings_that_disagree_are_refused(corpus: Path, project: Path, inputs: Inputs) -> None:
     pages = newest_pages(corpus)
     md = pages[PERMISSIONS_MD].decode()
     item = re.search(r"^- \*\* \[GenerateRandom\].*?\n\n", md, re.MULTILINE | re.DOTALL)
     assert item is not None
     html = html_rendering(md.replace(item.group(0), item.group(0).replace("N/A", "Yes")))
     before = state(project)
-    done = update(project, parsed_cache, routes({**pages, PERMISSIONS_HTML: html.encode()}))
+    done = update(project, inputs, routes({**pages, PERMISSIONS_HTML: html.encode()}))
     assert done.returncode == 2
     assert done.stderr.strip().endswith("(renderings): the renderings disagree on GenerateRandom")
     assert state(project) == before
 
 
 def test_the_network_failing_is_one_line_and_changes_nothing(
-    corpus: Path, project: Path, parsed_cache: Path
+    corpus: Path, project: Path, inputs: Inputs
 ) -> None:
     served = {**routes(newest_pages(corpus)), SAR: [Reply(fault="reset")]}
     before = state(project)
-    done = update(project, parsed_cache, served)
+    done = update(project, inputs, served)
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
     assert (

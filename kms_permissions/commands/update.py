@@ -15,12 +15,13 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from kms_permissions.dataset.transaction import InPlace
     from kms_permissions.dataset.update import Outcome
     from kms_permissions.scraper.http import Fetcher
+    from kms_permissions.scraper.update_sources import UpdateSource
 
 HELP = "fetch the live pages and record a new dataset version when a fact changed"
 
@@ -58,9 +59,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def perform(
-    args: argparse.Namespace, fetcher: Fetcher, mirrors: Mapping[str, str] | None = None
+    args: argparse.Namespace,
+    fetcher: Fetcher,
+    mirrors: Mapping[str, str] | None = None,
+    sources: Sequence[UpdateSource] | None = None,
 ) -> int:
-    """Update with `fetcher` (and URL prefixes replaced by `mirrors`); print; the exit status."""
+    """Update from `sources` (default: all of them) with `fetcher`, URL prefixes replaced by
+    `mirrors`; print; the exit status."""
     import json
 
     from kms_permissions.commands.building import page_cache
@@ -68,6 +73,7 @@ def perform(
     from kms_permissions.errors import KmsPermissionsError
     from kms_permissions.reference import DATA_DIR
     from kms_permissions.scraper.corpus import VENDORED
+    from kms_permissions.scraper.update_sources import SOURCES
 
     try:
         outcome = run_update(
@@ -75,6 +81,7 @@ def perform(
             DATA_DIR,
             fetcher,
             regenerate(),
+            sources=SOURCES if sources is None else sources,
             mirrors=mirrors,
             cache=page_cache(args),
             allow_shrink=args.allow_shrink,
