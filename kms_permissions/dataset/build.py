@@ -38,7 +38,15 @@ def load_records(
         return scrape(InstalledBotocoreSource(revision_date), cache)
     remote = ("https://", "http://", "github:", "git:", "github-botocore:")
     local = spec is not None and not spec.startswith(remote) and Path(spec).exists()
-    if spec and local and Path(spec).is_file() and is_scrape_file(Path(spec)):
+    # A JSON file is a scrape file unless its content is a page (botocore's model): one that is
+    # neither is refused as a scrape file, which names what is wrong with it.
+    scrape_file = (
+        spec is not None
+        and local
+        and Path(spec).is_file()
+        and (is_scrape_file(Path(spec)) or (spec.endswith(".json") and not _is_page(Path(spec))))
+    )
+    if spec and scrape_file:
         if revision_date is not None:
             raise InputError(
                 f"--revision-date: {spec} is a scrape file, whose pages are dated already"
@@ -52,6 +60,25 @@ def load_records(
             "dates its own"
         )
     return scrape(open_source(spec), cache)
+
+
+def _is_page(path: Path) -> bool:
+    """Whether a file's content is a page some parser reads (capped: pages are small)."""
+    from kms_permissions.scraper.identify import identify
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_PAGE_PROBE)
+    except OSError:
+        return False
+    try:
+        return identify(head) is not None
+    except SourceError:
+        return True  # a page of ours for another service: its reader says so
+
+
+# A botocore model is about 1 MB; the probe only has to hold enough to recognise it.
+MAX_PAGE_PROBE = 8 * 1024 * 1024
 
 
 def load_all(
