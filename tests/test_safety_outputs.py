@@ -301,8 +301,8 @@ def test_generate_removes_and_overwrites_only_what_it_wrote(site_copy: Path) -> 
     gone.write_text("# kms:Gone\n")
     kept = site_copy / "docs" / "actions" / "Kept.md"
     listing = json.loads((site_copy / outputs.LISTING).read_text())
-    listing["files"]["docs/actions/Gone.md"] = hashlib.sha256(gone.read_bytes()).hexdigest()
-    listing["files"]["docs/actions/Kept.md"] = hashlib.sha256(b"# kms:Kept\n").hexdigest()
+    listing["files"]["site/docs/actions/Gone.md"] = hashlib.sha256(gone.read_bytes()).hexdigest()
+    listing["files"]["site/docs/actions/Kept.md"] = hashlib.sha256(b"# kms:Kept\n").hexdigest()
     kept.write_text("# kms:Kept\n\nNotes added by hand since.\n")
     (site_copy / outputs.LISTING).write_text(json.dumps(listing, indent=1) + "\n")
     stale = outputs.generate(reference, [outputs.site_pages], check=False)
@@ -318,3 +318,9 @@ def test_generate_removes_and_overwrites_only_what_it_wrote(site_copy: Path) -> 
     assert snapshot(site_copy) == before
     outputs.generate(reference, [outputs.site_pages], check=False, force=True)
     assert page.read_text() == generated
+    # An edit inside the page, its first line as generated, is refused just the same.
+    page.write_text(generated.replace("kms:Decrypt", "kms:Decrypt (edited by hand)", 2))
+    edited = snapshot(site_copy)
+    with pytest.raises(OutputError, match=r"Decrypt\.md: changed since kms-permissions generated"):
+        outputs.generate(reference, [outputs.site_pages], check=False)
+    assert snapshot(site_copy) == edited

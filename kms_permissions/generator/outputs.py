@@ -32,7 +32,10 @@ SITE = PACKAGE.parent / "site"
 GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "docs/rules", "snippets")
 # What `generate` wrote under the site folder, with each file's sha256.
 LISTING = "generated.json"
-LISTING_FORMAT = "kms-permissions-generated/1"
+# /2: every generated file (the package's too), keyed by its path from the checkout's root
+# (the folder that holds site/).
+LISTING_FORMAT = "kms-permissions-generated/2"
+_OLD_LISTING_FORMAT = "kms-permissions-generated/1"  # site pages only, keyed from site/
 # In a folder `site build` wrote: says that the folder is a site build it may replace.
 SITE_MARKER = ".kms-permissions-site"
 
@@ -139,19 +142,21 @@ def generate(
     for render in renderers:
         produced.update((path, text.encode()) for path, text in render(reference).items())
     listing_path = SITE / LISTING
-    listed = _read_listing(listing_path) if site_pages in renderers else None
-    if site_pages in renderers:
-        produced[listing_path] = _listing(produced)
+    in_checkout = (SITE / "mkdocs.yml").exists()
+    listed = _read_listing(listing_path) if in_checkout else None
+    if in_checkout:
+        produced[listing_path] = _listing(produced, listed)
     stale = [path for path, data in produced.items() if not _holds(path, data)]
     if not check:
         for path in stale:  # every file checked before any is written
             _check_generated(path, produced[path], listed, force)
         for path in stale:
             atomic_write(path, produced[path])
-    if listed is not None:
+    if listed is not None and site_pages in renderers:
         for relative, digest in sorted(listed.items()):
-            path = SITE / relative
-            if path in produced or not relative.startswith(tuple(f"{d}/" for d in GENERATED_DIRS)):
+            path = SITE.parent / relative
+            generated_dirs = tuple(f"site/{d}/" for d in GENERATED_DIRS)
+            if path in produced or not relative.startswith(generated_dirs):
                 continue
             if _sha256_of(path) != digest:
                 continue  # gone already, or changed by hand since: not ours to remove
@@ -179,14 +184,24 @@ def _sha256_of(path: Path) -> str | None:
         return None
 
 
-def _listing(produced: dict[Path, bytes]) -> bytes:
+def _listing(produced: dict[Path, bytes], listed: dict[str, str] | None) -> bytes:
+    """What this run writes, with the sha256 of each file, so that a later run replaces only
+    files nobody changed since. Files of other renderers (the package's, when only the site
+    pages are generated) keep their entries."""
     import hashlib
     import json
 
+    rendered_site = any(SITE in path.parents for path in produced)
     files = {
-        path.relative_to(SITE).as_posix(): hashlib.sha256(data).hexdigest()
+        relative: digest
+        for relative, digest in (listed or {}).items()
+        if (SITE.parent / relative) not in produced
+        and not (rendered_site and relative.startswith("site/"))
+    }
+    files |= {
+        path.relative_to(SITE.parent).as_posix(): hashlib.sha256(data).hexdigest()
         for path, data in produced.items()
-        if SITE in path.parents
+        if SITE.parent in path.parents and path.name != LISTING
     }
     document = {"format": LISTING_FORMAT, "files": dict(sorted(files.items()))}
     return (json.dumps(document, indent=1) + "\n").encode()
@@ -200,10 +215,12 @@ def _read_listing(path: Path) -> dict[str, str] | None:
         return None
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        files = document["files"] if document.get("format") == LISTING_FORMAT else None
+        version = document.get("format")
+        files = document["files"] if version in (LISTING_FORMAT, _OLD_LISTING_FORMAT) else None
         if not isinstance(files, dict):
             raise ValueError("no files")
-        return {str(k): str(v) for k, v in files.items()}
+        prefix = "site/" if version == _OLD_LISTING_FORMAT else ""
+        return {f"{prefix}{k}": str(v) for k, v in files.items()}
     except (OSError, ValueError, AttributeError, KeyError, RecursionError) as exc:
         raise OutputError(
             f"{path}: not a listing of generated files ({exc}); it tells what generate may "
@@ -213,7 +230,8 @@ def _read_listing(path: Path) -> dict[str, str] | None:
 
 def _check_generated(path: Path, data: bytes, listed: dict[str, str] | None, force: bool) -> None:
     """Refuse to overwrite what `generate` did not write: only regular files, and only those
-    unchanged since generated (the listing) or starting as the generated file does."""
+    the listing shows unchanged since generated. A file changed by hand (or unknown to the
+    listing) is replaced only with `force`."""
     import os
 
     try:
@@ -224,10 +242,9 @@ def _check_generated(path: Path, data: bytes, listed: dict[str, str] | None, for
         raise OutputError(f"{path}: is {describe(mode)}, not a generated file; not replaced")
     if force or path.name == LISTING:
         return
-    relative = path.relative_to(SITE).as_posix() if SITE in path.parents else None
+    relative = path.relative_to(SITE.parent).as_posix() if SITE.parent in path.parents else None
     unchanged = listed is not None and relative in listed and _sha256_of(path) == listed[relative]
-    first_line = path.read_bytes().split(b"\n", 1)[0] == data.split(b"\n", 1)[0]
-    if not (unchanged or first_line):
+    if not unchanged:
         raise OutputError(
             f"{path}: changed since kms-permissions generated it; not overwritten (pass --force "
             "to overwrite it)"
