@@ -157,6 +157,25 @@ def test_the_issue_cases_of_bad_structure_are_findings() -> None:
     assert "KMS100" in rules(key_policy(allow("kms:Decrypt") | {"Effect": "Maybe"}))
 
 
+def test_not_principal_with_allow_is_an_error() -> None:
+    """AWS supports NotPrincipal only with Deny; access and explain already say so."""
+    statement = {
+        "Effect": "Allow",
+        "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/App"},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+    }
+    (finding,) = [f for f in check([statement]) if f.rule_id == "KMS103"]
+    assert finding.severity == "error" and finding.path == "$[0].NotPrincipal"
+    assert "NotPrincipal with Allow" in finding.message
+    assert "KMS103" in rules(key_policy(statement))
+    assert "KMS103" in rules(key_policy(statement), kind="vpc-endpoint-policy")
+    # A Deny with NotPrincipal is what AWS supports; an IAM policy's NotPrincipal is KMS102's.
+    assert "KMS103" not in rules(key_policy(statement | {"Effect": "Deny"}))
+    assert "KMS103" not in rules(iam(statement), kind="iam-policy")
+    assert "KMS102" in rules(iam(statement), kind="iam-policy")
+
+
 def test_reasons_follow_iam_evaluation() -> None:
     """The messages say what IAM does: a negated operator on an absent key is true."""
     negated = key_policy(

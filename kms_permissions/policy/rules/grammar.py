@@ -156,6 +156,51 @@ def statement_elements(ctx: Context) -> Iterator[Hit]:
 
 
 @rule(
+    "KMS103",
+    "error",
+    "NotPrincipal with Allow",
+    name="not-principal-with-allow",
+    link=f"{IAM_GUIDE}/reference_policies_elements_notprincipal.html",
+    bad=key_policy(
+        {
+            "Effect": "Allow",
+            "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/App"},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        }
+    ),
+    good=key_policy(
+        {
+            "Effect": "Deny",
+            "NotPrincipal": {
+                "AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:role/App"]
+            },
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        }
+    ),
+)
+def not_principal_with_allow(ctx: Context) -> Iterator[Hit]:
+    """NotPrincipal names the principals a Deny spares. IAM's reference says it must be used
+    with `"Effect": "Deny"` and that using it with Allow is not supported (earlier versions of
+    the page warned that it allowed everyone but the principals listed, anonymous callers
+    included). What such a statement allows is not defined, and `explain` and `access` do not
+    guess it; name the principals to allow in Principal instead. In an IAM policy any
+    NotPrincipal is wrong already, which KMS102 reports."""
+    if ctx.kind == "iam-policy":
+        return
+    for statement in ctx.document.statements:
+        if "NotPrincipal" in statement.body and statement.body.get("Effect") == "Allow":
+            yield Hit(
+                statement,
+                f"{statement.path}.NotPrincipal",
+                "NotPrincipal with Allow: AWS supports NotPrincipal only in Deny statements; "
+                "name the principals this statement allows in Principal",
+                "IAM: NotPrincipal must be used with Effect Deny; Allow is not supported",
+            )
+
+
+@rule(
     "KMS104",
     "error",
     "Sid that IAM refuses",
