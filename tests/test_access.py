@@ -15,6 +15,7 @@ from kms_permissions.policy.access import InputError, access, facts
 from kms_permissions.policy.access.analysis import ACCESS_FORMAT
 from kms_permissions.policy.access.cases import (
     ACCOUNT,
+    ADMIN_ROLE,
     APP_ROLE,
     AWS_MANAGED,
     EXTERNAL_ROLE,
@@ -278,6 +279,91 @@ def test_not_principal() -> None:
     everyone_else = report.principals[1]
     assert (everyone_else.principal, everyone_else.kind) == (f"* except {USER}, {ROOT}", "everyone")
     assert everyone_else.denies[0].actions == ("kms:Decrypt",)
+
+
+S3_BUCKET = "arn:aws:s3:::bucket"
+ALIAS_ARN = f"arn:aws:kms:us-west-2:{ACCOUNT}:alias/app"
+OTHER_KEY = f"arn:aws:kms:us-west-2:{ACCOUNT}:key/0000aaaa-12ab-34cd-56ef-1234567890ab"
+
+
+def _resource(element: str, value: Any) -> dict[str, Any]:
+    root = {k: v for k, v in enable_iam().items() if k != "Resource"}
+    admin = statement("Allow", {"AWS": ADMIN_ROLE}, "kms:*", "Admin")
+    return policy(root | {element: value}, admin)
+
+
+@pytest.mark.parametrize(
+    ("element", "value", "applies"),
+    [
+        ("Resource", "*", True),
+        ("Resource", KEY_ARN, True),  # the request's key: explain knows, access says maybe
+        ("Resource", S3_BUCKET, False),
+        ("Resource", ALIAS_ARN, False),
+        ("Resource", [S3_BUCKET, "arn:aws:iam::111122223333:role/App"], False),
+        ("NotResource", "*", False),
+        ("NotResource", S3_BUCKET, True),
+    ],
+)
+def test_explain_access_and_check_agree_on_a_resource_that_is_not_the_key(
+    element: str, value: Any, applies: bool
+) -> None:
+    """A key policy statement applies only where its Resource can be the key: `*` or a key ARN.
+    One that never applies grants nothing and enables no IAM policies, in all three verbs."""
+    from kms_permissions.policy import check
+    from kms_permissions.policy.access import explain
+    from kms_permissions.policy.access.cases import iam_policy, request
+
+    kp = _resource(element, value)
+    report = access(kp, account=ACCOUNT)
+    root = next(p for p in report.principals if p.principal == ROOT)
+    decided = explain(kp, request(APP_ROLE, "kms:Decrypt"), [iam_policy("Allow", "kms:Decrypt")])
+    codes = [r.code for r in decided.reasons]
+    findings = check(kp, kind="key-policy", account=ACCOUNT)
+    kms090 = [f for f in findings if f.rule_id == "KMS090" and f.statement == 0]
+    if applies:
+        assert report.iam_policies_enabled_for == (ACCOUNT,)
+        assert root.allows[0].never_applies is None and "kms:Decrypt" in root.actions
+        assert decided.decision == "allow" and "iam-policies-enabled" in codes
+        assert all(f.severity == "warning" for f in kms090)
+        assert "KMS050" not in [f.rule_id for f in findings]  # IAM policies enabled
+    else:
+        assert report.iam_policies_enabled_for == ()
+        (part,) = root.allows
+        assert part.actions == () and root.actions == () and not root.iam_policies_enabled
+        assert part.never_applies and "never applies" in " ".join(
+            [part.never_applies, *(i.reason for i in part.ineffective)]
+        )
+        assert "kms:Decrypt" in [i.action for i in part.ineffective]
+        assert report.findings == ()
+        assert decided.decision == "implicit-deny" and "iam-not-enabled" in codes
+        assert "KMS050" in [f.rule_id for f in findings]  # IAM policies not enabled
+        if element == "Resource":
+            assert kms090 and {f.severity for f in kms090} == {"error"}
+            assert all("never applies" in f.message for f in kms090)
+
+
+def test_a_root_statement_on_an_s3_bucket_grants_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The issue's policy and the CloudTrail guide's trail key policy: access no longer says
+    IAM policies are enabled, nor that root is allowed anything "on arn:aws:s3:::bucket"."""
+    kp = policy(
+        {"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": S3_BUCKET}
+    )
+    report = access(kp)
+    assert report.iam_policies_enabled_for == () and report.findings == ()
+    document = report.to_json()
+    (part,) = document["principals"][0]["allows"]
+    assert part["actions"] == [] and "is not this key" in part["never_applies"]
+    trail = (
+        Path(__file__).parent / "realworld" / "04-cloudtrail-guide-default-trail-key-policy.json"
+    )
+    assert main(["access", str(trail)]) == 1
+    out = capsys.readouterr().out
+    assert "IAM policies enabled for: none" in out
+    assert "statement 0 (Enable IAM User Permissions) allows nothing: its Resource" in out
+    assert "on arn:aws:s3:::myBucketName" not in out
+    assert "ineffective (the statement never applies): kms:CancelKeyDeletion" in out
 
 
 @pytest.mark.parametrize(

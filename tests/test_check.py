@@ -202,6 +202,27 @@ def test_reasons_follow_iam_evaluation() -> None:
     assert "KMS050" not in rules(partial)
 
 
+def test_a_statement_whose_resource_is_not_the_key_grants_nothing() -> None:
+    """KMS090 says such a statement never applies; the lockout and IAM-policy rules agree."""
+    bucket = {**ROOT_STATEMENT, "Resource": "arn:aws:s3:::bucket"}
+    found = {f.rule_id: f for f in check(key_policy(bucket, root=False))}
+    assert "never applies" in found["KMS090"].message and found["KMS090"].severity == "error"
+    assert "have a Resource that is not this key" in found["KMS051"].message
+    administered = key_policy(bucket, allow("kms:*"), root=False)
+    assert "KMS050" in rules(administered) and "KMS051" not in rules(administered)
+    # An alias ARN is never the key; a key ARN may be (a warning); a pattern of key ARNs too.
+    for value, severity in [
+        ("arn:aws:kms:us-east-1:111122223333:alias/app", "error"),
+        ("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "warning"),
+        ("arn:aws:kms:*:111122223333:key/*", "warning"),
+    ]:
+        findings = check(key_policy(allow("kms:Decrypt") | {"Resource": value}))
+        assert [f.severity for f in findings if f.rule_id == "KMS090"] == [severity], value
+    # NotResource "*" excludes the key: the root statement enables nothing.
+    excluded = {k: v for k, v in ROOT_STATEMENT.items() if k != "Resource"}
+    assert "KMS051" in rules(key_policy(excluded | {"NotResource": "*"}, root=False))
+
+
 def test_finding_fields() -> None:
     (finding,) = [
         f for f in check(key_policy(allow(["kms:Encrypt", "kms:Decrpyt"]))) if f.rule_id == "KMS001"

@@ -2,7 +2,9 @@
 
 Per principal the actions each statement allows (expanded from the dataset) and under which
 conditions; permissions a key policy cannot grant (IAM-policy-only, not effective in a key
-policy, not usable across accounts) are set apart with the reason. Findings follow IAM Access
+policy, not usable across accounts) are set apart with the reason, and so is everything a
+statement names when its Resource is not the key (`key_resource`: only `*` or a key ARN can be):
+such a statement grants nothing and does not enable IAM policies. Findings follow IAM Access
 Analyzer for KMS keys: access for another account, `*` not limited to the key's account, service
 principals without aws:SourceAccount / aws:SourceArn.
 """
@@ -19,6 +21,7 @@ from kms_permissions.policy.access.inputs import Policy, Source, parse_policy
 from kms_permissions.policy.access.wildcards import glob
 from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
+from kms_permissions.policy.key_resource import reaches_key
 
 ACCESS_FORMAT = "kms-permissions-access/1"
 PrincipalKind = Literal[
@@ -83,6 +86,8 @@ class StatementAccess:
     ineffective: tuple[Ineffective, ...]
     conditions: tuple[ConditionSummary, ...]
     resources: tuple[str, ...]
+    # Why the statement never applies to the key (its Resource is not the key), or None.
+    never_applies: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """As JSON."""
@@ -94,6 +99,7 @@ class StatementAccess:
             "ineffective": [{"action": i.action, "reason": i.reason} for i in self.ineffective],
             "conditions": [c.to_json() for c in self.conditions],
             "resources": list(self.resources),
+            "never_applies": self.never_applies,
         }
 
 
@@ -419,12 +425,22 @@ def _at(statement: Statement) -> tuple[int, str | None]:
 
 
 def _statement_access(
-    statement: Statement, expanded: tuple[str, ...], external: bool | None, dataset: str | None
+    statement: Statement,
+    expanded: tuple[str, ...],
+    external: bool | None,
+    dataset: str | None,
+    never: str | None = None,
 ) -> StatementAccess:
-    """What one statement gives one principal, the permissions it cannot give set apart."""
+    """What one statement gives (or denies) one principal, the permissions it cannot give set
+    apart; `never` says why the statement never applies to the key (it then gives nothing)."""
     effective, ineffective = [], []
     for action in expanded:
-        why = _ineffective(action, external, dataset) if statement.effect == "Allow" else None
+        if never:
+            why: str | None = f"the statement never applies: {never}"
+        elif statement.effect == "Allow":
+            why = _ineffective(action, external, dataset)
+        else:
+            why = None
         if why:
             ineffective.append(Ineffective(action, why))
         else:
@@ -437,6 +453,7 @@ def _statement_access(
         tuple(ineffective),
         _summaries(statement),
         tuple(str(r) for _, r in statement.values("Resource") if r != "*"),
+        never,
     )
 
 
@@ -458,6 +475,7 @@ def access(
     findings: list[AccessFinding] = []
     for statement in policy.document.statements:
         expanded = _expand(statement, dataset)
+        never = reaches_key(statement)[1]
         if "NotPrincipal" in statement.body:
             listed = _principal_entries(statement.body["NotPrincipal"])
             if statement.effect == "Allow":
@@ -486,7 +504,7 @@ def access(
             external = (
                 None if owner is None or principal_account is None else principal_account != owner
             )
-            part = _statement_access(statement, expanded, external, dataset)
+            part = _statement_access(statement, expanded, external, dataset, never)
             entry = entries.setdefault(principal, (kind, principal_account, [], []))
             (entry[2] if statement.effect == "Allow" else entry[3]).append(part)
             if statement.effect == "Allow":

@@ -48,6 +48,13 @@ def access_text(report: AccessReport) -> str:
         for part in [*p.allows, *p.denies]:
             sid = f" ({part.sid})" if part.sid else ""
             verb = "allows" if part.effect == "Allow" else "denies"
+            if part.never_applies:
+                lines.append(
+                    f"    statement {part.statement}{sid} {verb} nothing: {part.never_applies}"
+                )
+                named = tuple(item.action for item in part.ineffective)
+                lines.append(f"      ineffective (the statement never applies): {_actions(named)}")
+                continue
             lines.append(f"    statement {part.statement}{sid} {verb} {_actions(part.actions)}")
             for condition in part.conditions:
                 lines.append(f"      when {condition.text}")

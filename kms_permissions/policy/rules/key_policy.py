@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from kms_permissions.model import ActionInfo
 from kms_permissions.policy.document import Statement, Unresolved
+from kms_permissions.policy.key_resource import reaches_key, resource_value
 from kms_permissions.policy.knowledge import GUIDE, PERMISSIONS_PAGE
 from kms_permissions.policy.principals import aws_principals
 from kms_permissions.policy.reading import shown
@@ -98,10 +99,11 @@ def not_effective_in_key_policy(ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _administered(ctx: Context) -> bool:
-    """Whether an Allow statement gives kms:PutKeyPolicy to some AWS principal."""
+def _administered(ctx: Context, on_key: bool = True) -> bool:
+    """Whether an Allow statement gives kms:PutKeyPolicy to some AWS principal (`on_key`: only
+    statements whose Resource can be the key count; the others give nothing)."""
     for statement in ctx.document.statements:
-        if statement.effect != "Allow":
+        if statement.effect != "Allow" or (on_key and reaches_key(statement)[0] == "never"):
             continue
         principal = statement.body.get("Principal")
         if isinstance(principal, str | list) and principal != "*":
@@ -114,7 +116,7 @@ def _administered(ctx: Context) -> bool:
 
 
 def _enables_iam(statement: Statement, own: str | None) -> bool:
-    if statement.effect != "Allow":
+    if statement.effect != "Allow" or reaches_key(statement)[0] == "never":
         return False
     principal = statement.body.get("Principal")
     if isinstance(principal, Unresolved) or (
@@ -141,7 +143,8 @@ def iam_policies_not_enabled(ctx: Context) -> Iterator[Hit]:
     itself (`arn:aws:iam::ACCOUNT:root`, or `"*"` with conditions). A key policy that names
     the account nowhere keeps every IAM policy out: only the principals it names can use the
     key. That is a legitimate design, so this is advice. A root statement with only some
-    actions enables IAM policies for those; that is not reported."""
+    actions enables IAM policies for those; that is not reported. A root statement whose
+    Resource is not the key enables nothing (KMS090 reports the Resource)."""
     if ctx.kind != "key-policy" or not ctx.document.whole or not _administered(ctx):
         return
     if any(_enables_iam(s, ctx.account) for s in ctx.document.statements):
@@ -190,21 +193,27 @@ def no_key_administrator(ctx: Context) -> Iterator[Hit]:
     principal (the account, an IAM principal, or `"*"`). Key policies grant nothing by
     default, so CreateKey and PutKeyPolicy refuse it (the policy lockout safety check: the
     policy must let the caller change it later); bypassing the check leaves a key nobody can
-    manage. A deny-only policy is the common case. (The policies AWS sets on AWS managed keys
-    allow nobody kms:PutKeyPolicy on purpose: nobody may change them.)"""
+    manage. A deny-only policy is the common case, and so is an administrator statement whose
+    Resource is not the key (an S3 ARN pasted from another policy), which never applies. (The
+    policies AWS sets on AWS managed keys allow nobody kms:PutKeyPolicy on purpose: nobody may
+    change them.)"""
     if ctx.kind != "key-policy" or not ctx.document.whole or _administered(ctx):
         return
     allows = any(s.effect == "Allow" for s in ctx.document.statements)
+    if _administered(ctx, on_key=False):
+        what = (
+            "the statements that allow kms:PutKeyPolicy have a Resource that is not this key, "
+            "so they never apply"
+        )
+    elif allows:
+        what = "no statement allows kms:PutKeyPolicy to an AWS principal"
+    else:
+        what = "the key policy allows nothing (it has no Allow statement)"
     yield Hit(
         None,
         "$.Statement",
-        (
-            "no statement allows kms:PutKeyPolicy to an AWS principal"
-            if allows
-            else "the key policy allows nothing (it has no Allow statement)"
-        )
-        + ": CreateKey and PutKeyPolicy refuse it (policy lockout safety check), and if the "
-        "check is bypassed nobody can manage the key",
+        f"{what}: CreateKey and PutKeyPolicy refuse it (policy lockout safety check), and if "
+        "the check is bypassed nobody can manage the key",
         "KMS API reference, PutKeyPolicy: BypassPolicyLockoutSafetyCheck",
         PUT_KEY_POLICY,
     )
@@ -228,22 +237,25 @@ def key_policy_resource(ctx: Context) -> Iterator[Hit]:
     if ctx.kind != "key-policy":
         return
     for statement in ctx.document.statements:
+        reach, _ = reaches_key(statement)
         for path, value in statement.values("Resource"):
             if value == "*" or not isinstance(value, str | Unresolved):
                 continue
-            key_arn = bool(_KEY_ARN.match(str(value)))
+            never = resource_value(value) == "never"
+            if never and reach == "never":
+                what = 'this is not the key, so the statement never applies; write "*"'
+            elif never:
+                what = 'this is not the key and matches nothing; write "*"'
+            elif _KEY_ARN.match(str(value)):
+                what = 'a key ARN; write "*"'
+            else:
+                what = 'it may name the key, but write "*"'
             yield Hit(
                 statement,
                 path,
-                f"Resource {shown(str(value))} in a key policy: "
-                + (
-                    'a key ARN; write "*", which means this key (AWS documents "*" as the '
-                    "only value)"
-                    if key_arn
-                    else 'this is not the key, so the statement never applies; write "*", '
-                    "which means this key"
-                ),
+                f"Resource {shown(str(value))} in a key policy: {what}, which means this key"
+                + ("" if never else ' (AWS documents "*" as the only value)'),
                 'developer guide, key policies: Resource is "*"',
                 KEY_POLICIES,
-                severity="warning" if key_arn else None,
+                severity=None if never else "warning",
             )
