@@ -172,7 +172,10 @@ def test_a_new_operation_makes_a_new_version(
     assert done.returncode == 2
     assert f"{constants}: differs from what the bundled dataset generates" in done.stderr
     assert state(project) == before and not notes.exists()
-    subprocess.run(generate, cwd=project, check=True, capture_output=True)
+    # generate refuses the hand-edited file too; --force is how its owner takes it back.
+    refused = subprocess.run(generate, cwd=project, capture_output=True, text=True)
+    assert refused.returncode == 2 and "changed since kms-permissions generated" in refused.stderr
+    subprocess.run([*generate, "--force"], cwd=project, check=True, capture_output=True)
     done = update(project, inputs, served, "--notes", str(notes))
     assert done.returncode == 3, done.stderr
     version = re.search(rf"new dataset version (\S+) \(was {re.escape(previous)}\)", done.stdout)
