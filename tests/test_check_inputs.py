@@ -387,6 +387,55 @@ def test_list_rules_and_unrecognized_files(
     assert main(["check", "--ignore-unrecognized", str(package)]) == 0
 
 
+def test_data_that_is_not_statements_is_unrecognized(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pre-commit hook runs on every JSON and YAML file: a list of records, Ansible tasks,
+    an empty file hold no policy. They are skipped with --ignore-unrecognized and one input
+    error without it, never a finding per object."""
+    files = {
+        "data.json": '[{"id": 1, "name": "foo"}]\n',
+        "tasks.yaml": "- name: install\n  apt:\n    name: nginx\n- name: start\n  service: {}\n",
+        "numbers.json": "[1, 2]",
+        "nothing.json": "[]",
+        "empty.yaml": "",
+        "comments.yaml": "# nothing here\n",
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text)
+        status, out, err = _check_file(path, capsys)
+        assert status == 2 and "KMS1" not in out, name
+        (line,) = err.strip().splitlines()
+        assert "no policy" in line or "not a policy" in line, line
+        assert _check_file(path, capsys, "--ignore-unrecognized") == (
+            0,
+            "0 findings in 0 files.\n",
+            "",
+        ), name
+    # The real-world set's own tables are lists of records.
+    for table in ("sources.json", "judgements.json", "expected.json"):
+        assert _check_file(REALWORLD / table, capsys, "--ignore-unrecognized")[0] == 0, table
+    with pytest.raises(PolicyError, match="not a policy"):
+        check([{"id": 1, "name": "foo"}])
+    # A list that looks like statements is checked strictly, every item of it.
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(
+        json.dumps([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}, {"id": 1}])
+    )
+    status, out, _ = _check_file(mixed, capsys, "--ignore-unrecognized", "--kind", "iam-policy")
+    assert status == 1 and "KMS100 [error]" in out
+    found = check(json.loads(mixed.read_text()), kind="iam-policy")
+    assert {(f.rule_id, f.statement) for f in found} == {("KMS100", 1), ("KMS102", 1)}
+    one = {"Action": "kms:Decrypt", "Resource": "*"}  # one statement, its Effect forgotten
+    assert [f.rule_id for f in check(one)] == ["KMS100"]
+    # A template's policy that is not one is the template's error, whatever the option.
+    template = tmp_path / "template.json"
+    template.write_text(json.dumps(_cloudformation([{"id": 1}])))
+    status, _, err = _check_file(template, capsys, "--ignore-unrecognized")
+    assert status == 2 and "not a policy" in err
+
+
 def test_pre_commit_hook_definition() -> None:
     hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks

@@ -51,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ignore-unrecognized",
         action="store_true",
-        help="skip files that hold no policy (for pre-commit runs over every JSON/YAML file)",
+        help="skip files in which nothing looks like a policy (no Statement, no object with "
+        "Effect, Action, Principal, Resource, ...): for pre-commit runs over every JSON/YAML file",
     )
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")

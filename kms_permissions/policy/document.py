@@ -12,6 +12,35 @@ class PolicyError(KmsPermissionsError, ValueError):
     """A document that is not a policy (or cannot be read), with where it went wrong."""
 
 
+class NotAPolicy(PolicyError):
+    """Input in which nothing looks like a policy (see `parse_document`): a package.json, a
+    list of records, Ansible tasks, an empty file. `check --ignore-unrecognized` skips it;
+    without that it is an input error like any other."""
+
+
+# The elements of a statement (IAM policy grammar), and the element of a document that holds
+# them. Names are case-sensitive, as AWS reads them.
+STATEMENT_ELEMENTS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+POLICY_ELEMENTS = (*STATEMENT_ELEMENTS, "Statement")
+
+
+def _looks_like_statement(item: Any) -> bool:
+    """An object with one of the policy elements, or an entry a template computes."""
+    return isinstance(item, Unresolved) or (
+        isinstance(item, dict) and any(name in item for name in POLICY_ELEMENTS)
+    )
+
+
 @dataclass(frozen=True)
 class Unresolved:
     """A value a template computes when it is deployed (CloudFormation's `!Sub`, `!Ref`,
@@ -68,6 +97,12 @@ class Document:
 def parse_document(data: Any, strict: bool = True) -> Document:
     """Statements from a policy document, a statement list or a single statement.
 
+    What is read as a policy: an object with `Statement` (a document); a list in which at
+    least one item is an object with one of `POLICY_ELEMENTS` (a statement list: then every
+    item must be a statement, and is checked as one); an object with one of
+    `STATEMENT_ELEMENTS` (one statement). Anything else, an empty list included, raises
+    `NotAPolicy`: a list of records (`[{"id": 1, "name": "foo"}]`) is data, not statements.
+
     `strict` refuses a statement without a valid Effect or without Action/NotAction; the
     checker passes False to report those as findings, with their place, instead. Statement
     entries a template computes (`Unresolved`) are skipped either way.
@@ -84,13 +119,18 @@ def parse_document(data: Any, strict: bool = True) -> Document:
             raise PolicyError("$.Statement: must be an object or a list of objects")
         whole = True
     elif isinstance(data, list):
+        if not any(_looks_like_statement(item) for item in data):
+            raise NotAPolicy(
+                "$: not a policy: a list, but no item is an object with a policy element "
+                "(Effect, Action, Principal, Resource, ...)"
+            )
         items = [(f"$[{i}]", s) for i, s in enumerate(data)]
         whole = False
-    elif isinstance(data, dict) and "Effect" in data:
+    elif isinstance(data, dict) and any(name in data for name in STATEMENT_ELEMENTS):
         items = [("$", data)]
         whole = False
     else:
-        raise PolicyError("$: not a policy document, a statement list or a statement")
+        raise NotAPolicy("$: not a policy document, a statement list or a statement")
     statements = []
     for index, (path, body) in enumerate(items):
         if isinstance(body, Unresolved):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.jsontext import JsonPositions, loads
 from kms_permissions.policy.positions import Locator
 
@@ -57,7 +57,7 @@ def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
         raise PolicyError(HCL_MESSAGE)
     stripped = text.lstrip()
     if not stripped:
-        raise PolicyError("empty file: no policy")
+        raise NotAPolicy("empty file: no policy")
     if stripped[0] in "{[" and not lowered.endswith(_YAML_SUFFIXES):
         return loads(text), JsonPositions(text)
     if _looks_like_hcl(text):

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from kms_permissions.policy.check import KINDS, Checked, check_policy, knowledge, valid_account
 from kms_permissions.policy.config import config_for
-from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.findings import SEVERITIES, Finding, at_least
 from kms_permissions.policy.inputs import read_inputs
 from kms_permissions.policy.reading import decode, read_bytes, safe
@@ -92,7 +92,10 @@ def check_file(name: str, options: Options) -> FileResult:
         for policy in inputs.policies:
             result.checked.append(check_policy(policy, account, facts, template, selection))
     except PolicyError as exc:
-        if options.ignore_unrecognized and result.format == "policy" and "not a policy" in str(exc):
+        # Not a policy at all: skipped on request. A template's or plan's policy that is not
+        # one is an error of the template (format set), whatever the option.
+        unrecognized = isinstance(exc, NotAPolicy) and result.format in (None, "policy")
+        if options.ignore_unrecognized and unrecognized:
             result.skipped = True
         else:
             result.error = safe(str(exc))
