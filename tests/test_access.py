@@ -244,6 +244,31 @@ def test_service_principals(condition: Any, expected: list[str]) -> None:
     assert kinds(report) == expected
 
 
+def test_service_without_source_says_what_limits_it() -> None:
+    """No condition at all is said so; "unless that condition pins the account" only where a
+    condition exists (the CloudTrail trail policy's DescribeKey statement has none)."""
+    bare = statement("Allow", {"Service": "cloudtrail.amazonaws.com"}, "kms:DescribeKey")
+    (finding,) = access(policy(bare), account=ACCOUNT).findings
+    assert "has no condition" in finding.message and "condition pins" not in finding.message
+    assert finding.limited_by == ()
+    context = {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*"}}
+    limited = statement(
+        "Allow", {"Service": "cloudtrail.amazonaws.com"}, "kms:GenerateDataKey*", condition=context
+    )
+    (finding,) = access(policy(limited), account=ACCOUNT).findings
+    assert "limited only by kms:EncryptionContext:aws:cloudtrail:arn" in finding.message
+    assert "unless that condition pins the account" in finding.message
+    two = {**context, "StringEquals": {"kms:ViaService": "s3.us-west-2.amazonaws.com"}}
+    (finding,) = access(policy({**limited, "Condition": two}), account=ACCOUNT).findings
+    assert "unless those conditions pin the account" in finding.message
+    trail = (
+        Path(__file__).parent / "realworld" / "04-cloudtrail-guide-default-trail-key-policy.json"
+    )
+    second = access(trail).findings[1]
+    assert (second.kind, second.statement) == ("service-without-source", 2)
+    assert "has no condition" in second.message and "unless" not in second.message
+
+
 def test_external_principals() -> None:
     kp = policy(
         enable_iam(), statement("Allow", {"AWS": [EXTERNAL_ROLE, APP_ROLE]}, "kms:Decrypt", "Use")

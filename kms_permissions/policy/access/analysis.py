@@ -364,12 +364,21 @@ def _finding(
         if not _limits(conditions(statement), SOURCE_KEYS):
             # Other conditions (an encryption context naming the account's resources, say) may
             # narrow it, but only the source keys tie the request to the resource it serves.
-            narrowed = f" (it is limited only by {', '.join(keys)})" if keys else ""
-            message = (
-                f"the service principal {principal} is not limited by aws:SourceAccount or "
-                f"aws:SourceArn{narrowed}: unless that condition pins the account, the service "
-                "may use the key on behalf of others (confused deputy)"
-            )
+            named = list(dict.fromkeys(keys))
+            if not named:
+                message = (
+                    f"the service principal {principal} has no condition: without "
+                    "aws:SourceAccount or aws:SourceArn the service may use the key on behalf "
+                    "of any account (confused deputy)"
+                )
+            else:
+                which = "that condition pins" if len(named) == 1 else "those conditions pin"
+                message = (
+                    f"the service principal {principal} is limited only by {', '.join(named)}, "
+                    "not by an exact aws:SourceAccount or aws:SourceArn: unless "
+                    f"{which} the account, the service may use the key on behalf of any "
+                    "account (confused deputy)"
+                )
             return AccessFinding(
                 "service-without-source",
                 principal,
