@@ -364,17 +364,17 @@ def _finding(
         if not _limits(conditions(statement), SOURCE_KEYS):
             # Other conditions (an encryption context naming the account's resources, say) may
             # narrow it, but only the source keys tie the request to the resource it serves.
-            named = list(dict.fromkeys(keys))
-            if not named:
+            limiting = list(dict.fromkeys(keys))
+            if not limiting:
                 message = (
                     f"the service principal {principal} has no condition: without "
                     "aws:SourceAccount or aws:SourceArn the service may use the key on behalf "
                     "of any account (confused deputy)"
                 )
             else:
-                which = "that condition pins" if len(named) == 1 else "those conditions pin"
+                which = "that condition pins" if len(limiting) == 1 else "those conditions pin"
                 message = (
-                    f"the service principal {principal} is limited only by {', '.join(named)}, "
+                    f"the service principal {principal} is limited only by {', '.join(limiting)}, "
                     "not by an exact aws:SourceAccount or aws:SourceArn: unless "
                     f"{which} the account, the service may use the key on behalf of any "
                     "account (confused deputy)"
