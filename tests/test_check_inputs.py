@@ -387,6 +387,29 @@ def test_list_rules_and_unrecognized_files(
     assert main(["check", "--ignore-unrecognized", str(package)]) == 0
 
 
+def test_list_rules_as_json_and_not_as_sarif(capsys: pytest.CaptureFixture[str]) -> None:
+    from kms_permissions.policy.registry import all_rules
+
+    assert main(["check", "--list-rules", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["format"] == "kms-permissions-rules/1"
+    assert [r["id"] for r in document["rules"]] == [r.rule_id for r in all_rules()]
+    kms103 = next(r for r in document["rules"] if r["id"] == "KMS103")
+    assert kms103 == {
+        "id": "KMS103",
+        "name": "not-principal-with-allow",
+        "severity": "error",
+        "summary": "NotPrincipal with Allow",
+        "kind": "key-policy",
+        "link": "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html",
+    }
+    assert main(["check", "--list-rules", "--sarif"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("kms-permissions check: --list-rules takes --json, not --sarif")
+
+
 def test_data_that_is_not_statements_is_unrecognized(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -66,11 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.policy.run import Options, run_check
 
     if args.list_rules:
-        from kms_permissions.policy.registry import all_rules
-
-        for rule in all_rules():
-            print(f"{rule.rule_id}  {rule.severity:7}  {rule.name:34}  {rule.summary}")
-        return 0
+        return _list_rules(args)
     if not args.files:
         print("kms-permissions check: no FILE given (- reads standard input)", file=sys.stderr)
         return 2
@@ -88,3 +84,30 @@ def run(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         print(f"kms-permissions check: {exc}", file=sys.stderr)
         return 2
+
+
+def _list_rules(args: argparse.Namespace) -> int:
+    """The rules as text, or as the `kms-permissions-rules/1` document with --json.
+
+    --sarif is refused: a SARIF log reports a run over files, and every `--sarif` log already
+    describes the rules (`runs[0].tool.driver.rules`); a log of no run would be a second,
+    emptier way to say what --json says.
+    """
+    import json
+    import sys
+
+    from kms_permissions.policy.registry import all_rules, rules_document
+
+    if args.sarif:
+        print(
+            "kms-permissions check: --list-rules takes --json, not --sarif (a --sarif log of "
+            "files describes the rules in runs[0].tool.driver.rules)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.json:
+        print(json.dumps(rules_document(), indent=1, ensure_ascii=False))
+        return 0
+    for rule in all_rules():
+        print(f"{rule.rule_id}  {rule.severity:7}  {rule.name:34}  {rule.summary}")
+    return 0

@@ -124,3 +124,25 @@ def all_rules() -> list[Rule]:
     import kms_permissions.policy.rules  # noqa: F401 - registers the rules
 
     return [RULES[rule_id] for rule_id in sorted(RULES)]
+
+
+RULES_FORMAT = "kms-permissions-rules/1"
+
+
+def rules_document() -> dict[str, Any]:
+    """`check --list-rules --json`: every rule's id, name, default severity, summary, the
+    policy kind its examples are, and the AWS page it rests on."""
+    return {
+        "format": RULES_FORMAT,
+        "rules": [
+            {
+                "id": rule.rule_id,
+                "name": rule.name,
+                "severity": rule.severity,
+                "summary": rule.summary,
+                "kind": rule.kind,
+                "link": rule.link,
+            }
+            for rule in all_rules()
+        ],
+    }
