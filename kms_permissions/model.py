@@ -234,9 +234,10 @@ class ActionInfo(Generic[K]):
     as_of: Mapping[str, str | None] = derived(
         "Per source, the revision date of the page the facts come from (null: undated)."
     )
-    listed_since: Mapping[str, str] = derived(
-        "Per source, the date of the earliest snapshot held that lists it. The snapshots begin "
-        "at each source's coverage start, so this is not the date AWS introduced it."
+    listed_since: Mapping[str, str | None] = derived(
+        "Per source, the date of the earliest snapshot held that lists it (null: an undated "
+        "copy). The snapshots begin at each source's coverage start, so this is not the date AWS "
+        "introduced it."
     )
     discrepancies: tuple[Discrepancy, ...] = derived(
         "Where the sources disagree about it.", element=Discrepancy
@@ -307,9 +308,9 @@ class ConditionKeyInfo(Generic[A]):
     as_of: Mapping[str, str | None] = derived(
         "Per source, the revision date of the page the facts come from (null: undated)."
     )
-    listed_since: Mapping[str, str] = derived(
-        "Per source, the date of the earliest snapshot held that lists it (not the date AWS "
-        "introduced it)."
+    listed_since: Mapping[str, str | None] = derived(
+        "Per source, the date of the earliest snapshot held that lists it (null: an undated "
+        "copy; not the date AWS introduced it)."
     )
     discrepancies: tuple[Discrepancy, ...] = derived(
         "Where the sources disagree about it.", element=Discrepancy

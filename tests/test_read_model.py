@@ -246,7 +246,15 @@ def test_first_listing_is_not_called_an_introduction(capsys: pytest.CaptureFixtu
     assert "SAR: first in the copy of 2021-07-01" in out
     assert "SAR: at least since the copy of 2019-10-10 (its earliest copy held)" in out
     assert "API Reference: at least since botocore 0.107.0 of 2015-04-27" in out
-    assert "permissions reference: only its current copy is held" in out
+    assert "permissions reference: in its undated current copy (no dated copy lists it)" in out
+
+
+def test_an_undated_copy_gives_no_date() -> None:
+    # The current permissions page is undated: the version it joined does not date it.
+    decrypt = load().actions["kms:Decrypt"]
+    assert decrypt.listed_since["permissions"] is None
+    assert decrypt.listed_in["permissions"].startswith("sha256:")
+    assert decrypt.listed_since["sar"] == "2019-10-10"
 
 
 def test_permission_only_is_shown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,7 +80,9 @@ def _listed_since(entry: dict[str, Any], coverage: dict[str, Any]) -> str:
         span = coverage.get(source, {})
         revision = entry["listed_in"].get(source, "")
         copy = f"{revision} of {date}" if revision.startswith("botocore") else f"the copy of {date}"
-        if date == span.get("first") and span.get("newest") is None:
+        if date is None:
+            parts.append(f"{label}: in its undated current copy (no dated copy lists it)")
+        elif date == span.get("first") and span.get("newest") is None:
             parts.append(f"{label}: only its current copy is held")
         elif date == span.get("first"):
             parts.append(f"{label}: at least since {copy} (its earliest copy held)")

@@ -179,4 +179,15 @@ def changelog(history: History) -> bytes:
 
 
 def _content(dataset: Dataset) -> dict[str, bytes]:
-    return {name: rows_json(rows) for name, rows in dataset.tables.items()}
+    """What a version holds: its tables, and the read model built from them (a change in how
+    the facts are joined changes the files users read, so it is a new version too)."""
+    import json
+
+    from kms_permissions.dataset.read_model import build_index
+
+    index = dataset.stored_index or build_index(Dataset(dataset.tables, ""))
+    index = {k: v for k, v in index.items() if k != "dataset_version"}
+    return {
+        **{name: rows_json(rows) for name, rows in dataset.tables.items()},
+        "index.json": json.dumps(index, sort_keys=True).encode(),
+    }

@@ -124,7 +124,8 @@ def read_dataset(folder: Path) -> Dataset:
     for entry in manifest["files"]:
         if entry["format"] == "json" and entry["table"]:
             tables[entry["table"]] = read_json(folder, manifest, entry["path"])
-    return Dataset(tables, manifest["dataset_version"])
+    index = read_json(folder, manifest, "index.json")
+    return Dataset(tables, manifest["dataset_version"], index if isinstance(index, dict) else None)
 
 
 def table_checks() -> dict[str, TableCheck]:

@@ -16,6 +16,8 @@ class Dataset:
 
     tables: dict[str, list[Row]]
     version: str = ""
+    # The read model as a folder stored it (None for a version built in memory).
+    stored_index: dict[str, Any] | None = None
 
     def rows(self, table: str) -> list[Row]:
         """The rows of one table."""

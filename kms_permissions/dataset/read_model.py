@@ -90,10 +90,17 @@ class _Tables:
         """Revision dates of the pages of `sources` in this version."""
         return {s: self.as_of.get(s) for s in _SOURCE_ORDER if s in sources}
 
-    def since(self, kind: str, name: str) -> dict[str, str]:
-        """Per source, the earliest snapshot in history that lists the entity."""
+    def since(self, kind: str, name: str) -> dict[str, str | None]:
+        """Per source, the date of the earliest snapshot in history that lists the entity; None
+        when that copy is undated (a version's date is not its page's: the current permissions
+        page, identified by its sha256, joins a version without a date of its own)."""
         found = self.listed_since.get((kind, name), {})
-        return {s: found[s] for s in _SOURCE_ORDER if s in found}
+        revisions = self.listed_in.get((kind, name), {})
+        return {
+            s: None if revisions.get(s, "").startswith("sha256:") else found[s]
+            for s in _SOURCE_ORDER
+            if s in found
+        }
 
     def revision_of_first(self, kind: str, name: str) -> dict[str, str]:
         """Per source, the revision of that earliest snapshot."""

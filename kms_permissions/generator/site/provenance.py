@@ -17,7 +17,7 @@ from kms_permissions.generator.site.context import Site
 def source_lines(
     site: Site,
     as_of: Mapping[str, str | None],
-    since: Mapping[str, str],
+    since: Mapping[str, str | None],
     revisions: Mapping[str, str],
 ) -> str:
     """One line per source that gives facts about an entry: its copy's date and since when it
