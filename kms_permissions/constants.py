@@ -13175,6 +13175,8 @@ else:
 
 def request_tag(tag_key: str) -> str:
     "The aws:RequestTag/${tag-key} condition key for one tag-key."
+    if not isinstance(tag_key, str):
+        raise TypeError(f"tag_key must be a str, not {type(tag_key).__name__}")
     if not tag_key or "${" in tag_key:
         raise ValueError(f"{tag_key!r} is not a valid tag-key")
     return "aws:RequestTag/" + tag_key
@@ -13182,6 +13184,8 @@ def request_tag(tag_key: str) -> str:
 
 def resource_tag(tag_key: str) -> str:
     "The aws:ResourceTag/${tag-key} condition key for one tag-key."
+    if not isinstance(tag_key, str):
+        raise TypeError(f"tag_key must be a str, not {type(tag_key).__name__}")
     if not tag_key or "${" in tag_key:
         raise ValueError(f"{tag_key!r} is not a valid tag-key")
     return "aws:ResourceTag/" + tag_key
@@ -13189,6 +13193,8 @@ def resource_tag(tag_key: str) -> str:
 
 def encryption_context(context_key: str) -> str:
     "The kms:EncryptionContext:${context-key} condition key for one context-key."
+    if not isinstance(context_key, str):
+        raise TypeError(f"context_key must be a str, not {type(context_key).__name__}")
     if not context_key or "${" in context_key:
         raise ValueError(f"{context_key!r} is not a valid context-key")
     return "kms:EncryptionContext:" + context_key
@@ -13196,6 +13202,41 @@ def encryption_context(context_key: str) -> str:
 
 def recipient_attestation_pcr(pcr_id: str) -> str:
     "The kms:RecipientAttestation:PCR${PCR_ID} condition key for one PCR_ID."
-    if not pcr_id or "${" in pcr_id:
-        raise ValueError(f"{pcr_id!r} is not a valid PCR_ID")
+    if not isinstance(pcr_id, str):
+        raise TypeError(f"pcr_id must be a str, not {type(pcr_id).__name__}")
+    if pcr_id not in (
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
+        "20",
+        "21",
+        "22",
+        "23",
+        "24",
+        "25",
+        "26",
+        "27",
+        "28",
+        "29",
+        "30",
+        "31",
+    ):
+        raise ValueError(f"{pcr_id!r} is not a PCR_ID the SAR lists")
     return "kms:RecipientAttestation:PCR" + pcr_id

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
 
 def _split(name: str) -> tuple[str, str] | None:
@@ -48,9 +48,18 @@ class Templates:
     An instance matches a template when it starts with the text before the placeholder, ends
     with the text after it (case-insensitively), and something non-empty fills the
     placeholder. Longer fixed text wins, so `...:NitroTPMPCR7` never matches `...:PCR${id}`.
+    Where a source enumerates a template's instances (the SAR lists `PCR0` to `PCR31`), only
+    those match: `instances` maps such templates to their names.
     """
 
-    def __init__(self, templates: Iterable[str]) -> None:
+    def __init__(
+        self, templates: Iterable[str], instances: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
+        self._closed = {
+            template: frozenset(name.lower() for name in names)
+            for template, names in (instances or {}).items()
+            if names
+        }
         parts = []
         for name in set(templates):
             split = _split(name)
@@ -76,7 +85,8 @@ class Templates:
                 and wanted.startswith(before)
                 and wanted.endswith(after)
             ):
-                return template
+                closed = self._closed.get(template)
+                return template if closed is None or wanted in closed else None
         return None
 
     def instance(self, template: str, value: str) -> str:
@@ -85,6 +95,12 @@ class Templates:
         if split is None or not value:
             raise ValueError(f"{template!r} is not a template or {value!r} is empty")
         return f"{split[0]}{value}{split[1]}"
+
+
+def enumerated_instances(sar_names: Iterable[str]) -> list[str]:
+    """The instances among a key's SAR names (`PCR0` ... `PCR31`), leaving out other spellings
+    of its template (`${EncryptionContextKey}`)."""
+    return [name for name in sar_names if not is_template(name)]
 
 
 def natural_key(name: str) -> tuple[object, ...]:

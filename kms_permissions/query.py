@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from kms_permissions import jsonfast
-from kms_permissions.names import Templates, identity
+from kms_permissions.names import Templates, enumerated_instances, identity
 
 try:  # The builtin implementation spares loading OpenSSL, which costs more than it saves here.
     from _sha256 import sha256 as _sha256  # type: ignore[import-not-found, unused-ignore]
@@ -155,7 +155,16 @@ class Index:
         for name in [*action_names, *key_names]:  # without the prefix; actions win
             self._names.setdefault(name.split(":", 1)[1].lower(), name)
         self._identities = {identity(n): n for n in key_names if "${" in n}
-        self._templates = Templates(self._identities.values())
+        self._matcher: Templates | None = None
+
+    def _templates(self) -> Templates:
+        """The templated keys, with the instances a source enumerates (read when first needed:
+        only a name that is no key itself is matched against them)."""
+        if self._matcher is None:
+            templates = list(self._identities.values())
+            instances = {t: enumerated_instances(self.entry(t)["sar_names"]) for t in templates}
+            self._matcher = Templates(templates, instances)
+        return self._matcher
 
     def _read_whole(self) -> dict[str, Any]:
         """All of index.json, checked against the manifest's sha256."""
@@ -232,7 +241,7 @@ class Index:
         if canonical is None and "${" in wanted:
             canonical = self._identities.get(identity(wanted))
         if canonical is None:
-            canonical = self._templates.match(wanted)
+            canonical = self._templates().match(wanted)
         return canonical
 
     def resolve(self, name: str) -> dict[str, Any] | None:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from kms_permissions.names import Templates, identity, is_template, natural_key
+from kms_permissions import constants
+from kms_permissions.cli import main
+from kms_permissions.names import (
+    Templates,
+    enumerated_instances,
+    identity,
+    is_template,
+    natural_key,
+)
 from kms_permissions.reference import load
 
-TEMPLATES = Templates(load().condition_keys)
+KEYS = load().condition_keys
+TEMPLATES = Templates(KEYS, {k: enumerated_instances(i.sar_names) for k, i in KEYS.items()})
 
 
 @pytest.mark.parametrize(
@@ -37,6 +46,9 @@ def test_instances_match_their_template(name: str, template: str) -> None:
         "kms:RecipientAttestation:NitroTPMPCR7",  # another family: no template of it
         "kms:EncryptionContext:${context-key}",  # a template is not an instance
         "aws:ResourceTag",
+        # The SAR enumerates the PCRs (PCR0 ... PCR31): nothing else is an instance.
+        "kms:RecipientAttestation:PCR99",
+        "kms:RecipientAttestation:PCRxyz",
     ],
 )
 def test_non_instances_do_not_match(name: str) -> None:
@@ -62,3 +74,16 @@ def test_instance_of_a_template() -> None:
     )
     with pytest.raises(ValueError, match="empty"):
         TEMPLATES.instance("kms:EncryptionContext:${context-key}", "")
+
+
+def test_enumerated_instances_bound_every_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lookup", "kms:RecipientAttestation:PCR31"]) == 0
+    assert main(["lookup", "kms:RecipientAttestation:PCR32"]) == 1
+    capsys.readouterr()
+    assert constants.recipient_attestation_pcr("7") == "kms:RecipientAttestation:PCR7"
+    with pytest.raises(ValueError, match="not a PCR_ID the SAR lists"):
+        constants.recipient_attestation_pcr("99")
+    with pytest.raises(TypeError, match="pcr_id must be a str, not int"):
+        constants.recipient_attestation_pcr(7)  # type: ignore[arg-type]
+    # Open templates stay open: any encryption context key.
+    assert constants.encryption_context("aws:logs:arn") == "kms:EncryptionContext:aws:logs:arn"

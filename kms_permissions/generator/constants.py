@@ -24,6 +24,7 @@ from kms_permissions.generator.pysource import (
     tup,
 )
 from kms_permissions.model import ActionInfo, ConditionKeyInfo, Reference
+from kms_permissions.names import enumerated_instances
 
 HEADER = '''"""KMS permissions and condition keys as typed constants (dataset {version}).
 
@@ -222,16 +223,31 @@ def _facts(
     ]
 
 
-def _template_helper(key: str) -> list[str]:
+def _template_helper(key: str, instances: list[str]) -> list[str]:
+    """A function that names one instance of a templated key; where a source enumerates the
+    instances (the SAR's PCR0 ... PCR31), only those are accepted."""
     prefix, _, rest = key.partition("${")
     placeholder, _, suffix = rest.partition("}")
     argument = snake(placeholder) or "value"
     function = snake(prefix.split(":", 1)[1]) or "key"
+    values = [name[len(prefix) : len(name) - len(suffix)] for name in instances]
+    if values:
+        allowed = tup([Raw(literal(v)) for v in values]).lines(4, f"if {argument} not in ", ":")
+        valid = [
+            *allowed,
+            f'        raise ValueError(f"{{{argument}!r}} is not a {placeholder} the SAR lists")',
+        ]
+    else:
+        valid = [
+            f'    if not {argument} or "${{" in {argument}:',
+            f'        raise ValueError(f"{{{argument}!r}} is not a valid {placeholder}")',
+        ]
     return [
         f"def {function}({argument}: str) -> str:",
         f"    {literal(f'The {key} condition key for one {placeholder}.')}",
-        f'    if not {argument} or "${{" in {argument}:',
-        f'        raise ValueError(f"{{{argument}!r}} is not a valid {placeholder}")',
+        f"    if not isinstance({argument}, str):",
+        f'        raise TypeError(f"{argument} must be a str, not {{type({argument}).__name__}}")',
+        *valid,
         f"    return {literal(prefix)} + {argument}" + (f" + {literal(suffix)}" if suffix else ""),
     ]
 
@@ -284,5 +300,6 @@ def render(reference: Reference) -> str:
     out += ["", "", *LAZY.splitlines()]
     for key in key_names:
         if reference.condition_keys[key].is_template:
-            out += ["", "", *_template_helper(key)]
+            instances = enumerated_instances(reference.condition_keys[key].sar_names)
+            out += ["", "", *_template_helper(key, instances)]
     return "\n".join(out) + "\n"

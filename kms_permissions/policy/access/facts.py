@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from kms_permissions.names import Templates
+from kms_permissions.names import Templates, enumerated_instances
 from kms_permissions.reference import Reference, load
 
 # The template of the encryption context condition keys, as the dataset names it.
@@ -98,7 +98,13 @@ def _tables(dataset: str | None) -> _Tables:
         by_operation={facts.operation: name for name, facts in actions.items()},
         keys=keys,
         keys_by_lower={name.lower(): name for name in keys},
-        templates=Templates(keys),
+        templates=Templates(
+            keys,
+            {
+                name: enumerated_instances(info.sar_names)
+                for name, info in reference.condition_keys.items()
+            },
+        ),
     )
 
 
