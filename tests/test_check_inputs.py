@@ -281,9 +281,11 @@ def test_a_lone_surrogate_in_a_sid_is_printed_escaped(
 
 
 def test_the_python_api_raises_its_own_exception() -> None:
-    with pytest.raises(PolicyError, match="account must be a string of 12 digits, not int"):
+    from kms_permissions.errors import ArgumentTypeError
+
+    with pytest.raises(ArgumentTypeError, match=r"check\(\): account must be a str of 12 digits"):
         check({"Statement": []}, account=111122223333)  # type: ignore[arg-type]
-    with pytest.raises(PolicyError, match="12-digit"):
+    with pytest.raises(PolicyError, match="account '1111': not a 12-digit account ID"):
         check({"Statement": []}, account="1111")
     with pytest.raises(PolicyError, match="kind"):
         check({"Statement": []}, kind="bucket-policy")
@@ -371,6 +373,44 @@ def test_bad_settings_are_usage_errors(
     assert status == 2 and "unknown setting 'colour'" in err
     status, _, err = _check_file(policy, capsys, "--select", "KMS999")
     assert status == 2 and "'KMS999' names no rule" in err
+
+
+def test_the_account_is_validated_once_the_same_way_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check and access, from Python and from the command line: a non-string is a type error,
+    a malformed string one input error (a usage error before any file is read)."""
+    from kms_permissions import access
+    from kms_permissions.errors import ArgumentTypeError, KmsPermissionsError
+    from kms_permissions.policy.access import InputError
+
+    monkeypatch.chdir(tmp_path)
+    policy = tmp_path / "p.json"
+    policy.write_text(
+        (REALWORLD / "07-cwlogs-guide-old-key-decrypt-only-key-policy.json").read_text()
+    )
+    for function in (check, access):
+        name = function.__name__
+        with pytest.raises(ArgumentTypeError, match=rf"{name}\(\): account must be a str"):
+            function(policy.read_text(), account=111122223333)  # type: ignore[arg-type]
+        for bad in ("abc", "1111", "١١١١٢٢٢٢٣٣٣٣", " 111122223333"):
+            with pytest.raises(KmsPermissionsError, match="not a 12-digit account ID") as error:
+                function(policy.read_text(), account=bad)
+            assert isinstance(error.value, ValueError)
+    with pytest.raises(InputError, match="account 'abc'"):
+        access(policy.read_text(), account="abc")
+    for verb in ("check", "access"):
+        status = main([verb, "--account", "abc", str(policy)])
+        captured = capsys.readouterr()
+        assert status == 2 and captured.out == "", verb
+        assert (
+            captured.err == f"kms-permissions {verb}: --account 'abc': not a 12-digit account ID\n"
+        )
+    # The setting in pyproject.toml, named with its table.
+    project = _project(tmp_path, 'account = "abc"')
+    (project / "p.json").write_text(policy.read_text())
+    status, _, err = _check_file(project / "p.json", capsys)
+    assert status == 2 and "[tool.kms-permissions.check]: account 'abc': not a 12-digit" in err
 
 
 def test_list_rules_and_unrecognized_files(

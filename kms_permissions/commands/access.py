@@ -25,21 +25,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Analyse the key policy and report."""
     import json
-    import re
     import sys
     from pathlib import Path
 
     from kms_permissions.policy.access.analysis import access
     from kms_permissions.policy.access.inputs import InputError
     from kms_permissions.policy.access.report import access_text
+    from kms_permissions.policy.account import valid_account
 
-    if args.account is not None and not re.fullmatch(r"\d{12}", args.account):
-        print(
-            f"kms-permissions access: --account {args.account!r}: not a 12-digit account ID",
-            file=sys.stderr,
-        )
-        return 2
     try:
+        valid_account(args.account, "--account", error=InputError)
         source: Path | str = sys.stdin.read() if args.key_policy == "-" else Path(args.key_policy)
         report = access(source, args.account, args.dataset)
     except InputError as exc:

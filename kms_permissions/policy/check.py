@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError, parse_document
 from kms_permissions.policy.findings import SEVERITIES, Finding
 from kms_permissions.policy.inputs import (
@@ -42,19 +43,6 @@ def detect_kind(data: Any) -> str:
         "Principal" in s.body or "NotPrincipal" in s.body for s in document.statements
     )
     return "key-policy" if has_principal else "iam-policy"
-
-
-def valid_account(account: object) -> str | None:
-    """`account` if it is None or a 12-digit account ID (as a string); else a PolicyError."""
-    if account is None:
-        return None
-    if not isinstance(account, str):
-        raise PolicyError(
-            f"account must be a string of 12 digits, not {type(account).__name__} {shown(account)}"
-        )
-    if not (account.isascii() and account.isdigit() and len(account) == 12):
-        raise PolicyError(f"account {shown(account)} is not a 12-digit AWS account ID")
-    return account
 
 
 @dataclass(frozen=True)
@@ -136,10 +124,11 @@ def check(
     """Findings for a policy (JSON or YAML text, a dict, or a statement list; a CloudFormation
     template or a Terraform plan, as text or data, gives the findings of every policy in it),
     worst first. `select` and `ignore` take rule ids or prefixes (`KMS04`). Raises
-    `PolicyError` for anything that is not a policy, with what and where."""
+    `PolicyError` for anything that is not a policy, with what and where, and for an
+    `account` that is not 12 digits (`ArgumentTypeError` when it is not a string)."""
     if kind not in KINDS:
         raise PolicyError(f"kind {shown(kind)} is not one of {', '.join(KINDS)}")
-    owner = valid_account(account)
+    owner = valid_account(account, "account", "check")
     selection = Selection.of(select, ignore) if select or ignore else None
     inputs = inputs_of(policy, kind)
     facts = knowledge(dataset)

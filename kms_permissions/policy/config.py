@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError
 
 KEYS = {
@@ -90,6 +91,7 @@ def _check(path: Path, table: Any) -> dict[str, Any]:
     for key in ("fail-on", "account", "kind"):
         if key in table and not isinstance(table[key], str):
             raise PolicyError(f"{where}: {key} is a string")
+    valid_account(table.get("account"), f"{where}: account")
     if table.get("fail-on", "error") not in ("error", "warning"):
         raise PolicyError(f"{where}: fail-on is error or warning")
     for key in ("per-file-kinds", "per-file-ignores", "per-sid-ignores"):

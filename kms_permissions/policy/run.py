@@ -12,7 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from kms_permissions.policy.check import KINDS, Checked, check_policy, knowledge, valid_account
+from kms_permissions.policy.account import valid_account
+from kms_permissions.policy.check import KINDS, Checked, check_policy, knowledge
 from kms_permissions.policy.config import config_for
 from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.findings import SEVERITIES, Finding, at_least
@@ -78,7 +79,8 @@ def check_file(name: str, options: Options) -> FileResult:
         kind = options.kind or config.kind_for(name) or "auto"
         if kind not in KINDS:
             raise PolicyError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
-        account = valid_account(options.account or config.value("account"))
+        # Both validated already: --account before any file, the setting with its table.
+        account = options.account or config.value("account")
         result.fail_on = options.fail_on or config.value("fail-on") or "error"
         selection = Selection.of(
             _split(options.select) or config.value("select"),
@@ -159,8 +161,10 @@ def run_check(
     show_basis: bool = False,
 ) -> int:
     """Check every file and report; returns the exit status (2, 1 or 0, the worst)."""
+    # Usage errors before any file is read: an unknown rule id, a malformed account.
     for name in _split(options.select) + _split(options.ignore):
-        Selection.of([name])  # an unknown rule id is a usage error before any file is read
+        Selection.of([name])
+    valid_account(options.account, "--account")
     results = [check_file(name, options) for name in files]
     for result in results:
         if result.error is not None:

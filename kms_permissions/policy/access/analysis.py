@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kms_permissions.policy.access import docs, facts
-from kms_permissions.policy.access.inputs import Policy, Source, parse_policy
+from kms_permissions.policy.access.inputs import InputError, Policy, Source, parse_policy
 from kms_permissions.policy.access.wildcards import glob
+from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.key_resource import reaches_key
@@ -471,8 +472,10 @@ def access(
 ) -> AccessReport:
     """The access a key policy grants on its own, per principal, with Access Analyzer findings.
 
-    `account` is the key's account; without it, the one account the policy names is taken.
+    `account` is the key's account (12 digits, as a string; InputError otherwise, and
+    ArgumentTypeError for another type); without it, the one account the policy names is taken.
     """
+    account = valid_account(account, "account", "access", InputError)
     policy = parse_policy(key_policy, "key-policy", "key-policy")
     owner = account or _infer_account(policy, dataset)
     source: Literal["given", "inferred"] | None = (

@@ -24,8 +24,9 @@ Source = Path | str | dict[str, Any] | list[Any]
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 
-class InputError(ValueError):
-    """An input that cannot be evaluated: which one, where, and what is wrong."""
+class InputError(ProjectInputError):
+    """An input that cannot be evaluated: which one, where, and what is wrong (a ValueError
+    and, like every error raised on purpose, a `KmsPermissionsError`)."""
 
 
 @dataclass(frozen=True)
