@@ -338,6 +338,50 @@ def test_sarif_is_valid_and_carries_regions(
     assert run["invocations"][0]["executionSuccessful"] is False
 
 
+def test_sarif_uris_are_percent_encoded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """artifactLocation.uri is a URI reference: spaces, non-ASCII letters, `%` and `:` encoded,
+    so that a viewer opens the file the finding is in."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "sp ace" / "ünï"
+    folder.mkdir(parents=True)
+    policy = folder / "p o%:1.json"
+    policy.write_text(json.dumps(key_policy(allow("kms:Decrpyt"))))
+    relative = "sp ace/ünï/p o%:1.json"
+    assert main(["check", "--sarif", relative, "missing file.json"]) == 2
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    assert uris == {"sp%20ace/%C3%BCn%C3%AF/p%20o%25%3A1.json"}
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    uri = notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "missing%20file.json"
+    jsonschema.validate({"$schema": "", "version": "2.1.0", "runs": [run]}, _sarif_schema())
+
+
+def test_condition_keys_are_shown_as_the_policy_writes_them() -> None:
+    """Key names ignore case; messages echo them as written, not lowercased."""
+    account_only = key_policy(
+        allow("kms:Decrypt", "*", Condition={"StringEquals": {"kms:CallerAccount": "111122223333"}})
+    )
+    (finding,) = [f for f in check(account_only) if f.rule_id == "KMS042"]
+    assert 'Principal "*" limited only by kms:CallerAccount:' in finding.message
+    mixed = key_policy(
+        allow(
+            "kms:Decrypt",
+            "*",
+            Condition={
+                "StringEquals": {"KMS:ViaService": "s3.us-east-1.amazonaws.com"},
+                "StringLike": {"kms:EncryptionContext:Dept": "IT"},
+            },
+        )
+    )
+    (finding,) = [f for f in check(mixed) if f.rule_id == "KMS041"]
+    assert "limited only by kms:EncryptionContext:Dept, KMS:ViaService:" in finding.message
+
+
 # --- AWS's own examples ---------------------------------------------------------------------
 
 # Errors and warnings on the guide's examples, each a real slip of the example, with why.

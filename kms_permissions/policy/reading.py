@@ -45,7 +45,7 @@ def read_bytes(name: str, stdin: BinaryIO | None = None) -> bytes:
         except OSError as exc:
             raise PolicyError(f"{exc.strerror or exc}") from None
         if stat.S_ISDIR(info.st_mode):
-            raise PolicyError("is a directory")
+            raise PolicyError("is a folder")
         if not stat.S_ISREG(info.st_mode):
             raise PolicyError("not a regular file (a device, FIFO or socket is not read)")
         try:

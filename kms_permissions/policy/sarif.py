@@ -4,9 +4,9 @@ notification per file that could not be read."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from kms_permissions._version import __version__
-from kms_permissions.policy.reading import safe
 from kms_permissions.policy.registry import all_rules
 
 if TYPE_CHECKING:
@@ -17,8 +17,18 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SITE_RULES = "https://pypi.org/project/kms-permissions/"
 
 
+def uri_reference(name: str) -> str:
+    """A file name as SARIF's `artifactLocation.uri` wants it, a URI reference: every byte
+    that may not stand in a URI path percent-encoded (a space, non-ASCII letters), `/` kept.
+    An undecodable name (surrogate escapes) gives the bytes the file system holds."""
+    try:
+        return quote(name, safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate no file system name decodes to
+        return quote(name, safe="/", errors="backslashreplace")
+
+
 def _location(uri: str, line: int | None, column: int | None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": safe(uri)}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri_reference(uri)}}
     if line is not None:
         physical["region"] = {"startLine": line, "startColumn": column or 1}
     return {"physicalLocation": physical}

@@ -52,10 +52,19 @@ def confines(condition: Condition) -> bool:
     return not all(isinstance(v, str) and set(v) <= {"*"} for v in condition.values)
 
 
-def _keys(statement: Statement) -> tuple[set[str], set[str]]:
-    """(every key the statement's conditions compare, the keys among them that confine)."""
+def _keys(statement: Statement) -> tuple[dict[str, str], set[str]]:
+    """(every key the statement's conditions compare, lowercased -> as the policy writes it
+    first; the keys among them that confine, lowercased). Key names ignore case."""
     found = limiting(statement)
-    return {c.key.lower() for c in found}, {c.key.lower() for c in found if confines(c)}
+    written: dict[str, str] = {}
+    for condition in found:
+        written.setdefault(condition.key.lower(), condition.key)
+    return written, {c.key.lower() for c in found if confines(c)}
+
+
+def _written(keys: dict[str, str]) -> str:
+    """The keys as the policy writes them, in a stable order."""
+    return ", ".join(sorted(keys.values(), key=str.lower))
 
 
 def _confined_by(keys: set[str], wanted: set[str]) -> bool:
@@ -150,7 +159,7 @@ def public_any_account(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 statement,
                 f"{statement.path}.Principal",
-                f'Principal "*" is limited only by {", ".join(sorted(keys))}: principals of any '
+                f'Principal "*" is limited only by {_written(keys)}: principals of any '
                 "AWS account may use these permissions; add kms:CallerAccount (or "
                 "aws:PrincipalOrgID) to say whose",
                 "developer guide: kms:CallerAccount with kms:ViaService",
@@ -190,11 +199,11 @@ def account_wide_principal(ctx: Context) -> Iterator[Hit]:
         return
     for statement in _public_allows(ctx):
         keys, confining = _keys(statement)
-        if keys and keys <= ACCOUNT_KEYS and confining:
+        if keys and set(keys) <= ACCOUNT_KEYS and confining:
             yield Hit(
                 statement,
                 f"{statement.path}.Principal",
-                f'Principal "*" limited only by {", ".join(sorted(keys))}: every principal of '
+                f'Principal "*" limited only by {_written(keys)}: every principal of '
                 "that account (or organization) may use these permissions directly, whatever "
                 "its IAM policies say; add kms:ViaService or name the principals",
                 "developer guide: kms:ViaService with kms:CallerAccount (AWS managed keys)",
