@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -669,6 +670,53 @@ def test_cli_bad_input(
     err = captured.err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kms-permissions explain: ") and message in err[0]
     assert "Traceback" not in captured.err
+
+
+def test_grant_reasons_name_the_grant_and_the_context_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Grants have no statements: a reason says `FILE grant ID`; the encryption contexts it
+    compares are shown with their keys as the grant and the request write them."""
+    kp = write(tmp_path, "kp.json", policy(enable_iam()))
+    grant = write(tmp_path, "grant.json", {**DECRYPT_GRANT, "GrantId": "abc"})
+    ctx = {"kms:EncryptionContext:Dept": "it"}
+    req = write(tmp_path, "req.json", request(APP_ROLE, "kms:Decrypt", ctx))
+    assert main(["explain", "--key-policy", kp, "--request", req, "--grant", grant]) == 1
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if "grant abc" in line]
+    assert line.endswith(
+        f"{grant} grant abc: grant abc requires the encryption context to equal "
+        '{"Department": "IT"}; the request has {"Dept": "it"}'
+    )
+    assert "statement 0" not in out and "{'" not in out
+    subset = {**DECRYPT_GRANT, "Constraints": {"EncryptionContextSubset": {"Department": "IT"}}}
+    unnamed = {k: v for k, v in subset.items() if k != "GrantId"}
+    result = explain(policy(enable_iam()), request(APP_ROLE, "kms:Decrypt"), grants=[unnamed])
+    (reason,) = [r for r in result.reasons if r.kind == "grant"]
+    assert reason.where == "grant[0] grant 0"
+    assert reason.rule == (
+        'grant 0 requires the encryption context to include {"Department": "IT"}; the request '
+        "has none"
+    )
+
+
+def test_special_files_are_named_in_plain_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO or a folder given as a file: the same words in explain, access and check."""
+    fifo = tmp_path / "policy.fifo"
+    os.mkfifo(fifo)
+    req = write(tmp_path, "req.json", request(APP_ROLE, "kms:Decrypt"))
+    for path, what in ((fifo, "a FIFO"), (tmp_path, "a folder")):
+        for argv in (
+            ["explain", "--key-policy", str(path), "--request", req],
+            ["access", str(path)],
+        ):
+            assert main(argv) == 2
+            err = capsys.readouterr().err
+            assert err == f"kms-permissions {argv[0]}: {path}: is {what}, not a regular file\n"
+    assert main(["check", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"kms-permissions check: {tmp_path}: is a folder\n"
 
 
 def test_cli_request_from_stdin(

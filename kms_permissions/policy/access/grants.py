@@ -9,6 +9,7 @@ operations such as RetireGrant, nor to asymmetric keys); their keys ignore case,
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,11 +144,18 @@ def on_key(grant: Grant, request: Request) -> Outcome:
 
 
 def _encryption_context(request: Request) -> dict[str, str]:
+    """The request's encryption context, its keys as the request writes them."""
     found = {}
     for value in request.context.values():
         if value.name.lower().startswith(_CONTEXT_PREFIX) and not value.is_list:
-            found[value.name[len(_CONTEXT_PREFIX) :].lower()] = value.values[0]
+            found[value.name[len(_CONTEXT_PREFIX) :]] = value.values[0]
     return found
+
+
+def _shown(context: dict[str, str] | tuple[tuple[str, str], ...]) -> str:
+    """An encryption context for a message, as JSON with its keys as written."""
+    pairs = dict(context)
+    return json.dumps(pairs, ensure_ascii=False) if pairs else "none"
 
 
 def constraints_hold(
@@ -166,20 +174,22 @@ def constraints_hold(
     spec = request.context.get("kms:KeySpec")
     if spec is not None and spec.values[0] != "SYMMETRIC_DEFAULT":
         return TRUE  # constraints do not apply to asymmetric keys
-    have = _encryption_context(request)
+    given = _encryption_context(request)
+    # Keys ignore case, values do not (GrantConstraints).
+    have = {k.lower(): v for k, v in given.items()}
     if grant.context_equals is not None:
         wanted = {k.lower(): v for k, v in grant.context_equals}
         if have != wanted:
             return false(
                 f"{grant.label} requires the encryption context to equal "
-                f"{dict(grant.context_equals)}; the request has {have or 'none'}"
+                f"{_shown(grant.context_equals)}; the request has {_shown(given)}"
             )
     if grant.context_subset is not None:
-        missing = {k: v for k, v in grant.context_subset if have.get(k.lower()) != v}
+        missing = tuple((k, v) for k, v in grant.context_subset if have.get(k.lower()) != v)
         if missing:
             return false(
-                f"{grant.label} requires the encryption context to include {missing}; "
-                f"the request has {have or 'none'}"
+                f"{grant.label} requires the encryption context to include {_shown(missing)}; "
+                f"the request has {_shown(given)}"
             )
     return TRUE
 

@@ -43,7 +43,7 @@ def load_json(source: Source, name: str) -> tuple[str, Any]:
     """(name, data) of a source: a path is read, a string parsed, data taken as it is."""
     if isinstance(source, Path):
         try:
-            text = read_limited(source, MAX_INPUT_BYTES, "input file").decode("utf-8")
+            text = read_limited(source, MAX_INPUT_BYTES, "regular file").decode("utf-8")
         except FileNotFoundError as exc:
             raise InputError(f"{source}: {exc.strerror}") from None
         except ProjectInputError as exc:  # special files, too large, unreadable

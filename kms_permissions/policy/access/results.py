@@ -26,9 +26,12 @@ class Reason:
 
     @property
     def where(self) -> str:
-        """`FILE statement N (Sid)`, or the source kind when no file applies."""
+        """`FILE statement N (Sid)`; `FILE grant ID` for a grant (its GrantId, else its place in
+        the file: grants have no statements); the source kind when no file applies."""
         if self.file is None:
             return self.kind
+        if self.kind == "grant":
+            return f"{self.file} grant {self.sid or self.statement}"
         if self.statement is None:
             return self.file
         sid = f" ({self.sid})" if self.sid else ""
