@@ -33,11 +33,15 @@ class NotFoundError(KmsPermissionsError, KeyError):
 
     exit_status = 1
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    def __init__(self, name: str, suggestions: list[str], is_key: bool = False) -> None:
         self.name = name
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"{_shown(name)} is not a KMS action or condition key{hint}")
+        if is_key:
+            message = f"{_shown(name)} is a condition key, not an action"
+        else:
+            message = f"{_shown(name)} is not a KMS action or condition key{hint}"
+        super().__init__(message)
 
     def __str__(self) -> str:  # KeyError's would quote the message again
         return str(self.args[0])
@@ -141,6 +145,8 @@ def condition_keys(
             return list(reference.condition_keys.values())
         index = open_index(folder)
         entry = index.resolve(action)
-        if entry is None or entry["kind"] != "action":
+        if entry is not None and entry["kind"] == "condition_key":
+            raise NotFoundError(action, [], is_key=True)
+        if entry is None:
             raise NotFoundError(action, index.suggestions(action))
         return [reference.condition_keys[k["name"]] for k in index.keys_for_action(entry["name"])]

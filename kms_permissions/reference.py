@@ -46,7 +46,9 @@ __all__ = [
 
 def data_path(name: str) -> Path:
     """A real path to a bundled data file (`actions.parquet`, `schema/actions.schema.json`)."""
-    path = (DATA_DIR / name).resolve()
+    from kms_permissions.errors import expect_str
+
+    path = (DATA_DIR / expect_str(name, "name", "data_path")).resolve()
     if DATA_DIR not in path.parents or not path.is_file():
         available = sorted(
             p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("*") if p.is_file()

@@ -692,3 +692,39 @@ def test_explain_and_access_refuse_special_files(
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
     refused(capsys, 2, "nested too deeply", "access", str(deep))
+
+
+def test_review_findings_on_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a hostile review found, each now one clear answer."""
+    # A condition key where an action is wanted is named as such, not "not found".
+    assert cli(capsys, "keys", "--action", "kms:ViaService")[0] == 1
+    with pytest.raises(kp.NotFoundError, match="is a condition key, not an action"):
+        kp.condition_keys("kms:ViaService")
+    status, out, _ = cli(capsys, "keys", "--json", "--action", "kms:ViaService")
+    assert json.loads(out)["not_found"] == [
+        {"name": "kms:ViaService", "suggestions": [], "kind": "condition_key"}
+    ]
+    # A timeout that cannot be one is a usage error, not an internal error.
+    refused(capsys, 2, "give a number of seconds over 0", "update", "--timeout", "0")
+    with pytest.raises(ArgumentTypeError, match=r"data_path\(\): name must be a str"):
+        kp.data_path(None)  # type: ignore[arg-type]
+    # verify's JSON names its shape; two copies of one dataset differ in nothing.
+    status, out, _ = cli(capsys, "verify", "--json", str(ROOT / "kms_permissions" / "data"))
+    assert status == 0 and json.loads(out)["format"] == "kms-permissions-verify/1"
+    data = ROOT / "kms_permissions" / "data"
+    status, out, _ = cli(capsys, "diff", str(data), str(data))
+    assert status == 0 and "- No change in the facts tracked.\n" in out
+
+
+def test_names_from_a_runaway_pipe_are_refused() -> None:
+    for verb in (["lookup", "-"], ["expand", "-"], ["keys", "--action", "-"]):
+        with open("/dev/zero", "rb") as zero:
+            done = subprocess.run(
+                [sys.executable, "-m", "kms_permissions", *verb],
+                stdin=zero,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        assert done.returncode == 2, done.stderr
+        assert "standard input: more than 16777216 characters" in done.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kms_permissions.commands.inputs import names_from
-from kms_permissions.commands.output import add_query_options, emit, not_found
+from kms_permissions.commands.output import add_query_options, emit, not_actions, not_found
 from kms_permissions.datasets import open_index, reading
 
 TYPE_CHECKING = False
@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             resolved = [(n, index.resolve(n)) for n in names]
             bad = [n for n, e in resolved if e is None or e["kind"] != "action"]
-            missing = not_found(index, bad)
+            given_keys = [n for n, e in resolved if e and e["kind"] == "condition_key"]
+            missing = not_found(index, [n for n in bad if n not in given_keys])
+            missing += not_actions(index, given_keys)
             chosen = {
                 e["name"]: index.keys_for_action(e["name"])
                 for n, e in resolved

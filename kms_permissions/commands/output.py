@@ -16,12 +16,27 @@ if TYPE_CHECKING:
 WIDTH = 17
 
 
+# Names and policies on standard input are small; the cap keeps a runaway pipe (`< /dev/zero`)
+# from filling memory, and a read in one piece keeps Ctrl-C prompt.
+MAX_STDIN = 16 * 1024 * 1024
+
+
+def read_stdin(what: str) -> str:
+    """Standard input as text, refused past MAX_STDIN characters."""
+    from kms_permissions.query import UsageError
+
+    text = sys.stdin.read(MAX_STDIN + 1)
+    if len(text) > MAX_STDIN:
+        raise UsageError(f"standard input: more than {MAX_STDIN} characters; not {what}")
+    return text
+
+
 def read_names(values: list[str]) -> list[str]:
     """Arguments, with `-` replaced by the names on standard input (one per line)."""
     names: list[str] = []
     for value in values:
         if value == "-":
-            for line in sys.stdin.read().splitlines():
+            for line in read_stdin("a list of names").splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     names.append(line)
@@ -33,6 +48,17 @@ def read_names(values: list[str]) -> list[str]:
 def emit(document: dict[str, Any]) -> None:
     """Print one JSON document."""
     sys.stdout.write(jsonfast.dumps(document) + "\n")
+
+
+def not_actions(index: Index, names: list[str]) -> list[dict[str, Any]]:
+    """Report condition keys given where actions are wanted; their JSON entries."""
+    for name in names:
+        print(
+            f"kms-permissions: {shown(name)} is a condition key, not an action (lookup shows "
+            "the actions it applies to)",
+            file=sys.stderr,
+        )
+    return [{"name": name, "suggestions": [], "kind": "condition_key"} for name in names]
 
 
 def not_found(index: Index, names: list[str]) -> list[dict[str, Any]]:

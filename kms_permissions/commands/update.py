@@ -43,9 +43,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="record the version even if a source lost more than 10%% of its names",
     )
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    parser.add_argument(
+        "--timeout", type=positive_seconds, default=20.0, help="seconds per request (over 0)"
+    )
     parser.add_argument("--cache-dir", help="where parsed pages are cached")
     parser.add_argument("--no-cache", action="store_true", help="parse every page anew")
+
+
+def positive_seconds(value: str) -> float:
+    """A --timeout value: a number of seconds over 0 (argparse names the option on error)."""
+    import argparse
+    import math
+
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not seconds > 0 or math.isinf(seconds):
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of seconds over 0")
+    return seconds
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+FORMAT = "kms-permissions-verify/1"
 HELP = "check a dataset folder's hashes and schema"
 
 
@@ -41,12 +42,17 @@ def run(args: argparse.Namespace) -> int:
         parquet_schemas(args.dir, read_manifest(args.dir))
         validate(dataset)
     except KmsPermissionsError as exc:
-        report = {"dir": str(args.dir), "ok": False, "problem": str(exc)}
+        report = {"format": FORMAT, "dir": str(args.dir), "ok": False, "problem": str(exc)}
         print(
             json.dumps(report) if args.json else f"kms-permissions verify: {exc}", file=sys.stderr
         )
         return 1
-    report = {"dir": str(args.dir), "dataset_version": dataset.version, "ok": True}
+    report = {
+        "format": FORMAT,
+        "dir": str(args.dir),
+        "dataset_version": dataset.version,
+        "ok": True,
+    }
     print(json.dumps(report) if args.json else f"{args.dir}: version {dataset.version}: ok")
     return 0
 

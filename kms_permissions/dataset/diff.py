@@ -105,7 +105,7 @@ def changelog_section(change: Diff, date: str) -> str:
     if len(change.changed) > 40:
         lines.append(f"- ... and {len(change.changed) - 40} more field changes")
     if change.is_empty():
-        lines.append("- No change in the facts tracked (a source changed elsewhere on its page).")
+        lines.append("- No change in the facts tracked.")
     return "\n".join(lines) + "\n"
 
 
