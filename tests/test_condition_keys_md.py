@@ -196,3 +196,19 @@ def test_truncated_page_raises() -> None:
 def test_page_without_keys_raises() -> None:
     with pytest.raises(ParseError, match="no condition key sections"):
         condition_keys_md.parse("# Conditions\n\nNone here.\n", provenance("empty.md"))
+
+
+def test_global_key_guidance_reads_on_its_own(corpus: Path) -> None:
+    from kms_permissions.scraper.global_keys_md import parse as parse_global
+
+    page = (
+        corpus / "kms-devguide-github" / "2022-12-05_3828191" / "doc_source" / "conditions-aws.md"
+    )
+    keys = {k.name: k.guidance for k in parse_global(page.read_text(), provenance()).global_keys}
+    # "But use caution ..." leans on the sentence before it; list markers and backticks go.
+    assert keys["aws:SourceIp"].startswith("You can use AWS KMS to protect your data")
+    assert "But use caution" in keys["aws:SourceIp"]
+    assert (
+        keys["aws:SourceVpc"] == "aws:SourceVpc limits access to requests from the specified VPC."
+    )
+    assert not any("`" in g or g.startswith("+") for g in keys.values())

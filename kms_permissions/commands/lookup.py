@@ -191,11 +191,18 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
 
 def _key_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     kinds = ", ".join(v for v in (entry["condition_type"], entry["value_type"]) if v)
-    lines = [f"{entry['name']}  (condition key)", row("type", kinds or "-")]
+    # An AWS global key the KMS sources only give guidance for: say so rather than a bare dash.
+    global_key = entry["prefix"] == "aws"
+    untyped = "- (an AWS global condition key: the IAM User Guide gives its type)"
+    lines = [
+        f"{entry['name']}  (condition key)",
+        row("type", kinds or (untyped if global_key else "- (no source gives it)")),
+    ]
     if entry["policy_types"]:
         lines.append(row("policy types", ", ".join(map(readable, entry["policy_types"]))))
     actions = entry["actions"]
-    lines.append(row("actions", f"{len(actions)}: {', '.join(actions)}" if actions else "-"))
+    none = "- (no KMS source pairs it with an action)"
+    lines.append(row("actions", f"{len(actions)}: {', '.join(actions)}" if actions else none))
     sources = entry["action_sources"]
     if actions:
         lines.append(row("  listed by", _exceptions(actions, sources)))

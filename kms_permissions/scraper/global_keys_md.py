@@ -32,12 +32,27 @@ def parse(text: str, provenance: Provenance) -> GlobalConditionKeysPage:
             if known and not (known.name[4].islower() and name[4].isupper()):
                 continue
             stem = name.split("/")[0]
-            guidance = next((s for s in sentences if stem.lower() in s.lower()), "")
-            found[key] = GlobalConditionKey(name, anchor, title, guidance)
+            found[key] = GlobalConditionKey(name, anchor, title, _guidance(sentences, stem))
     if not found:
         raise ParseError(where, RENDERING, "the conditions-aws sections name no aws: key")
     keys = sorted(found.values(), key=lambda k: k.name.lower())
     return GlobalConditionKeysPage(provenance, tuple(keys))
+
+
+# A sentence opening with one of these leans on the one before ("But use caution ...").
+_CONNECTIVE = re.compile(r"^(?:But|And|Also|However|So|Yet|Still|This|That|These|It)\b")
+
+
+def _guidance(sentences: list[str], stem: str) -> str:
+    """The first sentence that names the key, with the sentence before it when it leans on
+    that one, so the guidance reads on its own."""
+    for number, sentence in enumerate(sentences):
+        if stem.lower() in sentence.lower():
+            if number and _CONNECTIVE.match(sentence):
+                sentence = f"{sentences[number - 1]} {sentence}"
+            # A list item's marker and code spans' backticks are markup, not guidance.
+            return re.sub(r"^[+*-]\s+", "", sentence).replace("`", "")
+    return ""
 
 
 def has_global_keys(text: str) -> bool:
