@@ -717,7 +717,16 @@ def test_review_findings_on_inputs(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_names_from_a_runaway_pipe_are_refused() -> None:
-    for verb in (["lookup", "-"], ["expand", "-"], ["keys", "--action", "-"]):
+    key_policy = str(
+        ROOT / "tests" / "realworld" / "04-cloudtrail-guide-default-trail-key-policy.json"
+    )
+    for verb in (
+        ["lookup", "-"],
+        ["expand", "-"],
+        ["keys", "--action", "-"],
+        ["access", "-"],
+        ["explain", "--key-policy", key_policy, "--request", "-"],
+    ):
         with open("/dev/zero", "rb") as zero:
             done = subprocess.run(
                 [sys.executable, "-m", "kms_permissions", *verb],

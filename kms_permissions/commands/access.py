@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from kms_permissions.commands.output import read_stdin
     from kms_permissions.policy.access.analysis import access
     from kms_permissions.policy.access.inputs import InputError
     from kms_permissions.policy.access.report import access_text
@@ -35,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         valid_account(args.account, "--account", error=InputError)
-        source: Path | str = sys.stdin.read() if args.key_policy == "-" else Path(args.key_policy)
+        source: Path | str = (
+            read_stdin("a key policy") if args.key_policy == "-" else Path(args.key_policy)
+        )
         report = access(source, args.account, args.dataset)
     except InputError as exc:
         print(f"kms-permissions access: {exc}", file=sys.stderr)

@@ -47,12 +47,13 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from kms_permissions.commands.output import read_stdin
     from kms_permissions.policy.access.explanation import explain
     from kms_permissions.policy.access.inputs import InputError
     from kms_permissions.policy.access.report import explanation_text
 
     try:
-        request: Path | str = sys.stdin.read() if args.request == "-" else Path(args.request)
+        request: Path | str = read_stdin("a request") if args.request == "-" else Path(args.request)
         result = explain(
             Path(args.key_policy),
             request,
