@@ -25,7 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Analyse the key policy and report."""
     import json
-    import sys
     from pathlib import Path
 
     from kms_permissions.commands.output import read_stdin
@@ -34,21 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.policy.access.report import access_text
     from kms_permissions.policy.account import valid_account
 
-    try:
-        valid_account(args.account, "--account", error=InputError)
-        source: Path | str = (
-            read_stdin("a key policy") if args.key_policy == "-" else Path(args.key_policy)
-        )
-        report = access(source, args.account, args.dataset)
-    except InputError as exc:
-        print(f"kms-permissions access: {exc}", file=sys.stderr)
-        return 2
-    except UnicodeDecodeError as exc:
-        print(
-            f"kms-permissions access: -: standard input is not UTF-8 (byte {exc.start})",
-            file=sys.stderr,
-        )
-        return 2
+    valid_account(args.account, "--account", error=InputError)
+    source: Path | str = (
+        read_stdin("a key policy") if args.key_policy == "-" else Path(args.key_policy)
+    )
+    report = access(source, args.account, args.dataset)
     if args.json:
         print(json.dumps(report.to_json(), indent=1, ensure_ascii=False))
     else:

@@ -49,28 +49,17 @@ def run(args: argparse.Namespace) -> int:
 
     from kms_permissions.commands.output import read_stdin
     from kms_permissions.policy.access.explanation import explain
-    from kms_permissions.policy.access.inputs import InputError
     from kms_permissions.policy.access.report import explanation_text
 
-    try:
-        request: Path | str = read_stdin("a request") if args.request == "-" else Path(args.request)
-        result = explain(
-            Path(args.key_policy),
-            request,
-            [Path(p) for p in args.iam_policy],
-            [Path(g) for g in args.grant],
-            Path(args.vpce_policy) if args.vpce_policy else None,
-            args.dataset,
-        )
-    except InputError as exc:
-        print(f"kms-permissions explain: {exc}", file=sys.stderr)
-        return 2
-    except UnicodeDecodeError as exc:
-        print(
-            f"kms-permissions explain: -: standard input is not UTF-8 (byte {exc.start})",
-            file=sys.stderr,
-        )
-        return 2
+    request: Path | str = read_stdin("a request") if args.request == "-" else Path(args.request)
+    result = explain(
+        Path(args.key_policy),
+        request,
+        [Path(p) for p in args.iam_policy],
+        [Path(g) for g in args.grant],
+        Path(args.vpce_policy) if args.vpce_policy else None,
+        args.dataset,
+    )
     if args.json:
         print(json.dumps(result.to_json(), indent=1, ensure_ascii=False))
     else:

@@ -10,10 +10,7 @@ def names_from(values: list[str], option: str) -> list[str]:
     """The names given (`-` reads standard input, one per line); an empty standard input or one
     that is not UTF-8 is a usage error naming the option."""
     given = [v for v in values if v != "-"]
-    try:
-        names = read_names(values)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{option} -: standard input is not UTF-8 (byte {exc.start})") from None
+    names = read_names(values, f"{option} -")
     if "-" in values and len(names) == len(given):
         raise InputError(f"{option} -: standard input holds no name")
     return names

@@ -21,22 +21,27 @@ WIDTH = 17
 MAX_STDIN = 16 * 1024 * 1024
 
 
-def read_stdin(what: str) -> str:
-    """Standard input as text, refused past MAX_STDIN characters."""
+def read_stdin(what: str, where: str = "-") -> str:
+    """Standard input as text, refused past MAX_STDIN characters or when it is not UTF-8
+    (`where` names it in the message: `-`, or the option that took it)."""
+    from kms_permissions.errors import InputError
     from kms_permissions.query import UsageError
 
-    text = sys.stdin.read(MAX_STDIN + 1)
+    try:
+        text = sys.stdin.read(MAX_STDIN + 1)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: standard input is not UTF-8 (byte {exc.start})") from None
     if len(text) > MAX_STDIN:
         raise UsageError(f"standard input: more than {MAX_STDIN} characters; not {what}")
     return text
 
 
-def read_names(values: list[str]) -> list[str]:
+def read_names(values: list[str], where: str = "-") -> list[str]:
     """Arguments, with `-` replaced by the names on standard input (one per line)."""
     names: list[str] = []
     for value in values:
         if value == "-":
-            for line in read_stdin("a list of names").splitlines():
+            for line in read_stdin("a list of names", where).splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     names.append(line)
