@@ -190,6 +190,59 @@ def test_the_leak_scan_sees_each_kind_of_markup(markup: str, name: str) -> None:
     assert {leak.split(":", 1)[0] for leak in leaked_markup(markup)} == {name}
 
 
+class _InlineCode(HTMLParser):
+    """Inline code (a `code` outside `pre`) that spans lines: a fenced block the markdown did
+    not see as one, shown as a paragraph."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pre = 0
+        self.inline: list[list[str]] = []
+        self._open = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.pre += tag == "pre"
+        if tag == "code" and not self.pre:
+            self._open += 1
+            self.inline.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        self.pre -= tag == "pre"
+        if tag == "code" and self._open:
+            self._open -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.inline[-1].append(data)
+
+
+def code_as_paragraphs(page_html: str) -> list[str]:
+    """The inline code of a page that holds a line break, each shortened."""
+    parser = _InlineCode()
+    parser.feed(page_html)
+    return [" ".join("".join(c).split())[:60] for c in parser.inline if "\n" in "".join(c)]
+
+
+def test_no_page_shows_code_as_a_paragraph(built: Path) -> None:
+    pages = [p for p in sorted(built.rglob("*.html")) if "downloads" not in p.parts]
+    found = {
+        str(page.relative_to(built)): shown
+        for page in pages
+        if (shown := code_as_paragraphs(page.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+    access = (built / "access" / "index.html").read_text(encoding="utf-8")
+    assert access.count('<div class="language-json highlight">') > 20  # the cases' policies
+
+
+def test_the_code_scan_sees_a_fence_markdown_missed() -> None:
+    # What a fence inside a folded block became without superfences.
+    missed = '<details><p><code>json\n{\n  "Version": "2012-10-17"\n}</code></p></details>'
+    assert code_as_paragraphs(missed) == ['json { "Version": "2012-10-17" }']
+    shown = '<pre><code>{\n  "a": 1\n}</code></pre><p><code>kms:Encrypt</code></p>'
+    assert code_as_paragraphs(shown) == []
+
+
 def test_every_action_and_key_has_a_page(built: Path) -> None:
     dataset = read_dataset(DATA_DIR)
     titles = {
