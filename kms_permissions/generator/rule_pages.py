@@ -4,6 +4,7 @@ checker actually says about the flagged one)."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from typing import Any
 
@@ -18,6 +19,19 @@ KIND_NAMES = {
 }
 
 
+# A local hook: it runs the installed command, so it names no repository or tag to fill in.
+PRE_COMMIT = (
+    "repos:",
+    "  - repo: local",
+    "    hooks:",
+    "      - id: kms-permissions-check",
+    "        name: kms-permissions check",
+    "        entry: kms-permissions check --ignore-unrecognized",
+    "        language: system",
+    "        types_or: [json, yaml]",
+)
+
+
 def _json(example: Any) -> str:
     return example if isinstance(example, str) else json.dumps(example, indent=2)
 
@@ -27,9 +41,35 @@ def _kind(rule: Rule) -> str:
 
 
 def _said(rule: Rule) -> list[str]:
-    """What the checker reports for the rule's flagged example."""
+    """What the checker reports for the rule's flagged example, each line linked to the line
+    of the example (its first code block: pymdownx.highlight's anchor `__codelineno-0-N`)."""
     found = [f for f in check(_json(rule.bad), kind=_kind(rule)) if f.rule_id == rule.rule_id]
-    return [f"- line {f.line}: `{f.rule_id}` **{f.severity}**: {f.message}" for f in found]
+    return [f"- {_line_link(f.line)}: `{f.rule_id}` **{f.severity}**: {f.message}" for f in found]
+
+
+def _line_link(line: int | None) -> str:
+    return f"[line {line}](#__codelineno-0-{line})" if line else "the whole policy"
+
+
+def _fix(rule: Rule) -> list[str]:
+    """How to fix: the change that turns the flagged example into the passing one."""
+    changed = difflib.unified_diff(
+        _json(rule.bad).splitlines(),
+        _json(rule.good).splitlines(),
+        "flagged",
+        "passes",
+        lineterm="",
+    )
+    return [
+        "## How to fix",
+        "",
+        "Make the change that turns the flagged example into the passing one below; line by line:",
+        "",
+        "```diff",
+        *changed,
+        "```",
+        "",
+    ]
 
 
 def rule_page(rule: Rule) -> str:
@@ -50,7 +90,7 @@ def rule_page(rule: Rule) -> str:
         "",
         f"## Flagged ({example_kind})",
         "",
-        "```json",
+        '```json linenums="1"',
         _json(rule.bad),
         "```",
         "",
@@ -58,9 +98,10 @@ def rule_page(rule: Rule) -> str:
         "",
         *_said(rule),
         "",
+        *_fix(rule),
         "## Passes",
         "",
-        "```json",
+        '```json linenums="1"',
         _json(rule.good),
         "```",
         "",
@@ -129,14 +170,16 @@ def index_page(rules: list[Rule]) -> str:
             "",
             "## pre-commit",
             "",
+            "In the repository that holds your policies, with kms-permissions installed where "
+            "pre-commit runs, `.pre-commit-config.yaml`:",
+            "",
             "```yaml",
-            "- repo: https://github.com/OWNER/kms-permissions",
-            "  rev: TAG",
-            "  hooks:",
-            "    - id: kms-permissions-check",
+            *PRE_COMMIT,
             "```",
             "",
-            "The hook checks JSON and YAML files and skips those that hold no policy.",
+            "The hook checks JSON and YAML files and skips those that hold no policy "
+            "(`--ignore-unrecognized`). The project's own `.pre-commit-hooks.yaml` defines the "
+            "same hook for a `repo:` entry pointing at its repository.",
             "",
         ]
     )
