@@ -136,12 +136,13 @@ def test_more_near_misses_and_details() -> None:
     )
     assert "KMS030" not in rules(foreign)
     assert "KMS030" in rules(foreign, account="111122223333")
-    # A VPC endpoint policy may name Principal "*".
+    # A VPC endpoint policy may name Principal "*": AWS's default endpoint policy is known as
+    # one; named a key policy, the same statement makes the key public.
     endpoint = {
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
     }
-    assert "KMS040" in rules(endpoint)
-    assert "KMS040" not in rules(endpoint, kind="vpc-endpoint-policy")
+    assert "KMS040" not in rules(endpoint)
+    assert "KMS040" in rules(endpoint, kind="key-policy")
 
 
 def test_the_issue_cases_of_bad_structure_are_findings() -> None:

@@ -16,15 +16,15 @@ from kms_permissions.policy.inputs import (
     read_inputs,
 )
 from kms_permissions.policy.jsontext import check_depth
+from kms_permissions.policy.kinds import KINDS as POLICY_KINDS
+from kms_permissions.policy.kinds import Kind, infer_kind, kms_part
 from kms_permissions.policy.knowledge import Knowledge
 from kms_permissions.policy.positions import Locator
 from kms_permissions.policy.reading import MAX_BYTES, safe, shown
 from kms_permissions.policy.registry import Context, all_rules
 from kms_permissions.policy.selection import Selection
 
-# A VPC endpoint policy is never detected in a policy file, only named: it has a Principal
-# like a key policy, and nothing in it tells the two apart. Templates and plans say it.
-KINDS = ("auto", "key-policy", "iam-policy", "vpc-endpoint-policy")
+KINDS = ("auto", *POLICY_KINDS)
 _KNOWLEDGE: dict[str | None, Knowledge] = {}
 _SID_SHOWN = 120
 
@@ -37,21 +37,19 @@ def knowledge(dataset: str | None = None) -> Knowledge:
 
 
 def detect_kind(data: Any) -> str:
-    """key-policy when a statement names a Principal, iam-policy otherwise."""
-    document = parse_document(data, strict=False)
-    has_principal = any(
-        "Principal" in s.body or "NotPrincipal" in s.body for s in document.statements
-    )
-    return "key-policy" if has_principal else "iam-policy"
+    """The kind of a policy, read from its content (see `kinds.infer_kind`)."""
+    return infer_kind(parse_document(data, strict=False)).kind
 
 
 @dataclass(frozen=True)
 class Checked:
-    """One policy checked: where it is in its file, its kind and its findings."""
+    """One policy checked: where it is in its file, its kind (and what says so) and its
+    findings."""
 
     label: str | None
     kind: str
     findings: list[Finding]
+    kind_from: str = ""
 
 
 def check_policy(
@@ -63,10 +61,14 @@ def check_policy(
 ) -> Checked:
     """The findings of one policy read from a file (or given as data)."""
     document = parse_document(policy.data, strict=False)
-    kind = detect_kind(policy.data) if policy.kind == "auto" else policy.kind
-    context = Context(document, kind, account, facts, policy.data, template)
+    if policy.kind == "auto":
+        inferred = infer_kind(document)
+    else:
+        inferred = Kind(policy.kind, policy.kind_from)
+    kind = inferred.kind
+    context = Context(kms_part(document, kind), kind, account, facts, policy.data, template)
     findings = []
-    for rule in all_rules():
+    for rule in all_rules() if inferred.about_kms else []:
         if selection is not None and not selection.selects(rule.rule_id):
             continue
         for hit in rule.run(context):
@@ -91,7 +93,8 @@ def check_policy(
                 )
             )
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule_id, f.path))
-    return Checked(safe(policy.label) if policy.label is not None else None, kind, findings)
+    label = safe(policy.label) if policy.label is not None else None
+    return Checked(label, kind, findings, inferred.reason)
 
 
 def inputs_of(policy: str | dict[str, Any] | list[Any], kind: str) -> Inputs:

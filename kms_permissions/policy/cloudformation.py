@@ -101,7 +101,7 @@ def _branches(value: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
 
 
 def _policy(
-    document: Any, pointer: Pointer, label: str, kind: str, lookup: Lookup
+    document: Any, pointer: Pointer, label: str, kind: str, lookup: Lookup, kind_from: str = ""
 ) -> list[PolicyInput]:
     """The policies of one policy property: one per branch when the whole document is an
     Fn::If, statements of Fn::If entries expanded."""
@@ -111,7 +111,13 @@ def _policy(
         if isinstance(chosen, str):
             # A policy given as JSON text: checked as written, positions at the property.
             found.append(
-                PolicyInput(name, kind, loads(chosen), Locator(None, fallback=lookup(where)))
+                PolicyInput(
+                    name,
+                    kind,
+                    loads(chosen),
+                    Locator(None, fallback=lookup(where)),
+                    kind_from,
+                )
             )
             continue
         moved: dict[Pointer, Pointer] = {}
@@ -127,7 +133,9 @@ def _policy(
             if isinstance(chosen, Duplicates):
                 data = Duplicates(data)
                 data.repeated = chosen.repeated
-        found.append(PolicyInput(name, kind, opaque(data), Locator(lookup, where, moved)))
+        found.append(
+            PolicyInput(name, kind, opaque(data), Locator(lookup, where, moved), kind_from)
+        )
     return found
 
 
@@ -165,13 +173,19 @@ def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyIn
         properties = resource["Properties"]
         base: Pointer = ("Resources", name, "Properties")
         label = f"Resources.{name}"
+        given = f"the template's resource type {kind}"
         if kind in KEY_TYPES and "KeyPolicy" in properties:
             found += _policy(
-                properties["KeyPolicy"], (*base, "KeyPolicy"), label, "key-policy", lookup
+                properties["KeyPolicy"], (*base, "KeyPolicy"), label, "key-policy", lookup, given
             )
         elif kind in POLICY_TYPES and _mentions_kms(properties.get("PolicyDocument")):
             found += _policy(
-                properties["PolicyDocument"], (*base, "PolicyDocument"), label, "iam-policy", lookup
+                properties["PolicyDocument"],
+                (*base, "PolicyDocument"),
+                label,
+                "iam-policy",
+                lookup,
+                given,
             )
         elif kind in INLINE_TYPES and isinstance(properties.get("Policies"), list):
             for index, inline in enumerate(properties["Policies"]):
@@ -183,6 +197,7 @@ def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyIn
                         f"{label}.Policies[{policy_name}]",
                         "iam-policy",
                         lookup,
+                        given,
                     )
         elif (
             kind == "AWS::EC2::VPCEndpoint"
@@ -195,5 +210,6 @@ def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyIn
                 label,
                 "vpc-endpoint-policy",
                 lookup,
+                given,
             )
     return found

@@ -30,12 +30,14 @@ _YAML_SUFFIXES = (".yaml", ".yml")
 @dataclass
 class PolicyInput:
     """One policy found in a file: where (`label`: None for a policy file), its kind
-    ("auto" when the input does not say), its data, and how to place its paths in the file."""
+    ("auto" when the input does not say) and what gave it, its data, and how to place its
+    paths in the file."""
 
     label: str | None
     kind: str
     data: Any
     locator: Locator
+    kind_from: str = "given"
 
 
 @dataclass
@@ -87,9 +89,9 @@ def is_terraform(data: Any) -> bool:
     )
 
 
-def read_inputs(text: str, name: str = "", kind: str = "auto") -> Inputs:
+def read_inputs(text: str, name: str = "", kind: str = "auto", kind_from: str = "given") -> Inputs:
     """The policies of a file's text; `kind` applies to a policy file (templates and plans say
-    the kind of each policy themselves)."""
+    the kind of each policy themselves); `kind_from` says what gave it."""
     data, lookup = parse_text(text, name)
     if is_cloudformation(data):
         from kms_permissions.policy.cloudformation import template_policies
@@ -99,4 +101,4 @@ def read_inputs(text: str, name: str = "", kind: str = "auto") -> Inputs:
         from kms_permissions.policy.terraform import plan_policies
 
         return Inputs("terraform-plan", plan_policies(data, lookup, text))
-    return Inputs("policy", [PolicyInput(None, kind, data, Locator(lookup))])
+    return Inputs("policy", [PolicyInput(None, kind, data, Locator(lookup), kind_from)])

@@ -76,7 +76,11 @@ def check_file(name: str, options: Options) -> FileResult:
     result = FileResult(name)
     try:
         config = config_for(name)
-        kind = options.kind or config.kind_for(name) or "auto"
+        kind, kind_from = "auto", ""
+        if options.kind:
+            kind, kind_from = options.kind, "--kind"
+        elif config.kind_for(name):
+            kind, kind_from = str(config.kind_for(name)), f"{config.path}: per-file-kinds or kind"
         if kind not in KINDS:
             raise PolicyError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
         # Both validated already: --account before any file, the setting with its table.
@@ -87,7 +91,7 @@ def check_file(name: str, options: Options) -> FileResult:
             _split(options.ignore) + config.ignores_for(name),
             config.value("per-sid-ignores"),
         )
-        inputs = read_inputs(decode(read_bytes(name)), name, kind)
+        inputs = read_inputs(decode(read_bytes(name)), name, kind, kind_from)
         result.format = inputs.format
         facts = knowledge(options.dataset)
         template = None if inputs.format == "policy" else inputs.format
@@ -144,7 +148,9 @@ def json_report(results: list[FileResult]) -> dict[str, object]:
                 "kind": r.kind,
                 "format": r.format,
                 "error": r.error,
-                "policies": [{"policy": c.label, "kind": c.kind} for c in r.checked],
+                "policies": [
+                    {"policy": c.label, "kind": c.kind, "kind_from": c.kind_from} for c in r.checked
+                ],
                 "findings": [f.to_json() for f in r.findings],
             }
             for r in results

@@ -128,7 +128,8 @@ def plan_policies(plan: dict[str, Any], lookup: Lookup, text: str) -> list[Polic
             except PolicyError as exc:
                 raise PolicyError(f"{label}: {exc}") from None
             locator = _embedded(lookup, (*at, *attribute), document, text)
-            found.append(PolicyInput(label, kind, data, locator))
+            given = f"Terraform resource type {resource.get('type')}"
+            found.append(PolicyInput(label, kind, data, locator, given))
     return found
 
 
