@@ -5,6 +5,7 @@ from __future__ import annotations
 from kms_permissions.generator.markdown import EMPTY, code, external, fragment, table, text
 from kms_permissions.generator.site import prose
 from kms_permissions.generator.site.access import cases_for
+from kms_permissions.generator.site.answers import answers
 from kms_permissions.generator.site.context import POLICY, Site
 from kms_permissions.generator.site.groups import group_of
 from kms_permissions.generator.site.keylists import key_list
@@ -16,6 +17,7 @@ from kms_permissions.generator.site.sections import (
     mentions_section,
 )
 from kms_permissions.model import ActionInfo, RequiredPermission
+from kms_permissions.policy.access import docs as aws
 
 
 def pages(site: Site) -> dict[str, str]:
@@ -28,6 +30,7 @@ def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
     """The page of one action."""
     info = site.actions[action]
     parts = [front_matter(), f"# {text(action)}", ""]
+    parts += _answers(site, info, here)
     if info.description:
         parts += [prose.block(site, info.description, here), ""]
     else:
@@ -54,6 +57,15 @@ def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+def _answers(site: Site, info: ActionInfo[str], here: str) -> list[str]:
+    """One plain sentence per question a reader has, from the facts below."""
+    lines = []
+    for question, answer in answers(info):
+        more = f" ({external(text('AWS: grants'), aws.GRANTS)})" if question == "Grants" else ""
+        lines.append(f"- **{question}:** {prose.inline(site, answer, here)}{more}")
+    return [*lines, ""]
+
+
 def _block_lines(site: Site, value: str, here: str) -> list[str]:
     return prose.block(site, value, here).split("\n")
 
@@ -67,7 +79,7 @@ def facts(site: Site, info: ActionInfo[str], here: str) -> list[list[str]]:
     return [
         ["Operation", external(text(info.operation), info.api_reference_url)],
         ["Policy types", _policy_types(site, info)],
-        ["Key policy effective", _key_policy_effective(site, info)],
+        ["Works in a key policy", _key_policy_effective(site, info)],
         ["Cross-account use", _cross_account(site, info, here)],
         ["Resources", ", ".join(resources) or absent(site, "sar", info.in_sar)],
         ["Access level (SAR)", text(info.access_level) if info.access_level else _sar(site, info)],
@@ -88,6 +100,8 @@ def _policy_types(site: Site, info: ActionInfo[str]) -> str:
     if not info.policy_types:
         return absent(site, "permissions", info.in_guide)
     shown = ", ".join(POLICY[p] for p in info.policy_types)
+    if info.policy_types == ("key-policy",):
+        shown += " (IAM policies too, where the key policy enables them)"
     if info.details_source == "api":
         return text(f"{shown} (the API Reference; the permissions reference does not list it)")
     return text(shown)
