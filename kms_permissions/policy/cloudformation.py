@@ -59,8 +59,7 @@ def render(value: Any) -> str:
             text = argument[0]
             variables = argument[1] if len(argument) > 1 and isinstance(argument[1], dict) else {}
             for variable, replacement in variables.items():
-                if isinstance(replacement, str):
-                    text = text.replace(f"${{{variable}}}", replacement)
+                text = text.replace(f"${{{variable}}}", render(replacement))
             return text
     if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
         separator, parts = argument

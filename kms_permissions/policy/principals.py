@@ -55,6 +55,8 @@ def parse_aws(path: str, value: Any) -> AwsPrincipal:
         text = f"{value:012d}" if 0 <= value < 10**12 else text
     if _ACCOUNT.fullmatch(text):
         return AwsPrincipal(path, text, False, text, True, None)
+    if text == OWN_ACCOUNT:  # `!Ref AWS::AccountId`: the account ID, that is, its root
+        return AwsPrincipal(path, text, False, OWN_ACCOUNT, True, None)
     if not text.startswith("arn:"):
         if isinstance(value, Unresolved) or has_placeholder(text) or _UNIQUE_ID.fullmatch(text):
             return AwsPrincipal(path, text, False, None, False, None)
@@ -68,16 +70,15 @@ def parse_aws(path: str, value: Any) -> AwsPrincipal:
         return AwsPrincipal(path, text, False, None, False, problem)
     _, _, service, region, account, resource = parts
     root = resource == "root"
-    if _own(text):
-        return AwsPrincipal(path, text, False, OWN_ACCOUNT, root, None)
-    if has_placeholder(account):
+    own = _own(text)
+    if has_placeholder(account) and not own:
         return AwsPrincipal(path, text, False, None, root, None)
     problem = None
     if service not in ("iam", "sts") and not has_placeholder(service):
         problem = f"names the service {service!r}; a principal is an IAM or STS ARN"
     elif region and not has_placeholder(region):
         problem = "has a Region; IAM and STS ARNs have none"
-    elif not _ACCOUNT.fullmatch(account):
+    elif not own and not _ACCOUNT.fullmatch(account):
         problem = f"has the account {account!r}; an account ID is 12 digits"
     elif (
         service == "iam"
@@ -86,7 +87,7 @@ def parse_aws(path: str, value: Any) -> AwsPrincipal:
         and resource != "root"
     ):
         problem = f"names {resource.split('/')[0]!r}; IAM principals are the root, users and roles"
-    return AwsPrincipal(path, text, False, account, root, problem)
+    return AwsPrincipal(path, text, False, OWN_ACCOUNT if own else account, root, problem)
 
 
 def _own(text: str) -> bool:
@@ -94,6 +95,12 @@ def _own(text: str) -> bool:
     fields = _PLACEHOLDER.sub(lambda m: _HOLE if m.group() != OWN_ACCOUNT else "@", text)
     parts = fields.split(":", 5)
     return len(parts) == 6 and parts[4] == "@"
+
+
+def is_own(principal: AwsPrincipal, account: str | None) -> bool:
+    """Whether a principal is of the owning account: `account` (`--account`), or the account
+    a template is deployed in (`${AWS::AccountId}`), which is the owning account too."""
+    return principal.account is not None and principal.account in (account, OWN_ACCOUNT)
 
 
 def aws_principals(statement: Statement) -> list[AwsPrincipal]:

@@ -10,7 +10,7 @@ from kms_permissions.model import ActionInfo
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.key_resource import reaches_key, resource_value
 from kms_permissions.policy.knowledge import GUIDE, PERMISSIONS_PAGE
-from kms_permissions.policy.principals import aws_principals
+from kms_permissions.policy.principals import aws_principals, is_own
 from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import allow, key_policy
@@ -124,7 +124,7 @@ def _enables_iam(statement: Statement, own: str | None) -> bool:
     ):
         return True  # computed by a template, or malformed (KMS105): not judged here
     return any(
-        p.anyone or (p.root and (own is None or p.account in (own, None)))
+        p.anyone or (p.root and (own is None or p.account is None or is_own(p, own)))
         for p in aws_principals(statement)
     )
 
