@@ -4,6 +4,7 @@ source text rendered, provenance, search boosts, the access cases, determinism."
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import subprocess
 import sys
@@ -335,3 +336,35 @@ def test_pages_do_not_depend_on_hash_seed_or_locale() -> None:
     }
     listed = dict(line.split(" ") for line in outputs[0].splitlines())
     assert {p: d for p, d in listed.items() if p.startswith("docs/")} == here
+
+
+def test_access_page_opens_with_the_why_denied_checklist_in_aws_order() -> None:
+    from dataclasses import replace
+
+    from kms_permissions.generator.site import checklist
+
+    page = _pages()["access.md"]
+    body = page.split("# How KMS decides a request\n\n", 1)[1]
+    assert body.startswith("## Why was my request denied?")
+    checklist_text = body.split("\n## The rules", 1)[0]
+    steps = re.findall(r"^(\d+)\. \*\*([^*]+)\.\*\*", checklist_text, re.M)
+    titles = [html.unescape(t) for _, t in steps]
+    assert titles == [step.title for step in checklist.STEPS]
+    titles = [t.lower() for t in titles]
+    order = ["deny", "control policies", "key policy", "iam", "grants", "state", "context", "vpc"]
+    assert all(word in title for word, title in zip(order, titles, strict=True))
+    # Each step lists the denied cases that hold what it checks, and only those.
+    by_step = {s.title: checklist.cases_of(s, CASES) for s in checklist.STEPS}
+    assert {c.slug for c in by_step["An explicit Deny anywhere"]} == {
+        c.slug for c in CASES if any(code == "explicit-deny" for code, _, _ in c.reasons)
+    }
+    assert all(c.decision != "allow" for c in by_step["The VPC endpoint"])
+    assert by_step["The VPC endpoint"] and by_step["The encryption context"]
+    for cases in by_step.values():
+        for case in cases:
+            assert f"(access.md#{case.slug})" in checklist_text
+    # A case an SCP denies goes to its step, by its reasons' source kind.
+    denied = next(c for c in CASES if c.decision == "implicit-deny")
+    scp_case = replace(denied, reasons=(("not-allowed", "scp", 0),))
+    control = next(s for s in checklist.STEPS if "control policies" in s.title)
+    assert checklist.cases_of(control, (scp_case,)) == [scp_case]

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from kms_permissions.generator.markdown import code, external, fragment, text
-from kms_permissions.generator.site import prose
+from kms_permissions.generator.site import checklist, prose
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.sections import folded, front_matter
 from kms_permissions.policy.access import InputError, explain
@@ -149,6 +149,9 @@ def pages(site: Site) -> dict[str, str]:
         front_matter(),
         "# How KMS decides a request",
         "",
+        *why_denied(site),
+        "## The rules { #rules }",
+        "",
         "KMS decides each request from the key policy, the caller's IAM policies, the key's "
         "grants and, for a request through a VPC endpoint, the endpoint's policy, with rules of "
         "its own on top of IAM's policy evaluation. Each rule below comes with worked cases: "
@@ -170,6 +173,29 @@ def pages(site: Site) -> dict[str, str]:
         for case in cases:
             parts += case_section(site, case)
     return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+
+
+def why_denied(site: Site) -> list[str]:
+    """The checklist, in AWS's order of evaluation, each step with the cases that show it."""
+    lines = [
+        "## Why was my request denied? { #why-denied }",
+        "",
+        "Check these in the order AWS evaluates them; the first that fails is the reason.",
+        "",
+    ]
+    for number, step in enumerate(checklist.STEPS, 1):
+        cases = checklist.cases_of(step, CASES)
+        shown = (
+            "Cases: " + ", ".join(site.link(fragment(c.title), HERE, HERE, c.slug) for c in cases)
+            if cases
+            else "No worked case shows it yet"
+        )
+        aws_page = external(fragment(_page_title(step.page)), step.page)
+        lines.append(
+            f"{number}. **{fragment(step.title)}.** {fragment(step.check)} {shown}. "
+            f"AWS: {aws_page}."
+        )
+    return [*lines, ""]
 
 
 def _page_title(url: str) -> str:
