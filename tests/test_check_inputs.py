@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
+import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -505,4 +506,71 @@ def test_pre_commit_hook_definition() -> None:
     assert hook["id"] == "kms-permissions-check"
     assert hook["entry"].startswith("kms-permissions check")
     assert hook["language"] == "python"
-    assert sys.executable  # the hook runs the installed console script
+    # It brings what reading YAML needs: the 'templates' extra, as pyproject declares it.
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert (
+        hook["additional_dependencies"] == project["project"]["optional-dependencies"]["templates"]
+    )
+    assert set(hook["types_or"]) == {"json", "yaml"}
+    # It passes the files that can hold a policy, and not those whose name says they do not.
+    exclude = re.compile(hook["exclude"])
+    for name in (
+        "policies/key.json",
+        "infra/template.yaml",
+        "cdk.out/Stack.template.json",
+        "terraform/plan.json",
+        "kms/key-policy.yml",
+    ):
+        assert not exclude.search(name), name
+    for name in (
+        "package.json",
+        "web/package-lock.json",
+        "tsconfig.json",
+        "tsconfig.build.json",
+        ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml",
+        "cdk.json",
+        "docker-compose.yml",
+        "mkdocs.yml",
+        "frontend/node_modules/x/package.json",
+    ):
+        assert exclude.search(name), name
+
+
+def test_a_batch_keeps_its_findings_when_one_file_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hook gives many files at once: one that cannot be read is one line on stderr and
+    exit 2, and every other file's findings are still printed."""
+    good = tmp_path / "a.json"
+    good.write_text(
+        (REALWORLD / "07-cwlogs-guide-old-key-decrypt-only-key-policy.json").read_text()
+    )
+    bad = tmp_path / "b.json"
+    bad.write_bytes(b'{"Statement": [{"Sid": "caf\xe9"}]}')
+    status = main(["check", "--ignore-unrecognized", str(good), str(bad)])
+    captured = capsys.readouterr()
+    out, err = captured.out, captured.err
+    assert status == 2
+    assert "KMS105" in out and "1 file not read" in out
+    (line,) = err.splitlines()
+    assert line.startswith(f"kms-permissions check: {bad}: line 1: not UTF-8")
+
+
+def test_a_bad_setting_is_reported_once_for_all_the_files_under_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = _project(tmp_path, 'ignore = ["KMS999"]')
+    names = []
+    for index in range(3):
+        path = folder / f"p{index}.json"
+        path.write_text(
+            (REALWORLD / "07-cwlogs-guide-old-key-decrypt-only-key-policy.json").read_text()
+        )
+        names.append(str(path))
+    status = main(["check", *names])
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert status == 2 and captured.out == ""
+    assert str(tmp_path / "pyproject.toml") in line and "'KMS999' names no rule" in line

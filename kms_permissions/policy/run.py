@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from kms_permissions.extras import MissingExtra
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.check import KINDS, Checked, check_policy, knowledge
 from kms_permissions.policy.config import config_for
@@ -71,32 +72,45 @@ def _split(values: list[str]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
 
-def check_file(name: str, options: Options) -> FileResult:
-    """Check one file; any reason it cannot be checked becomes the result's error."""
-    result = FileResult(name)
+def _settings(name: str, options: Options) -> tuple[str, str, str | None, str, Selection]:
+    """(kind, what gave it, account, fail-on, selection) for a file: the command line's
+    options over its configuration. Raises PolicyError for a bad setting."""
+    config = config_for(name)
+    kind, kind_from = "auto", ""
+    if options.kind:
+        kind, kind_from = options.kind, "--kind"
+    elif config.kind_for(name):
+        kind, kind_from = str(config.kind_for(name)), f"{config.path}: per-file-kinds or kind"
+    if kind not in KINDS:
+        raise PolicyError(f"{config.path}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    # Both validated already: --account before any file, the setting with its table.
+    account = options.account or config.value("account")
+    fail_on = options.fail_on or config.value("fail-on") or "error"
     try:
-        config = config_for(name)
-        kind, kind_from = "auto", ""
-        if options.kind:
-            kind, kind_from = options.kind, "--kind"
-        elif config.kind_for(name):
-            kind, kind_from = str(config.kind_for(name)), f"{config.path}: per-file-kinds or kind"
-        if kind not in KINDS:
-            raise PolicyError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
-        # Both validated already: --account before any file, the setting with its table.
-        account = options.account or config.value("account")
-        result.fail_on = options.fail_on or config.value("fail-on") or "error"
         selection = Selection.of(
             _split(options.select) or config.value("select"),
             _split(options.ignore) + config.ignores_for(name),
             config.value("per-sid-ignores"),
         )
+    except PolicyError as exc:  # the command line's ids are checked before: the table's
+        raise PolicyError(f"{config.path}: [tool.kms-permissions.check] {exc}") from None
+    return kind, kind_from, account, fail_on, selection
+
+
+def check_file(name: str, options: Options) -> FileResult:
+    """Check one file; any reason it cannot be checked becomes the result's error."""
+    result = FileResult(name)
+    try:
+        kind, kind_from, account, result.fail_on, selection = _settings(name, options)
         inputs = read_inputs(decode(read_bytes(name)), name, kind, kind_from)
         result.format = inputs.format
         facts = knowledge(options.dataset)
         template = None if inputs.format == "policy" else inputs.format
         for policy in inputs.policies:
             result.checked.append(check_policy(policy, account, facts, template, selection))
+    except MissingExtra as exc:
+        # One file needing what is not installed: the others' findings still count.
+        result.error = str(exc)
     except PolicyError as exc:
         # Not a policy at all: skipped on request. A template's or plan's policy that is not
         # one is an error of the template (format set), whatever the option.
@@ -171,6 +185,9 @@ def run_check(
     for name in _split(options.select) + _split(options.ignore):
         Selection.of([name])
     valid_account(options.account, "--account")
+    # A bad setting is reported once, before any file is read, not once per file under it.
+    for name in files:
+        _settings(name, options)
     results = [check_file(name, options) for name in files]
     for result in results:
         if result.error is not None:
