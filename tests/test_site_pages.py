@@ -368,3 +368,43 @@ def test_access_page_opens_with_the_why_denied_checklist_in_aws_order() -> None:
     scp_case = replace(denied, reasons=(("not-allowed", "scp", 0),))
     control = next(s for s in checklist.STEPS if "control policies" in s.title)
     assert checklist.cases_of(control, (scp_case,)) == [scp_case]
+
+
+def test_timeline_rows_name_what_changed() -> None:
+    from kms_permissions.display import compact
+    from kms_permissions.generator.site.timeline import SUMMARY_NAMES
+
+    page = _pages()["timeline.md"]
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| \[([\d.]+)\]\(#[\w-]+\) \| (.*) \|$", page, re.M)}
+    versions = _site().versions
+    assert len(rows) == len(versions) > 10
+    for version in versions:
+        row = html.unescape(rows[version.version])
+        assert not re.search(r"(?:^|; )\d+ \w", row), row  # a count alone names nothing
+        for listing in (*version.added, *version.removed):
+            if listing.kind in ("action", "condition_key"):
+                first = compact(list(listing.entities))[:SUMMARY_NAMES]
+                assert all(f"<code>{name}</code>" in row for name in first), row
+            if listing.kind == "action_condition_key":
+                action = listing.entities[0].split("|", 1)[0]
+                assert f"<code>{action}</code>" in row
+        for change in version.changed[:1]:
+            assert f"{change.field} of " in row
+
+
+def test_each_fact_is_attributed_to_the_source_that_gives_it() -> None:
+    pages = _pages()
+    site = _site()
+    api_only = [a for a, info in site.actions.items() if info.details_source == "api"]
+    assert api_only  # Encapsulate and Decapsulate, in this dataset
+    for action, path in site.action_pages.items():
+        page = html.unescape(pages[path])
+        facts = page.split("| Fact | Value |", 1)[1].split("\n\n", 1)[0]
+        if action in api_only:
+            assert "The permissions reference:" not in facts, action
+            assert "as the API Reference says" in facts
+        history = set(re.findall(r"\| the ([\w ]+?) \| ", page))
+        begins = re.search(r"Dates are those of the copies held, which begin (.*)\.", page)
+        if begins:
+            named = set(re.findall(r"for the ([\w ]+?)(?:,|$)", begins[1]))
+            assert named <= history, (action, named)

@@ -100,10 +100,10 @@ def _policy_types(site: Site, info: ActionInfo[str]) -> str:
     if not info.policy_types:
         return absent(site, "permissions", info.in_guide)
     shown = ", ".join(POLICY[p] for p in info.policy_types)
-    if info.policy_types == ("key-policy",):
-        shown += " (IAM policies too, where the key policy enables them)"
     if info.details_source == "api":
-        return text(f"{shown} (the API Reference; the permissions reference does not list it)")
+        shown += ", as the API Reference says (the permissions reference does not list it)"
+    if info.policy_types == ("key-policy",):
+        shown += "; IAM policies too, where the key policy enables them"
     return text(shown)
 
 
@@ -117,7 +117,9 @@ def _key_policy_effective(site: Site, info: ActionInfo[str]) -> str:
 
 def _cross_account(site: Site, info: ActionInfo[str], here: str) -> str:
     lines = []
-    if info.cross_account == "contradictory":
+    if info.details_source == "api" and info.api_cross_account_text:
+        pass  # the API Reference's words, below: the permissions reference does not list it
+    elif info.cross_account == "contradictory":
         lines.append(text(f"The guide says both: {info.cross_account_text}"))
     elif info.cross_account_text or info.cross_account:
         guide = info.cross_account_text or info.cross_account

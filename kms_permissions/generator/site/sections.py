@@ -208,7 +208,7 @@ def history_section(site: Site, entity: str, here: str) -> list[str]:
         "",
         "What each source said, and from which copy until which (the dataset's history "
         "table). Dates are those of the copies held, which begin "
-        + fragment(_coverage_starts(site))
+        + fragment(_coverage_starts(site, {row.source for row in rows}))
         + ".",
         "",
         folded(f"{len(rows)} facts over time", body),
@@ -223,11 +223,13 @@ def _other_side(pair: str, entity: str) -> str:
     return key if action == entity else action
 
 
-def _coverage_starts(site: Site) -> str:
+def _coverage_starts(site: Site, sources: set[str]) -> str:
+    """Where the copies of the sources the rows cite begin (only those: a page names no source
+    that says nothing about it)."""
     starts = [
         f"{site.first_copy(s)} for {site.source_name(s)}"
         for s in ("permissions", "conditions", "sar", "api")
-        if site.first_copy(s)
+        if s in sources and site.first_copy(s)
     ]
     return ", ".join(starts)
 

@@ -17,6 +17,7 @@ from kms_permissions.dataset.changes import (
     folded,
     sources_text,
 )
+from kms_permissions.display import compact
 from kms_permissions.generator.markdown import big_table, code, fragment, table, text
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.keylists import folded_names
@@ -29,6 +30,8 @@ SHOWN_NAMES = 8
 # More changed values than this, or longer ones, are a folded table.
 SHOWN_CHANGES = 3
 SHORT_VALUES = 240
+# The summary table names this many things of each kind per version, then says how many more.
+SUMMARY_NAMES = 3
 
 
 def pages(site: Site) -> dict[str, str]:
@@ -55,18 +58,53 @@ def pages(site: Site) -> dict[str, str]:
 
 
 def _summary_row(site: Site, version: Version) -> list[str]:
-    said = [f"first copy of {site.source_name(c.source)}" for c in version.coverage]
+    """A version's row: what changed, by name (the first few of each kind, then how many more)."""
+    said = [text(f"first copy of {site.source_name(c.source)}") for c in version.coverage]
     for verb, listings in (("added", version.added), ("removed", version.removed)):
-        counts: dict[str, int] = {}
+        by_kind: dict[str, list[str]] = {}
         for item in listings:
-            counts[item.kind] = counts.get(item.kind, 0) + len(item.entities)
-        said += [f"{n} {_kind(kind, n)} {verb}" for kind, n in counts.items()]
+            by_kind.setdefault(item.kind, []).extend(item.entities)
+        for kind, entities in by_kind.items():
+            if kind == "action_condition_key":
+                to = "added to" if verb == "added" else "removed from"
+                named = _few(_labels(kind, entities), len(entities), "pairs")
+                said.append(f"{text('condition keys ' + to)} {named}")
+            else:
+                named = _few(_labels(kind, entities), len(entities))
+                said.append(f"{text(_kind(kind, len(entities)))} {verb}: {named}")
     if version.changed:
         n = len(version.changed)
-        said.append(f"{n} value{'s' if n != 1 else ''} changed")
+        labels = [
+            f"{change.field} of {entity_label(change.kind, change.shown)}"
+            for change in folded(version.changed)
+        ]
+        said.append(f"{text('values' if n != 1 else 'value')} changed: {_few(labels, n)}")
     if version.first:
-        said.insert(0, "first version")
-    return [f"[{version.version}](#{version.anchor})", text(", ".join(said))]
+        said.insert(0, text("first version"))
+    return [f"[{version.version}](#{version.anchor})", "; ".join(said)]
+
+
+def _labels(kind: str, entities: list[str]) -> list[str]:
+    """Names as a reader knows them; a pair as its action, a numbered run as one name."""
+    if kind == "action_condition_key":
+        actions = list(dict.fromkeys(e.split("|", 1)[0] for e in entities))
+        return actions
+    if kind in ("action", "condition_key"):
+        return compact(list(entities))
+    return [entity_label(kind, e) for e in entities]
+
+
+def _few(labels: list[str], total: int | None = None, unit: str = "in all") -> str:
+    """The first SUMMARY_NAMES labels as code, then how many more (of `total` when the labels
+    fold several)."""
+    shown = [code(label) for label in labels[:SUMMARY_NAMES]]
+    more = len(labels) - len(shown)
+    if more > 0:
+        shown.append(text(f"{more} more"))
+    out = ", ".join(shown)
+    if total is not None and total != len(labels):
+        out += " " + text(f"({total} {unit})")  # pairs by action, numbered runs as one name
+    return out
 
 
 def _kind(kind: str, count: int) -> str:
