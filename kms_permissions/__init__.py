@@ -5,6 +5,7 @@
   the path of a bundled file for DuckDB, pandas or polars.
 - `kms_permissions.lookup()`, `expand()`, `actions()`, `condition_keys()`: questions answered.
 - `kms_permissions.explain()`, `access()`: why a KMS request is allowed or denied; who can do what.
+- `kms_permissions.key_policy(spec)`: the key policy a spec asks for, proved by check and explain.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from kms_permissions.api import NotFoundError, actions, condition_keys, expand, lookup
     from kms_permissions.policy.access import access, explain
+    from kms_permissions.policy.authoring import key_policy
     from kms_permissions.reference import Reference, data_path, load
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "data_path",
     "expand",
     "explain",
+    "key_policy",
     "load",
     "lookup",
 ]
@@ -44,6 +47,7 @@ _LAZY = {
     "NotFoundError": "api",
     "explain": "policy.access",
     "access": "policy.access",
+    "key_policy": "policy.authoring",
 }
 
 

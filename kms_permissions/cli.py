@@ -29,6 +29,7 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("check", "check"),
     ("explain", "explain"),
     ("access", "access"),
+    ("key-policy", "key_policy"),
     ("scrape", "scrape"),
     ("build", "build"),
     ("history", "history"),

@@ -52,6 +52,8 @@ SANDBOX: dict[str, dict[str, object]] = {
     "site": {"actions": ["build"], "never": ["--force"], "always": ["--out"]},
     # No network (refetch), and the vendored corpus is never the one written.
     "corpus": {"actions": ["list", "verify", "extract", "create"], "always": ["--vendored"]},
+    # Writes only standard output; its one action is drawn.
+    "key-policy": {"actions": ["new"]},
 }
 # Values that keep a run in the sandbox: where output goes, where a site is "served".
 FORCED_VALUES = {

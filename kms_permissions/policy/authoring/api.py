@@ -1,0 +1,80 @@
+"""`key_policy(spec)`: the spec read from a file, text or data, checked, and written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kms_permissions.policy.authoring import statements
+from kms_permissions.policy.authoring.key_specs import KeySpec, KeySpecError
+from kms_permissions.policy.authoring.spec import Spec, SpecError, parse_spec
+from kms_permissions.policy.check import knowledge
+from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.knowledge import Knowledge
+
+Source = Path | str | Mapping[str, Any]
+
+
+def spec_data(text: str, name: str) -> Any:
+    """The data of a spec's text: JSON when it starts as JSON does, YAML otherwise."""
+    from kms_permissions.policy.jsontext import loads
+
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith(("{", "[")):
+            return loads(text)
+        from kms_permissions.extras import require
+
+        require("templates")
+        from kms_permissions.policy.yamltext import YamlData
+
+        return YamlData(text).data
+    except PolicyError as exc:
+        raise SpecError(f"{name}: {exc}") from None
+
+
+def via_service_names(facts: Knowledge) -> dict[str, str]:
+    """The services the dataset's kms:ViaService table names: short name -> service name."""
+    table = getattr(facts.reference, "via_services", None)
+    if not table:
+        raise SpecError(
+            f"via_services: the dataset {facts.version} has no kms:ViaService table to check "
+            "the names against"
+        )
+    return {row.name: row.service for row in table}
+
+
+def read_spec(source: Source, dataset: str | None = None) -> Spec:
+    """A checked spec from a Path (read), JSON or YAML text, or parsed data.
+
+    Raises SpecError (an InputError) naming the field that is wrong."""
+    facts = knowledge(dataset)
+    if isinstance(source, Path):
+        from kms_permissions.policy.reading import decode, read_bytes
+
+        try:
+            text = decode(read_bytes(str(source)))
+        except PolicyError as exc:
+            raise SpecError(f"{source}: {exc}") from None
+        data = spec_data(text, str(source))
+    elif isinstance(source, str):
+        data = spec_data(source, "spec")
+    else:
+        data = source
+
+    def uses_of(key_spec: KeySpec, usage: str) -> Mapping[str, tuple[str, ...]]:
+        try:
+            return statements.uses(key_spec, usage, facts)
+        except KeySpecError as exc:
+            raise SpecError(f"key_usage: {exc}") from None
+
+    return parse_spec(data, uses_of, lambda: via_service_names(facts))
+
+
+def key_policy(spec: Source | Spec, dataset: str | None = None) -> dict[str, Any]:
+    """The key policy a spec asks for, as a dict (JSON-ready, deterministic).
+
+    `spec` is a Path, JSON or YAML text, a dict, or a Spec from `read_spec`."""
+    checked = spec if isinstance(spec, Spec) else read_spec(spec, dataset)
+    return statements.policy(checked, knowledge(dataset))

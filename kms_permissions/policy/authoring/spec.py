@@ -1,0 +1,333 @@
+"""The spec a key policy is written from: read (JSON or YAML), checked field by field, typed.
+
+Every refusal is a `SpecError` naming the field (`users[1]`, `services[0].trail_arn`) and what
+is wrong with it, one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.errors import InputError, json_kind
+from kms_permissions.policy.authoring.arns import (
+    ACCOUNT,
+    IAM_PRINCIPAL,
+    PARTITION,
+    REGION,
+    Arn,
+    parse_arn,
+)
+from kms_permissions.policy.authoring.key_specs import KEY_SPECS, KEY_USAGES, KeySpec
+from kms_permissions.policy.authoring.services import INTEGRATIONS, Integration
+from kms_permissions.policy.reading import shown
+
+FIELDS = (
+    "account",
+    "region",
+    "partition",
+    "key_spec",
+    "key_usage",
+    "admins",
+    "users",
+    "iam_policies",
+    "via_services",
+    "services",
+    "external_accounts",
+)
+EXTERNAL_FIELDS = ("account", "use", "grants_for_aws_resources")
+# A spec is a handful of lines; this bounds the work a hostile one can ask for.
+MAX_ITEMS = 100
+
+
+class SpecError(InputError):
+    """A spec that cannot be written as a key policy: the field and what is wrong."""
+
+
+@dataclass(frozen=True)
+class ServiceUse:
+    """One entry of `services`: the integration and its ARNs by field."""
+
+    integration: Integration
+    arns: Mapping[str, Arn]
+    where: str
+
+
+@dataclass(frozen=True)
+class ExternalAccount:
+    """Another account given uses of the key (its own IAM policies must allow them too)."""
+
+    account: str
+    uses: tuple[str, ...]
+    grants_for_aws_resources: bool
+    where: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A checked spec."""
+
+    account: str
+    region: str
+    partition: str
+    key_spec: KeySpec
+    key_usage: str
+    admins: tuple[str, ...]
+    users: tuple[str, ...]
+    iam_policies: bool
+    via_services: tuple[str, ...]
+    services: tuple[ServiceUse, ...]
+    external_accounts: tuple[ExternalAccount, ...]
+
+    @property
+    def root(self) -> str:
+        """The account's root principal ARN."""
+        return f"arn:{self.partition}:iam::{self.account}:root"
+
+
+def _fail(where: str, problem: str) -> SpecError:
+    return SpecError(f"{where}: {problem}")
+
+
+def _object(value: Any, where: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(where, f"must be an object, not {json_kind(value)}")
+    repeated = getattr(value, "repeated", ())
+    if repeated:
+        raise _fail(f"{where}.{repeated[0]}" if where != "$" else repeated[0], "given twice")
+    for name in value:
+        if name not in fields:
+            path = name if where == "$" else f"{where}.{name}"
+            raise _fail(shown(path)[1:-1], f"unknown field; the fields are {', '.join(fields)}")
+    return value
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _fail(where, f"must be a string, not {json_kind(value)}")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _fail(where, f"must be a list, not {json_kind(value)}")
+    if len(value) > MAX_ITEMS:
+        raise _fail(where, f"{len(value)} items; at most {MAX_ITEMS}")
+    return value
+
+
+def _account(value: Any, where: str) -> str:
+    text = _string(value, where)
+    if not ACCOUNT.match(text):
+        raise _fail(where, f"{shown(text)} is not an AWS account ID (12 digits)")
+    return text
+
+
+def _principals(
+    data: dict[str, Any], field: str, spec_account: str, partition: str
+) -> tuple[str, ...]:
+    found: list[str] = []
+    for i, value in enumerate(_list(data.get(field, []), field)):
+        where = f"{field}[{i}]"
+        text = _string(value, where)
+        match = IAM_PRINCIPAL.match(text)
+        if match is None:
+            raise _fail(
+                where,
+                f"{shown(text)} is not an IAM role or user ARN "
+                "(arn:aws:iam::ACCOUNT:role/NAME or user/NAME)",
+            )
+        if match["partition"] != partition:
+            raise _fail(where, f"{shown(text)} is not in the partition {partition}")
+        if match["account"] != spec_account:
+            raise _fail(
+                where,
+                f"{shown(text)} is in account {match['account']}, not the key's account "
+                f"{spec_account}; give other accounts through external_accounts",
+            )
+        if text in found:
+            raise _fail(where, f"{shown(text)} is listed twice")
+        found.append(text)
+    return tuple(found)
+
+
+def _key_usage(data: dict[str, Any]) -> tuple[KeySpec, str]:
+    spec_name = _string(data.get("key_spec", "SYMMETRIC_DEFAULT"), "key_spec")
+    spec = KEY_SPECS.get(spec_name)
+    if spec is None:
+        raise _fail(
+            "key_spec", f"{shown(spec_name)} is not a KMS key spec ({', '.join(KEY_SPECS)})"
+        )
+    if "key_usage" not in data:
+        if len(spec.usages) > 1:
+            raise _fail(
+                "key_usage",
+                f"missing; a {spec.name} key is one of {', '.join(spec.usages)}",
+            )
+        return spec, spec.usages[0]
+    usage = _string(data["key_usage"], "key_usage")
+    if usage not in KEY_USAGES:
+        raise _fail("key_usage", f"{shown(usage)} is not a KMS key usage ({', '.join(KEY_USAGES)})")
+    if usage not in spec.usages:
+        raise _fail(
+            "key_usage",
+            f"a {spec.name} key cannot be {usage}; it can be {', '.join(spec.usages)}",
+        )
+    return spec, usage
+
+
+def _service(value: Any, where: str, spec_region: str, partition: str) -> ServiceUse:
+    if not isinstance(value, dict):
+        raise _fail(where, f"must be an object, not {json_kind(value)}")
+    name = _string(value.get("name"), f"{where}.name") if "name" in value else None
+    if name is None:
+        raise _fail(f"{where}.name", f"missing; one of {', '.join(INTEGRATIONS)}")
+    integration = INTEGRATIONS.get(name)
+    if integration is None:
+        raise _fail(
+            f"{where}.name",
+            f"{shown(name)} is not a service this tool writes statements for "
+            f"({', '.join(INTEGRATIONS)})",
+        )
+    _object(value, where, ("name", *(f.name for f in integration.fields)))
+    arns: dict[str, Arn] = {}
+    for field in integration.fields:
+        at = f"{where}.{field.name}"
+        if field.name not in value:
+            raise _fail(at, f"missing ({field.example})")
+        text = _string(value[field.name], at)
+        arn = parse_arn(text)
+        wanted = f"a {field.service} ARN" if field.service else "an ARN without wildcards"
+        if (
+            arn is None
+            or (field.service and arn.service != field.service)
+            or not (arn.resource.startswith(field.resource))
+        ):
+            raise _fail(at, f"{shown(text)} is not {wanted} ({field.example})")
+        if arn.partition != partition:
+            raise _fail(at, f"{shown(text)} is not in the partition {partition}")
+        if field.name in integration.same_region and arn.region != spec_region:
+            raise _fail(
+                at,
+                f"{shown(text)} is in {arn.region or 'no Region'}; {integration.title} uses "
+                f"keys in its own Region, and the key is in {spec_region}",
+            )
+        arns[field.name] = arn
+    return ServiceUse(integration, arns, where)
+
+
+def parse_spec(
+    data: Any,
+    uses_of: Callable[[KeySpec, str], Mapping[str, tuple[str, ...]]],
+    via_service_names: Callable[[], Mapping[str, str]],
+) -> Spec:
+    """A checked Spec from parsed JSON/YAML data.
+
+    `uses_of(key_spec, usage)` gives the use names the key allows (use -> permissions);
+    `via_service_names()` the dataset's ViaService names (short name -> the table's
+    name for documentation)."""
+    top = _object(data, "$", FIELDS)
+    if "account" not in top:
+        raise _fail("account", "missing (the key's AWS account ID)")
+    account = _account(top["account"], "account")
+    if "region" not in top:
+        raise _fail("region", "missing (the key's Region, e.g. us-east-1)")
+    region = _string(top["region"], "region")
+    if not REGION.match(region):
+        raise _fail("region", f"{shown(region)} is not an AWS Region name (e.g. us-east-1)")
+    partition = _string(top.get("partition", "aws"), "partition")
+    if not PARTITION.match(partition):
+        raise _fail("partition", f"{shown(partition)} is not an AWS partition (aws, aws-cn ...)")
+    key_spec, usage = _key_usage(top)
+    admins = _principals(top, "admins", account, partition)
+    users = _principals(top, "users", account, partition)
+    iam_policies = top.get("iam_policies", True)
+    if not isinstance(iam_policies, bool):
+        raise _fail("iam_policies", f"must be true or false, not {json_kind(iam_policies)}")
+    if not iam_policies and not admins:
+        raise _fail(
+            "admins",
+            "empty while iam_policies is false: nobody could change the key policy, and the "
+            "key could not be recovered; name an administrator or enable IAM policies",
+        )
+    overlap = sorted(set(admins) & set(users))
+    if overlap:
+        raise _fail(
+            "users",
+            f"{shown(overlap[0])} is also an admin; administrators do not use the key "
+            "(give the use to another role)",
+        )
+    uses = uses_of(key_spec, usage)
+    via: list[str] = []
+    for i, value in enumerate(_list(top.get("via_services", []), "via_services")):
+        where = f"via_services[{i}]"
+        name = _string(value, where)
+        known = via_service_names()
+        if name not in known:
+            raise _fail(
+                where,
+                f"{shown(name)} is not a service in the dataset's kms:ViaService table "
+                f"(e.g. {', '.join(sorted(known)[:5])})",
+            )
+        if name in via:
+            raise _fail(where, f"{shown(name)} is listed twice")
+        via.append(name)
+    if via and not users:
+        raise _fail("via_services", "given, but there are no users for it to limit")
+    services = tuple(
+        _service(value, f"services[{i}]", region, partition)
+        for i, value in enumerate(_list(top.get("services", []), "services"))
+    )
+    if services and not key_spec.symmetric_encryption:
+        raise _fail(
+            f"{services[0].where}.name",
+            f"{services[0].integration.title} encrypts with a symmetric encryption key; "
+            f"a {key_spec.name} {usage} key allows none of its operations",
+        )
+    externals: list[ExternalAccount] = []
+    for i, value in enumerate(_list(top.get("external_accounts", []), "external_accounts")):
+        where = f"external_accounts[{i}]"
+        entry = _object(value, where, EXTERNAL_FIELDS)
+        if "account" not in entry:
+            raise _fail(f"{where}.account", "missing")
+        other = _account(entry["account"], f"{where}.account")
+        if other == account:
+            raise _fail(f"{where}.account", f"{other} is the key's own account; use users")
+        if any(e.account == other for e in externals):
+            raise _fail(f"{where}.account", f"{other} is listed twice")
+        wanted: list[str] = []
+        for j, use in enumerate(_list(entry.get("use", []), f"{where}.use")):
+            name = _string(use, f"{where}.use[{j}]")
+            if name not in uses:
+                raise _fail(
+                    f"{where}.use[{j}]",
+                    f"{shown(name)} is not a use a {key_spec.name} {usage} key allows "
+                    f"({', '.join(uses)})",
+                )
+            if name not in wanted:
+                wanted.append(name)
+        grants = entry.get("grants_for_aws_resources", False)
+        if not isinstance(grants, bool):
+            raise _fail(f"{where}.grants_for_aws_resources", "must be true or false")
+        if grants and not key_spec.symmetric_encryption:
+            raise _fail(
+                f"{where}.grants_for_aws_resources",
+                f"AWS services use symmetric encryption keys only, not a {key_spec.name} key",
+            )
+        if not wanted and not grants:
+            raise _fail(f"{where}.use", "empty, and no grants for AWS resources: nothing to allow")
+        externals.append(ExternalAccount(other, tuple(wanted), grants, where))
+    return Spec(
+        account=account,
+        region=region,
+        partition=partition,
+        key_spec=key_spec,
+        key_usage=usage,
+        admins=admins,
+        users=users,
+        iam_policies=iam_policies,
+        via_services=tuple(via),
+        services=services,
+        external_accounts=tuple(externals),
+    )

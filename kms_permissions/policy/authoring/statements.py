@@ -1,0 +1,207 @@
+"""The statements of a key policy, built from a checked spec and the dataset.
+
+Every list of permissions is explicit (no wildcard): what a wildcard covers changes when KMS
+adds operations, and an administrator's `kms:Create*` covers CreateGrant, with which they could
+grant themselves the use of the key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from kms_permissions.policy.authoring.key_specs import DESCRIBE_KEY, KeySpec, operations, use_name
+from kms_permissions.policy.authoring.services import Pin, ServiceStatement
+from kms_permissions.policy.authoring.spec import Spec
+from kms_permissions.policy.knowledge import Knowledge
+
+VERSION = "2012-10-17"
+CREATE_GRANT = "kms:CreateGrant"
+# The grant permissions of the console's default "Allow attachment of persistent resources"
+# statement (key-policy-default), for grants an AWS service creates.
+GRANT_PERMISSIONS = ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant")
+GRANT_FOR_AWS = {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+# The console's default key administrators statement (key-policy-default), wildcards as it
+# writes them, plus RotateKeyOnDemand; expanded through the dataset, then CreateGrant and
+# every cryptographic operation are taken out.
+ADMIN_PATTERNS = (
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+)
+
+Statement = dict[str, Any]
+
+
+def on_key(facts: Knowledge, patterns: Iterable[str]) -> list[str]:
+    """The permissions `patterns` cover that a key policy grants on the key, sorted."""
+    found: set[str] = set()
+    for pattern in patterns:
+        for name in facts.expand(pattern):
+            info = facts.action(name)
+            if (
+                info is not None
+                and "key" in info.resources
+                and "key-policy" in info.policy_types
+                and info.key_policy_effective is not False
+            ):
+                found.add(info.action)
+    return sorted(found)
+
+
+def uses(spec: KeySpec, usage: str, facts: Knowledge) -> dict[str, tuple[str, ...]]:
+    """The uses a key allows, by name (`decrypt`, `re-encrypt`, `describe-key` ...): the
+    permissions each needs."""
+    found: dict[str, list[str]] = {}
+    for name in (*operations(spec, usage, facts), DESCRIBE_KEY):
+        info = facts.action(name)
+        if info is not None:
+            found.setdefault(use_name(info.operation), []).append(info.action)
+    return {use: tuple(sorted(names)) for use, names in sorted(found.items())}
+
+
+def admin_actions(facts: Knowledge) -> list[str]:
+    """What key administrators are allowed: management, never use nor CreateGrant."""
+    crypto: set[str] = set()
+    from kms_permissions.policy.authoring.key_specs import KEY_SPECS
+
+    for key_spec in KEY_SPECS.values():
+        for usage in key_spec.usages:
+            crypto.update(operations(key_spec, usage, facts))
+    return [a for a in on_key(facts, ADMIN_PATTERNS) if a != CREATE_GRANT and a not in crypto]
+
+
+def _statement(
+    sid: str, principal: dict[str, Any], actions: list[str], condition: dict[str, Any] | None
+) -> Statement:
+    body: Statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": actions[0] if len(actions) == 1 else actions,
+        "Resource": "*",
+    }
+    if condition:
+        body["Condition"] = condition
+    return body
+
+
+def _aws(principals: Iterable[str]) -> dict[str, Any]:
+    names = list(principals)
+    return {"AWS": names[0] if len(names) == 1 else names}
+
+
+def via_condition(spec: Spec) -> dict[str, Any] | None:
+    """The condition that limits users to requests through the spec's services, in its
+    Region; None when the spec names none."""
+    if not spec.via_services:
+        return None
+    values = [f"{name}.{spec.region}.amazonaws.com" for name in spec.via_services]
+    return {"StringEquals": {"kms:ViaService": values[0] if len(values) == 1 else values}}
+
+
+def _merge(*conditions: dict[str, Any] | None) -> dict[str, Any] | None:
+    merged: dict[str, Any] = {}
+    for condition in conditions:
+        for operator, keys in (condition or {}).items():
+            merged.setdefault(operator, {}).update(keys)
+    return merged or None
+
+
+def _pins(pins: Iterable[Pin]) -> dict[str, Any]:
+    condition: dict[str, Any] = {}
+    for pin in pins:
+        condition.setdefault(pin.operator, {})[pin.key] = pin.value
+    return condition
+
+
+def service_actions(facts: Knowledge, statement: ServiceStatement) -> list[str]:
+    """The permissions a service statement grants: its documented patterns expanded, less
+    those a `kms:` condition key of it does not apply to (the condition could never hold
+    for them, so the documented statement does not grant them either)."""
+    names = on_key(facts, statement.actions)
+    for pin in statement.pins:
+        key = facts.key(pin.key)
+        if pin.key.startswith("kms:") and key is not None:
+            applies = facts.key_actions(key)
+            names = [n for n in names if n in applies]
+    return names
+
+
+def _camel(text: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", text))
+
+
+def build(spec: Spec, facts: Knowledge) -> list[Statement]:
+    """The statements, in a fixed order, each with a Sid that says what it is for."""
+    out: list[Statement] = []
+    if spec.iam_policies:
+        out.append(_statement("EnableIamPoliciesOfTheAccount", _aws([spec.root]), ["kms:*"], None))
+    if spec.admins:
+        out.append(
+            _statement("AllowKeyAdministration", _aws(spec.admins), admin_actions(facts), None)
+        )
+    use_of = uses(spec.key_spec, spec.key_usage, facts)
+    via = via_condition(spec)
+    if spec.users:
+        crypto = sorted({name for names in use_of.values() for name in names})
+        out.append(_statement("AllowKeyUsersToUseTheKey", _aws(spec.users), crypto, via))
+        if spec.key_spec.symmetric_encryption:
+            out.append(
+                _statement(
+                    "AllowKeyUsersGrantsForAwsResources",
+                    _aws(spec.users),
+                    list(GRANT_PERMISSIONS),
+                    _merge(GRANT_FOR_AWS, via),
+                )
+            )
+    for external in spec.external_accounts:
+        root = f"arn:{spec.partition}:iam::{external.account}:root"
+        if external.uses:
+            names = sorted({n for use in external.uses for n in use_of[use]})
+            out.append(
+                _statement(f"AllowAccount{external.account}ToUseTheKey", _aws([root]), names, None)
+            )
+        if external.grants_for_aws_resources:
+            out.append(
+                _statement(
+                    f"AllowAccount{external.account}GrantsForAwsResources",
+                    _aws([root]),
+                    list(GRANT_PERMISSIONS),
+                    GRANT_FOR_AWS,
+                )
+            )
+    seen: dict[str, int] = {}
+    for service in spec.services:
+        for statement in service.integration.build(service.arns, spec.account):
+            sid = f"Allow{_camel(service.integration.name)}To{_camel(statement.purpose)}"
+            seen[sid] = seen.get(sid, 0) + 1
+            if seen[sid] > 1:
+                sid = f"{sid}{seen[sid]}"
+            out.append(
+                _statement(
+                    sid,
+                    {"Service": statement.principal},
+                    service_actions(facts, statement),
+                    _pins(statement.pins),
+                )
+            )
+    return out
+
+
+def policy(spec: Spec, facts: Knowledge) -> dict[str, Any]:
+    """The key policy document."""
+    return {"Version": VERSION, "Statement": build(spec, facts)}

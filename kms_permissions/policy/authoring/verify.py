@@ -1,0 +1,339 @@
+"""`--verify`: the requests a spec means to allow and the ones it means to refuse, each decided
+by `explain` against the written policy.
+
+The intended requests are each admin's and user's operations, each service's documented calls
+with the source context they carry, and each external account's uses with an IAM policy of
+its own. The adversarial ones are an admin using the key or granting, a user changing the
+policy, a principal of another account, a service call for another account's resource, a
+grant that is not for an AWS resource, and a use not through the via-services. A case
+*differs* when explain's decision is not the one the spec means (or cannot be decided).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kms_permissions.policy.access import explain
+from kms_permissions.policy.authoring import statements
+from kms_permissions.policy.authoring.arns import other_account
+from kms_permissions.policy.authoring.key_specs import operations
+from kms_permissions.policy.authoring.services import Pin
+from kms_permissions.policy.authoring.spec import Spec
+from kms_permissions.policy.knowledge import Knowledge
+
+Expected = Literal["allow", "deny"]
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+GRANT_FOR_AWS = "kms:GrantIsForAWSResource"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request and the decision the spec means for it."""
+
+    kind: Literal["intended", "adversarial"]
+    what: str
+    principal: str
+    action: str
+    context: tuple[tuple[str, str], ...]
+    iam_actions: tuple[str, ...]
+    expected: Expected
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A case and explain's decision on it."""
+
+    case: Case
+    decision: str
+    decided: bool
+
+    @property
+    def agrees(self) -> bool:
+        """explain decided what the spec means."""
+        got = "allow" if self.decision == "allow" else "deny"
+        return self.decided and got == self.case.expected
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as a JSON object."""
+        return {
+            "kind": self.case.kind,
+            "what": self.case.what,
+            "principal": self.case.principal,
+            "action": self.case.action,
+            "context": dict(self.case.context),
+            "iam_policy_allows": list(self.case.iam_actions),
+            "expected": self.case.expected,
+            "decision": self.decision if self.decided else "cannot-decide",
+            "agrees": self.agrees,
+        }
+
+
+def not_checked(facts: Knowledge) -> list[str]:
+    """Administrators' permissions authorized on more than the key (an alias too): explain
+    decides a request on one resource, so these are named, not decided."""
+    found = []
+    for name in statements.admin_actions(facts):
+        info = facts.action(name)
+        if info is not None and len(info.resources) > 1:
+            found.append(name)
+    return found
+
+
+def key_arn(spec: Spec) -> str:
+    """The ARN the requests name for the key (its ID is an example: the policy is the same)."""
+    return f"arn:{spec.partition}:kms:{spec.region}:{spec.account}:key/{KEY_ID}"
+
+
+def _role(partition: str, account: str, name: str) -> str:
+    return f"arn:{partition}:iam::{account}:role/{name}"
+
+
+def _stranger(spec: Spec) -> str:
+    """An account neither the key's nor an external account of the spec."""
+    taken = {spec.account, *(e.account for e in spec.external_accounts)}
+    account = other_account(spec.account)
+    while account in taken:
+        account = other_account(account)
+    return account
+
+
+def _via_context(
+    spec: Spec, name: str | None = None, region: str | None = None
+) -> tuple[tuple[str, str], ...]:
+    if not spec.via_services:
+        return ()
+    service = name or spec.via_services[0]
+    return (("kms:ViaService", f"{service}.{region or spec.region}.amazonaws.com"),)
+
+
+def _other_region(region: str) -> str:
+    return "us-west-2" if region != "us-west-2" else "us-east-1"
+
+
+def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
+    """Every request to decide, intended ones first for each party."""
+    crypto = operations(spec.key_spec, spec.key_usage, facts)
+    admin_actions = [a for a in statements.admin_actions(facts) if a not in set(not_checked(facts))]
+    for admin in spec.admins:
+        for action in admin_actions:
+            yield Case("intended", "administrator manages the key", admin, action, (), (), "allow")
+        for action in crypto:
+            yield Case("adversarial", "administrator uses the key", admin, action, (), (), "deny")
+        yield Case(
+            "adversarial",
+            "administrator grants (itself) the use of the key",
+            admin,
+            statements.CREATE_GRANT,
+            (),
+            (),
+            "deny",
+        )
+    use_of = statements.uses(spec.key_spec, spec.key_usage, facts)
+    user_actions = sorted({a for names in use_of.values() for a in names})
+    via = _via_context(spec)
+    for user in spec.users:
+        for action in user_actions:
+            yield Case("intended", "user uses the key", user, action, via, (), "allow")
+        if spec.key_spec.symmetric_encryption:
+            for action in statements.GRANT_PERMISSIONS:
+                yield Case(
+                    "intended",
+                    "user lets an AWS service grant itself use",
+                    user,
+                    action,
+                    ((GRANT_FOR_AWS, "true"), *via),
+                    (),
+                    "allow",
+                )
+            yield Case(
+                "adversarial",
+                "user creates a grant that is not for an AWS resource",
+                user,
+                statements.CREATE_GRANT,
+                via,
+                (),
+                "deny",
+            )
+        for action in ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"):
+            yield Case("adversarial", "user administers the key", user, action, via, (), "deny")
+        if spec.via_services:
+            action = user_actions[0]
+            yield Case(
+                "adversarial",
+                "user calls KMS directly, not through a via-service",
+                user,
+                action,
+                (),
+                (),
+                "deny",
+            )
+            yield Case(
+                "adversarial",
+                "user calls through a via-service in another Region",
+                user,
+                action,
+                _via_context(spec, region=_other_region(spec.region)),
+                (),
+                "deny",
+            )
+    action = crypto[0]
+    stranger = _role(spec.partition, _stranger(spec), "Stranger")
+    yield Case(
+        "adversarial",
+        "a principal of another account, with an IAM policy allowing everything",
+        stranger,
+        action,
+        (),
+        ("kms:*",),
+        "deny",
+    )
+    insider = _role(spec.partition, spec.account, "AnyRoleWithAnIamPolicy")
+    yield Case(
+        "intended" if spec.iam_policies else "adversarial",
+        "a principal of the account whose IAM policy allows the use"
+        + ("" if spec.iam_policies else " (IAM policies are not enabled)"),
+        insider,
+        action,
+        (),
+        (action,),
+        "allow" if spec.iam_policies else "deny",
+    )
+    yield Case(
+        "adversarial",
+        "a principal of the account with no IAM policy",
+        insider,
+        action,
+        (),
+        (),
+        "deny",
+    )
+    for external in spec.external_accounts:
+        yield from _external_cases(
+            spec, external.account, external.uses, external.grants_for_aws_resources, use_of
+        )
+    for service in spec.services:
+        for statement in service.integration.build(service.arns, spec.account):
+            for action in statements.service_actions(facts, statement):
+                yield from _service_cases(
+                    service.integration.name, statement.principal, action, statement.pins
+                )
+
+
+def _external_cases(
+    spec: Spec,
+    account: str,
+    wanted: tuple[str, ...],
+    grants: bool,
+    use_of: dict[str, tuple[str, ...]],
+) -> Iterator[Case]:
+    role = _role(spec.partition, account, "ExternalKeyUser")
+    allowed = sorted({a for use in wanted for a in use_of[use]})
+    for action in allowed:
+        yield Case(
+            "intended", f"account {account} uses the key", role, action, (), (action,), "allow"
+        )
+        yield Case(
+            "adversarial",
+            f"account {account} without an IAM policy of its own",
+            role,
+            action,
+            (),
+            (),
+            "deny",
+        )
+    for action in sorted({a for names in use_of.values() for a in names} - set(allowed)):
+        yield Case(
+            "adversarial",
+            f"account {account} uses what it was not given",
+            role,
+            action,
+            (),
+            (action,),
+            "deny",
+        )
+    if grants:
+        yield Case(
+            "intended",
+            f"account {account} lets an AWS service grant itself use",
+            role,
+            statements.CREATE_GRANT,
+            ((GRANT_FOR_AWS, "true"),),
+            (statements.CREATE_GRANT,),
+            "allow",
+        )
+    yield Case(
+        "adversarial",
+        f"account {account} creates a grant that is not for an AWS resource",
+        role,
+        statements.CREATE_GRANT,
+        (),
+        (statements.CREATE_GRANT,),
+        "deny",
+    )
+
+
+def _service_cases(name: str, principal: str, action: str, pins: tuple[Pin, ...]) -> Iterator[Case]:
+    good = tuple((pin.key, pin.good) for pin in pins)
+    yield Case("intended", f"{name}: the documented call", principal, action, good, (), "allow")
+    for i, pin in enumerate(pins):
+        context = (*good[:i], (pin.key, pin.foreign), *good[i + 1 :])
+        yield Case(
+            "adversarial",
+            f"{name}: a call for another account's resource ({pin.key})",
+            principal,
+            action,
+            context,
+            (),
+            "deny",
+        )
+
+
+def _iam_policy(actions: tuple[str, ...], arn: str) -> dict[str, Any]:
+    return {
+        "Version": statements.VERSION,
+        "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": arn}],
+    }
+
+
+def verify(
+    spec: Spec, policy: dict[str, Any], facts: Knowledge, dataset: str | None = None
+) -> list[Outcome]:
+    """Every case decided by explain against `policy`."""
+    arn = key_arn(spec)
+    outcomes = []
+    for case in cases(spec, facts):
+        request = {
+            "principal": case.principal,
+            "action": case.action,
+            "key_arn": arn,
+            "context": dict(case.context),
+        }
+        iam = [_iam_policy(case.iam_actions, arn)] if case.iam_actions else []
+        result = explain(policy, request, iam, dataset=dataset)
+        outcomes.append(Outcome(case, result.decision, result.decided))
+    return outcomes
+
+
+def report(outcomes: list[Outcome]) -> str:
+    """The outcomes as text, one line each, and a last line counting those that differ."""
+    lines = []
+    for outcome in outcomes:
+        case = outcome.case
+        mark = "ok     " if outcome.agrees else "DIFFERS"
+        decision = outcome.decision if outcome.decided else "cannot-decide"
+        context = ", ".join(f"{k}={v}" for k, v in case.context)
+        iam = f" [IAM policy allows {', '.join(case.iam_actions)}]" if case.iam_actions else ""
+        lines.append(
+            f"{mark} {case.kind:<11} expect {case.expected:<5} got {decision:<13} "
+            f"{case.principal} {case.action}{' {' + context + '}' if context else ''}{iam}"
+            f"  # {case.what}"
+        )
+    differ = sum(not o.agrees for o in outcomes)
+    intended = sum(o.case.kind == "intended" for o in outcomes)
+    lines.append(
+        f"{len(outcomes)} requests ({intended} intended, {len(outcomes) - intended} adversarial): "
+        + (f"{differ} differ from what the spec means" if differ else "all as the spec means")
+    )
+    return "\n".join(lines)

@@ -1,0 +1,466 @@
+"""`key-policy new`: policies written from a spec, proved by check (no error, no warning) and by
+explain (every intended request allowed, every adversarial one refused), compared with the
+guide's own key policy examples in the corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kms_permissions as kp
+from kms_permissions.cli import main
+from kms_permissions.policy.authoring import statements
+from kms_permissions.policy.authoring.api import read_spec
+from kms_permissions.policy.authoring.key_specs import KEY_SPECS, KEY_USAGES, operations
+from kms_permissions.policy.authoring.render import render
+from kms_permissions.policy.authoring.services import INTEGRATIONS
+from kms_permissions.policy.authoring.spec import SpecError
+from kms_permissions.policy.authoring.verify import verify
+from kms_permissions.policy.check import check, knowledge
+
+ACCOUNT = "123456789012"
+REGION = "ap-southeast-2"
+ADMIN = f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"
+USER = f"arn:aws:iam::{ACCOUNT}:role/OrdersService"
+# One entry per integration, with the ARNs it needs.
+SERVICES: dict[str, dict[str, str]] = {
+    "cloudtrail": {"trail_arn": f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/management-events"},
+    "logs": {"log_group_arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/orders/app"},
+    "sns": {
+        "topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms",
+        "source_arn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:orders-latency",
+    },
+    "s3-inventory": {"source_bucket_arn": "arn:aws:s3:::orders-data"},
+    "events": {"event_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/orders"},
+}
+ISSUE_SPEC: dict[str, Any] = {
+    "account": ACCOUNT,
+    "region": REGION,
+    "admins": [ADMIN],
+    "users": [USER],
+    "iam_policies": False,
+    "services": [
+        {"name": "cloudtrail", **SERVICES["cloudtrail"]},
+        {"name": "logs", **SERVICES["logs"]},
+    ],
+    "external_accounts": [
+        {"account": "210987654321", "use": ["encrypt", "decrypt"], "grants_for_aws_resources": True}
+    ],
+}
+
+
+def problems(policy: dict[str, Any]) -> list[str]:
+    """check's errors and warnings on a key policy."""
+    return [
+        f"{f.rule_id} {f.sid}: {f.message}"
+        for f in check(policy, kind="key-policy", account=ACCOUNT)
+        if f.severity in ("error", "warning")
+    ]
+
+
+def differing(spec: dict[str, Any]) -> list[str]:
+    """The requests on which explain's decision is not what the spec means."""
+    checked = read_spec(spec)
+    outcomes = verify(checked, kp.key_policy(checked), knowledge())
+    assert outcomes
+    return [f"{o.case.what}: {o.case.principal} {o.case.action}" for o in outcomes if not o.agrees]
+
+
+def test_the_issue_spec_is_clean_and_verified() -> None:
+    policy = kp.key_policy(ISSUE_SPEC)
+    assert problems(policy) == []
+    assert differing(ISSUE_SPEC) == []
+    sids = [s["Sid"] for s in policy["Statement"]]
+    assert len(sids) == len(set(sids))
+    assert all(re.fullmatch(r"[A-Za-z0-9]+", sid) for sid in sids)
+
+
+@pytest.mark.parametrize("name", sorted(INTEGRATIONS))
+def test_every_service_pattern_is_clean_and_verified(name: str) -> None:
+    spec = {
+        "account": ACCOUNT,
+        "region": REGION,
+        "admins": [ADMIN],
+        "services": [{"name": name, **SERVICES[name]}],
+    }
+    policy = kp.key_policy(spec)
+    assert problems(policy) == []
+    assert differing(spec) == []
+    service = [s for s in policy["Statement"] if "Service" in s["Principal"]]
+    assert service and all("Condition" in s for s in service)
+    # Each statement pins the call to the spec's own resource or account.
+    pinned = {key for s in service for keys in s["Condition"].values() for key in keys}
+    assert pinned & {"aws:SourceArn", "aws:SourceAccount"} or any(
+        k.startswith("kms:EncryptionContext:") for k in pinned
+    )
+
+
+def test_a_service_call_for_another_account_is_refused() -> None:
+    spec = {"account": ACCOUNT, "region": REGION, "admins": [ADMIN]}
+    spec["services"] = [{"name": "cloudtrail", **SERVICES["cloudtrail"]}]
+    checked = read_spec(spec)
+    outcomes = verify(checked, kp.key_policy(checked), knowledge())
+    foreign = [o for o in outcomes if "another account's" in o.case.what]
+    assert foreign and all(o.decision != "allow" for o in foreign)
+    assert any("123456789013" in str(o.case.context) for o in foreign)
+
+
+KEY_CHOICES = [(spec.name, usage) for spec in KEY_SPECS.values() for usage in spec.usages]
+
+
+@pytest.mark.parametrize(("key_spec", "usage"), KEY_CHOICES)
+def test_every_key_spec_and_usage(key_spec: str, usage: str) -> None:
+    spec = {
+        "account": ACCOUNT,
+        "region": REGION,
+        "key_spec": key_spec,
+        "key_usage": usage,
+        "admins": [ADMIN],
+        "users": [USER],
+    }
+    policy = kp.key_policy(spec)
+    assert problems(policy) == []
+    assert differing(spec) == []
+    (use,) = [s for s in policy["Statement"] if s["Sid"] == "AllowKeyUsersToUseTheKey"]
+    facts = knowledge()
+    wanted = {*operations(KEY_SPECS[key_spec], usage, facts), "kms:DescribeKey"}
+    assert set(use["Action"]) == wanted
+
+
+def test_operations_come_from_the_dataset_algorithm_keys() -> None:
+    facts = knowledge()
+    signing = facts.key_actions("kms:SigningAlgorithm")
+    assert set(operations(KEY_SPECS["ECC_NIST_P256"], "SIGN_VERIFY", facts)) == {
+        *signing,
+        "kms:GetPublicKey",
+    }
+    symmetric = set(operations(KEY_SPECS["SYMMETRIC_DEFAULT"], "ENCRYPT_DECRYPT", facts))
+    assert symmetric == facts.key_actions("kms:EncryptionAlgorithm")
+    rsa = set(operations(KEY_SPECS["RSA_2048"], "ENCRYPT_DECRYPT", facts))
+    assert not any(a.startswith("kms:GenerateDataKey") for a in rsa)
+    assert "kms:GetPublicKey" in rsa
+
+
+def test_key_specs_are_kms_own(corpus: Path) -> None:
+    newest = sorted((corpus / "botocore-kms").glob("*.json"))
+    model = json.loads(next(p for p in reversed(newest) if p.name != "revisions.json").read_text())
+    assert set(KEY_SPECS) == set(model["shapes"]["KeySpec"]["enum"])
+    assert set(KEY_USAGES) == set(model["shapes"]["KeyUsageType"]["enum"])
+
+
+def test_admins_never_use_the_key_nor_grant() -> None:
+    facts = knowledge()
+    admin = statements.admin_actions(facts)
+    crypto = {
+        a for spec in KEY_SPECS.values() for u in spec.usages for a in operations(spec, u, facts)
+    }
+    assert "kms:PutKeyPolicy" in admin
+    assert "kms:CreateGrant" not in admin
+    assert not crypto & set(admin)
+    assert not any("*" in a for a in admin)
+
+
+# The guide's examples: key-policy-default and key-policy-modifying-external-accounts, as held
+# in the corpus (the newest copy of each page).
+def _guide_page(corpus: Path, page: str) -> str:
+    copies = sorted((corpus / "kms-devguide-github").glob(f"*/doc_source/{page}.md"))
+    return copies[-1].read_text()
+
+
+def _examples(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """Each JSON statement in a code block, with the bold heading before it."""
+    found = []
+    heading = ""
+    for block in re.split(r"```", text):
+        titles = re.findall(r"\*\*([^*]+)\*\*", block)
+        if titles:
+            heading = titles[0]
+        body = block.strip()
+        if body.startswith("{"):
+            try:
+                data = json.loads(f"[{body}]")
+            except json.JSONDecodeError:
+                continue
+            found += [(heading, s) for s in data if isinstance(s, dict) and "Sid" in s]
+    return found
+
+
+def _expanded(actions: str | list[str]) -> set[str]:
+    facts = knowledge()
+    names = [actions] if isinstance(actions, str) else actions
+    return set(statements.on_key(facts, names))
+
+
+@pytest.mark.parametrize(
+    ("heading", "key_spec", "usage"),
+    [
+        ("Symmetric encryption KMS keys", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"),
+        ("HMAC KMS keys", "HMAC_256", "GENERATE_VERIFY_MAC"),
+        ("Asymmetric KMS keys for public key encryption", "RSA_2048", "ENCRYPT_DECRYPT"),
+        ("Asymmetric KMS keys for signing and verification", "RSA_2048", "SIGN_VERIFY"),
+    ],
+)
+def test_users_match_the_guides_default_key_policy(
+    corpus: Path, heading: str, key_spec: str, usage: str
+) -> None:
+    examples = _examples(_guide_page(corpus, "key-policy-default"))
+    (console,) = [s for h, s in examples if h == heading and s["Sid"] == "Allow use of the key"]
+    spec = {
+        "account": ACCOUNT,
+        "region": REGION,
+        "key_spec": key_spec,
+        "key_usage": usage,
+        "users": [USER],
+    }
+    (use,) = [s for s in kp.key_policy(spec)["Statement"] if s["Sid"] == "AllowKeyUsersToUseTheKey"]
+    assert set(use["Action"]) == _expanded(console["Action"])
+
+
+def test_grants_and_admins_match_the_guide_less_what_lets_admins_use_the_key(corpus: Path) -> None:
+    examples = _examples(_guide_page(corpus, "key-policy-default"))
+    grants = [s for _, s in examples if s["Sid"] == "Allow attachment of persistent resources"]
+    policy = kp.key_policy({**ISSUE_SPEC, "external_accounts": []})
+    (ours,) = [s for s in policy["Statement"] if s["Sid"] == "AllowKeyUsersGrantsForAwsResources"]
+    assert grants and all(set(g["Action"]) == set(ours["Action"]) for g in grants)
+    assert all(g["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": True}} for g in grants)
+    assert ours["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+    (console,) = [s for _, s in examples if s["Sid"] == "Allow access for Key Administrators"]
+    (admin,) = [s for s in policy["Statement"] if s["Sid"] == "AllowKeyAdministration"]
+    # The console's wildcards give administrators CreateGrant (and GetPublicKey): not ours.
+    assert _expanded(console["Action"]) - set(admin["Action"]) == {
+        "kms:CreateGrant",
+        "kms:GetPublicKey",
+    }
+    assert set(admin["Action"]) - _expanded(console["Action"]) == {"kms:RotateKeyOnDemand"}
+
+
+def test_external_accounts_match_the_guide(corpus: Path) -> None:
+    examples = _examples(_guide_page(corpus, "key-policy-modifying-external-accounts"))
+    uses = [
+        s
+        for _, s in examples
+        if "Encrypt" in str(s["Action"]) and "root" in str(s.get("Principal"))
+    ]
+    assert uses
+    every = [
+        "decrypt",
+        "describe-key",
+        "encrypt",
+        "generate-data-key",
+        "generate-data-key-pair",
+        "generate-data-key-pair-without-plaintext",
+        "generate-data-key-without-plaintext",
+        "re-encrypt",
+    ]
+    spec = {**ISSUE_SPEC, "external_accounts": [{"account": "444455556666", "use": every}]}
+    (ours,) = [
+        s
+        for s in kp.key_policy(spec)["Statement"]
+        if s["Sid"] == "AllowAccount444455556666ToUseTheKey"
+    ]
+    assert any(set(ours["Action"]) == _expanded(s["Action"]) for s in uses)
+    assert differing(spec) == []
+
+
+def test_via_services_value_format_matches_the_guide(corpus: Path) -> None:
+    text = _guide_page(corpus, "conditions-kms")
+    assert '"kms:ViaService": "ec2.us-west-2.amazonaws.com"' in text
+
+
+BAD_SPECS = [
+    ({**ISSUE_SPEC, "colour": "blue"}, "colour: unknown field"),
+    ({**ISSUE_SPEC, "users": ["OrdersService"]}, "users[0]: 'OrdersService' is not an IAM role"),
+    ({**ISSUE_SPEC, "admins": []}, "admins: empty while iam_policies is false"),
+    (
+        {**ISSUE_SPEC, "services": [{"name": "carrier-pigeon"}]},
+        "services[0].name: 'carrier-pigeon' is not a service",
+    ),
+    (
+        {**ISSUE_SPEC, "services": [{"name": "cloudtrail", "trail_arn": "trail"}]},
+        "services[0].trail_arn: 'trail' is not a cloudtrail ARN",
+    ),
+    (
+        {**ISSUE_SPEC, "external_accounts": [{"account": "210987654321", "use": ["sign"]}]},
+        "external_accounts[0].use[0]: 'sign' is not a use a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT",
+    ),
+    (
+        {**ISSUE_SPEC, "key_spec": "RSA_2048", "key_usage": "SIGN_VERIFY", "external_accounts": []},
+        "services[0].name: AWS CloudTrail (trail log files) encrypts with a symmetric",
+    ),
+    ({**ISSUE_SPEC, "key_spec": "HMAC_256", "key_usage": "SIGN_VERIFY"}, "key_usage: a HMAC_256"),
+    ({**ISSUE_SPEC, "key_spec": "RSA_2048"}, "key_usage: missing"),
+    ({**ISSUE_SPEC, "account": "12345"}, "account: '12345' is not an AWS account ID"),
+    (
+        {**ISSUE_SPEC, "users": ["arn:aws:iam::210987654321:role/Other"]},
+        "users[0]: 'arn:aws:iam::210987654321:role/Other' is in account 210987654321",
+    ),
+    (
+        {
+            **ISSUE_SPEC,
+            "services": [
+                {
+                    "name": "logs",
+                    "log_group_arn": SERVICES["logs"]["log_group_arn"].replace(REGION, "us-east-1"),
+                }
+            ],
+        },
+        "services[0].log_group_arn:",
+    ),
+    ([], "$: must be an object"),
+]
+
+
+@pytest.mark.parametrize(("spec", "message"), BAD_SPECS)
+def test_a_bad_spec_is_one_line_naming_the_field(
+    spec: Any, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    assert main(["key-policy", "new", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"kms-permissions key-policy: {message}"), err
+    with pytest.raises(SpecError):
+        kp.key_policy(spec)
+
+
+def test_a_repeated_field_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "spec.json"
+    path.write_text('{"account": "123456789012", "account": "210987654321", "region": "us-east-1"}')
+    assert main(["key-policy", "new", str(path)]) == 2
+    assert "account: given twice" in capsys.readouterr().err
+
+
+def test_output_is_deterministic_and_each_format_holds_the_same_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(ISSUE_SPEC))
+    policy = kp.key_policy(ISSUE_SPEC)
+    assert kp.key_policy(spec) == policy
+    outputs = {}
+    for form in ("json", "yaml", "cloudformation", "terraform"):
+        assert main(["key-policy", "new", str(spec), "--format", form]) == 0
+        outputs[form] = capsys.readouterr().out
+        assert main(["key-policy", "new", str(spec), "--format", form]) == 0
+        assert capsys.readouterr().out == outputs[form]
+    assert json.loads(outputs["json"]) == policy
+    assert yaml.safe_load(outputs["yaml"]) == policy
+    template = yaml.safe_load(outputs["cloudformation"])
+    assert template["Resources"]["Key"]["Properties"]["KeyPolicy"] == policy
+    assert not [f for f in check(outputs["cloudformation"]) if f.severity != "info"]
+    match = re.fullmatch(
+        r'(?s)resource "aws_kms_key" "key" \{\n.*  policy = jsonencode\((.*)\)\n\}\n',
+        outputs["terraform"],
+    )
+    assert match is not None
+    assert json.loads(match[1].replace("$${", "${").replace("%%{", "%{")) == policy
+
+
+def test_terraform_escapes_template_sequences() -> None:
+    checked = read_spec(ISSUE_SPEC)
+    text = render(
+        checked, {"Version": "2012-10-17", "Statement": [{"Sid": "a${b}%{c}"}]}, "terraform"
+    )
+    assert '"a$${b}%%{c}"' in text
+
+
+def test_stdin_and_verify_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(ISSUE_SPEC)))
+    assert main(["key-policy", "new", "-", "--verify"]) == 0
+    out = capsys.readouterr().out
+    assert "DIFFERS" not in out
+    assert out.rstrip().endswith("all as the spec means")
+    assert (
+        "adversarial expect deny  got implicit-deny "
+        "arn:aws:iam::123456789012:role/KeyAdministrators kms:Decrypt" in out
+    )
+
+
+def test_verify_catches_the_consoles_admin_wildcards() -> None:
+    # An administrator statement written the console's way (kms:Create*) lets the admin grant
+    # itself the use of the key: verify names the request that differs.
+    checked = read_spec(ISSUE_SPEC)
+    policy = kp.key_policy(checked)
+    for statement in policy["Statement"]:
+        if statement["Sid"] == "AllowKeyAdministration":
+            statement["Action"] = [*statement["Action"], "kms:Create*"]
+    wrong = [o for o in verify(checked, policy, knowledge()) if not o.agrees]
+    assert [o.case.action for o in wrong] == ["kms:CreateGrant"]
+    assert wrong[0].decision == "allow"
+
+
+def test_iam_policies_true_enables_the_account() -> None:
+    spec = {"account": ACCOUNT, "region": REGION, "users": [USER]}
+    policy = kp.key_policy(spec)
+    assert policy["Statement"][0] == {
+        "Sid": "EnableIamPoliciesOfTheAccount",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    assert problems(policy) == []
+    assert differing(spec) == []
+
+
+ARNS = st.from_regex(r"[A-Za-z][A-Za-z0-9+=,.@_-]{0,20}", fullmatch=True)
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> dict[str, Any]:
+    """Random valid specs: any key spec and usage, parties, services, external accounts."""
+    key_spec, usage = draw(st.sampled_from(KEY_CHOICES))
+    names = draw(st.lists(ARNS, unique=True, max_size=5))
+    split = draw(st.integers(0, len(names)))
+    admins = [f"arn:aws:iam::{ACCOUNT}:role/{n}" for n in names[:split]]
+    users = [f"arn:aws:iam::{ACCOUNT}:user/{n}" for n in names[split:]]
+    iam_policies = draw(st.booleans()) if admins else True
+    spec: dict[str, Any] = {
+        "account": ACCOUNT,
+        "region": REGION,
+        "key_spec": key_spec,
+        "key_usage": usage,
+        "admins": admins,
+        "users": users,
+        "iam_policies": iam_policies,
+    }
+    symmetric = key_spec == "SYMMETRIC_DEFAULT"
+    if symmetric:
+        chosen = draw(st.lists(st.sampled_from(sorted(SERVICES)), unique=True, max_size=5))
+        spec["services"] = [{"name": n, **SERVICES[n]} for n in chosen]
+    facts = knowledge()
+    allowed = sorted(statements.uses(KEY_SPECS[key_spec], usage, facts))
+    accounts = draw(st.lists(st.sampled_from(["210987654321", "444455556666"]), unique=True))
+    externals = []
+    for account in accounts:
+        wanted = draw(st.lists(st.sampled_from(allowed), unique=True, max_size=4))
+        grants = symmetric and draw(st.booleans())
+        if wanted or grants:
+            externals.append(
+                {"account": account, "use": wanted, "grants_for_aws_resources": grants}
+            )
+    spec["external_accounts"] = externals
+    return spec
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_property_every_valid_spec_gives_a_clean_verified_policy(spec: dict[str, Any]) -> None:
+    policy = kp.key_policy(spec)
+    assert problems(policy) == []
+    assert differing(spec) == []
+    assert kp.key_policy(spec) == policy
