@@ -39,7 +39,7 @@ from kms_permissions.policy.access.results import EXPLAIN_FORMAT
 
 
 def run_case(case: Case) -> Any:
-    return explain(case.key_policy, case.request, case.iam_policies, case.grants, case.vpce_policy)
+    return explain(**case.inputs())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.slug for c in CASES])
@@ -80,7 +80,14 @@ def test_cases_cover_the_issue() -> None:
 
 def test_cases_are_plain_data() -> None:
     for case in CASES:
-        for document in (case.key_policy, case.request, *case.iam_policies, *case.grants):
+        for document in (
+            case.key_policy,
+            case.request,
+            *case.iam_policies,
+            *case.grants,
+            *case.scps,
+            *case.rcps,
+        ):
             assert json.loads(json.dumps(document)) == document
         assert case.title and case.rule and case.basis.startswith("https://")
 
@@ -240,15 +247,41 @@ def test_derived_context_keys() -> None:
             {"kms:EncryptionContext:b": "2", "kms:EncryptionContext:A": "1"},
         ),
     )
-    assert result.context["aws:PrincipalArn"] == APP_ROLE
+    # A session ARN carries no role path: aws:PrincipalArn is never derived from it.
+    assert "aws:PrincipalArn" not in result.context
+    assert "aws:PrincipalArn" not in result.derived
     assert result.context["aws:PrincipalAccount"] == ACCOUNT
+    assert result.context["aws:PrincipalType"] == "AssumedRole"
+    assert result.context["aws:PrincipalIsAWSService"] == "false"
+    assert result.context["aws:RequestedRegion"] == "us-west-2"
+    assert result.context["aws:SecureTransport"] == "true"
+    assert result.context["aws:ViaAWSService"] == "false"
+    assert (
+        "aws:RequestedRegion" in result.derived and "kms:EncryptionContext:b" not in result.derived
+    )
     assert result.context["kms:CallerAccount"] == ACCOUNT
     assert result.context["kms:EncryptionContextKeys"] == ["A", "b"]
     assert "aws:username" not in result.context
     user = explain(policy(enable_iam()), request(USER, "kms:Decrypt"))
     assert user.context["aws:username"] == "ExampleUser"
     service = explain(policy(enable_iam()), request("cloudtrail.amazonaws.com", "kms:Decrypt"))
-    assert service.context == {"aws:PrincipalServiceName": "cloudtrail.amazonaws.com"}
+    assert service.context["aws:PrincipalServiceName"] == "cloudtrail.amazonaws.com"
+    assert service.context["aws:PrincipalIsAWSService"] == "true"
+    assert "aws:PrincipalAccount" not in service.context
+    sso = (
+        f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+        "AWSReservedSSO_Admin_0123"
+    )
+    with_path = explain(
+        policy(enable_iam()),
+        {
+            **request(
+                f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSReservedSSO_Admin_0123/jane", "kms:Decrypt"
+            ),
+            "principal_arn": sso,
+        },
+    )
+    assert with_path.context["aws:PrincipalArn"] == sso
     given_arn = f"arn:aws:iam::{ACCOUNT}:role/team/App"
     override = explain(
         policy(enable_iam()), request(APP_SESSION, "kms:Decrypt", {"AWS:PrincipalArn": given_arn})
@@ -265,7 +298,15 @@ def test_principal_arn_condition_with_a_session() -> None:
             "Allow", "*", "kms:Decrypt", condition={"ArnEquals": {"aws:PrincipalArn": APP_ROLE}}
         )
     )
-    assert decide(kp, request(APP_SESSION, "kms:Decrypt"))[0] == "allow"
+    # Without the role's ARN (and so its path) the condition cannot be decided, never guessed.
+    assert decide(kp, request(APP_SESSION, "kms:Decrypt"))[:2] == ("implicit-deny", False)
+    given = {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE}
+    assert decide(kp, given)[0] == "allow"
+    pathed = {
+        **request(APP_SESSION, "kms:Decrypt"),
+        "principal_arn": f"arn:aws:iam::{ACCOUNT}:role/team/App",
+    }
+    assert decide(kp, pathed)[:2] == ("implicit-deny", True)
 
 
 def test_vpc_endpoint() -> None:
@@ -390,13 +431,6 @@ def test_service_principal_ignores_iam_policies() -> None:
 
 
 UNDECIDABLE = [
-    ("two resources", policy(enable_iam()), request(APP_ROLE, "kms:CreateAlias"), {}),
-    (
-        "external root user",
-        policy(enable_iam(), statement("Allow", {"AWS": OTHER_ACCOUNT}, "kms:Decrypt")),
-        request(f"arn:aws:iam::{OTHER_ACCOUNT}:root", "kms:Decrypt"),
-        {},
-    ),
     (
         "unknown operator in a Deny",
         policy(
@@ -545,7 +579,7 @@ BAD_POLICIES = [
     (
         "grants",
         [{**DECRYPT_GRANT, "Operations": ["Frobnicate"]}],
-        r"grant\[0\]: grant 0\.Operations: 'Frobnicate' is not a KMS operation",
+        r"grant\[0\]: grant 0\.Operations: 'Frobnicate' is not a grant operation",
     ),
     (
         "grants",
@@ -594,6 +628,14 @@ def cli(folder: Path, case: Case, *extra: str) -> list[str]:
         argv += ["--grant", write(folder, f"grant-{i}.json", grant)]
     if case.vpce_policy:
         argv += ["--vpce-policy", write(folder, "vpce.json", case.vpce_policy)]
+    for i, document in enumerate(case.scps):
+        argv += ["--scp", write(folder, f"scp-{i}.json", document)]
+    for i, document in enumerate(case.rcps):
+        argv += ["--rcp", write(folder, f"rcp-{i}.json", document)]
+    if case.permissions_boundary:
+        argv += ["--permissions-boundary", write(folder, "pb.json", case.permissions_boundary)]
+    if case.session_policy:
+        argv += ["--session-policy", write(folder, "session.json", case.session_policy)]
     return argv + list(extra)
 
 
@@ -607,12 +649,33 @@ def test_cli_json(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert status == EXIT[case.decision]
     assert out["format"] == EXPLAIN_FORMAT
     assert out["decision"] == case.decision and out["decided"] is True
-    assert set(out["request"]) == {"principal", "action", "key_arn", "context"}
+    assert set(out["request"]) == {"principal", "action", "key_arn", "context", "derived", "absent"}
+    assert {a["subject"] for a in out["assumptions"]} <= {
+        "iam-policy",
+        "scp",
+        "rcp",
+        "permissions-boundary",
+        "session-policy",
+        "vpce-policy",
+        "management_account",
+        "key_manager",
+    }
+    assert out["strict"] is False
     assert [(r["code"], r["kind"], r["statement"]) for r in out["reasons"]] == list(case.reasons)
     for reason in out["reasons"]:
-        assert set(reason) == {"code", "rule", "kind", "file", "statement", "sid", "path", "basis"}
+        assert set(reason) == {
+            "code",
+            "rule",
+            "kind",
+            "file",
+            "statement",
+            "sid",
+            "path",
+            "basis",
+            "stage",
+        }
         if (
-            reason["kind"] in ("key-policy", "iam-policy", "vpce-policy", "grant")
+            reason["kind"] in ("key-policy", "iam-policy", "vpce-policy", "grant", "scp", "rcp")
             and reason["statement"] is not None
         ):
             assert reason["file"].startswith(str(tmp_path))
@@ -624,10 +687,18 @@ def test_cli_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "decision: explicit-deny"
     assert lines[1].startswith(f"request:  {USER} kms:Encrypt on {KEY_ARN}")
-    assert lines[4] == (
+    first = lines.index("reasons:") + 1
+    assert lines[first] == (
         f"  1. {tmp_path / 'key-policy.json'} statement 2 (Deny encryption through Lambda): an "
         "explicit Deny in the key policy applies to this request; an explicit Deny in any "
         "policy wins over every Allow"
+    )
+    assert lines[first + 1].startswith("     [deny: explicit-deny] https://docs.aws.amazon.com/")
+    # What was not given is said: the caller's organization and boundary were assumed absent.
+    assumed = lines[lines.index("assumed:") + 1 : first - 1]
+    assert (
+        "  - no service control policy was given: assumed none restricts the caller's account"
+        in assumed
     )
 
 

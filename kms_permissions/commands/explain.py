@@ -1,7 +1,9 @@
 """`explain --key-policy FILE --request FILE`: decide one KMS request as KMS would, and say why.
 
 Exit 0 when the request is allowed, 1 when it is denied (explicitly or implicitly), 2 for bad
-input or a request this analysis cannot decide.
+input or a request this analysis cannot decide. A policy type that could take part and was not
+given is an assumption the report states; --strict makes one that could change the decision a
+"cannot decide" (exit 2), and --none TYPE says that a type is truly absent.
 """
 
 from __future__ import annotations
@@ -37,6 +39,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a grant as ListGrants returns it (repeatable)",
     )
     parser.add_argument("--vpce-policy", metavar="FILE", help="the VPC endpoint's policy")
+    parser.add_argument(
+        "--scp",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a service control policy of the caller's organization, one per level (repeatable)",
+    )
+    parser.add_argument(
+        "--rcp",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a resource control policy of the key owner's organization, one per level "
+        "(repeatable)",
+    )
+    parser.add_argument(
+        "--permissions-boundary", metavar="FILE", help="the caller's permissions boundary"
+    )
+    parser.add_argument("--session-policy", metavar="FILE", help="the role session's policy")
+    parser.add_argument(
+        "--none",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        choices=(
+            "iam-policy",
+            "scp",
+            "rcp",
+            "permissions-boundary",
+            "session-policy",
+            "vpce-policy",
+        ),
+        help="a policy type that is truly absent, not assumed so (repeatable)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="an assumption that could change the decision makes it 'cannot decide' (exit 2)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
 
@@ -59,6 +100,12 @@ def run(args: argparse.Namespace) -> int:
         [Path(g) for g in args.grant],
         Path(args.vpce_policy) if args.vpce_policy else None,
         args.dataset,
+        scps=[Path(p) for p in args.scp],
+        rcps=[Path(p) for p in args.rcp],
+        permissions_boundary=Path(args.permissions_boundary) if args.permissions_boundary else None,
+        session_policy=Path(args.session_policy) if args.session_policy else None,
+        absent=args.none,
+        strict=args.strict,
     )
     if args.json:
         print(json.dumps(result.to_json(), indent=1, ensure_ascii=False))

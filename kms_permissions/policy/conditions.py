@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.document import Statement
+from kms_permissions.policy.operators import FAMILIES, NEGATED, TABLE, parse_operator
 
-FAMILIES = {
-    "String": (
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-    ),
-    "Numeric": (
-        "NumericEquals",
-        "NumericNotEquals",
-        "NumericLessThan",
-        "NumericLessThanEquals",
-        "NumericGreaterThan",
-        "NumericGreaterThanEquals",
-    ),
-    "Date": (
-        "DateEquals",
-        "DateNotEquals",
-        "DateLessThan",
-        "DateLessThanEquals",
-        "DateGreaterThan",
-        "DateGreaterThanEquals",
-    ),
-    "Bool": ("Bool",),
-    "Binary": ("BinaryEquals",),
-    "Ip": ("IpAddress", "NotIpAddress"),
-    "Arn": ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"),
-    "Null": ("Null",),
-}
-_FAMILY_OF = {op: family for family, ops in FAMILIES.items() for op in ops}
+__all__ = ["FAMILIES", "NEGATED", "Condition", "conditions", "limiting", "when_absent"]
 
 
 @dataclass(frozen=True)
@@ -65,15 +34,16 @@ def conditions(statement: Statement) -> list[Condition]:
     for operator, keys in block.items():
         if not isinstance(keys, dict):
             continue
-        match = re.fullmatch(r"(?:(ForAnyValue|ForAllValues):)?(\w+?)(IfExists)?", operator)
-        set_operator, base, if_exists = match.groups() if match else (None, operator, None)
+        parsed = parse_operator(operator)
+        set_operator, base, if_exists = parsed.set_operator, parsed.base, parsed.if_exists
+        known = TABLE.get(base)
         for key, value in keys.items():
             values = value if isinstance(value, list) else [value]
             found.append(
                 Condition(
                     operator=operator,
                     base=base,
-                    family=_FAMILY_OF.get(base),
+                    family=known.family if known else None,
                     set_operator=set_operator,
                     if_exists=bool(if_exists),
                     key=str(key),
@@ -86,18 +56,6 @@ def conditions(statement: Statement) -> list[Condition]:
 
 def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-NEGATED = {
-    "StringNotEquals",
-    "StringNotEqualsIgnoreCase",
-    "StringNotLike",
-    "NumericNotEquals",
-    "DateNotEquals",
-    "NotIpAddress",
-    "ArnNotEquals",
-    "ArnNotLike",
-}
 
 
 def when_absent(condition: Condition) -> bool | None:

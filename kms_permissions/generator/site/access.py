@@ -128,14 +128,7 @@ def rule_of(case: Case) -> str:
 
 def _explained(case: Case, dataset: str) -> Explanation | str:
     try:
-        return explain(
-            case.key_policy,
-            case.request,
-            case.iam_policies,
-            case.grants,
-            case.vpce_policy,
-            dataset=dataset,
-        )
+        return explain(**case.inputs(), dataset=dataset)
     except InputError as exc:
         return str(exc)
 
@@ -237,6 +230,12 @@ def _inputs(case: Case) -> str:
     blocks += [(f"Grant {i}", g) for i, g in enumerate(case.grants)]
     if case.vpce_policy is not None:
         blocks.append(("VPC endpoint policy", case.vpce_policy))
+    blocks += [(f"Service control policy, level {i}", p) for i, p in enumerate(case.scps)]
+    blocks += [(f"Resource control policy, level {i}", p) for i, p in enumerate(case.rcps)]
+    if case.permissions_boundary is not None:
+        blocks.append(("Permissions boundary of the caller", case.permissions_boundary))
+    if case.session_policy is not None:
+        blocks.append(("Session policy", case.session_policy))
     blocks.append(("Request", case.request))
     return "\n\n".join(f"**{text(title)}**\n\n{_json_block(data)}" for title, data in blocks)
 

@@ -23,6 +23,7 @@ from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.key_resource import reaches_key
+from kms_permissions.policy.operators import TABLE
 
 ACCESS_FORMAT = "kms-permissions-access/1"
 PrincipalKind = Literal[
@@ -40,14 +41,8 @@ ARN_KEYS = ("aws:PrincipalArn",)
 ORG_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 NETWORK_KEYS = ("aws:SourceVpce", "aws:SourceVpc", "aws:SourceIp", "aws:VpcSourceIp")
 SOURCE_KEYS = ("aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths")
-_POSITIVE = {
-    "StringEquals",
-    "StringEqualsIgnoreCase",
-    "StringLike",
-    "ArnEquals",
-    "ArnLike",
-    "IpAddress",
-}
+# Operators whose match limits the caller to the values written: positive string-like ones.
+_LIMITING_FAMILIES = ("String", "Arn", "Ip")
 
 
 @dataclass(frozen=True)
@@ -282,11 +277,16 @@ def _limits(found: list[Condition], keys: Sequence[str]) -> list[Condition]:
         c
         for c in found
         if c.key.lower() in wanted
-        and c.base in _POSITIVE
+        and _limiting_operator(c.base)
         and not c.if_exists
         and c.set_operator != "ForAllValues"
         and not any(ch in str(v) for v in c.values for ch in "*?")
     ]
+
+
+def _limiting_operator(name: str) -> bool:
+    operator = TABLE.get(name)
+    return operator is not None and not operator.negated and operator.family in _LIMITING_FAMILIES
 
 
 def _limited_accounts(found: list[Condition]) -> set[str] | None:

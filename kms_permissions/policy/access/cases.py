@@ -22,6 +22,14 @@ APP_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/App/i-0123456789"
 ADMIN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"
 USER = f"arn:aws:iam::{ACCOUNT}:user/ExampleUser"
 EXTERNAL_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Partner"
+MANAGEMENT_ACCOUNT = "999988887777"
+ORG_ID = "o-a1b2c3d4e5"
+SLR_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling"
+SLR_ROLE = (
+    f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/"
+    "AWSServiceRoleForAutoScaling"
+)
+LOGS_ARN = f"arn:aws:logs:us-west-2:{ACCOUNT}:log-group:app"
 VPCE = "vpce-1234abcdf5678c90a"
 
 Json = dict[str, Any]
@@ -43,6 +51,24 @@ class Case:
     iam_policies: tuple[Json, ...] = ()
     grants: tuple[Json, ...] = ()
     vpce_policy: Json | None = None
+    scps: tuple[Json, ...] = ()
+    rcps: tuple[Json, ...] = ()
+    permissions_boundary: Json | None = None
+    session_policy: Json | None = None
+
+    def inputs(self) -> dict[str, Any]:
+        """The case's inputs as `explain`'s keyword arguments."""
+        return {
+            "key_policy": self.key_policy,
+            "request": self.request,
+            "iam_policies": self.iam_policies,
+            "grants": self.grants,
+            "vpce_policy": self.vpce_policy,
+            "scps": self.scps,
+            "rcps": self.rcps,
+            "permissions_boundary": self.permissions_boundary,
+            "session_policy": self.session_policy,
+        }
 
 
 def statement(
@@ -148,6 +174,331 @@ EXTERNAL_USE = statement(
     [*USE_ACTIONS],
     "Allow use by the partner account",
 )
+
+
+def scp_or_rcp(*statements: Json) -> Json:
+    """An SCP or RCP with these statements."""
+    return policy(*statements)
+
+
+FULL_ACCESS_SCP = policy(
+    {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}
+)
+DENY_DELETION_SCP = policy(
+    {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"},
+    {
+        "Sid": "NoKeyDeletion",
+        "Effect": "Deny",
+        "Action": "kms:ScheduleKeyDeletion",
+        "Resource": "*",
+    },
+)
+ENCRYPT_ONLY_SCP = policy(
+    {"Sid": "EncryptOnly", "Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*"}
+)
+PERIMETER_RCP = policy(
+    {
+        "Sid": "EnforceOrgIdentities",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "kms:*",
+        "Resource": "*",
+        "Condition": {
+            "StringNotEqualsIfExists": {"aws:PrincipalOrgID": ORG_ID},
+            "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+        },
+    }
+)
+ENCRYPT_ONLY_BOUNDARY = policy({"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*"})
+
+ORGANIZATION_CASES: tuple[Case, ...] = (
+    Case(
+        "scp-denies",
+        "A service control policy denies, whatever the key policy allows",
+        "An explicit Deny in an SCP of the caller's account denies the request; SCPs bind every "
+        "principal of a member account, its root user too.",
+        docs.SCP_EVALUATION,
+        policy(enable_iam()),
+        request(ROOT, "kms:ScheduleKeyDeletion"),
+        "explicit-deny",
+        (("explicit-deny", "scp", 1),),
+        scps=(FULL_ACCESS_SCP, DENY_DELETION_SCP),
+    ),
+    Case(
+        "scp-level-does-not-allow",
+        "Every level of the organization must allow",
+        "Each SCP is one level of the caller's organization path; a level whose SCPs do not "
+        "allow the action denies it, even where the key policy and IAM policies allow it.",
+        docs.SCP_EVALUATION,
+        policy(enable_iam()),
+        request(APP_SESSION, "kms:Decrypt"),
+        "implicit-deny",
+        (("scp-does-not-allow", "scp", None),),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+        scps=(FULL_ACCESS_SCP, ENCRYPT_ONLY_SCP),
+    ),
+    Case(
+        "scp-management-account",
+        "SCPs do not bind the management account",
+        "Principals of the organization's management account are not restricted by SCPs.",
+        docs.SCP,
+        policy(enable_iam()),
+        {**request(ROOT, "kms:ScheduleKeyDeletion"), "management_account": ACCOUNT},
+        "allow",
+        (("key-policy-allows", "key-policy", 0), ("scp-not-used", "scp", None)),
+        scps=(DENY_DELETION_SCP,),
+    ),
+    Case(
+        "scp-service-linked-role",
+        "SCPs do not bind service-linked roles",
+        "A service-linked role (its role lives under /aws-service-role/) is not restricted by "
+        "SCPs; the session ARN has no path, so the request gives the role's ARN.",
+        docs.SCP,
+        policy(enable_iam(), statement("Allow", {"AWS": SLR_ROLE}, "kms:ScheduleKeyDeletion")),
+        {**request(SLR_SESSION, "kms:ScheduleKeyDeletion"), "principal_arn": SLR_ROLE},
+        "allow",
+        (("key-policy-allows", "key-policy", 1), ("scp-not-used", "scp", None)),
+        scps=(DENY_DELETION_SCP,),
+    ),
+    Case(
+        "rcp-denies-outside-organization",
+        "A resource control policy keeps principals outside the organization out",
+        "An RCP of the key owner's organization denies a principal of another organization, "
+        "though the key policy and the caller's IAM policy allow it.",
+        docs.KMS_RCP,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(EXTERNAL_ROLE, "kms:Decrypt", {"aws:PrincipalOrgID": "o-zzzzzzzzzz"}),
+        "explicit-deny",
+        (("explicit-deny", "rcp", 0),),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+        rcps=(PERIMETER_RCP,),
+    ),
+    Case(
+        "rcp-inside-organization",
+        "A resource control policy lets the organization's principals through",
+        "The same RCP does not deny a principal of the key owner's organization; an RCP grants "
+        "nothing, so the key policy and the IAM policy still decide.",
+        docs.KMS_RCP,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(EXTERNAL_ROLE, "kms:Decrypt", {"aws:PrincipalOrgID": ORG_ID}),
+        "allow",
+        (
+            ("key-policy-allows-external", "key-policy", 1),
+            ("iam-policy-allows-external", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+        rcps=(PERIMETER_RCP,),
+    ),
+    Case(
+        "rcp-aws-managed-key",
+        "Resource control policies do not apply to AWS managed keys",
+        "KMS does not apply an organization's RCPs to AWS managed keys.",
+        docs.KMS_RCP,
+        policy(AWS_MANAGED),
+        {
+            **request(
+                EXTERNAL_ROLE, "kms:Decrypt", {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}
+            ),
+            "key_manager": "AWS",
+        },
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 0),
+            ("no-iam-allow-external", "iam-policy", None),
+            ("rcp-not-used", "rcp", None),
+        ),
+        rcps=(PERIMETER_RCP,),
+    ),
+)
+
+SESSION_CASES: tuple[Case, ...] = (
+    Case(
+        "boundary-limits-identity-policy",
+        "A permissions boundary limits what IAM policies allow",
+        "An identity policy allows only what the caller's permissions boundary also allows.",
+        docs.BOUNDARIES,
+        policy(enable_iam()),
+        request(USER, "kms:Decrypt"),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("permissions-boundary-does-not-allow", "permissions-boundary", None),
+        ),
+        iam_policies=(iam_policy("Allow", ["kms:Decrypt", "kms:Encrypt"]),),
+        permissions_boundary=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "boundary-key-policy-names-user",
+        "A key policy naming the IAM user is not limited by its boundary",
+        "Within an account, a resource policy that names the user's ARN allows it whatever the "
+        "user's permissions boundary says.",
+        docs.EVALUATION_LOGIC,
+        policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:Decrypt", "The user")),
+        request(USER, "kms:Decrypt"),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+        permissions_boundary=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "boundary-key-policy-names-role",
+        "A key policy naming the role is limited by the role's boundary",
+        "A resource policy that names the role's ARN (not the session's) allows the session "
+        "only within the role's permissions boundary.",
+        docs.EVALUATION_LOGIC,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, "kms:Decrypt", "The role")),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "implicit-deny",
+        (
+            ("permissions-boundary-does-not-allow", "permissions-boundary", None),
+            ("no-iam-allow", "iam-policy", None),
+        ),
+        permissions_boundary=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "session-policy-limits",
+        "A session policy limits what the role's policies allow",
+        "A role session's permissions are what its identity policies and its session policy "
+        "both allow.",
+        docs.SESSION_POLICIES,
+        policy(enable_iam()),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("session-policy-does-not-allow", "session-policy", None),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:*"),),
+        session_policy=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "session-arn-named",
+        "A key policy naming the session is not limited by its session policy",
+        "A resource policy that names the role session's ARN allows the session whatever its "
+        "session policy says.",
+        docs.EVALUATION_LOGIC,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_SESSION}, "kms:Decrypt", "Session")),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+        session_policy=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "not-principal-deny-with-boundary",
+        "A Deny with NotPrincipal always denies a principal with a permissions boundary",
+        "Listed in NotPrincipal or not, an IAM user or role with a permissions boundary is "
+        "denied by a resource policy's Deny with NotPrincipal.",
+        docs.BOUNDARIES,
+        policy(
+            statement("Allow", {"AWS": USER}, "kms:Decrypt", "The user"),
+            {
+                "Sid": "Only the user",
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": [ROOT, USER]},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+        ),
+        request(USER, "kms:Decrypt"),
+        "explicit-deny",
+        (("explicit-deny", "key-policy", 1),),
+        permissions_boundary=policy({"Effect": "Allow", "Action": "kms:*", "Resource": "*"}),
+    ),
+)
+
+MORE_CASES: tuple[Case, ...] = (
+    Case(
+        "cloudwatch-logs-arn-like",
+        "ArnLike on kms:EncryptionContext:aws:logs:arn, as CloudWatch Logs documents it",
+        "The key policy CloudWatch Logs documents compares the encryption context's log group "
+        "ARN with ArnLike; the ARN operators compare it part by part.",
+        docs.KEY_POLICIES,
+        policy(
+            enable_iam(),
+            statement(
+                "Allow",
+                {"Service": "logs.us-west-2.amazonaws.com"},
+                ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+                "CloudWatch Logs",
+                {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-west-2:{ACCOUNT}:*"
+                    }
+                },
+            ),
+        ),
+        request(
+            "logs.us-west-2.amazonaws.com",
+            "kms:GenerateDataKey",
+            {"kms:EncryptionContext:aws:logs:arn": LOGS_ARN},
+        ),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "external-root-user",
+        "The root user of another account needs no IAM policy",
+        "A key policy that allows another account allows that account's root user, which has "
+        "every permission in its own account.",
+        docs.CROSS_ACCOUNT,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(f"arn:aws:iam::{OTHER_ACCOUNT}:root", "kms:Decrypt"),
+        "allow",
+        (("key-policy-allows-external", "key-policy", 1), ("root-user", "request", None)),
+    ),
+    Case(
+        "grant-chain-within",
+        "A grantee with CreateGrant creates grants for its own operations",
+        "A grant that allows CreateGrant lets its grantee create grants only for operations "
+        "the grant itself has.",
+        docs.GRANTS,
+        policy(enable_iam()),
+        request(APP_SESSION, "kms:CreateGrant", {"kms:GrantOperations": ["Decrypt"]}),
+        "allow",
+        (("grant-allows", "grant", 0),),
+        grants=({**DECRYPT_GRANT, "Operations": ["Decrypt", "CreateGrant"], "Constraints": {}},),
+    ),
+    Case(
+        "grant-chain-beyond",
+        "A grantee cannot grant an operation its grant lacks",
+        "A grant that allows CreateGrant and Decrypt does not let its grantee grant Encrypt.",
+        docs.GRANTS,
+        policy(enable_iam()),
+        request(APP_SESSION, "kms:CreateGrant", {"kms:GrantOperations": ["Decrypt", "Encrypt"]}),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("no-iam-allow", "iam-policy", None),
+            ("grant-does-not-apply", "grant", 0),
+        ),
+        grants=({**DECRYPT_GRANT, "Operations": ["Decrypt", "CreateGrant"], "Constraints": {}},),
+    ),
+    Case(
+        "grant-reencrypt-from",
+        "Grant operations as ListGrants names them: ReEncryptFrom",
+        "A grant lists ReEncryptFrom and ReEncryptTo, the permissions' own names, not the "
+        "ReEncrypt operation.",
+        docs.GRANTS,
+        policy(enable_iam()),
+        request(APP_SESSION, "kms:ReEncryptFrom"),
+        "allow",
+        (("grant-allows", "grant", 0),),
+        grants=({**DECRYPT_GRANT, "Operations": ["ReEncryptFrom"], "Constraints": {}},),
+    ),
+    Case(
+        "create-alias-both-resources",
+        "CreateAlias needs the permission on the alias and on the key",
+        "An alias operation is authorized on the key (key policy, or IAM policies it enables) "
+        "and on the alias (an IAM policy: a key policy cannot name an alias).",
+        docs.ALIAS_ACCESS,
+        policy(enable_iam()),
+        {**request(USER, "kms:CreateAlias"), "alias": "alias/app"},
+        "implicit-deny",
+        (("no-alias-iam-allow", "iam-policy", None),),
+        iam_policies=(iam_policy("Allow", "kms:CreateAlias"),),
+    ),
+)
+
 
 CASES: tuple[Case, ...] = (
     Case(
@@ -522,4 +873,7 @@ CASES: tuple[Case, ...] = (
         "allow",
         (("key-policy-allows", "key-policy", 1),),
     ),
+    *ORGANIZATION_CASES,
+    *SESSION_CASES,
+    *MORE_CASES,
 )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from kms_permissions.policy.access import facts
-from kms_permissions.policy.access.operators import TAKES_VARIABLES, comparer
+from kms_permissions.policy.access.operators import comparer
 from kms_permissions.policy.access.outcome import (
     TRUE,
     Outcome,
@@ -32,16 +32,7 @@ from kms_permissions.policy.access.variables import Resolved, resolve
 from kms_permissions.policy.access.wildcards import pieces_of
 from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
-
-# Operator families that fit a condition type of the dataset (the guide's "Condition key type").
-_FITS = {
-    "String": {"String"},
-    "String (list)": {"String"},
-    "Boolean": {"Bool"},
-    "Numeric": {"Numeric"},
-    "Timestamp": {"Date"},
-    "ARN": {"Arn", "String"},
-}
+from kms_permissions.policy.operators import OPERATORS_PAGE, TABLE, fits
 
 
 def _policy_value(value: Any) -> str | None:
@@ -55,7 +46,8 @@ def _policy_value(value: Any) -> str | None:
 def _null(condition: Condition, context: Context) -> Outcome:
     if condition.set_operator or condition.if_exists:
         return unknown(f"{condition.operator}: Null takes no set operator or IfExists")
-    present = condition.key in context
+    # A key AWS sets on every request is present even when its value is unknown here.
+    present = bool(context.why_unknown(condition.key)) or condition.key in context
     outcomes = []
     for value in condition.values:
         text = (_policy_value(value) or "").lower()
@@ -68,14 +60,13 @@ def _null(condition: Condition, context: Context) -> Outcome:
 
 def _type_mismatch(condition: Condition, dataset: str | None) -> str | None:
     known = facts.key_facts(condition.key, dataset)
-    if known is None or known.condition_type is None or condition.family is None:
-        return None
-    fits = _FITS.get(known.condition_type)
-    if fits is None or condition.family in fits:
+    operator = TABLE.get(condition.base)
+    if known is None or operator is None or fits(operator, known.condition_type) is not False:
         return None
     return (
-        f"{condition.operator} does not fit {condition.key}, whose type is "
-        f"{known.condition_type} in the dataset; how AWS compares them is not documented"
+        f"{condition.operator} compares {operator.family} values and {condition.key} is "
+        f"{known.condition_type} in the dataset; the condition operators page defines no "
+        f"comparison across types ({OPERATORS_PAGE})"
     )
 
 
@@ -99,10 +90,13 @@ def evaluate_condition(
         text = _policy_value(value)
         if text is None:
             return unknown(f"{condition.operator} {condition.key}: {value!r} is not a value")
-        takes = condition.family in TAKES_VARIABLES
+        takes = TABLE[condition.base].takes_variables
         wanted.append(resolve(text, context, variables) if takes else Resolved(pieces_of(text)))
     shown = [w.text for w in wanted]
     given = context.get(condition.key)
+    why_unknown = context.why_unknown(condition.key)
+    if given is None and why_unknown:
+        return unknown(why_unknown)
     if given is None:
         if condition.if_exists or condition.set_operator == "ForAllValues":
             return TRUE

@@ -1,56 +1,95 @@
-"""KMS's decision on one request: explicit Deny first, then the ways to allow, then the endpoint.
+"""KMS's decision on one request, stage by stage in AWS's order.
 
-- An explicit Deny in any policy that takes part wins over every Allow:
-  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-  (an IAM policy can deny even where the key policy does not enable IAM policies:
-  https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html)
-- A request through a VPC endpoint must also be allowed by the endpoint's policy:
-  https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html#vpce-policy
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html: an
+explicit Deny anywhere wins (`stages.deny`); then every limit must allow (the organization's RCPs
+and SCPs, the VPC endpoint's policy) and one way to allow must hold (the key policy, identity
+policies within their boundary and session policy, a grant). Each stage is one module of
+`stages`; each reason names its stage.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.facts import ActionFacts
 from kms_permissions.policy.access.grants import Grant
 from kms_permissions.policy.access.inputs import Policy
-from kms_permissions.policy.access.outcome import TRUE, all_of, any_of
-from kms_permissions.policy.access.paths import (
-    Path,
-    allows,
-    by_grants,
-    cite,
-    cross_account,
-    iam_only,
-    key_policy_direct,
-    near_misses,
-    not_across_accounts,
-    retire_grant,
-    same_account_iam,
-    undecidable,
-)
+from kms_permissions.policy.access.outcome import all_of, any_of
 from kms_permissions.policy.access.request import Request
 from kms_permissions.policy.access.results import CANNOT_DECIDE, Decision, Reason
+from kms_permissions.policy.access.stages import (
+    deny,
+    endpoint,
+    grants,
+    identity,
+    key_policy,
+    rcp,
+    scp,
+)
+from kms_permissions.policy.access.stages.base import (
+    Evaluation,
+    Path,
+    allows,
+    cite,
+    not_across_accounts,
+    undecidable,
+)
 from kms_permissions.policy.access.statements import StatementVerdict, evaluate_policy
 
-_KIND_NAMES = {
-    "key-policy": "key policy",
-    "iam-policy": "IAM policy",
-    "vpce-policy": "VPC endpoint policy",
-}
+
+@dataclass(frozen=True)
+class Policies:
+    """Every policy and grant given for a request."""
+
+    key_policy: Policy | None
+    iam: list[Policy] = field(default_factory=list)
+    boundary: Policy | None = None
+    session: Policy | None = None
+    scps: list[Policy] = field(default_factory=list)
+    rcps: list[Policy] = field(default_factory=list)
+    vpce: Policy | None = None
+    grants: list[Grant] = field(default_factory=list)
 
 
-def _endpoint(request: Request) -> str:
-    return request.context["aws:SourceVpce"].values[0]
-
-
-def _paths(
+def evaluation(
     request: Request,
     action: ActionFacts,
-    key_policy: list[StatementVerdict],
-    iam: list[StatementVerdict],
-    grants: list[Grant],
-) -> list[Path]:
+    given: Policies,
+    dataset: str | None,
+    resource_arn: str | None = None,
+) -> Evaluation:
+    """The verdicts of every policy that takes part, on the key (or on `resource_arn`)."""
+    on_key = action.on_key
+
+    def verdicts(policy: Policy | None) -> list[StatementVerdict]:
+        if policy is None:
+            return []
+        return evaluate_policy(policy, request, on_key, dataset, resource_arn)
+
+    service = request.caller.kind == "service"
+    identity_side = not service
+    # A permission that is not on a key is not authorized against the key policy at all.
+    read = verdicts(given.key_policy) if resource_arn is None else []
+    kp = read if on_key else []
+    return Evaluation(
+        request=request,
+        action=action,
+        key_policy=kp,
+        iam=[v for p in (given.iam if identity_side else []) for v in verdicts(p)],
+        boundary=verdicts(given.boundary) if given.boundary and identity_side else None,
+        session=verdicts(given.session) if given.session and identity_side else None,
+        scps=[verdicts(p) for p in given.scps],
+        rcps=[verdicts(p) for p in given.rcps],
+        vpce=verdicts(given.vpce) if given.vpce and request.through_vpc_endpoint else [],
+        grants=given.grants if resource_arn is None else [],
+        key_policy_read=read,
+    )
+
+
+def _paths(ev: Evaluation) -> list[Path]:
+    """The ways to allow that can hold for this request."""
+    request, action = ev.request, ev.action
     caller = request.caller
     if not action.policy_types:
         return [undecidable(f"the dataset names no policy type for {action.name}")]
@@ -62,14 +101,7 @@ def _paths(
                     "not have; how AWS authorizes the service itself is not modelled"
                 )
             ]
-        return [iam_only(request, iam)]
-    if len(action.resources) > 1:
-        return [
-            undecidable(
-                f"{action.name} is authorized on {' and '.join(action.resources)}; explain "
-                "decides requests on one resource"
-            )
-        ]
+        return [identity.iam_only(ev)]
     if request.cross_account and action.cross_account == "no":
         return [not_across_accounts(request, action)]
     if request.cross_account and action.cross_account != "yes":
@@ -80,7 +112,7 @@ def _paths(
         ]
     if action.key_policy_effective is False:
         if action.name == "kms:RetireGrant":
-            return [retire_grant(request, action, iam, grants)]
+            return [grants.retire(ev)]
         return [undecidable(f"{action.name} is not effective in a key policy; no rule for it here")]
     if action.key_policy_effective is None:
         return [
@@ -89,18 +121,63 @@ def _paths(
             )
         ]
     if caller.kind == "service":
-        return [key_policy_direct(request, key_policy), by_grants(request, action, grants)]
+        return [key_policy.stage(ev), grants.stage(ev)]
     if request.cross_account:
-        return [cross_account(request, key_policy, iam), by_grants(request, action, grants)]
-    paths = [key_policy_direct(request, key_policy)]
+        return [identity.cross_account(ev), grants.stage(ev)]
+    paths = [key_policy.stage(ev)]
     if caller.kind != "root":
-        paths.append(same_account_iam(request, key_policy, iam))
-    paths.append(by_grants(request, action, grants))
+        paths.append(identity.same_account(ev))
+    paths.append(grants.stage(ev))
     return paths
 
 
-def _ineffective_notes(action: ActionFacts, key_policy: list[StatementVerdict]) -> list[Reason]:
+def _alias_path(ev: Evaluation) -> Path:
+    """The alias side of an alias operation: an identity policy allows it on the alias.
+
+    https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html: CreateAlias,
+    UpdateAlias and DeleteAlias need the permission on the alias (in an IAM policy; a key policy
+    cannot name an alias) and on the key.
+    """
+    alias = ev.request.alias_arn
+    allowed = all_of((identity.iam_allow(ev), identity.limits(ev)))
+    because = [
+        cite(
+            v,
+            "alias-iam-allows",
+            f"the IAM policy allows {ev.request.action} on the alias {alias}",
+            docs.ALIAS_ACCESS,
+            "identity",
+        )
+        for v in allows(ev.iam)
+        if v.applies.value is True
+    ]
+    if ev.request.caller.kind == "root":
+        because = [
+            Reason(
+                "root-user",
+                f"the root user has every permission in its account, the alias {alias} included",
+                "request",
+                basis=identity.ROOT_USER,
+                stage="identity",
+            )
+        ]
+    missing = [
+        Reason(
+            "no-alias-iam-allow",
+            f"{ev.request.action} is authorized on the alias too, and no IAM policy of "
+            f"{ev.request.caller.label} allows it on {alias}",
+            "iam-policy",
+            basis=docs.ALIAS_ACCESS,
+            stage="identity",
+        ),
+        *identity.limit_reasons(ev, False),
+    ]
+    return Path(allowed, because, missing)
+
+
+def _ineffective_notes(ev: Evaluation) -> list[Reason]:
     """Key policy statements that allow a permission a key policy cannot grant."""
+    action = ev.action
     if action.key_policy_effective is not False:
         return []
     rule = (
@@ -111,8 +188,8 @@ def _ineffective_notes(action: ActionFacts, key_policy: list[StatementVerdict]) 
     code = "iam-only-in-key-policy" if not action.on_key else "not-effective-in-key-policy"
     # Only statements that name the permission itself: `kms:*` says nothing about it.
     return [
-        cite(v, code, rule, docs.PERMISSIONS)
-        for v in allows(key_policy)
+        cite(v, code, rule, docs.PERMISSIONS, "key-policy")
+        for v in allows(ev.key_policy_read)
         if v.applies.value is not False and _names(v, action.name)
     ]
 
@@ -131,7 +208,13 @@ def _undecided(verdicts: list[StatementVerdict], paths: list[Path]) -> list[Reas
         outcome = v.applies
         if outcome.unknown:
             found.append(
-                cite(v, CANNOT_DECIDE, f"cannot decide: {outcome.why}", docs.EVALUATION_LOGIC)
+                cite(
+                    v,
+                    CANNOT_DECIDE,
+                    f"cannot decide: {outcome.why}",
+                    docs.EVALUATION_LOGIC,
+                    "request",
+                )
             )
     for path in paths:
         why = path.outcome.why
@@ -142,132 +225,100 @@ def _undecided(verdicts: list[StatementVerdict], paths: list[Path]) -> list[Reas
     return found
 
 
-def _notes(
-    request: Request,
-    action: ActionFacts,
-    key_policy: list[StatementVerdict],
-    iam_policies: list[Policy],
-    vpce_policy: Policy | None,
-) -> list[Reason]:
+def _notes(ev: Evaluation, given: Policies) -> list[Reason]:
     """What took no part, or could not have, said so that nobody wonders."""
-    notes = _ineffective_notes(action, key_policy)
+    request = ev.request
+    notes = _ineffective_notes(ev)
     through = request.through_vpc_endpoint
-    if vpce_policy and not through:
+    if given.vpce and not through:
         notes.append(
             Reason(
                 "vpce-policy-not-used",
                 "the request does not pass through a VPC endpoint, so its policy takes no part",
                 "vpce-policy",
-                file=vpce_policy.name,
+                file=given.vpce.name,
                 basis=docs.VPC_ENDPOINT_POLICY,
+                stage="endpoint",
             )
         )
-    if through and not vpce_policy:
+    if through and not given.vpce:
         notes.append(
             Reason(
                 "vpce-policy-not-given",
-                f"the request passes through {_endpoint(request)}, whose endpoint policy was not "
-                "given and is not evaluated",
+                f"the request passes through {endpoint.endpoint_id(ev)}, whose endpoint policy "
+                "was not given and is not evaluated",
                 "request",
                 basis=docs.VPC_ENDPOINT_POLICY,
+                stage="endpoint",
             )
         )
-    if request.caller.kind == "service" and iam_policies:
+    if request.caller.kind == "service" and (given.iam or given.boundary or given.session):
         notes.append(
             Reason(
                 "iam-policy-not-used",
                 "IAM policies do not apply to a service principal",
                 "iam-policy",
                 basis=docs.PRINCIPAL,
+                stage="identity",
             )
         )
+    for policies, binding, code, kind, basis in (
+        (given.scps, scp.applies(request), "scp-not-used", "scp", docs.SCP),
+        (
+            given.rcps,
+            rcp.applies(request, ev.action.name, ev.action.on_key),
+            "rcp-not-used",
+            "rcp",
+            docs.RCP,
+        ),
+    ):
+        if policies and binding.value is False:
+            notes.append(Reason(code, binding.why, kind, basis=basis, stage=kind))  # type: ignore[arg-type]
     return notes
 
 
-def _through_endpoint(request: Request, action: ActionFacts, vp: list[StatementVerdict]) -> Path:
-    """The VPC endpoint's policy allows the request (always, when it takes no part)."""
-    if not vp:
-        return Path(TRUE)
-    outcome = any_of((v.applies for v in allows(vp)), "")
-    because = [
-        cite(
-            v,
-            "vpce-policy-allows",
-            f"the VPC endpoint policy allows {action.name} through {_endpoint(request)}",
-            docs.VPC_ENDPOINT_POLICY,
-        )
-        for v in allows(vp)
-        if v.applies.value is True
-    ]
-    missing = [
-        Reason(
-            "vpce-policy-does-not-allow",
-            f"the request passes through {_endpoint(request)}, whose policy does not allow "
-            f"{action.name} for {request.caller.label}",
-            "vpce-policy",
-            file=vp[0].policy.name,
-            basis=docs.VPC_ENDPOINT_POLICY,
-        ),
-        *near_misses(vp, action.name),
-    ]
-    return Path(outcome, because, missing)
-
-
 def decide(
-    request: Request,
-    action: ActionFacts,
-    key_policy: Policy | None,
-    iam_policies: list[Policy],
-    grants: list[Grant],
-    vpce_policy: Policy | None,
-    dataset: str | None,
+    request: Request, action: ActionFacts, given: Policies, dataset: str | None
 ) -> tuple[Decision, bool, list[Reason]]:
     """The decision, whether it is certain, and its reasons (deciding ones first)."""
-    on_key = action.on_key
-    kp = evaluate_policy(key_policy, request, on_key, dataset) if key_policy else []
-    iam = [
-        v
-        for p in (iam_policies if request.caller.kind != "service" else [])
-        for v in evaluate_policy(p, request, on_key, dataset)
-    ]
-    through = request.through_vpc_endpoint
-    vp = evaluate_policy(vpce_policy, request, on_key, dataset) if vpce_policy and through else []
-    notes = _notes(request, action, kp, iam_policies, vpce_policy)
+    ev = evaluation(request, action, given, dataset)
+    on_alias = "alias" in action.resources and request.alias_arn is not None
+    alias_ev = evaluation(request, action, given, dataset, request.alias_arn) if on_alias else None
+    notes = _notes(ev, given)
 
-    # A permission that is not on a key is not authorized against the key policy at all.
-    deciding_kp = kp if on_key else []
-    denies = [v for v in [*deciding_kp, *iam, *vp] if v.effect == "Deny"]
-    deny = any_of((v.applies for v in denies), "")
-    paths = _paths(request, action, deciding_kp, iam, grants)
+    deny_outcome, deny_reasons = deny.stage(ev)
+    if alias_ev is not None:
+        alias_deny, alias_reasons = deny.stage(alias_ev)
+        deny_outcome = any_of((deny_outcome, alias_deny), "")
+        deny_reasons += alias_reasons
+    paths = _paths(ev)
     allow = any_of((p.outcome for p in paths), "")
-    endpoint = _through_endpoint(request, action, vp)
-    total = all_of((allow, endpoint.outcome))
+    limits = [scp.stage(ev), endpoint.stage(ev)]
+    if alias_ev is not None:
+        limits.append(_alias_path(alias_ev))
+    total = all_of((allow, *(p.outcome for p in limits)))
 
-    deny_reasons = [
-        cite(
-            v,
-            "explicit-deny",
-            f"an explicit Deny in the {_KIND_NAMES[v.policy.kind]} applies to this request; "
-            "an explicit Deny in any policy wins over every Allow",
-            docs.EVALUATION_LOGIC,
-        )
-        for v in denies
-        if v.applies.value is True
-    ]
     allow_reasons = [r for p in paths if p.outcome.value is True for r in p.because]
-    allow_reasons += endpoint.because
+    allow_reasons += [r for p in limits for r in p.because]
     missing = (
         []
         if allow.value is True
         else [r for p in paths if p.outcome.value is False for r in p.missing]
     )
-    if endpoint.outcome.value is False:
-        missing += endpoint.missing
-    undecided = _undecided([*deciding_kp, *iam, *vp], paths)
+    missing += [r for p in limits if p.outcome.value is False for r in p.missing]
+    every = [
+        *ev.key_policy,
+        *ev.iam,
+        *(ev.boundary or []),
+        *(ev.session or []),
+        *ev.vpce,
+        *(v for level in [*ev.scps, *ev.rcps] for v in level),
+    ]
+    undecided = _undecided(every, [Path(deny_outcome), *paths, *limits])
 
-    if deny.value is True:
+    if deny_outcome.value is True:
         return "explicit-deny", True, deny_reasons + notes
-    if deny.value is None:
+    if deny_outcome.value is None:
         decision: Decision = "allow" if total.value is True else "implicit-deny"
         shown = allow_reasons if total.value is True else missing
         return decision, False, undecided + shown + notes

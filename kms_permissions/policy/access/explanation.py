@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kms_permissions.policy.access import facts
-from kms_permissions.policy.access.decision import decide
+from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
+from kms_permissions.policy.access.decision import Policies, decide
 from kms_permissions.policy.access.grants import Grant, parse_grants
-from kms_permissions.policy.access.inputs import InputError, Source, load_json, parse_policy
+from kms_permissions.policy.access.inputs import (
+    InputError,
+    Policy,
+    PolicyKind,
+    Source,
+    load_json,
+    parse_policy,
+)
 from kms_permissions.policy.access.request import Request, RequestError, parse_request
-from kms_permissions.policy.access.results import Explanation
+from kms_permissions.policy.access.results import CANNOT_DECIDE, Explanation, Reason
+from kms_permissions.policy.conditions import conditions
 
 
 def read_request(source: Source, dataset: str | None = None) -> Request:
@@ -37,6 +46,32 @@ def read_request(source: Source, dataset: str | None = None) -> Request:
     return request
 
 
+def _optional(source: Source | None, kind: PolicyKind, name: str) -> Policy | None:
+    return None if source is None else parse_policy(source, kind, name)
+
+
+def _absent_keys(policies: Policies, request: Request) -> tuple[str, ...]:
+    """Condition keys the given policies read that the request does not have."""
+    documents = [
+        policies.key_policy,
+        *policies.iam,
+        policies.boundary,
+        policies.session,
+        *policies.scps,
+        *policies.rcps,
+        policies.vpce,
+    ]
+    found: dict[str, str] = {}
+    context = request.context
+    for policy in documents:
+        for statement in policy.document.statements if policy else ():
+            for condition in conditions(statement):
+                key = condition.key
+                if key not in context and not context.why_unknown(key):
+                    found.setdefault(key.lower(), key)
+    return tuple(found[k] for k in sorted(found))
+
+
 def explain(
     key_policy: Source,
     request: Source | Request,
@@ -44,28 +79,69 @@ def explain(
     grants: Sequence[Source] = (),
     vpce_policy: Source | None = None,
     dataset: str | None = None,
+    *,
+    scps: Sequence[Source] = (),
+    rcps: Sequence[Source] = (),
+    permissions_boundary: Source | None = None,
+    session_policy: Source | None = None,
+    absent: Sequence[str] = (),
+    strict: bool = False,
 ) -> Explanation:
     """Decide one KMS request as KMS would: `allow`, `explicit-deny` or `implicit-deny`.
 
     Each input is a `Path` (read), a JSON string, or parsed data. `iam_policies` are the
     requesting principal's identity policies; each grant source is one grant as ListGrants
-    returns it (or ListGrants' whole answer). Raises InputError for input that is not usable.
+    returns it (or ListGrants' whole answer). `scps` are the caller's organization's service
+    control policies, one per level; `rcps` the key owner's resource control policies, one per
+    level. A policy type that could take part and is neither given nor named in `absent` is an
+    assumption the result states; with `strict`, one that could change the decision makes it
+    undecided. Raises InputError for input that is not usable.
     """
+    unknown_types = [t for t in absent if t not in POLICY_TYPES]
+    if unknown_types:
+        raise InputError(
+            f"absent: {unknown_types[0]!r} is not a policy type ({', '.join(POLICY_TYPES)})"
+        )
     parsed = request if isinstance(request, Request) else read_request(request, dataset)
     action = facts.action_facts(parsed.action, dataset)
     if action is None:  # a Request built by hand
         raise InputError(f"request: {parsed.action!r} is not a KMS permission in the dataset")
     if action.on_key and parsed.key_arn is None:
         raise InputError(f"request: key_arn: missing; {action.name} is authorized on a KMS key")
-    key = parse_policy(key_policy, "key-policy", "key-policy")
-    iam = [parse_policy(p, "iam-policy", f"iam-policy[{i}]") for i, p in enumerate(iam_policies)]
+    if "alias" in action.resources and parsed.alias is None:
+        raise InputError(
+            f"request: alias: missing; {action.name} is authorized on the key and an alias"
+        )
     found_grants: list[Grant] = []
     for i, source in enumerate(grants):
         found_grants += parse_grants(source, f"grant[{i}]", dataset)
-    vpce = (
-        parse_policy(vpce_policy, "vpce-policy", "vpce-policy") if vpce_policy is not None else None
+    given = Policies(
+        key_policy=parse_policy(key_policy, "key-policy", "key-policy"),
+        iam=[parse_policy(p, "iam-policy", f"iam-policy[{i}]") for i, p in enumerate(iam_policies)],
+        boundary=_optional(permissions_boundary, "permissions-boundary", "permissions-boundary"),
+        session=_optional(session_policy, "session-policy", "session-policy"),
+        scps=[parse_policy(p, "scp", f"scp[{i}]") for i, p in enumerate(scps)],
+        rcps=[parse_policy(p, "rcp", f"rcp[{i}]") for i, p in enumerate(rcps)],
+        vpce=_optional(vpce_policy, "vpce-policy", "vpce-policy"),
+        grants=found_grants,
     )
-    decision, decided, reasons = decide(parsed, action, key, iam, found_grants, vpce, dataset)
+    decision, decided, reasons = decide(parsed, action, given, dataset)
+    assumed = assumptions(parsed, action, given, set(absent), decision)
+    if strict:
+        open_ = [
+            Reason(
+                CANNOT_DECIDE,
+                f"cannot decide (--strict): {a.text}; give the {a.subject} or say it is absent",
+                "request",
+                basis=a.basis,
+                stage="assumption",
+            )
+            for a in assumed
+            if a.matters
+        ]
+        if open_:
+            decided = False
+            reasons = open_ + reasons
     return Explanation(
         decision=decision,
         decided=decided,
@@ -75,4 +151,8 @@ def explain(
         key_arn=parsed.key_arn,
         context=parsed.context.to_json(),
         dataset_version=facts.dataset_version(dataset),
+        assumptions=tuple(assumed),
+        derived=tuple(parsed.context.derived()),
+        absent=_absent_keys(given, parsed),
+        strict=strict,
     )

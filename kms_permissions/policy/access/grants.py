@@ -1,7 +1,10 @@
 """Grants as ListGrants returns them, and whether one gives the caller the requested operation.
 
 https://docs.aws.amazon.com/kms/latest/developerguide/grants.html: a grant allows its grantee
-principal the grant's operations on its key, in the same or another account.
+principal the grant's operations on its key, in the same or another account; a grantee whose grant
+allows CreateGrant may create grants only for operations its own grant has.
+https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html: the grant operations
+(named as ListGrants returns them), and a grantee is one principal: AWS refuses a wildcard.
 https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html: encryption context
 constraints apply to cryptographic operations that take an encryption context (not to management
 operations such as RetireGrant, nor to asymmetric keys); their keys ignore case, values do not.
@@ -13,14 +16,36 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from kms_permissions.policy.access import facts
+from kms_permissions.policy.access import docs, facts
 from kms_permissions.policy.access.inputs import InputError, Source, load_json
 from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, false, unknown
 from kms_permissions.policy.access.principals import match_principal
 from kms_permissions.policy.access.request import KEY_ARN, Request
 
 _CONTEXT_PREFIX = "kms:encryptioncontext:"
+# CreateGrant's Operations, as ListGrants returns them: each the name of its permission.
+GRANT_OPERATIONS = (
+    "Decrypt",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "Sign",
+    "Verify",
+    "GetPublicKey",
+    "CreateGrant",
+    "RetireGrant",
+    "DescribeKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateMac",
+    "VerifyMac",
+    "DeriveSharedSecret",
+)
+_CONSTRAINTS = ("EncryptionContextEquals", "EncryptionContextSubset", "SourceArn")
 _FIELDS = {
+    "GranteeServicePrincipal",
     "KeyId",
     "GrantId",
     "Name",
@@ -47,6 +72,7 @@ class Grant:
     operations: tuple[str, ...]
     context_equals: tuple[tuple[str, str], ...] | None
     context_subset: tuple[tuple[str, str], ...] | None
+    source_arn: str | None = None
 
     @property
     def label(self) -> str:
@@ -69,23 +95,25 @@ def _grant(data: Any, name: str, index: int, dataset: str | None) -> Grant:
     extra = sorted(set(data) - _FIELDS)
     if extra:
         raise InputError(f"{where}: unknown field {extra[0]!r}")
-    grantee = data.get("GranteePrincipal")
-    if not isinstance(grantee, str) or not grantee:
-        raise InputError(f"{where}.GranteePrincipal: missing")
+    grantee = _grantee(data, where)
     operations = data.get("Operations")
     if not isinstance(operations, list) or not operations:
         raise InputError(f"{where}.Operations: a non-empty list of operation names")
     for operation in operations:
-        if not isinstance(operation, str) or facts.action_for_operation(operation, dataset) is None:
-            raise InputError(f"{where}.Operations: {operation!r} is not a KMS operation")
+        if (
+            operation not in GRANT_OPERATIONS
+            or facts.action_facts(f"kms:{operation}", dataset) is None
+        ):
+            raise InputError(
+                f"{where}.Operations: {operation!r} is not a grant operation (CreateGrant's "
+                "Operations, as ListGrants returns them)"
+            )
     constraints = data.get("Constraints") or {}
-    if not isinstance(constraints, dict) or set(constraints) - {
-        "EncryptionContextEquals",
-        "EncryptionContextSubset",
-    }:
-        raise InputError(
-            f"{where}.Constraints: only EncryptionContextEquals and EncryptionContextSubset"
-        )
+    if not isinstance(constraints, dict) or set(constraints) - set(_CONSTRAINTS):
+        raise InputError(f"{where}.Constraints: only {', '.join(_CONSTRAINTS)}")
+    source_arn = constraints.get("SourceArn")
+    if source_arn is not None and not isinstance(source_arn, str):
+        raise InputError(f"{where}.Constraints.SourceArn: must be a string")
     equals = constraints.get("EncryptionContextEquals")
     subset = constraints.get("EncryptionContextSubset")
     for field in ("KeyId", "GrantId", "RetiringPrincipal", "IssuingAccount"):
@@ -102,7 +130,29 @@ def _grant(data: Any, name: str, index: int, dataset: str | None) -> Grant:
         operations=tuple(operations),
         context_equals=None if equals is None else _context_map(equals, f"{where}.Constraints"),
         context_subset=None if subset is None else _context_map(subset, f"{where}.Constraints"),
+        source_arn=source_arn,
     )
+
+
+def _grantee(data: dict[str, Any], where: str) -> str:
+    """The grantee: GranteePrincipal, or GranteeServicePrincipal; one, never a wildcard."""
+    given = [f for f in ("GranteePrincipal", "GranteeServicePrincipal") if data.get(f) is not None]
+    if len(given) != 1:
+        raise InputError(f"{where}: one of GranteePrincipal and GranteeServicePrincipal")
+    field = given[0]
+    grantee = data[field]
+    if not isinstance(grantee, str) or not grantee.strip():
+        raise InputError(f"{where}.{field}: a principal (a string)")
+    if any(c in grantee for c in "*?"):
+        raise InputError(
+            f"{where}.{field}: {grantee!r}: a grantee is one principal; AWS refuses a wildcard "
+            f"({docs.CREATE_GRANT})"
+        )
+    if field == "GranteeServicePrincipal" and not grantee.endswith(
+        (".amazonaws.com", ".amazonaws.com.cn")
+    ):
+        raise InputError(f"{where}.{field}: {grantee!r} is not a service principal")
+    return grantee
 
 
 def parse_grants(source: Source, name: str, dataset: str | None = None) -> list[Grant]:
@@ -194,14 +244,50 @@ def constraints_hold(
     return TRUE
 
 
-def grant_allows(grant: Grant, request: Request, operation: str, takes_context: bool) -> Outcome:
-    """Whether the grant gives the caller this operation on this key."""
+def _source_holds(grant: Grant, request: Request) -> Outcome:
+    if grant.source_arn is None:
+        return TRUE
+    given = request.context.get("aws:SourceArn")
+    if given is None:
+        return false(
+            f"{grant.label} requires aws:SourceArn {grant.source_arn}; the request has none"
+        )
+    if given.values[0] != grant.source_arn:
+        return false(
+            f"{grant.label} requires aws:SourceArn {grant.source_arn}; the request has "
+            f"{given.values[0]}"
+        )
+    return TRUE
+
+
+def _chain(grant: Grant, request: Request) -> Outcome:
+    """A grant's CreateGrant creates grants only for operations the grant itself has."""
+    wanted = request.context.get("kms:GrantOperations")
+    if wanted is None:
+        return unknown(
+            f"{grant.label} allows CreateGrant only for its own operations; the request does not "
+            "give kms:GrantOperations (the new grant's operations)"
+        )
+    beyond = [o for o in wanted.values if o not in grant.operations]
+    if beyond:
+        return false(
+            f"{grant.label} allows CreateGrant only for its own operations "
+            f"({', '.join(grant.operations)}); the new grant asks for {', '.join(beyond)}"
+        )
+    return TRUE
+
+
+def grant_allows(grant: Grant, request: Request, permission: str, takes_context: bool) -> Outcome:
+    """Whether the grant gives the caller this permission (`kms:Decrypt`) on this key."""
+    operation = permission.removeprefix("kms:")
     if operation not in grant.operations:
         return false(f"{grant.label} does not include the {operation} operation")
     return all_of(
         (
             on_key(grant, request),
             names_caller(grant.grantee, request),
+            _source_holds(grant, request),
+            _chain(grant, request) if operation == "CreateGrant" else TRUE,
             constraints_hold(grant, request, operation, takes_context),
         )
     )

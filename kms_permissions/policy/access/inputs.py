@@ -15,7 +15,27 @@ from kms_permissions.files import read_limited
 from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
 
-PolicyKind = Literal["key-policy", "iam-policy", "vpce-policy"]
+PolicyKind = Literal[
+    "key-policy",
+    "iam-policy",
+    "vpce-policy",
+    "scp",
+    "rcp",
+    "permissions-boundary",
+    "session-policy",
+]
+# How reports name each kind of policy.
+KIND_NAMES: dict[str, str] = {
+    "key-policy": "key policy",
+    "iam-policy": "IAM policy",
+    "vpce-policy": "VPC endpoint policy",
+    "scp": "service control policy",
+    "rcp": "resource control policy",
+    "permissions-boundary": "permissions boundary",
+    "session-policy": "session policy",
+}
+# Policies attached to identities or accounts: they name no Principal.
+IDENTITY_KINDS = ("iam-policy", "scp", "permissions-boundary", "session-policy")
 # What a caller may pass for a policy, grant or request: a file path, JSON text, or parsed data.
 Source = Path | str | dict[str, Any] | list[Any]
 
@@ -102,13 +122,19 @@ def _check_statement(statement: Statement, kind: PolicyKind, name: str) -> None:
     _strings(statement, "Resource", name)
     _strings(statement, "NotResource", name)
     has_principal = "Principal" in body or "NotPrincipal" in body
-    if kind == "iam-policy" and has_principal:
+    if kind in IDENTITY_KINDS and has_principal:
+        what = "an IAM (identity) policy" if kind == "iam-policy" else f"a {KIND_NAMES[kind]}"
         raise InputError(
-            f"{name}: {statement.path}: an IAM (identity) policy names no Principal; "
-            "is this a key policy?"
+            f"{name}: {statement.path}: {what} names no Principal (it applies to the principals "
+            "it is attached to); is this a key policy?"
         )
-    if kind != "iam-policy" and not has_principal:
+    if kind not in IDENTITY_KINDS and not has_principal:
         raise InputError(f"{name}: {statement.path}: a {kind} statement needs a Principal")
+    if kind == "rcp" and body.get("Principal") != "*":
+        # Organizations' RCP syntax: Principal is always "*"; NotPrincipal is not supported.
+        raise InputError(
+            f'{name}: {statement.path}: a resource control policy\'s Principal is always "*"'
+        )
     if "Principal" in body and "NotPrincipal" in body:
         raise InputError(f"{name}: {statement.path}: both Principal and NotPrincipal")
     _check_condition(statement, name)

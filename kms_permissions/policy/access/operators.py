@@ -1,6 +1,8 @@
-"""How each condition operator compares one request value with one policy value.
+"""The comparers the operator table (`policy/operators.py`) names: one request value against one
+policy value.
 
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+A negated operator is its positive twin's comparer, negated by the caller.
 """
 
 from __future__ import annotations
@@ -15,22 +17,7 @@ from decimal import Decimal, InvalidOperation
 from kms_permissions.policy.access.outcome import TRUE, Outcome, false, unknown
 from kms_permissions.policy.access.variables import Resolved
 from kms_permissions.policy.access.wildcards import matches, pieces_of
-
-# Operators that hold when the value does NOT match; with several policy values they hold when
-# none matches, and they hold when the key is absent (the condition operators page, "Important").
-NEGATED = {
-    "StringNotEquals": "StringEquals",
-    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-    "StringNotLike": "StringLike",
-    "NumericNotEquals": "NumericEquals",
-    "DateNotEquals": "DateEquals",
-    "NotIpAddress": "IpAddress",
-    "ArnNotEquals": "ArnEquals",
-    "ArnNotLike": "ArnLike",
-}
-# Policy variables are replaced only for string and ARN operators (the policy variables page,
-# "Condition element"); elsewhere `${...}` stays as it is written.
-TAKES_VARIABLES = ("String", "Arn")
+from kms_permissions.policy.operators import TABLE
 
 
 def _number(text: str) -> Decimal | None:
@@ -144,25 +131,22 @@ def _order_compare(
 
 _RELATIONS = ("Equals", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals")
 
-# Positive operators only; a negated one is its positive twin, negated.
 COMPARERS: dict[str, Comparer] = {
-    "StringEquals": _string_equals,
-    "StringEqualsIgnoreCase": _string_equals_ignore_case,
-    "StringLike": _string_like,
-    "ArnEquals": _arn_like,  # ArnEquals and ArnLike behave alike (the operators page)
-    "ArnLike": _arn_like,
-    "Bool": _bool,
-    "BinaryEquals": _binary,
-    "IpAddress": _ip,
-    **{f"Numeric{r}": _order_compare("number", _number, r) for r in _RELATIONS},
-    **{f"Date{r}": _order_compare("date", _date, r) for r in _RELATIONS},
+    "string-equals": _string_equals,
+    "string-equals-ignore-case": _string_equals_ignore_case,
+    "string-like": _string_like,
+    "arn-like": _arn_like,
+    "bool": _bool,
+    "binary": _binary,
+    "ip": _ip,
+    **{f"numeric-{r}": _order_compare("number", _number, r) for r in _RELATIONS},
+    **{f"date-{r}": _order_compare("date", _date, r) for r in _RELATIONS},
 }
 
 
 def comparer(operator: str) -> tuple[Comparer, bool] | None:
     """The comparison behind an operator (without set operator or IfExists), and whether negated."""
-    if operator in NEGATED:
-        return COMPARERS[NEGATED[operator]], True
-    if operator in COMPARERS:
-        return COMPARERS[operator], False
-    return None
+    found = TABLE.get(operator)
+    if found is None or found.comparer not in COMPARERS:
+        return None
+    return COMPARERS[found.comparer], found.negated

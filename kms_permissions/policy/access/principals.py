@@ -11,7 +11,7 @@ only when all of them are listed).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from kms_permissions.policy.access import docs
@@ -41,18 +41,60 @@ class Caller:
     name: str | None = None
     session: str | None = None
     service: str | None = None
+    role_arn: str | None = None
 
     @property
     def principal_arn(self) -> str | None:
-        """The value of aws:PrincipalArn: the role's ARN for a role session."""
+        """The value of aws:PrincipalArn: for a role session its role's ARN with the role's path,
+        which the session ARN does not carry (None unless the request gives it)."""
         if self.kind == "assumed-role":
-            return f"arn:{self.partition}:iam::{self.account}:role/{self.name}"
+            return self.role_arn
         return self.arn
+
+    @property
+    def role_path(self) -> str | None:
+        """The path of the caller's role (`/` for none), when known."""
+        arn = self.arn if self.kind == "role" else self.role_arn
+        if arn is None:
+            return None
+        folders = arn.split(":", 5)[5][len("role/") :].rpartition("/")[0]
+        return f"/{folders}/" if folders else "/"
+
+    @property
+    def service_linked(self) -> bool | None:
+        """Whether the caller is a service-linked role (or its session); None when unknown.
+
+        A service-linked role lives under the path `/aws-service-role/` (IAM User Guide, "Using
+        service-linked roles"); a session ARN carries no path, so a session of a role named
+        like one (`AWSServiceRoleFor...`) is unknown unless the request gives the role's ARN.
+        """
+        if self.kind not in ("role", "assumed-role"):
+            return False
+        path = self.role_path
+        if path is not None:
+            return path.startswith("/aws-service-role/")
+        return None if (self.name or "").startswith("AWSServiceRoleFor") else False
 
     @property
     def label(self) -> str:
         """How the caller is named in reports."""
         return self.arn or self.service or "?"
+
+
+def with_role_arn(caller: Caller, text: str) -> Caller:
+    """A role session with its role's ARN (path included), checked against the session."""
+    match = _IAM_ARN.match(text.strip())
+    if caller.kind != "assumed-role":
+        raise PrincipalError(
+            "only a role session (sts::ACCOUNT:assumed-role/...) takes its role's ARN"
+        )
+    if not match or match["service"] != "iam" or not match["resource"].startswith("role/"):
+        raise PrincipalError(
+            f"{text!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"
+        )
+    if match["account"] != caller.account or match["resource"].rsplit("/", 1)[1] != caller.name:
+        raise PrincipalError(f"{text!r} is not the role of the session {caller.arn}")
+    return replace(caller, role_arn=text.strip())
 
 
 def parse_caller(text: str) -> Caller:
@@ -92,7 +134,7 @@ class PrincipalMatch:
     any: Outcome
 
 
-def _entries(element: Any) -> list[tuple[str, str]]:
+def principal_entries(element: Any) -> list[tuple[str, str]]:
     """(type, value) of each principal an element names; ("*", "*") for everyone."""
     if element == "*":
         return [("*", "*")]
@@ -149,7 +191,7 @@ def match_principal(element: Any, caller: Caller) -> PrincipalMatch:
     """How a statement's Principal element covers the caller."""
     direct: list[Outcome] = []
     via_account: list[Outcome] = []
-    for kind, value in _entries(element):
+    for kind, value in principal_entries(element):
         one, two = _entry_match(kind, value, caller)
         direct.append(one)
         via_account.append(two)
@@ -198,7 +240,7 @@ def match_not_principal(element: Any, caller: Caller) -> Outcome:
     as the NotPrincipal page's example denies everyone but the one user it lists; listing it
     without its account "might" deny it, the page says, so that is not decided here.
     """
-    entries = _entries(element)
+    entries = principal_entries(element)
     if caller.kind == "service":
         identities = ["self"]
     elif caller.kind == "root":

@@ -16,10 +16,19 @@ def explanation_text(explanation: Explanation) -> str:
     if explanation.context:
         shown = ", ".join(f"{k}={v}" for k, v in explanation.context.items())
         lines.append(f"context:  {shown}")
+    if explanation.derived:
+        lines.append(f"derived:  {', '.join(explanation.derived)} (from the request)")
+    if explanation.absent:
+        lines.append(f"absent:   {', '.join(explanation.absent)} (read by a condition)")
+    if explanation.assumptions:
+        lines.append("assumed:")
+        for assumption in explanation.assumptions:
+            flag = " (could change this decision)" if assumption.matters else ""
+            lines.append(f"  - {assumption.text}{flag}")
     lines.append("reasons:")
     for number, reason in enumerate(explanation.reasons, 1):
         lines.append(f"  {number}. {reason.where}: {reason.rule}")
-        lines.append(f"     [{reason.code}] {reason.basis}")
+        lines.append(f"     [{reason.stage}: {reason.code}] {reason.basis}")
     if not explanation.reasons:
         lines.append("  (none)")
     return "\n".join(lines)

@@ -1,10 +1,20 @@
 """The request file: who asks for which permission on which key, with which context.
 
 `{"principal": ARN, "action": "kms:Decrypt", "key_arn": ARN, "context": {KEY: VALUE or [VALUES]},
-"vpce": "vpce-..."}`. The context keys that follow from the request are filled in unless given:
-aws:PrincipalArn, aws:PrincipalAccount, kms:CallerAccount and aws:username (IAM users) for IAM
-principals, aws:PrincipalServiceName for service principals, aws:SourceVpce from `vpce`, and
-kms:EncryptionContextKeys from the kms:EncryptionContext:KEY entries. Every other key is absent.
+"vpce": "vpce-...", "principal_arn": ROLE ARN, "alias": "alias/NAME", "aliases": [...],
+"management_account": ACCOUNT, "key_manager": "CUSTOMER" or "AWS"}`.
+
+The keys AWS sets on every request are derived from it unless the context gives them
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
+aws:PrincipalArn (for a role session its role's ARN with path, from `principal_arn`: a session ARN
+has no path, so it is never derived from one), aws:PrincipalAccount, kms:CallerAccount,
+aws:PrincipalType, aws:PrincipalIsAWSService, aws:username (IAM users), aws:PrincipalServiceName
+(service principals), aws:RequestedRegion and aws:ResourceAccount from the key ARN,
+aws:SecureTransport (KMS takes HTTPS only), aws:ViaAWSService (true when kms:ViaService is given),
+aws:SourceVpce from `vpce`, kms:RequestAlias from `alias`, kms:ResourceAliases from `aliases`, and
+kms:EncryptionContextKeys from the kms:EncryptionContext:KEY entries. The keys AWS always sets but
+the request cannot tell (aws:CurrentTime, aws:SourceIp...) are unknown unless given: a condition
+on them cannot be decided. Every other key is absent.
 """
 
 from __future__ import annotations
@@ -14,9 +24,36 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kms_permissions.policy.access.principals import Caller, PrincipalError, parse_caller
+from kms_permissions.policy.access.principals import (
+    Caller,
+    PrincipalError,
+    parse_caller,
+    with_role_arn,
+)
 
-FIELDS = ("principal", "action", "key_arn", "context", "vpce")
+FIELDS = (
+    "principal",
+    "action",
+    "key_arn",
+    "context",
+    "vpce",
+    "principal_arn",
+    "alias",
+    "aliases",
+    "management_account",
+    "key_manager",
+)
+# Keys AWS puts in every request whose value the request file cannot know unless it gives them.
+ALWAYS_SET = ("aws:CurrentTime", "aws:EpochTime", "aws:SourceIp", "aws:UserAgent", "aws:userid")
+_PRINCIPAL_TYPES = {
+    "root": "Account",
+    "user": "User",
+    "role": "AssumedRole",
+    "assumed-role": "AssumedRole",
+    "federated-user": "FederatedUser",
+}
+_ALIAS = re.compile(r"alias/[a-zA-Z0-9/_-]+\Z")
+_ACCOUNT = re.compile(r"\d{12}\Z")
 KEY_ARN = re.compile(
     r"arn:(?P<partition>aws[\w-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/(?P<id>[\w-]+)\Z"
 )
@@ -40,8 +77,16 @@ class ContextValue:
 class Context(Mapping[str, ContextValue]):
     """The request context; key names are case-insensitive, values are kept as given."""
 
-    def __init__(self, values: Mapping[str, ContextValue]) -> None:
+    def __init__(
+        self, values: Mapping[str, ContextValue], unknown: Mapping[str, str] | None = None
+    ) -> None:
         self._values = {name.lower(): value for name, value in values.items()}
+        # Keys the request has but whose values it does not give, each with why.
+        self.unknown = {name.lower(): why for name, why in (unknown or {}).items()}
+
+    def why_unknown(self, name: str) -> str | None:
+        """Why a key's value is unknown (None when it is given or absent)."""
+        return self.unknown.get(name.lower())
 
     def __getitem__(self, name: str) -> ContextValue:
         return self._values[name.lower()]
@@ -59,6 +104,10 @@ class Context(Mapping[str, ContextValue]):
             for v in sorted(self._values.values(), key=lambda v: v.name.lower())
         }
 
+    def derived(self) -> list[str]:
+        """The keys derived from the request (not given in its context), sorted."""
+        return sorted((v.name for v in self._values.values() if v.derived), key=str.lower)
+
 
 @dataclass(frozen=True)
 class Request:
@@ -69,6 +118,23 @@ class Request:
     key_arn: str | None
     context: Context
     vpce: str | None
+    alias: str | None = None
+    management_account: str | None = None
+    key_manager: str | None = None
+
+    @property
+    def key_region(self) -> str | None:
+        """The Region of the key."""
+        match = KEY_ARN.match(self.key_arn or "")
+        return match["region"] if match else None
+
+    @property
+    def alias_arn(self) -> str | None:
+        """The ARN of the alias the request names, in the key's account and Region."""
+        match = KEY_ARN.match(self.key_arn or "")
+        if not match or not self.alias:
+            return None
+        return f"arn:{match['partition']}:kms:{match['region']}:{match['account']}:{self.alias}"
 
     @property
     def key_account(self) -> str | None:
@@ -119,21 +185,37 @@ def _given_context(raw: Any) -> dict[str, ContextValue]:
 
 
 def _derived(
-    caller: Caller, given: dict[str, ContextValue], vpce: str | None
+    caller: Caller, given: dict[str, ContextValue], data: dict[str, Any]
 ) -> list[ContextValue]:
     derived: list[tuple[str, str | list[str]]] = []
     if caller.kind == "service":
-        derived.append(("aws:PrincipalServiceName", caller.service or ""))
-    else:
         derived += [
-            ("aws:PrincipalArn", caller.principal_arn or ""),
+            ("aws:PrincipalServiceName", caller.service or ""),
+            ("aws:PrincipalIsAWSService", "true"),
+        ]
+    else:
+        if caller.principal_arn:
+            derived.append(("aws:PrincipalArn", caller.principal_arn))
+        derived += [
             ("aws:PrincipalAccount", caller.account or ""),
             ("kms:CallerAccount", caller.account or ""),
+            ("aws:PrincipalType", _PRINCIPAL_TYPES[caller.kind]),
+            ("aws:PrincipalIsAWSService", "false"),
         ]
         if caller.kind == "user":
             derived.append(("aws:username", caller.name or ""))
-    if vpce:
-        derived.append(("aws:SourceVpce", vpce))
+    key = KEY_ARN.match(data.get("key_arn") or "")
+    if key:
+        derived += [("aws:RequestedRegion", key["region"]), ("aws:ResourceAccount", key["account"])]
+    derived.append(("aws:SecureTransport", "true"))
+    via = "kms:viaservice" in given
+    derived.append(("aws:ViaAWSService", "true" if via else "false"))
+    if data.get("vpce"):
+        derived.append(("aws:SourceVpce", data["vpce"]))
+    if data.get("alias"):
+        derived.append(("kms:RequestAlias", data["alias"]))
+    if data.get("aliases"):
+        derived.append(("kms:ResourceAliases", list(data["aliases"])))
     context_keys = [
         v.name[len(_CONTEXT_PREFIX) :] for k, v in given.items() if k.startswith(_CONTEXT_PREFIX)
     ]
@@ -176,6 +258,58 @@ def parse_request(data: Any, action_known: Any) -> Request:
     vpce = data.get("vpce")
     if vpce is not None and (not isinstance(vpce, str) or not vpce.startswith("vpce-")):
         raise RequestError(f"vpce: {vpce!r} is not a VPC endpoint ID (vpce-...)")
+    caller = _with_role(caller, data.get("principal_arn"))
+    _check_fields(data)
     given = _given_context(data.get("context", {}))
-    values = {**given, **{v.name.lower(): v for v in _derived(caller, given, vpce)}}
-    return Request(caller, action, key_arn, Context(values), vpce)
+    values = {**given, **{v.name.lower(): v for v in _derived(caller, given, data)}}
+    not_given = {
+        name: f"the request does not give {name}, which AWS sets on every request"
+        for name in ALWAYS_SET
+        if name.lower() not in values
+    }
+    if caller.kind == "assumed-role" and "aws:principalarn" not in values:
+        not_given["aws:PrincipalArn"] = (
+            f"aws:PrincipalArn of the role session {caller.arn} is its role's ARN with the role's "
+            "path, which a session ARN does not carry; give the request's principal_arn"
+        )
+    return Request(
+        caller,
+        action,
+        key_arn,
+        Context(values, not_given),
+        vpce,
+        data.get("alias"),
+        data.get("management_account"),
+        data.get("key_manager"),
+    )
+
+
+def _with_role(caller: Caller, role_arn: Any) -> Caller:
+    if role_arn is None:
+        return caller
+    if not isinstance(role_arn, str):
+        raise RequestError("principal_arn: a string (the role's ARN with its path)")
+    try:
+        return with_role_arn(caller, role_arn)
+    except PrincipalError as exc:
+        raise RequestError(f"principal_arn: {exc}") from None
+
+
+def _check_fields(data: dict[str, Any]) -> None:
+    alias = data.get("alias")
+    if alias is not None and (not isinstance(alias, str) or not _ALIAS.match(alias)):
+        raise RequestError(f"alias: {alias!r} is not an alias name (alias/NAME)")
+    aliases = data.get("aliases")
+    if aliases is not None and (
+        not isinstance(aliases, list)
+        or not all(isinstance(a, str) and _ALIAS.match(a) for a in aliases)
+    ):
+        raise RequestError("aliases: a list of alias names (alias/NAME), the key's aliases")
+    account = data.get("management_account")
+    if account is not None and (not isinstance(account, str) or not _ACCOUNT.match(account)):
+        raise RequestError(f"management_account: {account!r} is not a 12-digit account ID")
+    manager = data.get("key_manager")
+    if manager is not None and manager not in ("CUSTOMER", "AWS"):
+        raise RequestError(
+            f"key_manager: {manager!r} is not CUSTOMER or AWS (DescribeKey's KeyManager)"
+        )

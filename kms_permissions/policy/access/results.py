@@ -6,7 +6,22 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Decision = Literal["allow", "explicit-deny", "implicit-deny"]
-SourceKind = Literal["key-policy", "iam-policy", "grant", "vpce-policy", "request", "dataset"]
+SourceKind = Literal[
+    "key-policy",
+    "iam-policy",
+    "grant",
+    "vpce-policy",
+    "scp",
+    "rcp",
+    "permissions-boundary",
+    "session-policy",
+    "request",
+    "dataset",
+]
+# The stages of the evaluation, in AWS's order (IAM User Guide, "Policy evaluation logic").
+Stage = Literal[
+    "deny", "rcp", "scp", "key-policy", "identity", "grants", "endpoint", "request", "assumption"
+]
 EXPLAIN_FORMAT = "kms-permissions-explain/1"
 CANNOT_DECIDE = "cannot-decide"
 
@@ -23,6 +38,7 @@ class Reason:
     sid: str | None = None
     path: str | None = None
     basis: str = ""
+    stage: Stage = "request"
 
     @property
     def where(self) -> str:
@@ -48,6 +64,32 @@ class Reason:
             "sid": self.sid,
             "path": self.path,
             "basis": self.basis,
+            "stage": self.stage,
+        }
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A policy type (or a fact of the request) that was not given and was assumed.
+
+    `subject` is a policy type (`scp`, `permissions-boundary`...) assumed absent, or a request
+    field (`management_account`, `key_manager`); `matters` says whether it could change this
+    decision (an absent restricting policy could turn an allow into a deny, an absent granting one
+    a deny into an allow); `--strict` makes each that matters a "cannot decide".
+    """
+
+    subject: str
+    text: str
+    matters: bool
+    basis: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The assumption as a JSON object."""
+        return {
+            "subject": self.subject,
+            "text": self.text,
+            "matters": self.matters,
+            "basis": self.basis,
         }
 
 
@@ -55,9 +97,11 @@ class Reason:
 class Explanation:
     """The decision on one request, its reasons (deciding ones first), and the request seen.
 
-    `decided` is False when some part that could change the decision cannot be decided here;
-    the reasons then start with those parts (code `cannot-decide`), and `decision` is what the
-    decided parts alone give.
+    `decided` is False when some part that could change the decision cannot be decided here
+    (or, with `strict`, rests on an assumption); the reasons then start with those parts (code
+    `cannot-decide`), and `decision` is what the decided parts alone give. `assumptions` are the
+    policy types that could take part but were not given; `derived` the context keys taken from
+    the request; `absent` the keys a condition reads that the request does not have.
     """
 
     decision: Decision
@@ -68,6 +112,10 @@ class Explanation:
     key_arn: str | None
     context: dict[str, str | list[str]]
     dataset_version: str
+    assumptions: tuple[Assumption, ...] = ()
+    derived: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    strict: bool = False
 
     @property
     def undecided(self) -> tuple[Reason, ...]:
@@ -86,6 +134,10 @@ class Explanation:
                 "action": self.action,
                 "key_arn": self.key_arn,
                 "context": self.context,
+                "derived": list(self.derived),
+                "absent": list(self.absent),
             },
+            "assumptions": [a.to_json() for a in self.assumptions],
+            "strict": self.strict,
             "reasons": [r.to_json() for r in self.reasons],
         }

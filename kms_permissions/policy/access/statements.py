@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kms_permissions.policy.access.condition_eval import evaluate_conditions
-from kms_permissions.policy.access.inputs import Policy
+from kms_permissions.policy.access.inputs import IDENTITY_KINDS, Policy
 from kms_permissions.policy.access.outcome import (
     TRUE,
     Outcome,
@@ -114,12 +114,19 @@ def match_resource(
 
 
 def evaluate_statement(
-    policy: Policy, statement: Statement, request: Request, action_on_key: bool, dataset: str | None
+    policy: Policy,
+    statement: Statement,
+    request: Request,
+    action_on_key: bool,
+    dataset: str | None,
+    resource_arn: str | None = None,
 ) -> StatementVerdict:
-    """The verdict of one statement on the request."""
+    """The verdict of one statement on the request (on `resource_arn` when given, else the key
+    for a permission on a key, else `*`)."""
     action = match_action(statement, request.action)
     body = statement.body
-    if policy.kind == "iam-policy":
+    if policy.kind in IDENTITY_KINDS or policy.kind == "rcp":
+        # Identity-side policies name no principal; an RCP's Principal is always "*".
         direct = every = TRUE
     elif "Principal" in body:
         principal = match_principal(body["Principal"], request.caller)
@@ -131,7 +138,8 @@ def evaluate_statement(
         )
     else:
         direct = every = match_not_principal(body["NotPrincipal"], request.caller)
-    resource = match_resource(statement, policy, request, _resource(request, policy, action_on_key))
+    target = resource_arn or _resource(request, policy, action_on_key)
+    resource = match_resource(statement, policy, request, target)
     # Conditions are evaluated only where the rest matches: a cheaper verdict, same result.
     if all_of((action, every, resource)).value is False:
         condition = TRUE
@@ -141,10 +149,14 @@ def evaluate_statement(
 
 
 def evaluate_policy(
-    policy: Policy, request: Request, action_on_key: bool, dataset: str | None
+    policy: Policy,
+    request: Request,
+    action_on_key: bool,
+    dataset: str | None,
+    resource_arn: str | None = None,
 ) -> list[StatementVerdict]:
     """Verdicts of every statement of a policy."""
     return [
-        evaluate_statement(policy, s, request, action_on_key, dataset)
+        evaluate_statement(policy, s, request, action_on_key, dataset, resource_arn)
         for s in policy.document.statements
     ]

@@ -10,6 +10,7 @@ from kms_permissions.model import ConditionKeyInfo
 from kms_permissions.policy.conditions import Condition, conditions, when_absent
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.knowledge import GUIDE, IAM_GUIDE
+from kms_permissions.policy.operators import NEGATED
 from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import (
@@ -428,7 +429,7 @@ def set_operators(ctx: Context) -> Iterator[Hit]:
                 severity=None if allow_ else "warning",
             )
         elif single and condition.set_operator == "ForAnyValue":
-            negated = condition.base.startswith(("StringNot", "ArnNot", "NumericNot", "DateNot"))
+            negated = condition.base in NEGATED
             yield Hit(
                 statement,
                 condition.path,
