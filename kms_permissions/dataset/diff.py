@@ -19,6 +19,10 @@ class Diff:
     added: dict[str, list[str]] = field(default_factory=dict)
     removed: dict[str, list[str]] = field(default_factory=dict)
     changed: list[dict[str, Any]] = field(default_factory=list)
+    # Entities present in both versions that a source began (or stopped) listing: source ->
+    # kind -> entities. Their fields' changes are in `changed` too.
+    listed_by: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    unlisted_by: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Whether nothing changed."""
@@ -33,6 +37,8 @@ class Diff:
             "added": self.added,
             "removed": self.removed,
             "changed": self.changed,
+            "listed_by": self.listed_by,
+            "unlisted_by": self.unlisted_by,
         }
 
 
@@ -59,6 +65,9 @@ def diff_facts(old_facts: Facts, new_facts: Facts, old: str, new: str) -> Diff:
         if (kind, entity) not in entities_both:
             continue
         before, after = old_facts.get(key), new_facts.get(key)
+        if name == "present" and (before is None) != (after is None):
+            moved = result.listed_by if before is None else result.unlisted_by
+            moved.setdefault(source, {}).setdefault(kind, []).append(entity)
         if before != after:
             result.changed.append(
                 {
@@ -74,8 +83,10 @@ def diff_facts(old_facts: Facts, new_facts: Facts, old: str, new: str) -> Diff:
 
 
 def diff(old: Dataset, new: Dataset) -> Diff:
-    """Compare two dataset versions."""
-    return diff_facts(facts(old), facts(new), old.version, new.version)
+    """Compare two dataset versions, every field included (descriptions too)."""
+    return diff_facts(
+        facts(old, every_field=True), facts(new, every_field=True), old.version, new.version
+    )
 
 
 def changelog_section(change: Diff, date: str) -> str:
@@ -97,13 +108,33 @@ def changelog_section(change: Diff, date: str) -> str:
                 shown = ", ".join(f"`{n}`" for n in names[:30])
                 more = f" and {len(names) - 30} more" if len(names) > 30 else ""
                 lines.append(f"- {verb} {labels[kind]}: {shown}{more}")
-    for item in change.changed[:40]:
+    moved = {**{(s, "listed"): k for s, k in change.listed_by.items()}}
+    moved.update({(s, "unlisted"): k for s, k in change.unlisted_by.items()})
+    for (source, how), kinds in sorted(moved.items()):
+        for kind, names in sorted(kinds.items()):
+            verb = "Now listed by" if how == "listed" else "No longer listed by"
+            shown = ", ".join(f"`{n}`" for n in names[:10])
+            more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+            lines.append(f"- {verb} {source}: {len(names)} {labels[kind]}: {shown}{more}")
+    listing = {
+        (kind, entity, source)
+        for moved_by in (change.listed_by, change.unlisted_by)
+        for source, kinds in moved_by.items()
+        for kind, names in kinds.items()
+        for entity in names
+    }
+    fields = [
+        item
+        for item in change.changed
+        if (item["entity_kind"], item["entity"], item["source"]) not in listing
+    ]
+    for item in fields[:40]:
         lines.append(
             f"- `{item['entity']}` {item['field']} ({item['source']}): "
             f"{_short(item['old'])} -> {_short(item['new'])}"
         )
-    if len(change.changed) > 40:
-        lines.append(f"- ... and {len(change.changed) - 40} more field changes")
+    if len(fields) > 40:
+        lines.append(f"- ... and {len(fields) - 40} more field changes")
     if change.is_empty():
         lines.append("- No change in the facts tracked.")
     return "\n".join(lines) + "\n"

@@ -42,8 +42,10 @@ def in_condition_tables(row: dict[str, Any]) -> bool:
     return bool(row["anchor"]) and row["section"] != "conditions-aws"
 
 
-def facts(dataset: Dataset) -> Facts:
-    """Every fact of a dataset version."""
+def facts(dataset: Dataset, every_field: bool = False) -> Facts:
+    """Every fact of a dataset version; `every_field` adds the fields history leaves out
+    (descriptions, the parsed operations, the SAR's spellings), for `diff`."""
+    untracked = set() if every_field else _UNTRACKED
     found: Facts = {}
     for row in dataset.rows("actions"):
         present = {"permissions": row["in_guide"], "sar": row["in_sar"], "api": row["in_api"]}
@@ -52,11 +54,13 @@ def facts(dataset: Dataset) -> Facts:
             for field in ACTION_FIELDS[source]:
                 found[("action", row["action"], field, source)] = _value(row[field])
     for row in dataset.rows("condition_keys"):
-        present = {"conditions": in_condition_tables(row), "sar": row["in_sar"]}
+        # The global keys the guide describes (conditions-aws) are facts history leaves out.
+        described = bool(row["anchor"]) if every_field else in_condition_tables(row)
+        present = {"conditions": described, "sar": row["in_sar"]}
         for source in (s for s, listed in present.items() if listed):
             found[("condition_key", row["condition_key"], "present", source)] = "true"
             for field in KEY_FIELDS[source]:
-                if field not in _UNTRACKED:
+                if field not in untracked:
                     found[("condition_key", row["condition_key"], field, source)] = _value(
                         row[field]
                     )

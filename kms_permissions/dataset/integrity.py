@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kms_permissions.dataset import shapes
+from kms_permissions.dataset import migrations, shapes
 from kms_permissions.errors import InputError, KmsPermissionsError, json_kind
 from kms_permissions.files import describe, read_limited
 
@@ -66,8 +66,11 @@ def parse_json(path: Path, data: bytes) -> Any:
         raise IntegrityError(f"{path}: not valid JSON ({exc})") from None
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The folder's manifest, checked to be one; IntegrityError naming what is wrong."""
+def read_manifest(folder: Path, older: bool = False) -> dict[str, Any]:
+    """The folder's manifest, checked to be one; IntegrityError naming what is wrong.
+
+    With `older`, a schema version with declared migrations (`dataset.migrations`) is accepted:
+    for readers that migrate the tables (`io.read_dataset`); the rest read the current one."""
     check_folder(folder)
     path = folder / MANIFEST
     try:
@@ -75,14 +78,14 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise IntegrityError(f"{path}: no manifest; not a kms-permissions dataset") from None
     manifest = parse_json(path, data)
-    problem = _manifest_problem(manifest)
+    problem = _manifest_problem(manifest, older)
     if problem:
         raise IntegrityError(f"{path}: {problem}")
     assert isinstance(manifest, dict)
     return manifest
 
 
-def _manifest_problem(manifest: object) -> str | None:
+def _manifest_problem(manifest: object, older: bool) -> str | None:
     if not isinstance(manifest, dict):
         return f"not a manifest ({json_kind(manifest)}, not an object)"
     if manifest.get("format") != FORMAT:
@@ -90,7 +93,13 @@ def _manifest_problem(manifest: object) -> str | None:
     version = manifest.get("dataset_version")
     if not isinstance(version, str) or not VERSION.fullmatch(version):
         return f"dataset_version {version!r} is not a version (YYYY.MM.DD[.N])"
-    if manifest.get("schema_version") != shapes.SCHEMA_VERSION:
+    schema = manifest.get("schema_version")
+    if older and schema != shapes.SCHEMA_VERSION:
+        try:
+            migrations.chain(schema)
+        except migrations.MigrationError as exc:
+            return str(exc)
+    elif schema != shapes.SCHEMA_VERSION:
         return (
             f"schema version {manifest.get('schema_version')!r}; this kms-permissions reads "
             f"schema version {shapes.SCHEMA_VERSION}"
@@ -135,9 +144,10 @@ def _entry_problem(entry: object) -> str | None:
     return None
 
 
-def verify(folder: Path) -> dict[str, Any]:
-    """Check every file against the manifest's sha256; raise naming the first bad file."""
-    manifest = read_manifest(folder)
+def verify(folder: Path, older: bool = False) -> dict[str, Any]:
+    """Check every file against the manifest's sha256; raise naming the first bad file
+    (`older`: as `read_manifest` takes it)."""
+    manifest = read_manifest(folder, older)
     listed = {entry["path"] for entry in manifest["files"]}
     for entry in manifest["files"]:
         _checked_bytes(folder, entry)

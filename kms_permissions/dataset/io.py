@@ -31,6 +31,7 @@ from kms_permissions.dataset.integrity import (
     read_manifest,
     verify,
 )
+from kms_permissions.dataset.migrations import migrate
 from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.read_model import build_index, index_files
 from kms_permissions.errors import json_kind
@@ -117,8 +118,11 @@ def is_dataset_folder(folder: Path) -> bool:
 
 def read_dataset(folder: Path) -> Dataset:
     """Load a dataset folder from its JSON files, once its hashes are checked and every file
-    is parsed against its schema."""
-    manifest = verify(folder)
+    is parsed against its schema; a folder of an older schema version is read through the
+    declared migrations (`dataset.migrations`) and its rows checked against the current one."""
+    manifest = verify(folder, older=True)
+    if manifest["schema_version"] != SCHEMA_VERSION:
+        return _read_older(folder, manifest)
     check_contents(folder, manifest, table_checks())
     tables: dict[str, list[Row]] = {}
     for entry in manifest["files"]:
@@ -140,3 +144,54 @@ def table_checks() -> dict[str, TableCheck]:
         return check
 
     return {name: (table.column_names(), row_check(table)) for name, table in ALL_TABLES.items()}
+
+
+def _read_older(folder: Path, manifest: dict[str, Any]) -> Dataset:
+    """An older schema version's tables, migrated and checked row by row against the current
+    columns (the read model is rebuilt from them when asked for: `stored_index` is None)."""
+    tables: dict[str, list[Row]] = {}
+    for entry in manifest["files"]:
+        if entry["format"] == "json" and entry["table"]:
+            rows = read_json(folder, manifest, entry["path"])
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise IntegrityError(f"{folder / entry['path']}: not an array of rows")
+            tables[entry["table"]] = rows
+    version = manifest["schema_version"]
+    try:
+        tables = migrate(tables, version)
+    except KeyError as exc:
+        raise IntegrityError(
+            f"{folder}: schema version {version} without the table or column {exc} its "
+            "migration reads"
+        ) from None
+    checks = table_checks()
+    for name, (columns, check) in checks.items():
+        if name not in tables:
+            raise IntegrityError(f"{folder}: no {name} table after migrating from {version}")
+        ordered = []
+        for number, row in enumerate(tables[name]):
+            missing = [column for column in columns if column not in row]
+            shaped = {column: row[column] for column in columns if column in row}
+            problem = (
+                f"no column {missing[0]}" if missing else _extra(row, columns) or check(shaped)
+            )
+            if problem:
+                raise IntegrityError(
+                    f"{folder / (name + '.json')}: row {number} after migrating from schema "
+                    f"version {version}: {problem}"
+                )
+            ordered.append(shaped)
+        tables[name] = ordered
+    extra = sorted(set(tables) - set(checks))
+    if extra:
+        raise IntegrityError(
+            f"{folder}: table {extra[0]} is unknown after migrating from {version}"
+        )
+    dataset = Dataset(tables, manifest["dataset_version"], None)
+    dataset.sort()
+    return dataset
+
+
+def _extra(row: Row, columns: list[str]) -> str | None:
+    extra = sorted(set(row) - set(columns))
+    return f"column {extra[0]} is unknown (the migration keeps it)" if extra else None

@@ -1,0 +1,240 @@
+"""Declared migrations: how a dataset folder of an older schema version is read as the current one.
+
+Each schema change is one `Migration` from the version it reads to the next. `read_dataset`
+walks the chain from a folder's schema version to `SCHEMA_VERSION`, then checks every migrated
+row against the current columns, so a migration that forgets a column fails loudly instead of
+yielding a wrong fact. `diff` reads every earlier release through it, and `build`/`history`
+read their baseline (the bundled dataset) through it after a schema change.
+
+Adding a column: declare it in `kms_permissions/model.py`, bump `SCHEMA_VERSION` (minor), and
+append a `Migration` here that gives older rows the column (usually `added(...)` with the value
+an older version implies). A migration may not invent a fact: a value older versions did not
+record is null, empty or false, and its `summary` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kms_permissions.model import SCHEMA_VERSION
+
+Row = dict[str, Any]
+Tables = dict[str, list[Row]]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: tables of schema version `source` -> tables of schema version `target`."""
+
+    source: str
+    target: str
+    summary: str
+    step: Callable[[Tables], Tables]
+
+
+class MigrationError(ValueError):
+    """No declared way from a folder's schema version to the current one."""
+
+
+def added(table: str, **defaults: Any) -> Callable[[Tables], Tables]:
+    """A step that adds columns with a fixed value (a list default is copied per row)."""
+
+    def step(tables: Tables) -> Tables:
+        for row in tables.get(table, []):
+            for name, value in defaults.items():
+                row[name] = list(value) if isinstance(value, list) else value
+        return tables
+
+    return step
+
+
+def new_table(table: str) -> Callable[[Tables], Tables]:
+    """A step for a table an older version did not have: it starts empty."""
+
+    def step(tables: Tables) -> Tables:
+        tables.setdefault(table, [])
+        return tables
+
+    return step
+
+
+def steps(*parts: Callable[[Tables], Tables]) -> Callable[[Tables], Tables]:
+    """Several steps run in order as one."""
+
+    def step(tables: Tables) -> Tables:
+        for part in parts:
+            tables = part(tables)
+        return tables
+
+    return step
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    pieces = re.split(r"\$\{[^}]*\}", template)
+    return re.compile(".+".join(re.escape(p) for p in pieces), re.IGNORECASE)
+
+
+def _instances(keys: list[Row]) -> dict[str, str]:
+    """SAR-only keys that are instances of a template key, as instance -> template."""
+    templates = [(row["condition_key"], _template_regex(row["condition_key"])) for row in keys]
+    found: dict[str, str] = {}
+    for row in keys:
+        if row["is_template"] or row["in_guide"]:
+            continue
+        for name, regex in templates:
+            if name != row["condition_key"] and regex.fullmatch(row["condition_key"]):
+                found[row["condition_key"]] = name
+                break
+    return found
+
+
+def _fold_keys(keys: list[Row], instances: dict[str, str]) -> list[Row]:
+    by_name = {row["condition_key"]: row for row in keys}
+    folded: dict[str, list[str]] = {}
+    for instance, template in instances.items():
+        folded.setdefault(template, []).append(instance)
+    result = []
+    for row in keys:
+        if row["condition_key"] in instances:
+            continue
+        row = {k: v for k, v in row.items() if k not in ("actions", "first_seen")}
+        names = folded.get(row["condition_key"], [])
+        row["sar_names"] = sorted(names, key=_natural)
+        row["in_sar"] = row["in_sar"] or any(by_name[n]["in_sar"] for n in names)
+        types = {by_name[n]["sar_type"] for n in names}
+        if len(types) == 1 and row["sar_type"] is None:
+            row["sar_type"] = types.pop()
+        result.append(row)
+    return result
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+def _pairs(rows: list[Row], instances: dict[str, str]) -> list[Row]:
+    """1.0.0 listed one row per (action, key, source); 2.0.0 one row per pair, a column per
+    source. 1.0.0 held no guide order (position) and no condition-key-page relation."""
+    pairs: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        name: str = row["condition_key"]
+        key = instances.get(name, name)
+        pair = pairs.setdefault(
+            (row["action"], key),
+            {
+                "action": row["action"],
+                "condition_key": key,
+                "permissions_source": None,
+                "conditions_source": None,
+                "sar_source": None,
+                "grant_rows": [],
+                "group": None,
+                "position": None,
+                "sar_resource_types": [],
+                "sar_names": [],
+            },
+        )
+        if row["source"] == "guide":
+            pair["permissions_source"] = row["source_id"]
+            pair["group"] = row["group"]
+            if row["grant_row"] is not None and row["grant_row"] not in pair["grant_rows"]:
+                pair["grant_rows"] = sorted([*pair["grant_rows"], row["grant_row"]])
+        else:
+            pair["sar_source"] = row["source_id"]
+            kind = row["resource_type"] or "*"
+            if kind not in pair["sar_resource_types"]:
+                pair["sar_resource_types"] = sorted([*pair["sar_resource_types"], kind])
+            if key != row["condition_key"]:
+                pair["sar_names"] = sorted({*pair["sar_names"], row["condition_key"]}, key=_natural)
+    return list(pairs.values())
+
+
+def _one_read_model(tables: Tables) -> Tables:
+    instances = _instances(tables["condition_keys"])
+    for row in tables["actions"]:
+        row["resources"] = row.pop("resource_types")
+        row.pop("first_seen", None)
+    tables["condition_keys"] = _fold_keys(tables["condition_keys"], instances)
+    tables["action_condition_keys"] = _pairs(tables["action_condition_keys"], instances)
+    tables.setdefault("notes", [])
+    return tables
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "1.0.0",
+        "2.0.0",
+        "one read model: actions' resource_types is resources; first_seen is gone; the SAR's "
+        "instances of a template (PCR0...) fold into it as sar_names; the action/key relation "
+        "is one row per pair with a source per side (1.0.0 held no guide order and no "
+        "condition key page relation: position and conditions_source are null); notes is new",
+        _one_read_model,
+    ),
+    Migration(
+        "2.0.0",
+        "2.1.0",
+        "the API Reference as a source: actions gain the api_* columns (not listed there: "
+        "in_api false, nulls and empty lists) and details_source (guide where the guide "
+        "lists the action, else none); sources gain release; discrepancies gain api_source; "
+        "required_permissions is new",
+        steps(
+            added(
+                "actions",
+                in_api=False,
+                api_operation=None,
+                api_cross_account=None,
+                api_cross_account_text=None,
+                api_policy_types=[],
+            ),
+            lambda tables: _details_source(tables),
+            added("sources", release=None),
+            added("discrepancies", api_source=None),
+            new_table("required_permissions"),
+        ),
+    ),
+)
+
+
+def _details_source(tables: Tables) -> Tables:
+    for row in tables["actions"]:
+        row["details_source"] = "guide" if row["in_guide"] else "none"
+    return tables
+
+
+def readable(version: object, migrations: Iterable[Migration] | None = None) -> bool:
+    """Whether a folder of this schema version can be read (the current one, or older with a
+    declared path to it)."""
+    try:
+        chain(version, migrations)
+    except MigrationError:
+        return False
+    return True
+
+
+def chain(version: object, migrations: Iterable[Migration] | None = None) -> list[Migration]:
+    """The migrations from `version` to the current schema version, in order (`migrations`:
+    the declared ones unless given)."""
+    by_source = {m.source: m for m in (MIGRATIONS if migrations is None else migrations)}
+    found: list[Migration] = []
+    current = version
+    while current != SCHEMA_VERSION:
+        step = by_source.get(current) if isinstance(current, str) else None
+        if step is None or len(found) > len(by_source):
+            raise MigrationError(
+                f"schema version {version!r}; this kms-permissions reads schema version "
+                f"{SCHEMA_VERSION} and the versions it declares migrations from "
+                f"({', '.join(sorted(by_source)) or 'none'})"
+            )
+        found.append(step)
+        current = step.target
+    return found
+
+
+def migrate(tables: Tables, version: str) -> Tables:
+    """Tables of schema version `version` as the current schema version has them."""
+    for migration in chain(version):
+        tables = migration.step(tables)
+    return tables
