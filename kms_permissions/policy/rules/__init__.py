@@ -12,11 +12,13 @@ from kms_permissions.policy.rules import (
     grammar,
     key_policy,
     network,
+    principal_keys,
     public,
     required,
     resources,
     services,
     templates,
+    via_service,
 )
 
 __all__ = [
@@ -27,9 +29,11 @@ __all__ = [
     "grammar",
     "key_policy",
     "network",
+    "principal_keys",
     "public",
     "required",
     "resources",
     "services",
     "templates",
+    "via_service",
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kms_permissions.policy.conditions import limiting
 from kms_permissions.policy.document import Document, Statement
-from kms_permissions.policy.knowledge import PERMISSIONS_PAGE
+from kms_permissions.policy.knowledge import GUIDE, PERMISSIONS_PAGE
 from kms_permissions.policy.principals import OWN_ACCOUNT, aws_principals
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import OTHER_ACCOUNT, allow, key_policy
-from kms_permissions.policy.statements import effective_in, fact, is_pattern, listed
+from kms_permissions.policy.statements import effective_in, fact, granted, is_pattern, listed
 
 KEY_ARN = re.compile(r"arn:aws[\w-]*:kms:[^:]*:(\d{12}):key/")
 
@@ -120,3 +121,64 @@ def cross_account(ctx: Context) -> Iterator[Hit]:
                     fact(entry, "cross_account"),
                     PERMISSIONS_PAGE,
                 )
+
+
+EXTERNAL = f"{GUIDE}/key-policy-modifying-external-accounts.html"
+_OTHER_ROOT = {"AWS": f"arn:aws:iam::{OTHER_ACCOUNT}:root"}
+
+
+def grant_for_aws_resource(statement: Statement) -> bool:
+    """Whether a statement requires kms:GrantIsForAWSResource to be true."""
+    return any(
+        c.key.lower() == "kms:grantisforawsresource"
+        and c.base == "Bool"
+        and {str(v).lower() for v in c.values} == {"true"}
+        for c in limiting(statement)
+    )
+
+
+@rule(
+    "KMS031",
+    "info",
+    "Cross-account CreateGrant without kms:GrantIsForAWSResource",
+    name="cross-account-create-grant",
+    link=EXTERNAL,
+    bad=key_policy(allow(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], _OTHER_ROOT)),
+    good=key_policy(
+        allow(
+            ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+            _OTHER_ROOT,
+            Condition={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        )
+    ),
+)
+def cross_account_create_grant(ctx: Context) -> Iterator[Hit]:
+    """kms:CreateGrant given to another account's principals (key policy), or on another
+    account's keys (IAM policy), without `"Bool": {"kms:GrantIsForAWSResource": "true"}`:
+    the other account can create grants on this key for any principal of any account,
+    lasting until revoked, outside this key policy's view. The guide's example for external
+    accounts gives CreateGrant only with that condition, so that only AWS services integrated
+    with KMS create grants for their resources. Advice: some designs mean it (a person who
+    creates grants with the CLI). Needs `--account` unless the key policy's statement
+    enabling IAM policies names the account."""
+    own = ctx.account or infer_account(ctx.document, ctx.kind)
+    if ctx.kind not in ("key-policy", "iam-policy"):
+        return
+    for statement in ctx.document.statements:
+        if statement.effect != "Allow" or grant_for_aws_resource(statement):
+            continue
+        if "kms:CreateGrant" not in granted(statement, ctx.knowledge, ctx.kind):
+            continue
+        accounts, where = _foreign(ctx, statement, own)
+        if accounts:
+            yield Hit(
+                statement,
+                f"{statement.path}.Action" if "Action" in statement.body else statement.path,
+                f"kms:CreateGrant {where} with no kms:GrantIsForAWSResource condition: that "
+                "account can give any principal lasting use of the key through grants; add "
+                '"Bool": {"kms:GrantIsForAWSResource": "true"} so that only AWS services '
+                "create grants, for their resources",
+                "guide, key-policy-modifying-external-accounts: allow attachment of persistent "
+                "resources",
+                EXTERNAL,
+            )
