@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import kms_permissions as kp
 from kms_permissions.cli import main
-from kms_permissions.policy.authoring import statements
+from kms_permissions.policy.authoring import examples, statements
 from kms_permissions.policy.authoring.api import read_spec
 from kms_permissions.policy.authoring.key_specs import KEY_SPECS, KEY_USAGES, operations
 from kms_permissions.policy.authoring.render import render
@@ -24,35 +24,12 @@ from kms_permissions.policy.authoring.spec import SpecError
 from kms_permissions.policy.authoring.verify import verify
 from kms_permissions.policy.check import check, knowledge
 
-ACCOUNT = "123456789012"
-REGION = "ap-southeast-2"
-ADMIN = f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"
-USER = f"arn:aws:iam::{ACCOUNT}:role/OrdersService"
-# One entry per integration, with the ARNs it needs.
-SERVICES: dict[str, dict[str, str]] = {
-    "cloudtrail": {"trail_arn": f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/management-events"},
-    "logs": {"log_group_arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/orders/app"},
-    "sns": {
-        "topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms",
-        "source_arn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:orders-latency",
-    },
-    "s3-inventory": {"source_bucket_arn": "arn:aws:s3:::orders-data"},
-    "events": {"event_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/orders"},
-}
-ISSUE_SPEC: dict[str, Any] = {
-    "account": ACCOUNT,
-    "region": REGION,
-    "admins": [ADMIN],
-    "users": [USER],
-    "iam_policies": False,
-    "services": [
-        {"name": "cloudtrail", **SERVICES["cloudtrail"]},
-        {"name": "logs", **SERVICES["logs"]},
-    ],
-    "external_accounts": [
-        {"account": "210987654321", "use": ["encrypt", "decrypt"], "grants_for_aws_resources": True}
-    ],
-}
+ACCOUNT = examples.ACCOUNT
+REGION = examples.REGION
+ADMIN = examples.ADMIN
+USER = examples.USER
+SERVICES = examples.SERVICES
+ISSUE_SPEC = examples.SPEC
 
 
 def problems(policy: dict[str, Any]) -> list[str]:
@@ -83,12 +60,7 @@ def test_the_issue_spec_is_clean_and_verified() -> None:
 
 @pytest.mark.parametrize("name", sorted(INTEGRATIONS))
 def test_every_service_pattern_is_clean_and_verified(name: str) -> None:
-    spec = {
-        "account": ACCOUNT,
-        "region": REGION,
-        "admins": [ADMIN],
-        "services": [{"name": name, **SERVICES[name]}],
-    }
+    spec = examples.service_spec(name)
     policy = kp.key_policy(spec)
     assert problems(policy) == []
     assert differing(spec) == []
@@ -464,3 +436,13 @@ def test_property_every_valid_spec_gives_a_clean_verified_policy(spec: dict[str,
     assert problems(policy) == []
     assert differing(spec) == []
     assert kp.key_policy(spec) == policy
+
+
+def test_the_readme_spec_is_the_example_and_verified() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Writing key policies", 1)[1]
+    block = section.split("```json", 1)[1].split("```", 1)[0]
+    spec = json.loads(block)
+    assert {k: v for k, v in spec.items() if k != "key_spec"} == ISSUE_SPEC
+    assert kp.key_policy(spec) == kp.key_policy(ISSUE_SPEC)
+    assert differing(spec) == []

@@ -20,6 +20,7 @@ from kms_permissions.generator.site import (
     discrepancies,
     downloads,
     key_pages,
+    key_policies,
     keys_index,
     matrix,
     notes,
@@ -48,6 +49,7 @@ PAGES: tuple[Pages, ...] = (
     discrepancies.pages,
     timeline.pages,
     access.pages,
+    key_policies.pages,
     notes.pages,
     downloads.pages,
 )

@@ -1,0 +1,154 @@
+"""key-policies.md: writing key policies with `key-policy new`, the patterns and their sources.
+
+Every policy on the page is written at generation time from the dataset it renders
+(`policy.authoring`), and every example is verified there with explain: the page shows how
+many intended and adversarial requests came out as the spec means.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kms_permissions.generator.markdown import code, external, fragment, table, text
+from kms_permissions.generator.site.context import Site
+from kms_permissions.generator.site.sections import front_matter
+from kms_permissions.policy.authoring import examples, statements
+from kms_permissions.policy.authoring.api import read_spec
+from kms_permissions.policy.authoring.key_specs import CREATE_KEY_PAGE, KEY_SPECS, operations
+from kms_permissions.policy.authoring.services import INTEGRATIONS
+from kms_permissions.policy.authoring.verify import verify
+from kms_permissions.policy.check import knowledge
+
+HERE = "key-policies.md"
+DEFAULT_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
+FIELDS = (
+    ("account", "The key's account (12 digits)."),
+    ("region", "The key's Region; services are limited to it."),
+    ("key_spec", "KMS's key spec (default SYMMETRIC_DEFAULT)."),
+    ("key_usage", "KMS's key usage; needed where the key spec allows more than one."),
+    ("admins", "IAM roles or users of the account who administer the key."),
+    ("users", "IAM roles or users of the account who use the key."),
+    ("iam_policies", "Whether IAM policies of the account count (AWS's default: true)."),
+    ("via_services", "Services users must go through (kms:ViaService), in the key's Region."),
+    ("services", "Service integrations, each with the ARNs it names."),
+    ("external_accounts", "Other accounts: the uses they get, and grants for AWS resources."),
+)
+
+
+def _json(data: Any) -> list[str]:
+    return ["```json", json.dumps(data, indent=2, ensure_ascii=False), "```", ""]
+
+
+def _verified(site: Site, spec: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    facts = knowledge(site.ref.folder)
+    checked = read_spec(spec, site.ref.folder)
+    policy = statements.policy(checked, facts)
+    outcomes = verify(checked, policy, facts, site.ref.folder)
+    intended = sum(o.case.kind == "intended" for o in outcomes)
+    differ = sum(not o.agrees for o in outcomes)
+    said = (
+        f"`--verify`: {intended} intended and {len(outcomes) - intended} adversarial requests, "
+        + (f"**{differ} differ from what the spec means**" if differ else "all as the spec means")
+        + f" (explain, dataset {text(site.ref.version)})."
+    )
+    return policy, said
+
+
+def _actions(site: Site, names: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(
+        site.link(code(n), site.action_pages[n], HERE) if n in site.action_pages else code(n)
+        for n in names
+    )
+
+
+def _usage_rows(site: Site) -> list[list[str]]:
+    facts = knowledge(site.ref.folder)
+    rows = []
+    for spec in KEY_SPECS.values():
+        for usage in spec.usages:
+            names = operations(spec, usage, facts)
+            rows.append([code(spec.name), code(usage), _actions(site, names)])
+    return rows
+
+
+def pages(site: Site) -> dict[str, str]:
+    """key-policies.md."""
+    facts = knowledge(site.ref.folder)
+    policy, said = _verified(site, examples.SPEC)
+    admin = statements.admin_actions(facts)
+    parts = [
+        front_matter(),
+        "# Writing key policies",
+        "",
+        "`kms-permissions key-policy new SPEC` writes a key policy from a spec (JSON or YAML; "
+        "`-` reads standard input), as JSON, YAML, a CloudFormation `AWS::KMS::Key` or a "
+        "Terraform `aws_kms_key` (`--format`); `kms_permissions.key_policy(spec)` does the same "
+        "from Python. Every policy it writes passes `check` with no error and no warning, and "
+        "`--verify` proves it with `explain`: each administrator's, user's, service's and "
+        "other account's intended requests are allowed, and the adversarial ones (an "
+        "administrator decrypting, a user changing the policy, another account, a service call "
+        "for another account's resource, a grant not for an AWS resource, a call not through "
+        "the via-services) are refused. It exits 1 when any differs from what the spec means.",
+        "",
+        "## The spec { #spec }",
+        "",
+        table(["Field", "What it says"], [[code(f), text(w)] for f, w in FIELDS]),
+        "",
+        "A bad spec (an unknown field, an ARN that is not one, no administrator while "
+        "`iam_policies` is false, an unknown service, a key usage that allows none of the "
+        "requested operations) is one line naming the field, exit 2.",
+        "",
+        *_json(examples.SPEC),
+        "The policy it writes:",
+        "",
+        *_json(policy),
+        said,
+        "",
+        "## Administrators { #admins }",
+        "",
+        f"The console's {external('default key policy', DEFAULT_POLICY)} gives administrators "
+        "`kms:Create*`, `kms:Get*` and other wildcards. `kms:Create*` covers `kms:CreateGrant`: "
+        "an administrator can grant itself the use of the key. Here administrators get the "
+        "same wildcards expanded through the dataset, as a fixed list, without CreateGrant and "
+        "without any cryptographic operation:",
+        "",
+        _actions(site, admin),
+        "",
+        "## Users and key specs { #users }",
+        "",
+        "Users get the cryptographic operations the key's spec and usage allow, and "
+        "`kms:DescribeKey`. The key specs and the usages each allows are KMS's "
+        f"({external('CreateKey', CREATE_KEY_PAGE)}); the operations of each usage are the "
+        "actions the dataset's algorithm condition key for it applies to "
+        "(`kms:EncryptionAlgorithm`, `kms:SigningAlgorithm`, `kms:MacAlgorithm`, "
+        "`kms:KeyAgreementAlgorithm`). Asymmetric keys add `kms:GetPublicKey` and do not "
+        "generate data keys. For a symmetric encryption key, users also get the console's "
+        "grant permissions, only for grants an AWS service creates "
+        "(`kms:GrantIsForAWSResource`).",
+        "",
+        table(["Key spec", "Key usage", "Users' operations"], _usage_rows(site)),
+        "",
+        "## Service integrations { #services }",
+        "",
+        "Each integration follows the AWS page that documents it, with the conditions that stop "
+        "a confused deputy: the service acts only for the spec's own trail, log group, topic, "
+        "bucket or event bus (`aws:SourceArn`, `aws:SourceAccount`, the encryption context).",
+        "",
+    ]
+    for name, integration in INTEGRATIONS.items():
+        service_policy, service_said = _verified(site, examples.service_spec(name))
+        fields = ", ".join(code(f.name) for f in integration.fields)
+        service = [s for s in service_policy["Statement"] if "Service" in s["Principal"]]
+        parts += [
+            f"### {fragment(integration.title)} {{ #{name} }}",
+            "",
+            f'`"name": "{name}"` with {fields}. Follows '
+            f"{external(fragment(integration.title), integration.page)}.",
+            "",
+            *_json({"name": name, **examples.SERVICES[name]}),
+            *_json(service),
+            service_said,
+            "",
+        ]
+    return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
