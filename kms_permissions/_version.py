@@ -1,3 +1,3 @@
 """The package version: the version of the bundled dataset."""
 
-__version__ = "2026.11.20.2"
+__version__ = "2026.11.20.3"

@@ -31,7 +31,7 @@ else:
 
 # The version of the dataset's schema these classes declare: minor for added fields or tables,
 # major for anything else.
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
@@ -49,10 +49,14 @@ SOURCE_OF_PAGE_KIND: dict[str, str] = {
     "permissions": "permissions",
     "condition-keys": "conditions",
     "global-keys": "conditions",
+    "via-services": "conditions",
     "sar": "sar",
     "api-reference": "api",
     "notes": "notes",
 }
+
+# The condition key whose values the guide's table of services (`ViaService`) lists.
+VIA_SERVICE_KEY = "kms:ViaService"
 
 K = TypeVar("K", bound=str)
 A = TypeVar("A", bound=str)
@@ -167,6 +171,28 @@ class RequiredPermission:
     where: str | None = column("The Region or account it must be granted in, as written.", "api")
     sentence: str = column("The API Reference's sentence.")
     source_id: str = column("Id of the input page in the sources table.")
+
+
+@dataclass(frozen=True, slots=True)
+class ViaService:
+    """A service the guide lists as supporting kms:ViaService, with the names it sends."""
+
+    service: str = column("The service as the guide names it, e.g. Amazon Elastic Block Store.")
+    names: tuple[str, ...] = column(
+        "Its ViaService names as written (ec2.AWS_region.amazonaws.com, AWS_region standing for "
+        "the Region); empty when the copy does not give them.",
+        "conditions",
+    )
+    note: str | None = column(
+        "What the table says beside the names, as written (EBS only); null when nothing.",
+        "conditions",
+    )
+    source_id: str = column("Id of the input page in the sources table.")
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The service parts of its names (ec2 for ec2.AWS_region.amazonaws.com)."""
+        return tuple(name.split(".", 1)[0] for name in self.names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +344,12 @@ class ConditionKeyInfo(Generic[A]):
     listed_in: Mapping[str, str] = derived(
         "Per source, the revision of the earliest copy that lists it (commit, date or release)."
     )
+    via_services: tuple[ViaService, ...] = derived(
+        "The services the guide's table lists as supporting it, with their ViaService names "
+        "(kms:ViaService; empty for every other key).",
+        "conditions",
+        element=ViaService,
+    )
 
     @property
     def multi_valued(self) -> bool:
@@ -354,7 +386,9 @@ class Source:
     """Provenance of one input page."""
 
     source_id: str = column("Id of the input page: kind/name@revision.")
-    kind: str = column("permissions, condition-keys, global-keys, notes or sar.")
+    kind: str = column(
+        "permissions, condition-keys, global-keys, via-services, notes, sar or api-reference."
+    )
     rendering: str = column("md-list, html-table, md-tables, md or sar-html.")
     location: str = column("URL or path it was read from.")
     revision: str = column("Git commit, HTTP ETag/Last-Modified, file date or sha256:...")

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from kms_permissions.model import (
+    VIA_SERVICE_KEY,
     ActionInfo,
     ConditionKeyInfo,
     Coverage,
@@ -27,6 +28,7 @@ from kms_permissions.model import (
     Reference,
     ResourceType,
     Source,
+    ViaService,
     from_json,
 )
 
@@ -41,6 +43,8 @@ __all__ = [
     "load",
     "load_history",
     "load_manifest",
+    "via_service_problem",
+    "via_services",
 ]
 
 
@@ -129,3 +133,28 @@ def _bundled() -> Reference:
     from kms_permissions.dataset.integrity import verify
 
     return build_reference(DATA_DIR, verify(DATA_DIR))
+
+
+def via_services(reference: Reference | None = None) -> tuple[ViaService, ...]:
+    """The services the developer guide lists as supporting kms:ViaService, by name.
+
+    Each has the guide's name for it (`service`), its ViaService names as written (`names`,
+    e.g. `ec2.AWS_region.amazonaws.com`; `prefixes` gives `ec2`) and the table's note ("EBS
+    only"). A service whose names the copy held does not give has no names and says so in its
+    note. `reference` defaults to the bundled dataset; empty when it has no such table.
+    """
+    found = (reference or load()).condition_keys.get(VIA_SERVICE_KEY)
+    return found.via_services if found else ()
+
+
+def via_service_problem(value: str, reference: Reference | None = None) -> str | None:
+    """What is wrong with one kms:ViaService condition value, in a sentence, or None when it is
+    `SERVICE.REGION.amazonaws.com` for a service of `via_services()` and a Region of the right
+    form (us-east-1; whether the Region exists is not known here). A wildcard value is not
+    judged. When the table leaves a service's names out (ElastiCache), the sentence says so."""
+    from kms_permissions import via_service
+
+    services = via_services(reference)
+    prefixes = {prefix for service in services for prefix in service.prefixes}
+    elided = tuple(s.service for s in services if not s.names)
+    return via_service.problem(value, prefixes, elided)

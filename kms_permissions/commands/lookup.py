@@ -215,7 +215,20 @@ def _key_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     lines.append(row("sources", _as_of(entry)))
     if entry["listed_since"]:
         lines.append(row("listed since", _listed_since(entry, coverage)))
-    return lines + _discrepancy_lines(entry["discrepancies"])
+    return lines + _via_service_lines(entry) + _discrepancy_lines(entry["discrepancies"])
+
+
+def _via_service_lines(entry: dict[str, Any]) -> list[str]:
+    """The guide's table of services that support the key (kms:ViaService), one per line."""
+    services = entry["via_services"]
+    if not services:
+        return []
+    lines = [row("services", f"{len(services)} support it (the guide's table):")]
+    for item in services:
+        names = ", ".join(item["names"]) or "- (not given by this copy)"
+        note = f" ({item['note']})" if item["note"] else ""
+        lines.append(f"    {item['service']}: {names}{note}")
+    return lines
 
 
 def run_lookup(names: list[str], as_json: bool, dataset: str | None) -> int:

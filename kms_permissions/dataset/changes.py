@@ -23,6 +23,7 @@ KINDS = {
     "action_condition_key": "action / condition key pairs",
     "required_permission": "required permissions",
     "resource_type": "resource types",
+    "via_service": "services that support kms:ViaService",
 }
 # Kinds whose presence is a fact of its own, not a field of an entity.
 _PRESENCE = ("present", "arn_pattern")

@@ -123,6 +123,12 @@ TABLES: tuple[Table, ...] = (
         model.RequiredPermission,
         ("operation", "position"),
     ),
+    _table(
+        "via_services",
+        "The services the guide lists as supporting kms:ViaService, with their ViaService names.",
+        model.ViaService,
+        ("service",),
+    ),
     _table("sources", "Provenance of every input page.", model.Source, ("source_id",)),
 )
 

@@ -42,7 +42,14 @@ class Diff:
         }
 
 
-KINDS = ("action", "condition_key", "action_condition_key", "required_permission", "resource_type")
+KINDS = (
+    "action",
+    "condition_key",
+    "action_condition_key",
+    "required_permission",
+    "resource_type",
+    "via_service",
+)
 
 
 def _present(found: Facts, kind: str) -> set[str]:
@@ -98,6 +105,7 @@ def changelog_section(change: Diff, date: str) -> str:
         "action_condition_key": "action / condition key pairs",
         "required_permission": "required permissions (API Reference)",
         "resource_type": "resource types",
+        "via_service": "services that support kms:ViaService",
     }
     for kind in KINDS:
         for verb, names in (

@@ -29,6 +29,7 @@ def _fields_by_source(cls: type) -> dict[str, tuple[str, ...]]:
 
 ACTION_FIELDS = _fields_by_source(model.ActionInfo)
 KEY_FIELDS = _fields_by_source(model.ConditionKeyInfo)
+VIA_SERVICE_FIELDS = _fields_by_source(model.ViaService)
 # Fields that locate a key in the guide rather than describe it: not tracked as facts.
 _UNTRACKED = {"operations_expression", "description", "sar_names"}
 
@@ -81,6 +82,10 @@ def facts(dataset: Dataset, every_field: bool = False) -> Facts:
         found[("required_permission", entity, "present", "api")] = _value(
             {"policy_types": row["policy_types"], "resource": row["resource"]}
         )
+    for row in dataset.rows("via_services") if "via_services" in dataset.tables else ():
+        found[("via_service", row["service"], "present", "conditions")] = "true"
+        for field in VIA_SERVICE_FIELDS["conditions"]:
+            found[("via_service", row["service"], field, "conditions")] = _value(row[field])
     for row in dataset.rows("resource_types"):
         found[("resource_type", row["resource_type"], "arn_pattern", "sar")] = _value(
             row["arn_pattern"]

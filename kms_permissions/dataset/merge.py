@@ -58,6 +58,7 @@ def merge(snapshot: Snapshot) -> Dataset:
         "discrepancies": find_discrepancies(snapshot, names, links, api),
         "required_permissions": required_permission_rows(snapshot.api, api_sid),
         "notes": [],
+        "via_services": _via_services(snapshot),
         "sources": _sources(snapshot),
     }
     tables["notes"] = _notes(
@@ -369,6 +370,17 @@ def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str
                 }
             )
     return rows
+
+
+def _via_services(snapshot: Snapshot) -> list[Row]:
+    """The guide's table of services that support kms:ViaService, one row per service."""
+    if snapshot.via_services is None:
+        return []
+    sid = source_id(snapshot.via_services.provenance)
+    return [
+        {"service": row.service, "names": list(row.names), "note": row.note, "source_id": sid}
+        for row in snapshot.via_services.services
+    ]
 
 
 def _sources(snapshot: Snapshot) -> list[Row]:

@@ -195,6 +195,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             new_table("required_permissions"),
         ),
     ),
+    Migration(
+        "2.1.0",
+        "2.2.0",
+        "the guide's table of services that support kms:ViaService: via_services is new (an "
+        "older version did not record it: empty)",
+        new_table("via_services"),
+    ),
 )
 
 

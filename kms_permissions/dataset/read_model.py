@@ -23,6 +23,7 @@ from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.model import (
     SOURCE_OF_PAGE_KIND,
     SOURCES,
+    VIA_SERVICE_KEY,
     ActionInfo,
     ConditionKeyInfo,
     Coverage,
@@ -55,6 +56,7 @@ class _Tables:
         for row in dataset.rows("action_grants"):
             self.grants[row["action"]].append(row)
         self.arns = {r["resource_type"]: r["arn_pattern"] for r in dataset.rows("resource_types")}
+        self.via_services = list(dataset.tables.get("via_services", ()))
         self.discrepancies: dict[str, list[Row]] = defaultdict(list)
         for row in dataset.rows("discrepancies"):
             for subject in dict.fromkeys(row["subject"].split("|")):
@@ -182,6 +184,7 @@ def _key(tables: _Tables, row: Row) -> dict[str, Any]:
         "listed_since": tables.since("condition_key", name),
         "discrepancies": _discrepancies(tables, name),
         "listed_in": tables.revision_of_first("condition_key", name),
+        "via_services": tables.via_services if name == VIA_SERVICE_KEY else [],
     }
     return {"kind": "condition_key", "name": name, **to_json(from_json(ConditionKeyInfo, entry))}
 

@@ -13,6 +13,7 @@ from kms_permissions.scraper.records import (
     PermissionsPage,
     Provenance,
     SarPage,
+    ViaServicesPage,
 )
 
 
@@ -26,6 +27,7 @@ class Snapshot:
     sar: SarPage | None = None
     callouts: list[CalloutsPage] = field(default_factory=list)
     api: ApiReferencePage | None = None
+    via_services: ViaServicesPage | None = None
     # The permissions data that resolves condition keys' operation expressions; defaults to
     # `permissions`. History builds pass the current page to every version.
     resolution: PermissionsPage | None = None
@@ -38,6 +40,7 @@ class Snapshot:
             self.global_keys,
             self.sar,
             self.api,
+            self.via_services,
             *self.callouts,
         ]
         return [p.provenance for p in pages if p is not None]

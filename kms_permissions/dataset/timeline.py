@@ -16,6 +16,7 @@ from kms_permissions.scraper.records import (
     Provenance,
     SarPage,
     ScrapeResult,
+    ViaServicesPage,
 )
 
 # The permissions page's markdown rendering (permissions_md.RENDERING), preferred to its HTML.
@@ -63,13 +64,14 @@ def timeline(result: ScrapeResult) -> list[Version]:
     conditions = [(p.provenance, p) for p in result.condition_keys]
     globals_ = [(p.provenance, p) for p in result.global_keys]
     sar = [(p.provenance, p) for p in result.sar]
+    via = [(p.provenance, p) for p in result.via_services if p.provenance.revision_date]
     api = [(p.provenance, p) for p in result.api_reference if p.provenance.revision_date]
     # An undated model (the installed botocore) is the newest copy: it joins the newest version.
     undated_api = [p for p in result.api_reference if not p.provenance.revision_date]
     dates = sorted(
         {
             p.revision_date
-            for p, _ in dated_permissions + conditions + globals_ + sar + api
+            for p, _ in dated_permissions + conditions + globals_ + sar + api + via
             if p.revision_date
         }
     )
@@ -89,6 +91,7 @@ def timeline(result: ScrapeResult) -> list[Version]:
             sar=_one(_latest(list(sar), date), SarPage),
             api=(undated_api[-1] if undated_api and date == dates[-1] else None)
             or _one(_latest(list(api), date), ApiReferencePage),
+            via_services=_one(_latest(list(via), date), ViaServicesPage),
             callouts=_callouts(result, date, in_force),
             resolution=resolution,
         )

@@ -160,6 +160,28 @@ class Callout:
 
 
 @dataclass(frozen=True)
+class ViaServiceRow:
+    """A row of the guide's table of services that support kms:ViaService.
+
+    `names` are the ViaService names as written (`ec2.AWS_region.amazonaws.com`), empty when
+    the copy does not give them; `note` is the rest of the cell ("EBS only", or ElastiCache's
+    "Include both ViaService names in the condition key value: ..."), None when there is none.
+    """
+
+    service: str
+    names: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ViaServicesPage:
+    """The services that support kms:ViaService, as one guide page's table lists them."""
+
+    provenance: Provenance
+    services: tuple[ViaServiceRow, ...]
+
+
+@dataclass(frozen=True)
 class PermissionsPage:
     """The parsed permissions reference page."""
 
@@ -211,6 +233,7 @@ class ScrapeResult:
     sar: list[SarPage] = field(default_factory=list)
     callouts: list[CalloutsPage] = field(default_factory=list)
     api_reference: list[ApiReferencePage] = field(default_factory=list)
+    via_services: list[ViaServicesPage] = field(default_factory=list)
 
     def extend(self, other: ScrapeResult) -> None:
         """Add the pages of another scrape (another source of the same build)."""
@@ -220,6 +243,7 @@ class ScrapeResult:
         self.sar += other.sar
         self.callouts += other.callouts
         self.api_reference += other.api_reference
+        self.via_services += other.via_services
 
     def to_json_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, pages sorted by location and revision date."""
@@ -237,6 +261,7 @@ class ScrapeResult:
             "sar": ordered(self.sar),
             "callouts": ordered(self.callouts),
             "api_reference": ordered(self.api_reference),
+            "via_services": ordered(self.via_services),
         }
 
 

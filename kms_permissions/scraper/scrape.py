@@ -18,6 +18,7 @@ from kms_permissions.scraper import (
     permissions_html,
     permissions_md,
     sar_html,
+    via_services_md,
 )
 from kms_permissions.scraper.page_cache import PageCache
 from kms_permissions.scraper.records import (
@@ -29,6 +30,7 @@ from kms_permissions.scraper.records import (
     Provenance,
     SarPage,
     ScrapeResult,
+    ViaServicesPage,
 )
 from kms_permissions.scraper.sources import HttpSource, Page, Source
 
@@ -92,6 +94,16 @@ def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -
             result.condition_keys.append(parsed(ConditionKeysPage, condition_keys_md.parse))
         if page.name == "policy-conditions" and global_keys_md.has_global_keys(text):
             result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
+        if via_services_md.has_table(text):
+            table = dataclasses.replace(
+                provenance, kind=via_services_md.KIND, rendering=via_services_md.RENDERING
+            )
+            hit = cache.get(ViaServicesPage, table) if cache else None
+            if not isinstance(hit, ViaServicesPage):
+                hit = via_services_md.parse(text, table)
+                if cache:
+                    cache.put(hit)
+            result.via_services.append(hit)
     elif page.kind == "global-keys":
         result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
     elif page.kind == "sar":
@@ -169,6 +181,7 @@ def read_json(path: Path) -> ScrapeResult:
             sar=[load(SarPage, p) for p in data["sar"]],
             callouts=[load(CalloutsPage, p) for p in data.get("callouts", [])],
             api_reference=[load(ApiReferencePage, p) for p in data.get("api_reference", [])],
+            via_services=[load(ViaServicesPage, p) for p in data.get("via_services", [])],
         )
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise SourceError(f"{path}: not a kms-permissions scrape file ({exc!r:.200})") from None
