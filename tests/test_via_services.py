@@ -74,7 +74,8 @@ def test_a_cell_with_two_names_keeps_both() -> None:
         ("| Service name | KMS ViaService name |\n| --- | --- |\n| A |  |\n", "no ViaService"),
         (
             "| Service name | KMS ViaService name |\n| --- | --- |\n"
-            "| A | a\\.AWS\\_region\\.amazonaws\\.com |\n| A | b\\.AWS\\_region\\.amazonaws\\.com |\n",
+            "| A | a\\.AWS\\_region\\.amazonaws\\.com |\n"
+            "| A | b\\.AWS\\_region\\.amazonaws\\.com |\n",
             "line 4: A is listed twice",
         ),
         ("no table here", "no table of services"),
