@@ -8,6 +8,30 @@ from kms_permissions.model import ActionInfo, Note
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.knowledge import GUIDE, Knowledge
 
+# The grant operations that use a key (the guide's grant operations, the cryptographic ones).
+CRYPTOGRAPHIC = frozenset(
+    {
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyPair",
+        "kms:GenerateDataKeyPairWithoutPlaintext",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:GenerateMac",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:Sign",
+        "kms:Verify",
+        "kms:VerifyMac",
+        "kms:DeriveSharedSecret",
+    }
+)
+
+
+def cryptographic(knowledge: Knowledge) -> frozenset[str]:
+    """The cryptographic grant operations the dataset knows."""
+    return CRYPTOGRAPHIC & frozenset(knowledge.actions)
+
 
 @dataclass(frozen=True)
 class Actions:

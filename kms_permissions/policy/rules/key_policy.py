@@ -14,7 +14,7 @@ from kms_permissions.policy.principals import aws_principals, is_own
 from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import allow, key_policy
-from kms_permissions.policy.statements import fact, granted, note_basis, note_link
+from kms_permissions.policy.statements import cryptographic, fact, granted, note_basis, note_link
 
 KEY_POLICIES = f"{GUIDE}/key-policy-overview.html"
 DEFAULT_POLICY = f"{GUIDE}/key-policy-default.html"
@@ -259,3 +259,101 @@ def key_policy_resource(ctx: Context) -> Iterator[Hit]:
                 KEY_POLICIES,
                 severity=None if never else "warning",
             )
+
+
+_CRYPTO_EXAMPLE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
+_ADMIN = {"AWS": "arn:aws:iam::111122223333:role/KeyAdmin"}
+
+
+def _usable_by_someone(ctx: Context) -> bool:
+    """Whether an Allow that can apply to the key gives a cryptographic operation to anyone
+    (the account included: then IAM policies may give it), or cannot be read for sure."""
+    usable = cryptographic(ctx.knowledge)
+    for statement in ctx.document.statements:
+        if statement.effect != "Allow" or reaches_key(statement)[0] == "never":
+            continue
+        actions = [v for _, v in statement.values("Action")]
+        if any(not isinstance(v, str) for v in actions) or isinstance(
+            statement.body.get("Principal"), Unresolved
+        ):
+            return True  # computed by a template: not judged
+        if granted(statement, ctx.knowledge, ctx.kind) & usable:
+            return True
+    return False
+
+
+@rule(
+    "KMS052",
+    "warning",
+    "Nobody may use the key",
+    name="key-usable-by-nobody",
+    link=DEFAULT_POLICY,
+    bad=key_policy(allow(["kms:Describe*", "kms:Put*", "kms:Get*"], _ADMIN), root=False),
+    good=key_policy(
+        allow(["kms:Describe*", "kms:Put*", "kms:Get*"], _ADMIN),
+        allow(_CRYPTO_EXAMPLE),
+        root=False,
+    ),
+)
+def key_usable_by_nobody(ctx: Context) -> Iterator[Hit]:
+    """A whole key policy in which no Allow gives any cryptographic operation (Encrypt,
+    Decrypt, GenerateDataKey, Sign, ...) to anyone, the account included: neither the key
+    policy nor IAM policies let anybody use the key, which is then only administered. Add a
+    statement for the key's users (as the default key policy does), or enable IAM policies.
+    (A key policy that no one may change is KMS051's.)"""
+    if ctx.kind != "key-policy" or not ctx.document.whole or not _administered(ctx):
+        return
+    if _usable_by_someone(ctx):
+        return
+    yield Hit(
+        None,
+        "$.Statement",
+        "no statement allows a cryptographic operation (kms:Encrypt, kms:Decrypt, "
+        "kms:GenerateDataKey...) to anyone, and IAM policies are not enabled for one: nobody "
+        "can use this key; add a statement for its users, as the default key policy does",
+        "guide, default key policy: allows key users to use the key",
+        f"{DEFAULT_POLICY}#key-policy-default-allow-users",
+    )
+
+
+@rule(
+    "KMS053",
+    "info",
+    "One administrator and IAM policies not enabled",
+    name="single-administrator",
+    link=f"{DEFAULT_POLICY}#key-policy-default-allow-root-enable-iam",
+    bad=key_policy(allow("kms:*", _ADMIN), root=False),
+    good=key_policy(allow("kms:*", _ADMIN)),
+)
+def single_administrator(ctx: Context) -> Iterator[Hit]:
+    """A whole key policy that does not enable IAM policies and gives kms:PutKeyPolicy to
+    exactly one principal: if that role or user is deleted (or its trust policy breaks), no
+    one can change the key policy and only AWS Support can help. The guide's default key
+    policy enables IAM policies for this reason. Name a second administrator, or allow the
+    account."""
+    if ctx.kind != "key-policy" or not ctx.document.whole:
+        return
+    if any(_enables_iam(s, ctx.account) for s in ctx.document.statements):
+        return
+    admins: dict[str, str] = {}
+    for statement in ctx.document.statements:
+        if statement.effect != "Allow" or reaches_key(statement)[0] == "never":
+            continue
+        if isinstance(statement.body.get("Principal"), Unresolved):
+            return  # computed by a template: not judged
+        if "kms:PutKeyPolicy" in granted(statement, ctx.knowledge, ctx.kind):
+            for principal in aws_principals(statement):
+                admins.setdefault(principal.text, principal.path)
+    if len(admins) != 1:
+        return
+    ((name, path),) = admins.items()
+    statement = next(s for s in ctx.document.statements if path.startswith(s.path + "."))
+    yield Hit(
+        statement,
+        path,
+        f"{name} is the only principal that may change this key policy, and IAM policies are "
+        "not enabled: if it is deleted, nobody can manage the key; add a second administrator "
+        "or a statement allowing the account (arn:aws:iam::ACCOUNT:root)",
+        "guide, default key policy: allows access to the AWS account and enables IAM policies",
+        f"{DEFAULT_POLICY}#key-policy-default-allow-root-enable-iam",
+    )

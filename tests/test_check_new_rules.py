@@ -1,0 +1,146 @@
+"""The rule classes of issue 21 beyond their own examples: the cases each must flag, and the
+near misses each must leave alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kms_permissions.policy import check
+from kms_permissions.policy.global_keys import PRESENCE, presence
+from kms_permissions.policy.rules._examples import (
+    ACCOUNT,
+    KEY_ARN,
+    ROLE,
+    allow,
+    iam_allow,
+    iam_policy,
+    key_policy,
+)
+
+LOGS = {"Service": "logs.amazonaws.com"}
+
+
+def rules(policy: Any, **options: Any) -> list[str]:
+    return [f.rule_id for f in check(policy, **options)]
+
+
+def test_global_keys_by_principal_type() -> None:
+    assert presence("AWS:SOURCEARN") is presence("aws:SourceArn")
+    assert presence("aws:PrincipalTag/team").key == "aws:PrincipalTag/"  # type: ignore[union-attr]
+    assert presence("aws:SourceIp") is None
+    assert all(p.link.startswith("https://docs.aws.amazon.com/IAM/") for p in PRESENCE)
+    source_arn = {"ArnLike": {"aws:SourceArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:*"}}
+    # An IAM policy's principal is an IAM identity: aws:SourceArn is never there.
+    found = check(iam_policy(iam_allow("kms:Decrypt", Condition=source_arn)))
+    assert [f.rule_id for f in found] == ["KMS014"] and "aws:PrincipalArn" in found[0].message
+    # With the service principal that sets it: fine; with IfExists or a negation: not judged.
+    assert "KMS014" not in rules(key_policy(allow("kms:Decrypt", LOGS, Condition=source_arn)))
+    if_exists = {"ArnLikeIfExists": {"aws:SourceArn": "arn:aws:logs:*"}}
+    assert "KMS014" not in rules(key_policy(allow("kms:Decrypt", Condition=if_exists)))
+    # aws:PrincipalOrgID with a service principal; Principal "*" is anyone: not judged.
+    org = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+    assert "KMS014" in rules(key_policy(allow("kms:Decrypt", LOGS, Condition=org)))
+    assert "KMS014" not in rules(key_policy(allow("kms:Decrypt", "*", Condition=org)))
+    # A Deny that can never apply is reported too: it protects nothing.
+    deny = {**allow("kms:Decrypt", Condition=source_arn), "Effect": "Deny"}
+    assert "denies nothing" in " ".join(f.message for f in check(key_policy(deny)))
+
+
+def test_via_service_regions() -> None:
+    def via(value: Any) -> list[str]:
+        condition = {"StringEquals": {"kms:ViaService": value}}
+        return rules(key_policy(allow("kms:Decrypt", Condition=condition)))
+
+    good_values = [
+        "ec2.us-gov-west-1.amazonaws.com",
+        "s3.cn-north-1.amazonaws.com.cn",
+        "rds.ap-southeast-7.amazonaws.com",
+        "ec2.*.amazonaws.com",
+        "s3.${AWS::Region}.amazonaws.com",
+        "lambda.il-central-1.amazonaws.com",
+    ]
+    for good in good_values:
+        assert "KMS015" not in via(good), good
+    for bad in ("ec2.us-east1.amazonaws.com", "ec2.us-east-1a.amazonaws.com",
+                "ec2.useast-1.amazonaws.com"):  # fmt: skip
+        assert "KMS015" in via(bad), bad
+    assert "KMS015" not in via("s3.amazonaws.com")  # the shape is KMS071's
+    assert "KMS071" in via("s3.amazonaws.com")
+
+
+def test_grant_escalation_needs_a_principal_without_use() -> None:
+    admin = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"}
+    found = check(key_policy(allow(["kms:Create*", "kms:Put*"], admin)))
+    assert [f.rule_id for f in found] == ["KMS150"] and "(kms:Create*)" in found[0].message
+    # kms:* holds every use already; a role that is also a key user gains nothing either.
+    assert "KMS150" not in rules(key_policy(allow("kms:*", admin)))
+    both = key_policy(allow("kms:Create*", admin), allow("kms:Decrypt", admin))
+    assert "KMS150" not in rules(both)
+    # Grants only through a service, or only for AWS resources: nothing to gain either.
+    via = {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}
+    assert "KMS150" not in rules(key_policy(allow("kms:CreateGrant", Condition=via)))
+    # The account (root) is left to the IAM policies it enables.
+    assert "KMS150" not in rules(key_policy())
+
+
+def test_iam_policies_on_every_key() -> None:
+    assert "KMS151" in rules(iam_policy(iam_allow("kms:Put*", "*")))
+    assert "KMS151" in rules(iam_policy(iam_allow("kms:CreateGrant", "arn:aws:kms:*:*:key/*")))
+    assert "KMS151" not in rules(iam_policy(iam_allow("*", "*")))  # an administrator's policy
+    tagged = {"StringEquals": {"aws:ResourceTag/team": "payments"}}
+    assert "KMS151" not in rules(iam_policy(iam_allow("kms:*", "*", Condition=tagged)))
+    # Least privilege: cryptographic actions on every key, never those granted only on "*".
+    assert "KMS152" in rules(iam_policy(iam_allow("kms:Decrypt", "*")))
+    assert "KMS152" in rules(iam_policy(iam_allow("kms:Decrypt", f"arn:aws:kms:*:{ACCOUNT}:key/*")))
+    assert "KMS152" not in rules(iam_policy(iam_allow(["kms:ListKeys", "kms:CreateKey"], "*")))
+    assert "KMS152" not in rules(iam_policy(iam_allow("kms:Decrypt", KEY_ARN)))
+    via = {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+    assert "KMS152" not in rules(iam_policy(iam_allow("kms:Decrypt", "*", Condition=via)))
+
+
+def test_recovery_rules() -> None:
+    admin = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"}
+    other = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Backup"}
+    # One administrator, no account statement: advice; two, or the account: nothing.
+    only = key_policy(allow("kms:*", admin), allow("kms:Decrypt"), root=False)
+    assert "KMS053" in rules(only)
+    two = key_policy(allow("kms:*", admin), allow("kms:*", other), root=False)
+    assert "KMS053" not in rules(two)
+    assert "KMS053" not in rules(key_policy(allow("kms:*", admin)))
+    # Nobody may use the key: administration only, and no account statement.
+    nobody = key_policy(allow(["kms:Put*", "kms:Describe*"], admin), root=False)
+    assert "KMS052" in rules(nobody)
+    assert "KMS052" not in rules(key_policy(allow(["kms:Put*"], admin)))  # IAM may give use
+    users = key_policy(allow(["kms:Put*"], admin), allow("kms:Decrypt", {"AWS": ROLE}), root=False)
+    assert "KMS052" not in rules(users)
+
+
+def test_every_new_finding_says_how_to_fix_it() -> None:
+    source = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    region = {"StringEquals": {"kms:ViaService": "s3.us-east1.amazonaws.com"}}
+    admin = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"}
+    cases = [
+        iam_policy(iam_allow("kms:Decrypt", Condition=source)),
+        key_policy(allow("kms:Decrypt", Condition=region)),
+        key_policy(allow("kms:CreateGrant", {"AWS": "arn:aws:iam::444455556666:root"})),
+        key_policy(allow(["kms:Create*", "kms:Put*"], admin), root=False),
+        iam_policy(iam_allow("kms:*", "*")),
+        key_policy(allow(["kms:Put*"], {"AWS": ROLE}), root=False),
+    ]  # fmt: skip
+    fixes = ("instead", "write", "add", "name", "list")
+    seen = set()
+    for policy in cases:
+        for finding in check(policy):
+            if finding.rule_id in {
+                "KMS014",
+                "KMS015",
+                "KMS031",
+                "KMS052",
+                "KMS053",
+                "KMS150",
+                "KMS151",
+                "KMS152",
+            }:
+                seen.add(finding.rule_id)
+                assert any(word in finding.message for word in fixes), finding.message
+    assert seen == {"KMS014", "KMS015", "KMS031", "KMS052", "KMS053", "KMS150", "KMS151", "KMS152"}
