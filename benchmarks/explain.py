@@ -1,4 +1,7 @@
-"""Decisions per second of `explain` on the worked cases, and principalmapper's on the same ones.
+"""Decisions per second of `explain` on the worked cases, and its peers' on the same ones:
+principalmapper (Python) and @cloud-copilot/iam-simulate (node; `npm ci` in
+tests/peers/iam-simulate). Target: explain() at least 3x iam-simulate's rate, both measured
+inside their own process on the cases both can express, the inputs given as data each time.
 
 principalmapper's local policy simulation models key policies (KMS needs the key policy to match,
 IAM policies where it names the account root) but not grants, VPC endpoint policies, root users
@@ -15,7 +18,7 @@ from typing import Any
 
 from kms_permissions.policy.access import explain, facts
 from kms_permissions.policy.access.cases import CASES, Case
-from kms_permissions.policy.access.decision import decide
+from kms_permissions.policy.access.decision import Policies, decide
 from kms_permissions.policy.access.explanation import read_request
 from kms_permissions.policy.access.grants import parse_grants
 from kms_permissions.policy.access.inputs import parse_policy
@@ -37,9 +40,7 @@ def rate(decide: Callable[[Case], Any], cases: list[Case], repeat: int) -> float
 
 
 def ours(case: Case) -> str:
-    return explain(
-        case.key_policy, case.request, case.iam_policies, case.grants, case.vpce_policy
-    ).decision
+    return explain(**case.inputs()).decision
 
 
 def prepared(cases: list[Case]) -> Callable[[Case], str]:
@@ -53,15 +54,19 @@ def prepared(cases: list[Case]) -> Callable[[Case], str]:
         inputs[case.slug] = (
             request,
             action,
-            parse_policy(case.key_policy, "key-policy", "key-policy"),
-            [parse_policy(p, "iam-policy", "iam-policy") for p in case.iam_policies],
-            grants,
-            parse_policy(case.vpce_policy, "vpce-policy", "vpce") if case.vpce_policy else None,
+            Policies(
+                key_policy=parse_policy(case.key_policy, "key-policy", "key-policy"),
+                iam=[parse_policy(p, "iam-policy", "iam-policy") for p in case.iam_policies],
+                grants=grants,
+                vpce=parse_policy(case.vpce_policy, "vpce-policy", "vpce")
+                if case.vpce_policy
+                else None,
+            ),
         )
 
     def decide_only(case: Case) -> str:
-        request, action, key, iam, grants, vpce = inputs[case.slug]
-        return decide(request, action, key, iam, grants, vpce, None)[0]
+        request, action, given = inputs[case.slug]
+        return decide(request, action, given, None)[0]
 
     return decide_only
 
@@ -87,7 +92,17 @@ def _pmapper() -> tuple[Callable[[Case], str | None], str] | None:
         """allow or deny as principalmapper decides; None where it cannot model the case."""
         request = case.request
         principal = request["principal"]
-        if case.grants or case.vpce_policy or ":root" in principal or "arn:" not in principal:
+        if (
+            case.grants
+            or case.vpce_policy
+            or case.scps
+            or case.rcps
+            or case.permissions_boundary
+            or case.session_policy
+            or ":root" in principal
+            or "arn:" not in principal
+            or any(f in request for f in ("alias", "principal_arn", "management_account"))
+        ):
             return None
         if ":assumed-role/" in principal:  # the role's node stands for its sessions
             account, role = principal.split(":")[4], principal.split("/")[1]
@@ -125,6 +140,39 @@ def _pmapper() -> tuple[Callable[[Case], str | None], str] | None:
     return theirs, principalmapper.__version__
 
 
+def _iam_simulate(cases: list[Case]) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.peers import iam_simulate as peer
+
+    why_not = peer.missing()
+    if why_not:
+        print(f"iam-simulate: cannot run ({why_not})")
+        return
+    comparable = [c for c in cases if peer.comparable(c)]
+    simulations = [peer.simulation(c) for c in comparable]
+    done = subprocess.run(
+        ["node", str(peer.RUNNER), "--repeat", "20"],
+        input=json.dumps(simulations),
+        capture_output=True,
+        text=True,
+        cwd=peer.FOLDER,
+        check=True,
+    )
+    theirs = json.loads(done.stdout)["per_second"]
+    mine = rate(ours, comparable, repeat=20)
+    verdict = "met" if mine / theirs >= 3 else "NOT met"
+    print(
+        f"iam-simulate: {len(comparable)} of {len(cases)} cases comparable; decisions per second "
+        f"explain() {mine:8.0f}, iam-simulate {theirs:8.0f}; explain / iam-simulate = "
+        f"{mine / theirs:.2f} (target 3: {verdict})"
+    )
+
+
 def main() -> None:
     cases = list(CASES)
     whole = rate(ours, cases, repeat=20)
@@ -132,6 +180,7 @@ def main() -> None:
     print(f"explain: {len(cases)} worked cases; decisions per second, median of {PASSES} passes")
     print(f"  files read and checked each time: {whole:8.0f}")
     print(f"  inputs read once:                 {decide_only:8.0f}")
+    _iam_simulate(cases)
     found = _pmapper()
     if found is None:
         print("principalmapper: not installed or not importable here (pip install -e '.[bench]')")
@@ -146,7 +195,7 @@ def main() -> None:
     print(f"  agreement (allow vs deny): {len(agree)} of {len(comparable)}")
     for case in comparable:
         if case not in agree:
-            mine = explain(case.key_policy, case.request, case.iam_policies)
+            mine = explain(**case.inputs())
             print(
                 f"    {case.slug}: explain {mine.decision} ({mine.reasons[0].code}), "
                 f"principalmapper {theirs(case)}"

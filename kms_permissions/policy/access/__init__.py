@@ -8,15 +8,45 @@
 
 from __future__ import annotations
 
-from kms_permissions.policy.access.analysis import (
-    AccessFinding,
-    AccessReport,
-    PrincipalAccess,
-    access,
-)
-from kms_permissions.policy.access.explanation import explain
-from kms_permissions.policy.access.inputs import InputError
-from kms_permissions.policy.access.results import Decision, Explanation, Reason
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kms_permissions.policy.access.analysis import (
+        AccessFinding,
+        AccessReport,
+        PrincipalAccess,
+        access,
+    )
+    from kms_permissions.policy.access.explanation import explain
+    from kms_permissions.policy.access.inputs import InputError
+    from kms_permissions.policy.access.results import Decision, Explanation, Reason
+
+# Imported when first used: `explain` need not load `access` (and the checker it reads), nor
+# the reverse.
+_LAZY = {
+    "AccessFinding": "analysis",
+    "AccessReport": "analysis",
+    "PrincipalAccess": "analysis",
+    "access": "analysis",
+    "explain": "explanation",
+    "InputError": "inputs",
+    "Decision": "results",
+    "Explanation": "results",
+    "Reason": "results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AccessFinding",

@@ -1,7 +1,9 @@
 """Every dataset fact the access analysis reads, behind one small adapter.
 
 The rest of `kms_permissions.policy.access` never touches the dataset itself: it asks these
-functions, which return small typed views. The dataset's read model can change under them.
+functions, which return small typed views. They read the read model's index (`query`), as
+`lookup` does, not the whole typed reference: a cold `explain` decides one request, and building
+every row of the reference would cost it more than the decision.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kms_permissions.names import Templates, enumerated_instances
-from kms_permissions.reference import Reference, load
+from kms_permissions.query import load_index
 
 # The template of the encryption context condition keys, as the dataset names it.
 ENCRYPTION_CONTEXT_TEMPLATE = "kms:EncryptionContext:${context-key}"
@@ -68,31 +70,33 @@ class _Tables:
 
 @cache
 def _tables(dataset: str | None) -> _Tables:
-    reference: Reference = load(dataset)
+    index = load_index(dataset)
     actions = {
         name: ActionFacts(
             name=name,
-            operation=info.operation,
-            policy_types=tuple(info.policy_types),
-            key_policy_effective=info.key_policy_effective,
-            cross_account=info.cross_account,
-            cross_account_text=info.cross_account_text,
-            resources=tuple(info.resources),
-            condition_keys=tuple(info.condition_keys),
-            note=info.note,
+            operation=info["operation"],
+            policy_types=tuple(info["policy_types"]),
+            key_policy_effective=info["key_policy_effective"],
+            cross_account=info["cross_account"],
+            cross_account_text=info["cross_account_text"],
+            resources=tuple(info["resources"]),
+            condition_keys=tuple(info["condition_keys"]),
+            note=info["note"],
         )
-        for name, info in reference.actions.items()
+        for name, info in index.actions.items()
     }
     keys = {
         name: KeyFacts(
             name=name,
-            condition_type=info.condition_type,
-            multi_valued=None if info.value_type is None else info.multi_valued,
+            condition_type=info["condition_type"],
+            multi_valued=None
+            if info["value_type"] is None
+            else info["value_type"] == "multi-valued",
         )
-        for name, info in reference.condition_keys.items()
+        for name, info in index.keys.items()
     }
     return _Tables(
-        version=reference.version,
+        version=index.version,
         actions=actions,
         by_lower={name.lower(): name for name in actions},
         by_operation={facts.operation: name for name, facts in actions.items()},
@@ -100,10 +104,7 @@ def _tables(dataset: str | None) -> _Tables:
         keys_by_lower={name.lower(): name for name in keys},
         templates=Templates(
             keys,
-            {
-                name: enumerated_instances(info.sar_names)
-                for name, info in reference.condition_keys.items()
-            },
+            {name: enumerated_instances(info["sar_names"]) for name, info in index.keys.items()},
         ),
     )
 

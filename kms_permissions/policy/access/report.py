@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from kms_permissions.policy.access.analysis import AccessReport
-from kms_permissions.policy.access.results import Explanation
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.policy.access.analysis import AccessReport
+    from kms_permissions.policy.access.results import Explanation
 
 
 def explanation_text(explanation: Explanation) -> str:
