@@ -22,6 +22,7 @@ from kms_permissions.policy.authoring.render import render
 from kms_permissions.policy.authoring.services import INTEGRATIONS
 from kms_permissions.policy.authoring.spec import SpecError
 from kms_permissions.policy.authoring.verify import verify
+from kms_permissions.policy.authoring.via import via_names
 from kms_permissions.policy.check import check, knowledge
 
 ACCOUNT = examples.ACCOUNT
@@ -64,11 +65,12 @@ def test_every_service_pattern_is_clean_and_verified(name: str) -> None:
     policy = kp.key_policy(spec)
     assert problems(policy) == []
     assert differing(spec) == []
-    service = [s for s in policy["Statement"] if "Service" in s["Principal"]]
+    base = {"AllowKeyAdministration", "EnableIamPoliciesOfTheAccount"}
+    service = [s for s in policy["Statement"] if s["Sid"] not in base]
     assert service and all("Condition" in s for s in service)
     # Each statement pins the call to the spec's own resource or account.
     pinned = {key for s in service for keys in s["Condition"].values() for key in keys}
-    assert pinned & {"aws:SourceArn", "aws:SourceAccount"} or any(
+    assert pinned & {"aws:SourceArn", "aws:SourceAccount", "kms:ViaService"} or any(
         k.startswith("kms:EncryptionContext:") for k in pinned
     )
 
@@ -258,6 +260,10 @@ BAD_SPECS = [
         "services[0].trail_arn: 'trail' is not a cloudtrail ARN",
     ),
     (
+        {**ISSUE_SPEC, "via_services": ["carrier-pigeon"]},
+        "via_services[0]: 'carrier-pigeon' is not a service of the dataset's kms:ViaService",
+    ),
+    (
         {**ISSUE_SPEC, "external_accounts": [{"account": "210987654321", "use": ["sign"]}]},
         "external_accounts[0].use[0]: 'sign' is not a use a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT",
     ),
@@ -389,6 +395,7 @@ def test_iam_policies_true_enables_the_account() -> None:
     assert differing(spec) == []
 
 
+VIA = sorted(via_names(knowledge()))
 ARNS = st.from_regex(r"[A-Za-z][A-Za-z0-9+=,.@_-]{0,20}", fullmatch=True)
 
 
@@ -411,6 +418,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         "iam_policies": iam_policies,
     }
     symmetric = key_spec == "SYMMETRIC_DEFAULT"
+    if users:
+        spec["via_services"] = draw(st.lists(st.sampled_from(VIA), unique=True, max_size=3))
     if symmetric:
         chosen = draw(st.lists(st.sampled_from(sorted(SERVICES)), unique=True, max_size=5))
         spec["services"] = [{"name": n, **SERVICES[n]} for n in chosen]
@@ -446,3 +455,20 @@ def test_the_readme_spec_is_the_example_and_verified() -> None:
     assert {k: v for k, v in spec.items() if k != "key_spec"} == ISSUE_SPEC
     assert kp.key_policy(spec) == kp.key_policy(ISSUE_SPEC)
     assert differing(spec) == []
+
+
+def test_via_services_limit_users_to_those_services_in_the_region() -> None:
+    spec = {**ISSUE_SPEC, "via_services": ["s3", "dynamodb"]}
+    policy = kp.key_policy(spec)
+    names = via_names(knowledge())
+    wanted = [names[n].replace("AWS_region", REGION) for n in ("s3", "dynamodb")]
+    assert wanted == ["s3.ap-southeast-2.amazonaws.com", "dynamodb.ap-southeast-2.amazonaws.com"]
+    users = [s for s in policy["Statement"] if s["Principal"] == {"AWS": USER}]
+    assert len(users) == 2
+    assert all(s["Condition"]["StringEquals"]["kms:ViaService"] == wanted for s in users)
+    assert problems(policy) == []
+    assert differing(spec) == []
+    checked = read_spec(spec)
+    outcomes = verify(checked, policy, knowledge())
+    direct = [o for o in outcomes if "not through a via-service" in o.case.what]
+    assert direct and all(o.decision == "implicit-deny" for o in direct)

@@ -9,9 +9,9 @@ from typing import Any
 from kms_permissions.policy.authoring import statements
 from kms_permissions.policy.authoring.key_specs import KeySpec, KeySpecError
 from kms_permissions.policy.authoring.spec import Spec, SpecError, parse_spec
+from kms_permissions.policy.authoring.via import via_names
 from kms_permissions.policy.check import knowledge
 from kms_permissions.policy.document import PolicyError
-from kms_permissions.policy.knowledge import Knowledge
 
 Source = Path | str | Mapping[str, Any]
 
@@ -32,17 +32,6 @@ def spec_data(text: str, name: str) -> Any:
         return YamlData(text).data
     except PolicyError as exc:
         raise SpecError(f"{name}: {exc}") from None
-
-
-def via_service_names(facts: Knowledge) -> dict[str, str]:
-    """The services the dataset's kms:ViaService table names: short name -> service name."""
-    table = getattr(facts.reference, "via_services", None)
-    if not table:
-        raise SpecError(
-            f"via_services: the dataset {facts.version} has no kms:ViaService table to check "
-            "the names against"
-        )
-    return {row.name: row.service for row in table}
 
 
 def read_spec(source: Source, dataset: str | None = None) -> Spec:
@@ -69,7 +58,7 @@ def read_spec(source: Source, dataset: str | None = None) -> Spec:
         except KeySpecError as exc:
             raise SpecError(f"key_usage: {exc}") from None
 
-    return parse_spec(data, uses_of, lambda: via_service_names(facts))
+    return parse_spec(data, uses_of, lambda: via_names(facts))
 
 
 def key_policy(spec: Source | Spec, dataset: str | None = None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ SERVICES: dict[str, dict[str, str]] = {
     },
     "s3-inventory": {"source_bucket_arn": "arn:aws:s3:::orders-data"},
     "events": {"event_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/orders"},
+    "backup": {"role_arn": f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"},
 }
 
 

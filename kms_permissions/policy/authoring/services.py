@@ -26,17 +26,31 @@ class Pin:
     value: str
     good: str
     foreign: str
+    wrong: str = "a call for another account's resource"
 
 
 @dataclass(frozen=True)
 class ServiceStatement:
-    """One statement a service needs: what for (the Sid's words), who, which actions (as the
-    service's documentation writes them), under which conditions."""
+    """One statement a service needs: what for (the Sid's words), who (a service principal,
+    or an IAM role the service uses: `principal_kind` AWS), which actions (as the service's
+    documentation writes them), under which conditions."""
 
     purpose: str
     principal: str
     actions: tuple[str, ...]
     pins: tuple[Pin, ...]
+    principal_kind: str = "Service"
+
+
+@dataclass(frozen=True)
+class Env:
+    """What a service's statements depend on besides its ARNs: the key's account and Region,
+    and `via(prefix, region)`, the kms:ViaService value of a service of the dataset's table in
+    a Region."""
+
+    account: str
+    region: str
+    via: Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -57,12 +71,12 @@ class Integration:
     title: str
     page: str
     fields: tuple[Field, ...]
-    build: Callable[[Mapping[str, Arn], str], tuple[ServiceStatement, ...]]
+    build: Callable[[Mapping[str, Arn], Env], tuple[ServiceStatement, ...]]
     # Fields whose Region must be the key's (the service uses keys in its own Region).
     same_region: tuple[str, ...] = ()
 
 
-def _cloudtrail(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]:
+def _cloudtrail(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     trail = arns["trail_arn"]
     foreign = other_account(trail.account)
     source = Pin("StringEquals", "aws:SourceArn", trail.text, trail.text, trail.in_account(foreign))
@@ -90,7 +104,7 @@ def _cloudtrail(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement
     )
 
 
-def _logs(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]:
+def _logs(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     group = arns["log_group_arn"]
     # The page writes ArnEquals; the encryption context keys are strings (the dataset's
     # type), and how AWS applies an ARN operator to one is not documented: StringEquals
@@ -107,9 +121,9 @@ def _logs(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]
     return (ServiceStatement("Encrypt the log group", principal, actions, (context,)),)
 
 
-def _sns(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]:
+def _sns(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     topic, source = arns["topic_arn"], arns["source_arn"]
-    owner = source.account or account
+    owner = source.account or env.account
     foreign = other_account(owner)
     return (
         ServiceStatement(
@@ -137,8 +151,9 @@ def _sns(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]:
     )
 
 
-def _s3_inventory(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]:
+def _s3_inventory(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     bucket = arns["source_bucket_arn"]
+    account = env.account
     foreign = other_account(account)
     return (
         ServiceStatement(
@@ -153,7 +168,7 @@ def _s3_inventory(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStateme
     )
 
 
-def _events(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ...]:
+def _events(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     bus = arns["event_bus_arn"]
     foreign_bus = bus.in_account(other_account(bus.account))
     source = Pin("StringEquals", "aws:SourceArn", bus.text, bus.text, foreign_bus)
@@ -176,6 +191,41 @@ def _events(arns: Mapping[str, Arn], account: str) -> tuple[ServiceStatement, ..
             (source, context),
         ),
     )
+
+
+def _backup(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
+    role = arns["role_arn"].text
+    via = env.via("backup", env.region)
+    elsewhere = env.via("backup", other_region(env.region))
+    through = Pin(
+        "StringEquals", "kms:ViaService", via, via, elsewhere, "a call through another Region"
+    )
+    for_aws = Pin(
+        "Bool",
+        "kms:GrantIsForAWSResource",
+        "true",
+        "true",
+        "false",
+        "a grant not for an AWS resource",
+    )
+    use = (
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+    )
+    return (
+        ServiceStatement("Use the key through AWS Backup", role, use, (through,), "AWS"),
+        ServiceStatement(
+            "Grant AWS Backup use of the key", role, ("kms:CreateGrant",), (through, for_aws), "AWS"
+        ),
+    )
+
+
+def other_region(region: str) -> str:
+    """A Region that is not `region`, for calls that must be refused."""
+    return "us-west-2" if region != "us-west-2" else "us-east-1"
 
 
 INTEGRATIONS: dict[str, Integration] = {
@@ -243,6 +293,13 @@ INTEGRATIONS: dict[str, Integration] = {
             ),
             _events,
             same_region=("event_bus_arn",),
+        ),
+        Integration(
+            "backup",
+            "AWS Backup (a backup vault's key, used by the role AWS Backup assumes)",
+            "https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html",
+            (Field("role_arn", "iam", "role/", "arn:aws:iam::ACCOUNT:role/service-role/NAME"),),
+            _backup,
         ),
     )
 }

@@ -177,7 +177,9 @@ def _key_usage(data: dict[str, Any]) -> tuple[KeySpec, str]:
     return spec, usage
 
 
-def _service(value: Any, where: str, spec_region: str, partition: str) -> ServiceUse:
+def _service(
+    value: Any, where: str, spec_account: str, spec_region: str, partition: str
+) -> ServiceUse:
     if not isinstance(value, dict):
         raise _fail(where, f"must be an object, not {json_kind(value)}")
     name = _string(value.get("name"), f"{where}.name") if "name" in value else None
@@ -207,6 +209,12 @@ def _service(value: Any, where: str, spec_region: str, partition: str) -> Servic
             raise _fail(at, f"{shown(text)} is not {wanted} ({field.example})")
         if arn.partition != partition:
             raise _fail(at, f"{shown(text)} is not in the partition {partition}")
+        if field.service == "iam" and arn.account != spec_account:
+            raise _fail(
+                at,
+                f"{shown(text)} is in account {arn.account}; the role must be in the key's "
+                f"account {spec_account}",
+            )
         if field.name in integration.same_region and arn.region != spec_region:
             raise _fail(
                 at,
@@ -225,8 +233,8 @@ def parse_spec(
     """A checked Spec from parsed JSON/YAML data.
 
     `uses_of(key_spec, usage)` gives the use names the key allows (use -> permissions);
-    `via_service_names()` the dataset's ViaService names (short name -> the table's
-    name for documentation)."""
+    `via_service_names()` the dataset's ViaService names (short name -> the name as the
+    table writes it)."""
     top = _object(data, "$", FIELDS)
     if "account" not in top:
         raise _fail("account", "missing (the key's AWS account ID)")
@@ -267,8 +275,8 @@ def parse_spec(
         if name not in known:
             raise _fail(
                 where,
-                f"{shown(name)} is not a service in the dataset's kms:ViaService table "
-                f"(e.g. {', '.join(sorted(known)[:5])})",
+                f"{shown(name)} is not a service of the dataset's kms:ViaService table "
+                f"(its first name part, e.g. {', '.join(sorted(known)[:5])})",
             )
         if name in via:
             raise _fail(where, f"{shown(name)} is listed twice")
@@ -276,7 +284,7 @@ def parse_spec(
     if via and not users:
         raise _fail("via_services", "given, but there are no users for it to limit")
     services = tuple(
-        _service(value, f"services[{i}]", region, partition)
+        _service(value, f"services[{i}]", account, region, partition)
         for i, value in enumerate(_list(top.get("services", []), "services"))
     )
     if services and not key_spec.symmetric_encryption:

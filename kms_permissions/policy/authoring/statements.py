@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from kms_permissions.policy.authoring.key_specs import DESCRIBE_KEY, KeySpec, operations, use_name
-from kms_permissions.policy.authoring.services import Pin, ServiceStatement
+from kms_permissions.policy.authoring.services import Env, Pin, ServiceStatement
 from kms_permissions.policy.authoring.spec import Spec
+from kms_permissions.policy.authoring.via import via_value
 from kms_permissions.policy.knowledge import Knowledge
 
 VERSION = "2012-10-17"
@@ -104,13 +105,18 @@ def _aws(principals: Iterable[str]) -> dict[str, Any]:
     return {"AWS": names[0] if len(names) == 1 else names}
 
 
-def via_condition(spec: Spec) -> dict[str, Any] | None:
+def via_condition(spec: Spec, facts: Knowledge) -> dict[str, Any] | None:
     """The condition that limits users to requests through the spec's services, in its
     Region; None when the spec names none."""
     if not spec.via_services:
         return None
-    values = [f"{name}.{spec.region}.amazonaws.com" for name in spec.via_services]
+    values = [via_value(facts, name, spec.region) for name in spec.via_services]
     return {"StringEquals": {"kms:ViaService": values[0] if len(values) == 1 else values}}
+
+
+def env(spec: Spec, facts: Knowledge) -> Env:
+    """What service statements need besides their ARNs."""
+    return Env(spec.account, spec.region, lambda prefix, region: via_value(facts, prefix, region))
 
 
 def _merge(*conditions: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -155,7 +161,7 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
             _statement("AllowKeyAdministration", _aws(spec.admins), admin_actions(facts), None)
         )
     use_of = uses(spec.key_spec, spec.key_usage, facts)
-    via = via_condition(spec)
+    via = via_condition(spec, facts)
     if spec.users:
         crypto = sorted({name for names in use_of.values() for name in names})
         out.append(_statement("AllowKeyUsersToUseTheKey", _aws(spec.users), crypto, via))
@@ -186,7 +192,7 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
             )
     seen: dict[str, int] = {}
     for service in spec.services:
-        for statement in service.integration.build(service.arns, spec.account):
+        for statement in service.integration.build(service.arns, env(spec, facts)):
             sid = f"Allow{_camel(service.integration.name)}To{_camel(statement.purpose)}"
             seen[sid] = seen.get(sid, 0) + 1
             if seen[sid] > 1:
@@ -194,7 +200,7 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
             out.append(
                 _statement(
                     sid,
-                    {"Service": statement.principal},
+                    {statement.principal_kind: statement.principal},
                     service_actions(facts, statement),
                     _pins(statement.pins),
                 )

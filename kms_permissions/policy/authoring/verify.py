@@ -19,8 +19,9 @@ from kms_permissions.policy.access import explain
 from kms_permissions.policy.authoring import statements
 from kms_permissions.policy.authoring.arns import other_account
 from kms_permissions.policy.authoring.key_specs import operations
-from kms_permissions.policy.authoring.services import Pin
+from kms_permissions.policy.authoring.services import Pin, other_region
 from kms_permissions.policy.authoring.spec import Spec
+from kms_permissions.policy.authoring.via import via_value
 from kms_permissions.policy.knowledge import Knowledge
 
 Expected = Literal["allow", "deny"]
@@ -99,17 +100,10 @@ def _stranger(spec: Spec) -> str:
     return account
 
 
-def _via_context(
-    spec: Spec, name: str | None = None, region: str | None = None
-) -> tuple[tuple[str, str], ...]:
+def _via_context(spec: Spec, facts: Knowledge, region: str) -> tuple[tuple[str, str], ...]:
     if not spec.via_services:
         return ()
-    service = name or spec.via_services[0]
-    return (("kms:ViaService", f"{service}.{region or spec.region}.amazonaws.com"),)
-
-
-def _other_region(region: str) -> str:
-    return "us-west-2" if region != "us-west-2" else "us-east-1"
+    return (("kms:ViaService", via_value(facts, spec.via_services[0], region)),)
 
 
 def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
@@ -132,7 +126,7 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
         )
     use_of = statements.uses(spec.key_spec, spec.key_usage, facts)
     user_actions = sorted({a for names in use_of.values() for a in names})
-    via = _via_context(spec)
+    via = _via_context(spec, facts, spec.region)
     for user in spec.users:
         for action in user_actions:
             yield Case("intended", "user uses the key", user, action, via, (), "allow")
@@ -174,7 +168,7 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
                 "user calls through a via-service in another Region",
                 user,
                 action,
-                _via_context(spec, region=_other_region(spec.region)),
+                _via_context(spec, facts, other_region(spec.region)),
                 (),
                 "deny",
             )
@@ -214,7 +208,7 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
             spec, external.account, external.uses, external.grants_for_aws_resources, use_of
         )
     for service in spec.services:
-        for statement in service.integration.build(service.arns, spec.account):
+        for statement in service.integration.build(service.arns, statements.env(spec, facts)):
             for action in statements.service_actions(facts, statement):
                 yield from _service_cases(
                     service.integration.name, statement.principal, action, statement.pins
@@ -281,13 +275,22 @@ def _service_cases(name: str, principal: str, action: str, pins: tuple[Pin, ...]
         context = (*good[:i], (pin.key, pin.foreign), *good[i + 1 :])
         yield Case(
             "adversarial",
-            f"{name}: a call for another account's resource ({pin.key})",
+            f"{name}: {pin.wrong} ({pin.key})",
             principal,
             action,
             context,
             (),
             "deny",
         )
+    yield Case(
+        "adversarial",
+        f"{name}: a call without the source context",
+        principal,
+        action,
+        (),
+        (),
+        "deny",
+    )
 
 
 def _iam_policy(actions: tuple[str, ...], arn: str) -> dict[str, Any]:
