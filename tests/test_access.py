@@ -553,3 +553,72 @@ def test_every_example_of_every_revision_goes_through(corpus: Path) -> None:
                     result = explain(example.text, request)
                     assert result.decided or result.undecided
     assert analysed == 101
+
+
+# --- Deny statements and ARN patterns bound who "*" is --------------------------------------
+
+ORG_DENY = {
+    "Sid": "Only the organization",
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "kms:*",
+    "Resource": "*",
+    "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("deny", "expected"),
+    [
+        (ORG_DENY, "organization"),
+        ({**ORG_DENY, "Action": "kms:Encrypt"}, "public"),  # does not cover Decrypt
+        (  # an extra condition narrows the Deny: it no longer bounds everyone
+            {
+                **ORG_DENY,
+                "Condition": {**ORG_DENY["Condition"], "Bool": {"aws:SecureTransport": "false"}},
+            },
+            "public",
+        ),
+        (
+            {**ORG_DENY, "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}}},
+            "none",
+        ),
+    ],
+)
+def test_a_deny_outside_the_organization_bounds_a_star_allow(deny: Any, expected: str) -> None:
+    kp = policy(statement("Allow", "*", "kms:Decrypt", "Everyone"), deny)
+    findings = access(kp, account=ACCOUNT).findings
+    if expected == "none":
+        assert findings == ()
+        return
+    (finding,) = findings
+    if expected == "organization":
+        assert finding.kind == "external-account"
+        assert "limited to the organization ['o-a1b2c3d4e5']" in finding.message
+        assert "bounded by the Deny of statement 1" in finding.message
+    else:
+        assert finding.kind == "public-access"
+
+
+def test_an_arn_pattern_with_its_account_written_out_pins_the_account() -> None:
+    own = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}}
+    anywhere = {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Admin"}}
+    assert (
+        access(policy(statement("Allow", "*", "kms:Decrypt", "Own", own)), ACCOUNT).findings == ()
+    )
+    (finding,) = access(
+        policy(statement("Allow", "*", "kms:Decrypt", "Any", anywhere)), ACCOUNT
+    ).findings
+    assert finding.kind == "public-access"
+
+
+def test_a_statement_that_can_never_match_is_reported() -> None:
+    never = statement(
+        "Allow",
+        {"AWS": OTHER_ROOT},
+        "kms:Decrypt",
+        "Never",
+        {"StringEquals": {"kms:CallerAccount": ACCOUNT}},
+    )
+    kinds = [f.kind for f in access(policy(enable_iam(), never), ACCOUNT).findings]
+    assert kinds == ["external-account", "never-matches"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from kms_permissions.policy.access import docs, facts
@@ -30,7 +30,7 @@ PrincipalKind = Literal[
     "account", "role", "user", "assumed-role", "federated-user", "service", "everyone", "other"
 ]
 FindingKind = Literal[
-    "public-access", "external-account", "service-without-source", "cannot-decide"
+    "public-access", "external-account", "service-without-source", "cannot-decide", "never-matches"
 ]
 
 _ACCOUNT = re.compile(r"\d{12}\Z")
@@ -271,7 +271,8 @@ def _summaries(statement: Statement) -> tuple[ConditionSummary, ...]:
 
 
 def _limits(found: list[Condition], keys: Sequence[str]) -> list[Condition]:
-    """Conditions on these keys that limit the caller: positive, no IfExists, no wildcard."""
+    """Conditions on these keys that limit the caller: positive, no IfExists, no wildcard (an
+    ARN pattern whose account is written out, `arn:aws:iam::ACCOUNT:role/*`, still limits)."""
     wanted = {k.lower() for k in keys}
     return [
         c
@@ -280,8 +281,45 @@ def _limits(found: list[Condition], keys: Sequence[str]) -> list[Condition]:
         and _limiting_operator(c.base)
         and not c.if_exists
         and c.set_operator != "ForAllValues"
-        and not any(ch in str(v) for v in c.values for ch in "*?")
+        and all(_pinned(c, str(v)) for v in c.values)
     ]
+
+
+def _pinned(condition: Condition, value: str) -> bool:
+    """The value names its account(s) exactly: no wildcard, or one only after the account."""
+    if not any(ch in value for ch in "*?"):
+        return True
+    if condition.key.lower() not in {k.lower() for k in ARN_KEYS}:
+        return False
+    parts = value.split(":", 5)
+    return len(parts) == 6 and bool(_ACCOUNT.match(parts[4])) and "*" not in "".join(parts[:4])
+
+
+def _denied_outside(
+    statements: Sequence[Statement], actions: tuple[str, ...], dataset: str | None
+) -> list[tuple[Statement, list[Condition]]]:
+    """Deny statements for everyone that cover these actions on the key and whose only
+    conditions are negated limits on who the caller is (`StringNotEquals aws:PrincipalOrgID`):
+    they bound an Allow to the callers those conditions name."""
+    found = []
+    for statement in statements:
+        if statement.effect != "Deny" or statement.body.get("Principal") not in ("*", {"AWS": "*"}):
+            continue
+        if reaches_key(statement)[1] or not set(actions) <= set(_expand(statement, dataset)):
+            continue
+        limits = conditions(statement)
+        keys = {k.lower() for k in (*ACCOUNT_KEYS, *ARN_KEYS, *ORG_KEYS)}
+        if limits and all(
+            c.key.lower() in keys
+            and (operator := TABLE.get(c.base)) is not None
+            and operator.negated
+            and operator.family in _LIMITING_FAMILIES
+            and c.set_operator is None
+            and all(_pinned(c, str(v)) for v in c.values)
+            for c in limits
+        ):
+            found.append((statement, limits))
+    return found
 
 
 def _limiting_operator(name: str) -> bool:
@@ -305,9 +343,17 @@ def _limited_accounts(found: list[Condition]) -> set[str] | None:
 
 
 def _everyone_finding(
-    statement: Statement, actions: tuple[str, ...], account: str | None
+    statement: Statement,
+    actions: tuple[str, ...],
+    account: str | None,
+    bounds: Sequence[tuple[Statement, list[Condition]]] = (),
 ) -> AccessFinding | None:
-    found = conditions(statement)
+    # A Deny for everyone outside some callers bounds the Allow as a positive condition would.
+    found = conditions(statement) + [
+        replace(c, base=TABLE[c.base].positive, if_exists=False)
+        for _, limits in bounds
+        for c in limits
+    ]
     restricting = tuple(dict.fromkeys(c.key for c in found))
     base = (statement.index, statement.sid, actions)
     accounts = _limited_accounts(found)
@@ -354,12 +400,19 @@ def _finding(
     external: bool | None,
     actions: tuple[str, ...],
     account: str | None,
+    bounds: Sequence[tuple[Statement, list[Condition]]] = (),
 ) -> AccessFinding | None:
     if not actions:
         return None
     base = (statement.index, statement.sid, actions)
     if kind == "everyone":
-        return _everyone_finding(statement, actions, account)
+        found = _everyone_finding(statement, actions, account, bounds)
+        if found is not None and bounds:
+            where = ", ".join(str(deny.index) for deny, _ in bounds)
+            found = replace(
+                found, message=f"{found.message} (bounded by the Deny of statement {where})"
+            )
+        return found
     if kind == "service":
         keys = [c.key for c in conditions(statement)]
         if not _limits(conditions(statement), SOURCE_KEYS):
@@ -398,6 +451,29 @@ def _finding(
             "external-account", principal, *base, named, message, docs.ACCESS_ANALYZER
         )
     return None
+
+
+def _never_matches(statement: Statement) -> AccessFinding | None:
+    """A statement whose principals are all in accounts its own conditions exclude."""
+    if "Principal" not in statement.body:
+        return None
+    accounts = set()
+    for principal in _principal_entries(statement.body["Principal"]):
+        kind, principal_account = _classify(principal)
+        if principal_account is None or kind in ("everyone", "service", "other"):
+            return None
+        accounts.add(principal_account)
+    limited = _limited_accounts(conditions(statement))
+    if not accounts or limited is None or accounts & limited:
+        return None
+    by = tuple(c.key for c in _limits(conditions(statement), (*ACCOUNT_KEYS, *ARN_KEYS)))
+    message = (
+        f"the statement names principals of {sorted(accounts)} but its conditions admit only "
+        f"callers of {sorted(limited)}: it can never match"
+    )
+    return AccessFinding(
+        "never-matches", "", *_at(statement), (), by, message, docs.EVALUATION_LOGIC
+    )
 
 
 def _infer_account(policy: Policy, dataset: str | None) -> str | None:
@@ -520,9 +596,19 @@ def access(
             entry = entries.setdefault(principal, (kind, principal_account, [], []))
             (entry[2] if statement.effect == "Allow" else entry[3]).append(part)
             if statement.effect == "Allow":
-                finding = _finding(statement, principal, kind, external, part.actions, owner)
+                bounds = (
+                    _denied_outside(policy.document.statements, part.actions, dataset)
+                    if kind == "everyone"
+                    else []
+                )
+                finding = _finding(
+                    statement, principal, kind, external, part.actions, owner, bounds
+                )
                 if finding:
                     findings.append(finding)
+        never_matches = _never_matches(statement)
+        if never_matches:
+            findings.append(never_matches)
     principals = tuple(
         PrincipalAccess(
             principal,
