@@ -331,7 +331,7 @@ def test_sarif_is_valid_and_carries_regions(
     lines = policy.read_text().splitlines()
     for result in results:
         location = result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == str(policy)
+        assert location["artifactLocation"] == {"uri": "policy.json", "uriBaseId": "%SRCROOT%"}
         region = location["region"]
         assert lines[region["startLine"] - 1][region["startColumn"] - 1] == '"'
     (notification,) = run["invocations"][0]["toolExecutionNotifications"]

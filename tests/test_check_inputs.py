@@ -490,7 +490,11 @@ def test_data_that_is_not_statements_is_unrecognized(
     status, out, _ = _check_file(mixed, capsys, "--ignore-unrecognized", "--kind", "iam-policy")
     assert status == 1 and "KMS100 [error]" in out
     found = check(json.loads(mixed.read_text()), kind="iam-policy")
-    assert {(f.rule_id, f.statement) for f in found} == {("KMS100", 1), ("KMS102", 1)}
+    assert {(f.rule_id, f.statement) for f in found} == {
+        ("KMS100", 1),
+        ("KMS102", 1),
+        ("KMS152", 0),  # kms:Decrypt on every key
+    }
     one = {"Action": "kms:Decrypt", "Resource": "*"}  # one statement, its Effect forgotten
     assert [f.rule_id for f in check(one)] == ["KMS100"]
     # A template's policy that is not one is the template's error, whatever the option.

@@ -43,6 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="findings as JSON")
     output.add_argument("--sarif", action="store_true", help="findings as SARIF 2.1.0")
+    output.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        help="output format (github: workflow annotations for GitHub Actions; default text)",
+    )
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning"),
@@ -76,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.policy.document import PolicyError
     from kms_permissions.policy.run import Options, run_check
 
+    args.json = args.json or args.format == "json"
+    args.sarif = args.sarif or args.format == "sarif"
     if args.list_rules:
         return _list_rules(args)
     if not args.files:
@@ -91,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
         ignore_unrecognized=args.ignore_unrecognized,
     )
     try:
-        return run_check(args.files, options, args.json, args.sarif, args.show_basis)
+        return run_check(
+            args.files, options, args.json, args.sarif, args.show_basis, args.format == "github"
+        )
     except PolicyError as exc:
         print(f"kms-permissions check: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from kms_permissions.policy.document import Unresolved
 from kms_permissions.policy.inputs import PolicyInput
 from kms_permissions.policy.jsontext import Duplicates, loads
 from kms_permissions.policy.positions import Locator, Lookup, Pointer
+from kms_permissions.policy.suppressions import resource_ignores, template_ignores
 
 KEY_TYPES = {"AWS::KMS::Key", "AWS::KMS::ReplicaKey"}
 POLICY_TYPES = {
@@ -165,9 +166,11 @@ def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyIn
     found: list[PolicyInput] = []
     if not isinstance(resources, dict):
         return found
+    everywhere = template_ignores(template)
     for name, resource in resources.items():
         if not isinstance(resource, dict) or not isinstance(resource.get("Properties"), dict):
             continue
+        start = len(found)
         kind = resource.get("Type")
         properties = resource["Properties"]
         base: Pointer = ("Resources", name, "Properties")
@@ -211,4 +214,8 @@ def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyIn
                 lookup,
                 given,
             )
+        if len(found) > start:
+            ignored = tuple(everywhere + resource_ignores(resource, str(name)))
+            for policy in found[start:]:
+                policy.ignore = ignored
     return found

@@ -38,6 +38,7 @@ class PolicyInput:
     data: Any
     locator: Locator
     kind_from: str = "given"
+    ignore: tuple[str, ...] = ()  # rule ids its template's Metadata suppresses
 
 
 @dataclass

@@ -152,6 +152,32 @@ def text_report(results: list[FileResult], out: TextIO, show_basis: bool) -> Non
     out.write(summary + ".\n")
 
 
+def _escape(text: str, in_property: bool = False) -> str:
+    """A value as GitHub's workflow commands take it (`%`, CR, LF; `:` and `,` in properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+
+GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def github_report(results: list[FileResult], out: TextIO) -> None:
+    """One GitHub Actions workflow command per finding (`::error file=...,line=...::...`), and
+    one `::error` per file that could not be read: annotations on the pull request."""
+    for result in results:
+        name = _escape(safe(result.name), True)
+        if result.error is not None:
+            out.write(f"::error file={name},title=kms-permissions::{_escape(result.error)}\n")
+        for finding in result.findings:
+            where = f"file={name}"
+            if finding.line is not None:
+                where += f",line={finding.line},col={finding.column or 1}"
+            title = _escape(f"{finding.rule_id} {finding.rule}", True)
+            inside = f"{finding.policy}: " if finding.policy else ""
+            message = _escape(f"{inside}{finding.message} ({finding.link or ''})")
+            out.write(f"::{GITHUB_LEVELS[finding.severity]} {where},title={title}::{message}\n")
+
+
 def json_report(results: list[FileResult]) -> dict[str, object]:
     """The `kms-permissions-check/1` document."""
     return {
@@ -179,6 +205,7 @@ def run_check(
     as_json: bool = False,
     as_sarif: bool = False,
     show_basis: bool = False,
+    as_github: bool = False,
 ) -> int:
     """Check every file and report; returns the exit status (2, 1 or 0, the worst)."""
     # Usage errors before any file is read: an unknown rule id, a malformed account.
@@ -198,6 +225,8 @@ def run_check(
         print(json.dumps(sarif(results), indent=1, ensure_ascii=False))
     elif as_json:
         print(json.dumps(json_report(results), indent=1, ensure_ascii=False))
+    elif as_github:
+        github_report(results, sys.stdout)
     else:
         text_report(results, sys.stdout, show_basis)
     if any(r.error is not None for r in results):
