@@ -252,6 +252,10 @@ BAD_SPECS = [
     ({**ISSUE_SPEC, "users": ["OrdersService"]}, "users[0]: 'OrdersService' is not an IAM role"),
     ({**ISSUE_SPEC, "admins": []}, "admins: empty while iam_policies is false"),
     (
+        {**ISSUE_SPEC, "users": [], "services": [], "external_accounts": []},
+        "users: empty while iam_policies is false, and no service or other account uses the key",
+    ),
+    (
         {**ISSUE_SPEC, "services": [{"name": "carrier-pigeon"}]},
         "services[0].name: 'carrier-pigeon' is not a service",
     ),
@@ -273,6 +277,16 @@ BAD_SPECS = [
     ),
     ({**ISSUE_SPEC, "key_spec": "HMAC_256", "key_usage": "SIGN_VERIFY"}, "key_usage: a HMAC_256"),
     ({**ISSUE_SPEC, "key_spec": "RSA_2048"}, "key_usage: missing"),
+    (
+        {
+            **ISSUE_SPEC,
+            "key_spec": "ML_KEM_768",
+            "services": [],
+            "external_accounts": [],
+            "via_services": ["s3"],
+        },
+        "via_services: kms:ViaService does not apply to kms:Decapsulate, kms:Encapsulate",
+    ),
     ({**ISSUE_SPEC, "account": "12345"}, "account: '12345' is not an AWS account ID"),
     (
         {**ISSUE_SPEC, "users": ["arn:aws:iam::210987654321:role/Other"]},
@@ -418,7 +432,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         "iam_policies": iam_policies,
     }
     symmetric = key_spec == "SYMMETRIC_DEFAULT"
-    if users:
+    if users and usage != "ENCAPSULATE_DECAPSULATE":  # kms:ViaService: not for ML-KEM's (below)
         spec["via_services"] = draw(st.lists(st.sampled_from(VIA), unique=True, max_size=3))
     if symmetric:
         chosen = draw(st.lists(st.sampled_from(sorted(SERVICES)), unique=True, max_size=5))
@@ -435,6 +449,9 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                 {"account": account, "use": wanted, "grants_for_aws_resources": grants}
             )
     spec["external_accounts"] = externals
+    describe = {"describe-key"}
+    if not (users or spec.get("services") or any(set(e["use"]) - describe for e in externals)):
+        spec["iam_policies"] = True  # else nobody could use the key: refused (tested above)
     return spec
 
 

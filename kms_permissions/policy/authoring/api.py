@@ -14,6 +14,7 @@ from kms_permissions.policy.check import knowledge
 from kms_permissions.policy.document import PolicyError
 
 Source = Path | str | Mapping[str, Any]
+VIA_SERVICE = "kms:ViaService"
 
 
 def spec_data(text: str, name: str) -> Any:
@@ -58,7 +59,18 @@ def read_spec(source: Source, dataset: str | None = None) -> Spec:
         except KeySpecError as exc:
             raise SpecError(f"key_usage: {exc}") from None
 
-    return parse_spec(data, uses_of, lambda: via_names(facts))
+    spec = parse_spec(data, uses_of, lambda: via_names(facts))
+    if spec.via_services:
+        applies = facts.key_actions(VIA_SERVICE)
+        users = {n for names in uses_of(spec.key_spec, spec.key_usage).values() for n in names}
+        never = sorted(users - applies)
+        if never:
+            raise SpecError(
+                f"via_services: {VIA_SERVICE} does not apply to {', '.join(never)} (the "
+                f"dataset), which a {spec.key_spec.name} {spec.key_usage} key's users need: "
+                "the condition would never hold for them"
+            )
+    return spec
 
 
 def key_policy(spec: Source | Spec, dataset: str | None = None) -> dict[str, Any]:

@@ -326,6 +326,13 @@ def parse_spec(
         if not wanted and not grants:
             raise _fail(f"{where}.use", "empty, and no grants for AWS resources: nothing to allow")
         externals.append(ExternalAccount(other, tuple(wanted), grants, where))
+    crypto_uses = {use for use, names in uses.items() if set(names) - {"kms:DescribeKey"}}
+    if not (iam_policies or users or services or any(set(e.uses) & crypto_uses for e in externals)):
+        raise _fail(
+            "users",
+            "empty while iam_policies is false, and no service or other account uses the key: "
+            "nobody could use it",
+        )
     return Spec(
         account=account,
         region=region,
