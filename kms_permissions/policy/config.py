@@ -20,7 +20,6 @@ line options win over the table.
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,8 +113,16 @@ def config_for(file: str) -> Config:
         if not candidate.is_file():
             continue
         try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PolicyError(f"{candidate}: {exc}") from None
+        if "kms-permissions" not in text:
+            continue  # no table of ours in any TOML spelling: not parsed (tomllib's start-up)
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise PolicyError(f"{candidate}: {exc}") from None
         table = data.get("tool", {}).get("kms-permissions", {}).get("check")
         if table is not None:

@@ -183,7 +183,7 @@ def public_any_account(ctx: Context) -> Iterator[Hit]:
             Condition={
                 "StringEquals": {
                     "kms:CallerAccount": ACCOUNT,
-                    "kms:ViaService": "ebs.us-east-1.amazonaws.com",
+                    "kms:ViaService": "ec2.us-east-1.amazonaws.com",
                 }
             },
         )

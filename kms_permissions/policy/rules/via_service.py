@@ -1,36 +1,29 @@
-"""kms:ViaService values: the Region part of `SERVICE.REGION.amazonaws.com`.
+"""kms:ViaService values against the guide's table of services that support the key.
 
-KMS071 reports a value not of that shape; this rule reads the Region in a value that has it.
-(Whether the service is one that calls KMS for the operation needs the guide's table of
-services that support kms:ViaService, which the dataset does not hold yet.)
+KMS071 reports a value that is not `SERVICE.REGION.amazonaws.com` at all; this rule reads the
+parts of one that is (the table is the dataset's, `reference.via_services`; the value's form
+and the Region's are `kms_permissions.via_service`'s). The table does not say which operations
+each service calls, so that is not judged.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from kms_permissions import via_service
 from kms_permissions.policy.conditions import limiting
 from kms_permissions.policy.document import Unresolved
-from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import allow, key_policy
 from kms_permissions.policy.rules.public import VIA_SERVICE
-
-_VALUE = re.compile(r"(?P<service>[a-z0-9-]+)\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?")
-# AWS Region codes: area, an optional partition word, direction, number (us-gov-west-1,
-# cn-northwest-1, us-isob-east-1, ap-southeast-7, il-central-1).
-REGION = re.compile(
-    r"[a-z]{2}(-(gov|iso[a-z]?))?-"
-    r"(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}"
-)
+from kms_permissions.reference import via_services
 
 
 @rule(
     "KMS015",
     "warning",
-    "kms:ViaService value with a malformed Region",
-    name="via-service-region",
+    "kms:ViaService value naming no service that supports it, or no Region",
+    name="via-service-value",
     link=VIA_SERVICE,
     bad=key_policy(
         allow(
@@ -47,30 +40,36 @@ REGION = re.compile(
         )
     ),
 )
-def via_service_region(ctx: Context) -> Iterator[Hit]:
-    """A kms:ViaService value whose Region is not a Region code (`us-east1`, `useast-1`,
-    `us-east-1a`, an Availability Zone): KMS puts `SERVICE.REGION.amazonaws.com` in the
-    request, with the Region code of the request, so the value never matches. Values with
-    wildcards or template placeholders (`${AWS::Region}`) are not judged."""
+def via_service_value(ctx: Context) -> Iterator[Hit]:
+    """A kms:ViaService value of the form `SERVICE.REGION.amazonaws.com` whose service is not
+    one the guide lists as supporting kms:ViaService (`sns`, `iam`, a typo), or whose Region
+    is not a Region name (`us-east1`, `us-east-1a`, an Availability Zone): no request carries
+    it, so the value never matches. Values with wildcards or template placeholders
+    (`${AWS::Region}`) are not judged."""
+    services = via_services(ctx.knowledge.reference)
+    if not services:
+        return  # a dataset without the guide's table: nothing to compare with
+    prefixes = {prefix for service in services for prefix in service.prefixes}
+    elided = tuple(s.service for s in services if not s.names)
     for statement in ctx.document.statements:
         for condition in limiting(statement):
             if condition.key.lower() != "kms:viaservice":
                 continue
             for value in condition.values:
-                if isinstance(value, Unresolved) or not isinstance(value, str):
+                if isinstance(value, Unresolved) or not isinstance(value, str) or "$" in value:
                     continue
-                match = _VALUE.fullmatch(value)
-                if match is None or "*" in value or "?" in value or "$" in value:
-                    continue  # the shape is KMS071's; patterns and placeholders are not judged
-                region = match.group("region")
-                if REGION.fullmatch(region):
+                if via_service.split(value) is None:
+                    continue  # not of the form at all: KMS071's
+                problem = via_service.problem(value, prefixes, elided)
+                if problem is None:
                     continue
                 yield Hit(
                     statement,
                     condition.path,
-                    f"{shown(value)} has the Region {shown(region)}, which is no Region code "
-                    "(like us-east-1): this value never matches; write the Region code of the "
-                    "Region the service calls KMS in",
-                    "kms:ViaService, condition keys: SERVICE.REGION.amazonaws.com",
+                    f"{problem}: no request carries it, so this value never matches; write "
+                    "the name of a service the guide lists, with a Region name (s3.us-east-1."
+                    "amazonaws.com)",
+                    f"guide, conditions-kms: services that support kms:ViaService (dataset "
+                    f"table of {len(services)} services)",
                     VIA_SERVICE,
                 )
