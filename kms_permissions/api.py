@@ -1,8 +1,11 @@
 """The Python API: the lookup verbs as functions returning typed results.
 
 >>> import kms_permissions as kp
->>> kp.lookup("Decrypt").usable_cross_account
+>>> kp.lookup("kms:Decrypt").usable_cross_account
 True
+>>> kp.lookup_action("Decrypt").access_level
+'Write'
+
 >>> kp.expand("kms:GetKey*")
 ['kms:GetKeyLastUsage', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus']
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import overload
 
 from kms_permissions.datasets import open_index, reading
 from kms_permissions.errors import ArgumentTypeError, InputError, KmsPermissionsError, expect_str
@@ -25,7 +29,21 @@ from kms_permissions.errors import shown as _shown
 from kms_permissions.model import ActionInfo, ConditionKeyInfo
 from kms_permissions.query import QueryError, UsageError
 from kms_permissions.reference import Reference, load
-from kms_permissions.vocabulary import check_filters
+from kms_permissions.vocabulary import ActionFilters, check_filters
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from kms_permissions.constants import ActionName, ConditionKeyName
+
+Dataset = str | os.PathLike[str] | None
+# What a lookup wanted (None: either kind), as its error names it.
+_WANTED = {
+    None: "a KMS action or condition key",
+    "action": "a KMS action",
+    "condition_key": "a condition key",
+}
 
 
 class NotFoundError(KmsPermissionsError, KeyError):
@@ -33,14 +51,24 @@ class NotFoundError(KmsPermissionsError, KeyError):
 
     exit_status = 1
 
-    def __init__(self, name: str, suggestions: list[str], is_key: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        suggestions: list[str],
+        is_key: bool = False,
+        wanted: str | None = None,
+        is_action: bool = False,
+    ) -> None:
         self.name = name
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        what = _WANTED[wanted]
         if is_key:
             message = f"{_shown(name)} is a condition key, not an action"
+        elif is_action:
+            message = f"{_shown(name)} is an action, not a condition key"
         else:
-            message = f"{_shown(name)} is not a KMS action or condition key{hint}"
+            message = f"{_shown(name)} is not {what}{hint}"
         super().__init__(message)
 
     def __str__(self) -> str:  # KeyError's would quote the message again
@@ -81,22 +109,60 @@ def _reference(dataset: str | None) -> Reference:
     return load(dataset)
 
 
-def lookup(name: str, dataset: str | None = None) -> ActionInfo[str] | ConditionKeyInfo[str]:
-    """An action (`kms:Decrypt`, `Decrypt`, any case) or a condition key, with all its facts."""
-    expect_str(name, "name", "lookup")
-    folder = _dataset(dataset, "lookup")
+@overload
+def lookup(name: ActionName, dataset: Dataset = None) -> ActionInfo[str]: ...
+@overload
+def lookup(name: ConditionKeyName, dataset: Dataset = None) -> ConditionKeyInfo[str]: ...
+@overload
+def lookup(name: str, dataset: Dataset = None) -> ActionInfo[str] | ConditionKeyInfo[str]: ...
+def lookup(name: str, dataset: Dataset = None) -> ActionInfo[str] | ConditionKeyInfo[str]:
+    """An action (`kms:Decrypt`, `Decrypt`, any case) or a condition key, with all its facts.
+
+    Typed by the name: a literal action name gives `ActionInfo`, a literal condition key
+    `ConditionKeyInfo`, any other string either (`lookup_action`, `lookup_key` say which).
+    """
+    return _lookup(name, dataset, "lookup", None)
+
+
+def lookup_action(name: str, dataset: Dataset = None) -> ActionInfo[str]:
+    """An action (`kms:Decrypt`, `Decrypt`, any case); NotFoundError for anything else."""
+    found = _lookup(name, dataset, "lookup_action", "action")
+    assert isinstance(found, ActionInfo)
+    return found
+
+
+def lookup_key(name: str, dataset: Dataset = None) -> ConditionKeyInfo[str]:
+    """A condition key (`kms:ViaService`, any case); NotFoundError for anything else."""
+    found = _lookup(name, dataset, "lookup_key", "condition_key")
+    assert isinstance(found, ConditionKeyInfo)
+    return found
+
+
+def _lookup(
+    name: str, dataset: Dataset, function: str, kind: str | None
+) -> ActionInfo[str] | ConditionKeyInfo[str]:
+    expect_str(name, "name", function)
+    folder = _dataset(dataset, function)
     with _errors(folder):
         index = open_index(folder)
         entry = index.resolve(name)
+        if entry is not None and kind is not None and entry["kind"] != kind:
+            is_key = entry["kind"] == "condition_key"
+            raise NotFoundError(name, [], is_key=is_key, is_action=not is_key)
         if entry is None:
-            raise NotFoundError(name, index.suggestions(name))
+            close = [
+                s
+                for s in index.suggestions(name)
+                if kind is None or (index.resolve(s) or {}).get("kind") == kind
+            ]
+            raise NotFoundError(name, close, wanted=kind)
         reference = _reference(folder)
         if entry["kind"] == "action":
             return reference.actions[entry["name"]]
         return reference.condition_keys[entry["name"]]
 
 
-def expand(pattern: str, dataset: str | None = None) -> list[str]:
+def expand(pattern: str, dataset: Dataset = None) -> list[str]:
     """The actions an IAM action pattern matches (`kms:*`, `kms:Get*`, `kms:*Key?`)."""
     expect_str(pattern, "pattern", "expand")
     folder = _dataset(dataset, "expand")
@@ -104,19 +170,22 @@ def expand(pattern: str, dataset: str | None = None) -> list[str]:
         return open_index(folder).expand(pattern)
 
 
-def actions(dataset: str | None = None, **filters: str | bool) -> list[ActionInfo[str]]:
+def actions(dataset: Dataset = None, **filters: Unpack[ActionFilters]) -> list[ActionInfo[str]]:
     """Actions with the given facts, e.g. `actions(cross_account="yes", access_level="Read")`.
 
-    Filters: cross_account, policy_type, access_level, resource_type, key, iam_only,
-    key_policy_effective, source; each value is checked against the dataset's vocabulary.
+    The filters are `ActionFilters`' keys; each value is checked against the dataset's values.
     """
     folder = _dataset(dataset, "actions")
+    conditions: list[tuple[str, str]] = []
     for field, value in filters.items():
-        if not isinstance(value, str | bool):
+        if isinstance(value, bool):
+            conditions.append((field, str(value).lower()))
+        elif isinstance(value, str):
+            conditions.append((field, value))
+        else:  # a caller the type checker did not see
             raise ArgumentTypeError(
                 f"actions(): filter {field} must be a str or bool, not {type(value).__name__}"
             )
-    conditions = [(f, str(v).lower() if isinstance(v, bool) else v) for f, v in filters.items()]
     with _errors(folder):
         index = open_index(folder)
         try:
@@ -133,7 +202,7 @@ def actions(dataset: str | None = None, **filters: str | bool) -> list[ActionInf
 
 
 def condition_keys(
-    action: str | None = None, dataset: str | None = None
+    action: str | None = None, dataset: Dataset = None
 ) -> list[ConditionKeyInfo[str]]:
     """All condition keys, or those that apply to `action` (the guide's, then the SAR's)."""
     if action is not None:

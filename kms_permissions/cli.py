@@ -38,6 +38,7 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("site", "site"),
     ("corpus", "corpus"),
     ("update", "update"),
+    ("completion", "completion"),
 )
 
 
@@ -45,6 +46,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser with every verb (or only the verb `only`: a command line naming its
     verb imports and builds that verb's arguments alone, which a cold start feels)."""
     import argparse
+    from difflib import get_close_matches
     from importlib import import_module
 
     from kms_permissions.errors import shown
@@ -61,9 +63,52 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 message = shown(message, 4 * ECHO_LIMIT)[1:-1]
             self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
+        def _check_value(self, action: argparse.Action, value: Any) -> None:
+            # A mistyped verb or choice: the close ones named (argparse lists them all).
+            choices = action.choices
+            if choices is not None and value not in choices:
+                names = [str(c) for c in choices]
+                close = get_close_matches(str(value), names, n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise argparse.ArgumentError(
+                    action,
+                    f"invalid choice: {shown(str(value))}{hint} (choose from {', '.join(names)})",
+                )
+            super()._check_value(action, value)
+
+        def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+            parsed, extra = self.parse_known_args(args, namespace)
+            if extra:
+                self.error(f"unrecognized arguments: {' '.join(extra)}{self._close(parsed, extra)}")
+            return parsed
+
+        def _close(self, parsed: argparse.Namespace, extra: list[str]) -> str:
+            """'; did you mean --json?' for the first mistyped option of the verb given."""
+            options = [o for a in self._actions for o in a.option_strings]
+            verb = verbs.choices.get(getattr(parsed, "verb", None) or "")
+            if verb is not None:
+                options += [o for a in verb._actions for o in a.option_strings]
+            for word in extra:
+                if word.startswith("--"):
+                    close = get_close_matches(word.split("=", 1)[0], options, n=1)
+                    if close:
+                        return f"; did you mean {close[0]}?"
+            return ""
+
     parser = Parser(
         prog="kms-permissions",
         description="The AWS KMS authorization reference as data: scrape, build, look up.",
+    )
+
+    class Version(argparse.Action):
+        """--version: one line, never wrapped (argparse's own action wraps it)."""
+
+        def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+            print(version_line())
+            parser.exit()
+
+    parser.add_argument(
+        "--version", action=Version, nargs=0, help="show the package's and the dataset's versions"
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     for verb, module_name in VERBS:
@@ -73,7 +118,19 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sub = verbs.add_parser(verb, help=module.HELP, description=module.__doc__)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
+    parser.set_defaults(parser=parser)  # for `completion`, which is made from it
     return parser
+
+
+def version_line() -> str:
+    """The package's version, the bundled dataset's and its schema's."""
+    from kms_permissions._version import DATASET_VERSION, __version__
+    from kms_permissions.model import SCHEMA_VERSION
+
+    return (
+        f"kms-permissions {__version__} (bundled dataset {DATASET_VERSION}, "
+        f"schema {SCHEMA_VERSION})"
+    )
 
 
 def _fast_lookup(argv: list[str]) -> int | None:

@@ -6,10 +6,12 @@ them); fields marked `derived` are computed from the tables when the read model 
 (`dataset/read_model.py`), never stored twice. `index.json` holds the read model as JSON (field
 names as keys); `load()`, the lookup verbs, the constants, the site and the checks all read it.
 
-`source` in a field's metadata names the source the fact comes from, so provenance ("as of")
-and history follow from the declaration. The classes are generic in the type of key (and
-action) names so that the generated constants can hold enum members while a dataset loaded
-from a folder holds plain strings.
+A field's meaning is the docstring under it (editors show it on hover; `field_docs` reads it
+for the schemas). A field typed by one of the Literal aliases below holds only those values
+(the dataset's row checks refuse any other). `source` in a field's metadata names the source
+the fact comes from, so provenance ("as of") and history follow from the declaration. The
+classes are generic in the type of key (and action) names so that the generated constants can
+hold enum members while a dataset loaded from a folder holds plain strings.
 """
 
 from __future__ import annotations
@@ -35,6 +37,21 @@ SCHEMA_VERSION = "2.2.0"
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
+# A cross-account cell or statement: "other" when it says something else (see its text).
+CrossAccount = Literal["yes", "no", "n/a", "other"]
+# An action's cross-account use over its rows: "mixed" when rows differ, "contradictory" when the
+# page says both.
+ActionCrossAccount = Literal["yes", "no", "n/a", "other", "mixed", "contradictory"]
+AccessLevel = Literal["List", "Read", "Write", "Permissions management", "Tagging"]
+ConditionType = Literal["String", "Boolean", "Numeric", "Timestamp", "String (list)", "ARN"]
+SarType = Literal["String", "Bool", "Numeric", "Date", "ArrayOfString", "ARN"]
+KeyPrefix = Literal["kms", "aws"]
+ResourceName = Literal["key", "alias", "*"]
+NoteKind = Literal["Note", "Important", "Warning", "Tip"]
+# Where an action's policy types and cross-account use come from.
+ActionDetailsSource = Literal["guide", "api", "none"]
+# Where a condition key's type and operations come from.
+KeyDetailsSource = Literal["guide", "sar", "none"]
 
 # The sources facts come from, in the order outputs show them.
 SOURCES: dict[str, str] = {
@@ -62,43 +79,77 @@ K = TypeVar("K", bound=str)
 A = TypeVar("A", bound=str)
 
 
-def column(doc: str, source: str | None = None) -> Any:
-    """A field stored as a table column."""
-    return field(metadata={"doc": doc, "source": source, "column": True})
+def column(source: str | None = None) -> Any:
+    """A field stored as a table column (`source`: the source its fact comes from)."""
+    return field(metadata={"source": source, "column": True})
 
 
-def derived(doc: str, source: str | None = None, element: type | None = None) -> Any:
+def derived(source: str | None = None, element: type | None = None) -> Any:
     """A field computed from the tables when the read model is built (`element`: the class of
     its items when they are facts themselves)."""
-    return field(metadata={"doc": doc, "source": source, "column": False, "element": element})
+    return field(metadata={"source": source, "column": False, "element": element})
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each field of a read-model class, as one line per field."""
+    import ast
+    from inspect import cleandoc
+    from itertools import pairwise
+
+    with open(__file__, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    (body,) = [n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls.__name__]
+    docs: dict[str, str] = {}
+    for statement, following in pairwise(body):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[statement.target.id] = " ".join(cleandoc(following.value.value).split("\n"))
+    return docs
 
 
 @dataclass(frozen=True, slots=True)
 class KeyGroup(Generic[K]):
     """Condition keys under one of the guide's group labels (None when unlabelled)."""
 
-    label: str | None = derived("The guide's group label, e.g. 'Encryption context conditions'.")
-    keys: tuple[K, ...] = derived("The keys under it, in the guide's order.")
+    label: str | None = derived()
+    """The guide's group label, e.g. 'Encryption context conditions'."""
+    keys: tuple[K, ...] = derived()
+    """The keys under it, in the guide's order."""
 
 
 @dataclass(frozen=True, slots=True)
 class Grant(Generic[K]):
     """One policy type / cross-account / resource row of an action (the permissions reference)."""
 
-    action: str = column("The permission.")
-    row: int = column("Position of the row within the action, from 0.")
-    policy_type: PolicyType = column("key-policy or iam-policy.", "permissions")
-    qualifier: str | None = column("Qualifier of the policy type, e.g. 'for the alias'.")
-    policy_type_text: str = column("The policy type cell as written.")
-    cross_account: str = column("yes, no, n/a or other.", "permissions")
-    cross_account_text: str = column("The cross-account cell as written.")
-    resources: tuple[str, ...] = column("Resources of this row: key, alias or *.")
-    resource_note: str | None = column("Text under the resource, if any.")
-    condition_keys_note: str | None = column("Note of a 'None (...)' condition keys cell.")
-    source_id: str = column("Id of the input page in the sources table.")
-    condition_keys: tuple[KeyGroup[K], ...] = derived(
-        "The condition keys the row lists, by group.", element=KeyGroup
-    )
+    action: str = column()
+    """The permission."""
+    row: int = column()
+    """Position of the row within the action, from 0."""
+    policy_type: PolicyType = column("permissions")
+    """key-policy or iam-policy."""
+    qualifier: str | None = column()
+    """Qualifier of the policy type, e.g. 'for the alias'."""
+    policy_type_text: str = column()
+    """The policy type cell as written."""
+    cross_account: CrossAccount = column("permissions")
+    """yes, no, n/a or other."""
+    cross_account_text: str = column()
+    """The cross-account cell as written."""
+    resources: tuple[ResourceName, ...] = column()
+    """Resources of this row: key, alias or *."""
+    resource_note: str | None = column()
+    """Text under the resource, if any."""
+    condition_keys_note: str | None = column()
+    """Note of a 'None (...)' condition keys cell."""
+    source_id: str = column()
+    """Id of the input page in the sources table."""
+    condition_keys: tuple[KeyGroup[K], ...] = derived(element=KeyGroup)
+    """The condition keys the row lists, by group."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,28 +157,28 @@ class KeyLink:
     """That a condition key applies to an action, and which sources say so (the one relation
     both directions are derived from)."""
 
-    action: str = column("The permission.")
-    condition_key: str = column("The condition key (templates as ${name}).")
-    permissions_source: str | None = column(
-        "Source id of the permissions reference page that lists the key for the action, or null."
-    )
-    conditions_source: str | None = column(
-        "Source id of the condition key page whose API operations for the key include the "
-        "action, or null."
-    )
-    sar_source: str | None = column(
-        "Source id of the SAR page that lists the key for the action, or null."
-    )
-    grant_rows: tuple[int, ...] = column("Permissions reference rows of the action listing it.")
-    group: str | None = column("The permissions reference's group label for the key.")
-    position: int | None = column("Order in which the permissions reference lists it, from 0.")
-    sar_resource_types: tuple[str, ...] = column(
-        "SAR rows of the action listing it: key, alias, or * for the action's own row."
-    )
-    sar_names: tuple[str, ...] = column(
-        "The SAR's names for it, where they differ: instances of a template (PCR0 ... PCR31) "
-        "or another spelling of the placeholder."
-    )
+    action: str = column()
+    """The permission."""
+    condition_key: str = column()
+    """The condition key (templates as ${name})."""
+    permissions_source: str | None = column()
+    """Source id of the permissions reference page that lists the key for the action, or null."""
+    conditions_source: str | None = column()
+    """Source id of the condition key page whose API operations for the key include the action, or
+    null."""
+    sar_source: str | None = column()
+    """Source id of the SAR page that lists the key for the action, or null."""
+    grant_rows: tuple[int, ...] = column()
+    """Permissions reference rows of the action listing it."""
+    group: str | None = column()
+    """The permissions reference's group label for the key."""
+    position: int | None = column()
+    """Order in which the permissions reference lists it, from 0."""
+    sar_resource_types: tuple[str, ...] = column()
+    """SAR rows of the action listing it: key, alias, or * for the action's own row."""
+    sar_names: tuple[str, ...] = column()
+    """The SAR's names for it, where they differ: instances of a template (PCR0 ... PCR31) or
+    another spelling of the placeholder."""
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -144,50 +195,57 @@ class KeyLink:
 class Discrepancy:
     """A point on which the guide and the SAR disagree, with both sources cited."""
 
-    kind: str = column("What disagrees, e.g. action-only-in-sar, key-only-in-guide-for-action.")
-    subject: str = column("The action, key or action|key pair concerned.")
-    detail: str = column("One sentence saying what each source says.")
-    guide_source: str | None = column("Source id of the guide page compared.")
-    sar_source: str | None = column("Source id of the SAR page compared.")
-    api_source: str | None = column("Source id of the API Reference page compared.")
+    kind: str = column()
+    """What disagrees, e.g. action-only-in-sar, key-only-in-guide-for-action."""
+    subject: str = column()
+    """The action, key or action|key pair concerned."""
+    detail: str = column()
+    """One sentence saying what each source says."""
+    guide_source: str | None = column()
+    """Source id of the guide page compared."""
+    sar_source: str | None = column()
+    """Source id of the SAR page compared."""
+    api_source: str | None = column()
+    """Source id of the API Reference page compared."""
 
 
 @dataclass(frozen=True, slots=True)
 class RequiredPermission:
     """A permission an API operation needs, as the KMS API Reference says (botocore's model)."""
 
-    operation: str = column("The API operation.")
-    position: int = column("Order within the operation's Required permissions, from 0.")
-    permission: str = column("The permission it needs, e.g. kms:TagResource.")
-    policy_types: tuple[PolicyType, ...] = column(
-        "Where to grant it: key-policy, iam-policy (empty when the text does not say).", "api"
-    )
-    resource: str | None = column(
-        "The resource it must be granted on, as written (the primary key, the alias).", "api"
-    )
-    parameter: str | None = column(
-        "The request parameter that makes it necessary (Tags); null when always needed.", "api"
-    )
-    where: str | None = column("The Region or account it must be granted in, as written.", "api")
-    sentence: str = column("The API Reference's sentence.")
-    source_id: str = column("Id of the input page in the sources table.")
+    operation: str = column()
+    """The API operation."""
+    position: int = column()
+    """Order within the operation's Required permissions, from 0."""
+    permission: str = column()
+    """The permission it needs, e.g. kms:TagResource."""
+    policy_types: tuple[PolicyType, ...] = column("api")
+    """Where to grant it: key-policy, iam-policy (empty when the text does not say)."""
+    resource: str | None = column("api")
+    """The resource it must be granted on, as written (the primary key, the alias)."""
+    parameter: str | None = column("api")
+    """The request parameter that makes it necessary (Tags); null when always needed."""
+    where: str | None = column("api")
+    """The Region or account it must be granted in, as written."""
+    sentence: str = column()
+    """The API Reference's sentence."""
+    source_id: str = column()
+    """Id of the input page in the sources table."""
 
 
 @dataclass(frozen=True, slots=True)
 class ViaService:
     """A service the guide lists as supporting kms:ViaService, with the names it sends."""
 
-    service: str = column("The service as the guide names it, e.g. Amazon Elastic Block Store.")
-    names: tuple[str, ...] = column(
-        "Its ViaService names as written (ec2.AWS_region.amazonaws.com, AWS_region standing for "
-        "the Region); empty when the copy does not give them.",
-        "conditions",
-    )
-    note: str | None = column(
-        "What the table says beside the names, as written (EBS only); null when nothing.",
-        "conditions",
-    )
-    source_id: str = column("Id of the input page in the sources table.")
+    service: str = column()
+    """The service as the guide names it, e.g. Amazon Elastic Block Store."""
+    names: tuple[str, ...] = column("conditions")
+    """Its ViaService names as written (ec2.AWS_region.amazonaws.com, AWS_region standing for the
+    Region); empty when the copy does not give them."""
+    note: str | None = column("conditions")
+    """What the table says beside the names, as written (EBS only); null when nothing."""
+    source_id: str = column()
+    """Id of the input page in the sources table."""
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -199,89 +257,75 @@ class ViaService:
 class ActionInfo(Generic[K]):
     """Everything the dataset knows about one KMS permission."""
 
-    action: str = column("The permission as written in policies, e.g. kms:Decrypt.")
-    operation: str = column("The API operation it authorizes (ReEncrypt for ReEncryptFrom).")
-    api_reference_url: str | None = column("Link to the operation in the KMS API Reference.")
-    in_guide: bool = column("Listed in the developer guide's permissions reference.")
-    in_sar: bool = column("Listed in the Service Authorization Reference.")
-    policy_types: tuple[PolicyType, ...] = column(
-        "Where it can be granted: key-policy, iam-policy.", "permissions"
-    )
-    key_policy_effective: bool | None = column(
-        "False when the guide says a key policy grant has no effect.", "permissions"
-    )
-    cross_account: str | None = column(
-        "yes, no, n/a, other, mixed (rows differ) or contradictory (the page says both).",
-        "permissions",
-    )
-    cross_account_text: str | None = column("The cross-account cells as written.", "permissions")
-    resources: tuple[str, ...] = column(
-        "Resources it applies to: key, alias, * (guide, else SAR).", "permissions"
-    )
-    access_level: str | None = column(
-        "SAR access level: List, Read, Write, Permissions management, Tagging.", "sar"
-    )
-    description: str | None = column("SAR description of the action.", "sar")
-    permission_only: bool = column(
-        "SAR marks it [permission only]: no API operation of that name.", "sar"
-    )
-    dependent_actions: tuple[str, ...] = column("SAR dependent actions.", "sar")
-    note: str | None = column("The guide's note on the operation.", "permissions")
-    in_api: bool = column(
-        "Its permission or operation is in the KMS API Reference (botocore's service model)."
-    )
-    api_operation: str | None = column(
-        "The API operation whose Required permissions name it (in revisions without that "
-        "section: its operation).",
-        "api",
-    )
-    api_cross_account: str | None = column(
-        "The API Reference's Cross-account use: yes, no, n/a or other.", "api"
-    )
-    api_cross_account_text: str | None = column("That statement as written.", "api")
-    api_policy_types: tuple[PolicyType, ...] = column(
-        "Where the API Reference says to grant it: key-policy, iam-policy.", "api"
-    )
-    details_source: str = column(
-        "Where policy types and cross-account use come from: guide, api (an action the guide "
-        "does not list yet) or none."
-    )
-    grants: tuple[Grant[K], ...] = derived(
-        "The permissions reference's rows for it.", "permissions", element=Grant
-    )
-    condition_keys: tuple[K, ...] = derived(
-        "Condition keys that apply to it by any source: the permissions reference's in its "
-        "order, then the others."
-    )
-    condition_key_sources: Mapping[K, tuple[str, ...]] = derived(
-        "Per condition key, the sources that pair it with this action."
-    )
-    resource_arns: Mapping[str, str] = derived("ARN format of each resource (SAR).", "sar")
-    as_of: Mapping[str, str | None] = derived(
-        "Per source, the revision date of the page the facts come from (null: undated)."
-    )
-    listed_since: Mapping[str, str | None] = derived(
-        "Per source, the date of the earliest snapshot held that lists it (null: an undated "
-        "copy). The snapshots begin at each source's coverage start, so this is not the date AWS "
-        "introduced it."
-    )
-    discrepancies: tuple[Discrepancy, ...] = derived(
-        "Where the sources disagree about it.", element=Discrepancy
-    )
+    action: str = column()
+    """The permission as written in policies, e.g. kms:Decrypt."""
+    operation: str = column()
+    """The API operation it authorizes (ReEncrypt for ReEncryptFrom)."""
+    api_reference_url: str | None = column()
+    """Link to the operation in the KMS API Reference."""
+    in_guide: bool = column()
+    """Listed in the developer guide's permissions reference."""
+    in_sar: bool = column()
+    """Listed in the Service Authorization Reference."""
+    policy_types: tuple[PolicyType, ...] = column("permissions")
+    """Where it can be granted: key-policy, iam-policy."""
+    key_policy_effective: bool | None = column("permissions")
+    """False when the guide says a key policy grant has no effect."""
+    cross_account: ActionCrossAccount | None = column("permissions")
+    """yes, no, n/a, other, mixed (rows differ) or contradictory (the page says both)."""
+    cross_account_text: str | None = column("permissions")
+    """The cross-account cells as written."""
+    resources: tuple[ResourceName, ...] = column("permissions")
+    """Resources it applies to: key, alias, * (guide, else SAR)."""
+    access_level: AccessLevel | None = column("sar")
+    """SAR access level: List, Read, Write, Permissions management, Tagging."""
+    description: str | None = column("sar")
+    """SAR description of the action."""
+    permission_only: bool = column("sar")
+    """SAR marks it [permission only]: no API operation of that name."""
+    dependent_actions: tuple[str, ...] = column("sar")
+    """SAR dependent actions."""
+    note: str | None = column("permissions")
+    """The guide's note on the operation."""
+    in_api: bool = column()
+    """Its permission or operation is in the KMS API Reference (botocore's service model)."""
+    api_operation: str | None = column("api")
+    """The API operation whose Required permissions name it (in revisions without that section: its
+    operation)."""
+    api_cross_account: CrossAccount | None = column("api")
+    """The API Reference's Cross-account use: yes, no, n/a or other."""
+    api_cross_account_text: str | None = column("api")
+    """That statement as written."""
+    api_policy_types: tuple[PolicyType, ...] = column("api")
+    """Where the API Reference says to grant it: key-policy, iam-policy."""
+    details_source: ActionDetailsSource = column()
+    """Where policy types and cross-account use come from: guide, api (an action the guide does not
+    list yet) or none."""
+    grants: tuple[Grant[K], ...] = derived("permissions", element=Grant)
+    """The permissions reference's rows for it."""
+    condition_keys: tuple[K, ...] = derived()
+    """Condition keys that apply to it by any source: the permissions reference's in its order, then
+    the others."""
+    condition_key_sources: Mapping[K, tuple[str, ...]] = derived()
+    """Per condition key, the sources that pair it with this action."""
+    resource_arns: Mapping[str, str] = derived("sar")
+    """ARN format of each resource (SAR)."""
+    as_of: Mapping[str, str | None] = derived()
+    """Per source, the revision date of the page the facts come from (null: undated)."""
+    listed_since: Mapping[str, str | None] = derived()
+    """Per source, the date of the earliest snapshot held that lists it (null: an undated copy). The
+    snapshots begin at each source's coverage start, so this is not the date AWS introduced it."""
+    discrepancies: tuple[Discrepancy, ...] = derived(element=Discrepancy)
+    """Where the sources disagree about it."""
     required_permissions: tuple[RequiredPermission, ...] = derived(
-        "What its API operation needs (API Reference): each permission with its policy type, "
-        "resource, and the parameter or Region it depends on.",
-        "api",
-        element=RequiredPermission,
+        "api", element=RequiredPermission
     )
-    required_by: tuple[RequiredPermission, ...] = derived(
-        "Other operations that need this permission, and when (API Reference).",
-        "api",
-        element=RequiredPermission,
-    )
-    listed_in: Mapping[str, str] = derived(
-        "Per source, the revision of the earliest copy that lists it (commit, date or release)."
-    )
+    """What its API operation needs (API Reference): each permission with its policy type, resource,
+    and the parameter or Region it depends on."""
+    required_by: tuple[RequiredPermission, ...] = derived("api", element=RequiredPermission)
+    """Other operations that need this permission, and when (API Reference)."""
+    listed_in: Mapping[str, str] = derived()
+    """Per source, the revision of the earliest copy that lists it (commit, date or release)."""
 
     @property
     def usable_cross_account(self) -> bool:
@@ -298,58 +342,62 @@ class ActionInfo(Generic[K]):
 class ConditionKeyInfo(Generic[A]):
     """Everything the dataset knows about one condition key."""
 
-    condition_key: str = column("The key (templates as ${name}, in the guide's spelling).")
-    prefix: str = column("kms or aws.")
-    is_template: bool = column("The name holds a ${...} template part.")
-    in_guide: bool = column("Described or listed by the developer guide.")
-    in_sar: bool = column("Listed in the SAR (itself, its instances or another spelling).")
-    condition_type: str | None = column(
-        "String, Boolean, Numeric, Timestamp, String (list), ARN.", "conditions"
-    )
-    value_type: ValueType | None = column("single-valued or multi-valued.", "conditions")
-    details_source: str = column("Where type and operations come from: guide, sar or none.")
-    sar_type: str | None = column(
-        "The SAR's type: String, Bool, Numeric, Date, ArrayOfString, ARN.", "sar"
-    )
-    operations_text: str | None = column(
-        "The guide's API operations cell as written.", "conditions"
-    )
-    operations_expression: str | None = column("That cell parsed, as JSON terms.", "conditions")
-    policy_types: tuple[PolicyType, ...] = column("key-policy and/or iam-policy.", "conditions")
-    policy_types_text: str | None = column("The guide's policy type cell as written.", "conditions")
-    deprecated: bool = column("The guide marks the key deprecated.", "conditions")
-    replacement: str | None = column("The key to use instead of a deprecated one.", "conditions")
-    description: str | None = column("First paragraph of the guide's description.", "conditions")
-    sar_description: str | None = column("The SAR's description.", "sar")
-    anchor: str | None = column("Anchor of the key's section in the guide.")
-    section: str | None = column("Guide section (conditions-kms, conditions-aws, ...).")
-    sar_names: tuple[str, ...] = column(
-        "The SAR's names for it where they differ (instances, another placeholder spelling).",
-        "sar",
-    )
-    actions: tuple[A, ...] = derived("Actions it applies to by any source.")
-    action_sources: Mapping[A, tuple[str, ...]] = derived(
-        "Per action, the sources that pair it with this key."
-    )
-    as_of: Mapping[str, str | None] = derived(
-        "Per source, the revision date of the page the facts come from (null: undated)."
-    )
-    listed_since: Mapping[str, str | None] = derived(
-        "Per source, the date of the earliest snapshot held that lists it (null: an undated "
-        "copy; not the date AWS introduced it)."
-    )
-    discrepancies: tuple[Discrepancy, ...] = derived(
-        "Where the sources disagree about it.", element=Discrepancy
-    )
-    listed_in: Mapping[str, str] = derived(
-        "Per source, the revision of the earliest copy that lists it (commit, date or release)."
-    )
-    via_services: tuple[ViaService, ...] = derived(
-        "The services the guide's table lists as supporting it, with their ViaService names "
-        "(kms:ViaService; empty for every other key).",
-        "conditions",
-        element=ViaService,
-    )
+    condition_key: str = column()
+    """The key (templates as ${name}, in the guide's spelling)."""
+    prefix: KeyPrefix = column()
+    """kms or aws."""
+    is_template: bool = column()
+    """The name holds a ${...} template part."""
+    in_guide: bool = column()
+    """Described or listed by the developer guide."""
+    in_sar: bool = column()
+    """Listed in the SAR (itself, its instances or another spelling)."""
+    condition_type: ConditionType | None = column("conditions")
+    """String, Boolean, Numeric, Timestamp, String (list), ARN."""
+    value_type: ValueType | None = column("conditions")
+    """single-valued or multi-valued."""
+    details_source: KeyDetailsSource = column()
+    """Where type and operations come from: guide, sar or none."""
+    sar_type: SarType | None = column("sar")
+    """The SAR's type: String, Bool, Numeric, Date, ArrayOfString, ARN."""
+    operations_text: str | None = column("conditions")
+    """The guide's API operations cell as written."""
+    operations_expression: str | None = column("conditions")
+    """That cell parsed, as JSON terms."""
+    policy_types: tuple[PolicyType, ...] = column("conditions")
+    """key-policy and/or iam-policy."""
+    policy_types_text: str | None = column("conditions")
+    """The guide's policy type cell as written."""
+    deprecated: bool = column("conditions")
+    """The guide marks the key deprecated."""
+    replacement: str | None = column("conditions")
+    """The key to use instead of a deprecated one."""
+    description: str | None = column("conditions")
+    """First paragraph of the guide's description."""
+    sar_description: str | None = column("sar")
+    """The SAR's description."""
+    anchor: str | None = column()
+    """Anchor of the key's section in the guide."""
+    section: str | None = column()
+    """Guide section (conditions-kms, conditions-aws, ...)."""
+    sar_names: tuple[str, ...] = column("sar")
+    """The SAR's names for it where they differ (instances, another placeholder spelling)."""
+    actions: tuple[A, ...] = derived()
+    """Actions it applies to by any source."""
+    action_sources: Mapping[A, tuple[str, ...]] = derived()
+    """Per action, the sources that pair it with this key."""
+    as_of: Mapping[str, str | None] = derived()
+    """Per source, the revision date of the page the facts come from (null: undated)."""
+    listed_since: Mapping[str, str | None] = derived()
+    """Per source, the date of the earliest snapshot held that lists it (null: an undated copy; not
+    the date AWS introduced it)."""
+    discrepancies: tuple[Discrepancy, ...] = derived(element=Discrepancy)
+    """Where the sources disagree about it."""
+    listed_in: Mapping[str, str] = derived()
+    """Per source, the revision of the earliest copy that lists it (commit, date or release)."""
+    via_services: tuple[ViaService, ...] = derived("conditions", element=ViaService)
+    """The services the guide's table lists as supporting it, with their ViaService names
+    (kms:ViaService; empty for every other key)."""
 
     @property
     def multi_valued(self) -> bool:
@@ -361,72 +409,98 @@ class ConditionKeyInfo(Generic[A]):
 class ResourceType:
     """A resource type of the SAR with its ARN format."""
 
-    resource_type: str = column("key or alias.")
-    arn_pattern: str = column("ARN format with ${...} placeholders.", "sar")
-    condition_keys: tuple[str, ...] = column("Condition keys that apply to the resource type.")
-    source_id: str = column("Id of the input page in the sources table.")
+    resource_type: str = column()
+    """key or alias."""
+    arn_pattern: str = column("sar")
+    """ARN format with ${...} placeholders."""
+    condition_keys: tuple[str, ...] = column()
+    """Condition keys that apply to the resource type."""
+    source_id: str = column()
+    """Id of the input page in the sources table."""
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     """A Note, Important, Warning or Tip callout of the guide, with what it mentions."""
 
-    page: str = column("The guide page, e.g. iam-policies.")
-    position: int = column("Order of the callout on its page, from 0.")
-    section: str = column("Title of the section the callout sits in.")
-    section_anchor: str | None = column("Anchor of that section.")
-    kind: str = column("Note, Important, Warning or Tip.")
-    text: str = column("The callout's text.")
-    mentions: tuple[str, ...] = column("Actions and condition keys the text names.")
-    source_id: str = column("Id of the input page in the sources table.")
+    page: str = column()
+    """The guide page, e.g. iam-policies."""
+    position: int = column()
+    """Order of the callout on its page, from 0."""
+    section: str = column()
+    """Title of the section the callout sits in."""
+    section_anchor: str | None = column()
+    """Anchor of that section."""
+    kind: NoteKind = column()
+    """Note, Important, Warning or Tip."""
+    text: str = column()
+    """The callout's text."""
+    mentions: tuple[str, ...] = column()
+    """Actions and condition keys the text names."""
+    source_id: str = column()
+    """Id of the input page in the sources table."""
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     """Provenance of one input page."""
 
-    source_id: str = column("Id of the input page: kind/name@revision.")
-    kind: str = column(
-        "permissions, condition-keys, global-keys, via-services, notes, sar or api-reference."
-    )
-    rendering: str = column("md-list, html-table, md-tables, md or sar-html.")
-    location: str = column("URL or path it was read from.")
-    revision: str = column("Git commit, HTTP ETag/Last-Modified, file date or sha256:...")
-    revision_date: str | None = column("Date of that revision (YYYY-MM-DD); null if undated.")
-    fetched_at: str | None = column("When it was fetched over HTTP (UTC).")
-    sha256: str = column("sha256 of the page's bytes.")
-    content_type: str = column("Content type of the page.")
-    release: str | None = column(
-        "First release of the package that shipped this revision (botocore), if any."
-    )
+    source_id: str = column()
+    """Id of the input page: kind/name@revision."""
+    kind: str = column()
+    """permissions, condition-keys, global-keys, via-services, notes, sar or api-reference."""
+    rendering: str = column()
+    """md-list, html-table, md-tables, md or sar-html."""
+    location: str = column()
+    """URL or path it was read from."""
+    revision: str = column()
+    """Git commit, HTTP ETag/Last-Modified, file date or sha256:..."""
+    revision_date: str | None = column()
+    """Date of that revision (YYYY-MM-DD); null if undated."""
+    fetched_at: str | None = column()
+    """When it was fetched over HTTP (UTC)."""
+    sha256: str = column()
+    """sha256 of the page's bytes."""
+    content_type: str = column()
+    """Content type of the page."""
+    release: str | None = column()
+    """First release of the package that shipped this revision (botocore), if any."""
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
     """A fact and the interval of dataset versions in which it held."""
 
-    entity_kind: str = column("action, condition_key, action_condition_key or resource_type.")
-    entity: str = column("The action, key, action|key pair or resource type.")
-    field: str = column("present, or the name of a field of the entity.")
-    value: str = column("The field's value as JSON.")
-    source: str = column("permissions, conditions, sar or api: the source the fact comes from.")
-    valid_from: str = column("Date of the first version showing the fact.")
-    valid_to: str | None = column(
-        "Date of the first version no longer showing it; null if the newest still shows it."
-    )
-    first_revision: str = column(
-        "Source revision (commit, date or release) of the first version showing it."
-    )
-    last_revision: str = column("Source revision of the last version showing it.")
+    entity_kind: str = column()
+    """action, condition_key, action_condition_key or resource_type."""
+    entity: str = column()
+    """The action, key, action|key pair or resource type."""
+    field: str = column()
+    """present, or the name of a field of the entity."""
+    value: str = column()
+    """The field's value as JSON."""
+    source: str = column()
+    """permissions, conditions, sar or api: the source the fact comes from."""
+    valid_from: str = column()
+    """Date of the first version showing the fact."""
+    valid_to: str | None = column()
+    """Date of the first version no longer showing it; null if the newest still shows it."""
+    first_revision: str = column()
+    """Source revision (commit, date or release) of the first version showing it."""
+    last_revision: str = column()
+    """Source revision of the last version showing it."""
 
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """The span of one source's snapshots in a dataset's history."""
 
-    source: str = derived("permissions, conditions, sar, api or notes.")
-    first: str | None = derived("Date of the earliest snapshot held.")
-    newest: str | None = derived("Revision date of the newest page (null: undated).")
+    source: str = derived()
+    """permissions, conditions, sar, api or notes."""
+    first: str | None = derived()
+    """Date of the earliest snapshot held."""
+    newest: str | None = derived()
+    """Revision date of the newest page (null: undated)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,20 +8,35 @@ unknown field or value before anything is selected, naming the values there are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from kms_permissions.errors import InputError, shown
+from kms_permissions.model import AccessLevel, ActionCrossAccount, PolicyType, ResourceName
 
-FIELDS = (
-    "cross_account",
-    "policy_type",
-    "access_level",
-    "resource_type",
-    "key",
-    "iam_only",
-    "key_policy_effective",
-    "source",
-)
+
+class ActionFilters(TypedDict, total=False):
+    """The filters of `kms_permissions.actions()` (the command's `--filter FIELD=VALUE`): an
+    action is listed when it meets every one given. Strings match in any case."""
+
+    cross_account: ActionCrossAccount
+    """Its cross-account use, e.g. "yes"."""
+    policy_type: PolicyType
+    """A policy type it can be granted in."""
+    access_level: AccessLevel
+    """Its SAR access level, e.g. "Read"."""
+    resource_type: ResourceName
+    """A resource it applies to."""
+    key: str
+    """A condition key that applies to it, e.g. "kms:ViaService"."""
+    iam_only: bool
+    """Whether it can be granted only in an IAM policy."""
+    key_policy_effective: bool
+    """False for those whose key policy grant has no effect."""
+    source: Literal["guide", "sar"]
+    """The source that lists it."""
+
+
+FIELDS: tuple[str, ...] = tuple(ActionFilters.__annotations__)
 # Fields whose values are fixed by the filter itself rather than by the data.
 _FIXED = {
     "iam_only": ("yes", "no", "true", "false", "1", "0"),

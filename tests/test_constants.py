@@ -37,7 +37,7 @@ def test_constants_cover_the_bundled_dataset() -> None:
     assert {k.value for k in c.ConditionKey} == set(reference.condition_keys)
     assert set(c.ACTIONS) == set(c.Action)
     assert set(c.CONDITION_KEYS) == set(c.ConditionKey)
-    assert c.DATASET_VERSION == reference.version == kms_permissions.__version__
+    assert c.DATASET_VERSION == reference.version == kms_permissions.DATASET_VERSION
     for action, info in c.ACTIONS.items():
         loaded = reference.actions[action.value]
         assert info == loaded, action

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,9 +14,9 @@ import jsonschema
 import pyarrow.parquet as pq
 import pytest
 
-from kms_permissions._version import __version__
+from kms_permissions._version import DATASET_VERSION, __version__
 from kms_permissions.cli import main
-from kms_permissions.dataset.columns import ALL_TABLES, arrow_schema
+from kms_permissions.dataset.columns import ALL_TABLES, arrow_schema, check_row
 from kms_permissions.dataset.integrity import IntegrityError, verify
 from kms_permissions.dataset.io import read_dataset
 from kms_permissions.model import SCHEMA_VERSION
@@ -36,7 +37,8 @@ def test_bundle_verifies_and_names_its_version() -> None:
     sources = rows("sources")
     newest = max(str(s["revision_date"]) for s in sources if s["revision_date"])
     version = str(manifest["dataset_version"])
-    assert version == __version__
+    assert version == DATASET_VERSION
+    assert re.fullmatch(rf"{re.escape(version)}(\.post[1-9][0-9]*)?", __version__)
     assert version.split(".")[:3] == newest.split("-")
     assert manifest["schema_version"] == SCHEMA_VERSION
     tables = {f["table"] for f in manifest["files"] if f["table"]}
@@ -287,8 +289,42 @@ def test_load_refuses_a_changed_file(tmp_path: Path) -> None:
 
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
-    assert kms_permissions.load(copy).version == kms_permissions.__version__
+    assert kms_permissions.load(copy).version == kms_permissions.DATASET_VERSION
     target = copy / "condition_keys.json"
     target.write_text(target.read_text().replace("single-valued", "multi-valued", 1))
     with pytest.raises(IntegrityError, match=r"condition_keys\.json: sha256 does not match"):
         kms_permissions.load(copy)
+
+
+def test_literal_columns_hold_only_their_values() -> None:
+    """A column typed by one of the model's Literal aliases: every bundled row holds one of its
+    values, and a row with another is refused by name."""
+    closed = {
+        (table.name, column.name): column.values
+        for table in ALL_TABLES.values()
+        for column in table.columns
+        if column.values is not None
+    }
+    assert closed[("actions", "cross_account")] == (
+        "yes",
+        "no",
+        "n/a",
+        "other",
+        "mixed",
+        "contradictory",
+    )
+    assert ("condition_keys", "sar_type") in closed and ("notes", "kind") in closed
+    for (table, name), values in closed.items():
+        for row in rows(table):
+            value = row[name]
+            held = value if isinstance(value, list) else [] if value is None else [value]
+            assert set(held) <= set(values), (table, name, value)
+    row = rows("action_grants")[0]
+    table = ALL_TABLES["action_grants"]
+    assert check_row(table, row) is None
+    assert check_row(table, {**row, "cross_account": "maybe"}) == (
+        "cross_account='maybe' is not one of yes, no, n/a, other"
+    )
+    assert check_row(table, {**row, "resources": ["key", "keys"]}) == (
+        "resources='keys' is not one of key, alias, *"
+    )

@@ -38,7 +38,7 @@ def test_lookup_names_in_any_form(capsys: pytest.CaptureFixture[str], name: str)
     (entry,) = out["results"]
     assert entry["name"] == "kms:Decrypt" and entry["kind"] == "action"
     assert out["format"] == "kms-permissions-lookup/2"
-    assert out["dataset_version"] == kp.__version__
+    assert out["dataset_version"] == kp.DATASET_VERSION
 
 
 def test_lookup_json_facts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,7 +207,7 @@ def test_python_lookup_types() -> None:
 def test_info_and_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["info", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["dataset_version"] == kp.__version__
+    assert info["dataset_version"] == kp.DATASET_VERSION
     assert {f["path"] for f in info["files"]} >= {"index.json", "actions.parquet"}
     assert main(["export", "--format", "ndjson", "--table", "condition_keys"]) == 0
     lines = capsys.readouterr().out.splitlines()

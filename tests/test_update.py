@@ -194,10 +194,9 @@ def test_a_new_operation_makes_a_new_version(
     data = project / "kms_permissions" / "data"
     manifest = json.loads((data / "manifest.json").read_text())
     assert manifest["dataset_version"] == version.group(1)
-    assert (
-        f'__version__ = "{version.group(1)}"'
-        in (project / "kms_permissions/_version.py").read_text()
-    )
+    version_file = (project / "kms_permissions/_version.py").read_text()
+    assert f'DATASET_VERSION = "{version.group(1)}"' in version_file
+    assert f'__version__ = "{version.group(1)}"' in version_file  # a new dataset: no .postN
     assert f'"kms:{NEW}"' in (project / "kms_permissions/constants.py").read_text()
     actions = json.loads((data / "actions.json").read_text())
     assert any(

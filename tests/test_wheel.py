@@ -24,7 +24,7 @@ STEPS = (
     "== the wheel holds the dataset, the constants, py.typed and NOTICE",
     "== versions agree",
     "== the wheel's metadata requires nothing",
-    "== the sdist holds corpus/ (verified) and tests/",
+    "== the sdist holds corpus/ (verified), tests/ and CHANGES.md",
     "== the wheel alone, offline, in a fresh venv: constants, lookup, check, verify",
 )
 
@@ -85,6 +85,13 @@ def _changelog_behind(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
     return {f"{DATA}/CHANGELOG.md": new, f"{DATA}/manifest.json": manifest}
 
 
+def _version_not_of_the_dataset(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
+    """A package version that is neither the dataset's nor a code release of it."""
+    old = wheel.read("kms_permissions/_version.py")
+    new = re.sub(rb'__version__ = "[^"]+"', b'__version__ = "2099.1.1"', old)
+    return {"kms_permissions/_version.py": new}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -92,8 +99,15 @@ def _changelog_behind(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
         (_drop_typed, r"kms_permissions/py\.typed is missing"),
         (_require_requests, r"METADATA requires 'requests>=2\.31' outside any extra"),
         (_changelog_behind, r"CHANGELOG\.md: newest section is '## 1999\.01\.01 \(1999-01-01\)'"),
+        (_version_not_of_the_dataset, r"version 2099\.1\.1 is neither the dataset's \(\S+\) nor"),
     ],
-    ids=["data-file-changed", "no-py.typed", "required-dependency", "changelog-behind"],
+    ids=[
+        "data-file-changed",
+        "no-py.typed",
+        "required-dependency",
+        "changelog-behind",
+        "version-not-of-the-dataset",
+    ],
 )
 def test_a_broken_promise_is_named(
     release: Release,

@@ -1,9 +1,9 @@
 """`export --format F [--table T] [--out FILE] [--force]`: a table in another format.
 
-`--out` follows the output rules (`kms_permissions.files`): an existing file is replaced only
-when it is an earlier export, recognised by its content (a JSON array, JSON lines, CSV or Parquet
-file whose columns are those of one of the dataset's tables), or with `--force`; never a file
-of the dataset itself, nor anything but a regular file.
+An existing `--out` file is replaced only when it is an earlier export, recognised by its
+content (a JSON array, JSON lines, CSV or Parquet file whose columns are those of one of the
+dataset's tables), or with `--force`; never a file of the dataset itself, nor anything but a
+regular file.
 """
 
 from __future__ import annotations
@@ -54,8 +54,12 @@ def run_export(
     target = output_path(out) if out is not None else None
     data = read_dataset(folder)
     if table not in data.tables:
+        from difflib import get_close_matches
+
+        close = get_close_matches(table.lower(), sorted(data.tables), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
         raise InputError(
-            f"--table {shown(table)}: no such table; tables: {', '.join(sorted(data.tables))}"
+            f"--table {shown(table)}: no such table{hint}; tables: {', '.join(sorted(data.tables))}"
         )
     rows = data.tables[table]
     if fmt == "parquet":

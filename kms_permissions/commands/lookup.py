@@ -1,8 +1,13 @@
 """`lookup NAME...`: every fact about each action or condition key.
 
-This verb is on the command line's hot path (other tools call it many times): it imports
-neither argparse, json nor typing.
+A NAME is an action (kms:Decrypt, or Decrypt, in any case) or a condition key (kms:ViaService,
+or an instance of a template such as kms:EncryptionContext:Department); `-` reads names from
+standard input, one a line. Exit 0 when every name is found, 1 when one is not (with the names
+close to it), 2 for bad usage.
 """
+
+# This verb is on the command line's hot path (other tools call it many times): it imports
+# neither argparse, json nor typing.
 
 from __future__ import annotations
 
@@ -11,10 +16,12 @@ import sys
 from kms_permissions.commands.output import (
     add_query_options,
     emit,
+    fit,
     not_found,
     read_names,
     readable,
     row,
+    terminal,
 )
 from kms_permissions.display import compact
 from kms_permissions.query import load_index
@@ -252,13 +259,12 @@ def run_lookup(names: list[str], as_json: bool, dataset: str | None) -> int:
         )
     else:
         blocks = [
-            "\n".join(
-                _action_text(e, index.coverage)
-                if e["kind"] == "action"
-                else _key_text(e, index.coverage)
-            )
+            _action_text(e, index.coverage)
+            if e["kind"] == "action"
+            else _key_text(e, index.coverage)
             for e in results
         ]
         if blocks:
-            print("\n\n".join(blocks))
+            width, colour = terminal()
+            print("\n\n".join("\n".join(fit(block, width, colour)) for block in blocks))
     return 1 if missing else 0

@@ -10,18 +10,21 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from kms_permissions import model
+from kms_permissions._records import LiteralValues
 
 SCHEMA_VERSION = model.SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: name, type (`string`, `bool`, `int`, `strings`, `ints`), nullability, meaning."""
+    """One column: name, type (`string`, `bool`, `int`, `strings`, `ints`), meaning, nullability,
+    and the values a Literal-typed column may hold (None: any of its type)."""
 
     name: str
     type: str
     description: str
     nullable: bool = False
+    values: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -38,33 +41,49 @@ class Table:
         return [c.name for c in self.columns]
 
 
-# Column types by the annotation of the model's field (annotations are strings here).
-_TYPES: dict[str, tuple[str, bool]] = {
-    "str": ("string", False),
-    "str | None": ("string", True),
-    "bool": ("bool", False),
-    "bool | None": ("bool", True),
-    "int": ("int", False),
-    "int | None": ("int", True),
-    "tuple[str, ...]": ("strings", False),
-    "tuple[int, ...]": ("ints", False),
-    "PolicyType": ("string", False),
-    "ValueType | None": ("string", True),
-    "tuple[PolicyType, ...]": ("strings", False),
-}
+# Column types by the annotation of the model's field (annotations are strings here); a name
+# the model binds to a Literal alias is a string column holding only its values.
+_SCALARS = {"str": "string", "bool": "bool", "int": "int"}
+_LISTS = {"string": "strings", "int": "ints"}
+
+
+def _column_type(annotation: str) -> tuple[str, bool, tuple[str, ...] | None]:
+    """(column type, nullable, allowed values) of a field's annotation; TypeError if none."""
+    nullable = annotation.endswith(" | None")
+    inner = annotation.removesuffix(" | None")
+    is_list = inner.startswith("tuple[") and inner.endswith(", ...]")
+    element = inner[len("tuple[") : -len(", ...]")] if is_list else inner
+    values: tuple[str, ...] | None = None
+    if element in _SCALARS:
+        scalar = _SCALARS[element]
+    elif isinstance(alias := getattr(model, element, None), LiteralValues):
+        scalar, values = "string", tuple(alias.__args__)
+    else:
+        raise TypeError(annotation)
+    if is_list:
+        if scalar not in _LISTS or nullable:
+            raise TypeError(annotation)
+        return _LISTS[scalar], False, values
+    return scalar, nullable, values
 
 
 def columns_of(cls: type) -> tuple[Column, ...]:
     """The stored fields of a read-model class as columns, in declaration order."""
     found = []
+    docs = model.field_docs(cls)
     for spec in fields(cls):
         if not spec.metadata.get("column"):
             continue
         annotation = str(spec.type)
-        if annotation not in _TYPES:
-            raise TypeError(f"{cls.__name__}.{spec.name}: no column type for {annotation!r}")
-        type_, nullable = _TYPES[annotation]
-        found.append(Column(spec.name, type_, spec.metadata["doc"], nullable))
+        try:
+            type_, nullable, values = _column_type(annotation)
+        except TypeError:
+            raise TypeError(
+                f"{cls.__name__}.{spec.name}: no column type for {annotation!r}"
+            ) from None
+        if spec.name not in docs:
+            raise TypeError(f"{cls.__name__}.{spec.name}: no docstring under the field")
+        found.append(Column(spec.name, type_, docs[spec.name], nullable, values))
     return tuple(found)
 
 
@@ -230,4 +249,10 @@ def check_row(table: Table, row: dict[str, Any]) -> str | None:
         }[column.type]
         if not ok:
             return f"{column.name}={value!r} is not {column.type}"
+        if column.values is not None:
+            outside = [
+                v for v in (value if isinstance(value, list) else [value]) if v not in column.values
+            ]
+            if outside:
+                return f"{column.name}={outside[0]!r} is not one of {', '.join(column.values)}"
     return None

@@ -74,5 +74,7 @@ def next_version(base: str, previous: str | None, same_content: bool) -> str:
 
 
 def pep440(version: str) -> str:
-    """The version as pip spells it (leading zeros dropped)."""
-    return ".".join(str(int(part)) for part in version.split("."))
+    """The version as pip spells it (leading zeros dropped; a package version's `.postN` kept)."""
+    release, post, number = version.partition(".post")
+    normal = ".".join(str(int(part)) for part in release.split("."))
+    return f"{normal}.post{int(number)}" if post else normal

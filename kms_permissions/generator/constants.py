@@ -135,7 +135,7 @@ def _action_doc(info: ActionInfo[str]) -> str:
 
 
 def _key_doc(info: ConditionKeyInfo[str]) -> str:
-    facts = [f for f in (info.condition_type, info.value_type) if f]
+    facts: list[str] = [f for f in (info.condition_type, info.value_type) if f]
     if info.deprecated:
         facts.append(f"deprecated, use {info.replacement}" if info.replacement else "deprecated")
     lead = info.description or info.sar_description or f"Condition key {info.condition_key}."

@@ -28,6 +28,8 @@ from kms_permissions.model import Reference
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SITE = PACKAGE.parent / "site"
+# The tool's changes, release by release (the dataset's are in data/CHANGELOG.md).
+CHANGES = PACKAGE.parent / "CHANGES.md"
 # Folders whose every file is generated: files no longer produced there are removed.
 GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "docs/rules", "snippets")
 # What `generate` wrote under the site folder, with each file's sha256.
@@ -45,13 +47,29 @@ Renderer = Callable[[Reference], dict[Path, str]]
 def package_files(reference: Reference) -> dict[Path, str]:
     """The constants module and the version file."""
     version = (
-        '"""The package version: the version of the bundled dataset."""\n\n'
-        f"__version__ = {literal(reference.version)}\n"
+        "\"\"\"The versions: the bundled dataset's, and the package's (the dataset's, with\n"
+        "`.postN` for the N-th release since that changed only the code: CHANGES.md declares\n"
+        'it)."""\n\n'
+        f"DATASET_VERSION = {literal(reference.version)}\n"
+        f"__version__ = {literal(package_version(reference.version))}\n"
     )
     return {
         PACKAGE / "constants.py": constants.render(reference),
         PACKAGE / "_version.py": version,
     }
+
+
+def package_version(dataset_version: str, changes: Path = CHANGES) -> str:
+    """The package's version: CHANGES.md's newest when it is a code release of this dataset
+    (`DATASET.postN`), else the dataset's own."""
+    import re
+
+    if not changes.is_file():  # an installed package: no code release to declare
+        return dataset_version
+    newest = re.search(r"^## (\S+) \(", changes.read_text(encoding="utf-8"), re.MULTILINE)
+    if newest and re.fullmatch(rf"{re.escape(dataset_version)}\.post[1-9][0-9]*", newest[1]):
+        return newest[1]
+    return dataset_version
 
 
 def mkdocs(arguments: list[str], site: Path = SITE, quiet: bool = False) -> int:

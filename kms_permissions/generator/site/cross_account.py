@@ -23,7 +23,7 @@ def pages(site: Site) -> dict[str, str]:
     """cross-account.md."""
     by_value: dict[str, list[str]] = {}
     for action in site.sorted_names(list(site.actions)):
-        value = site.actions[action].cross_account or "not in the guide"
+        value: str = site.actions[action].cross_account or "not in the guide"
         by_value.setdefault(value, []).append(action)
     parts = [
         front_matter(),
