@@ -181,7 +181,7 @@ def test_zsh_offers_verbs_options_and_choices(
     are given (zsh itself filters by what was typed)."""
     script = _script("zsh", tmp_path, capsys)
     printing = (
-        "compdef() { :; }; _describe() { print -l -- \"${(@P)${@[-1]}}\"; }; "
+        'compdef() { :; }; _describe() { print -l -- "${(@P)${@[-1]}}"; }; '
         "compadd() { shift; print -l -- \"$@\"; }; _files() { print -- '<files>'; }; "
     )
     for words, expected in CASES:
