@@ -203,3 +203,31 @@ def test_zsh_offers_verbs_options_and_choices(
     )
     files = subprocess.run([_shell("zsh"), "-f", "-c", check], capture_output=True, text=True)
     assert files.stdout == "<files>\n"
+
+
+README_FORMATS = {
+    ("lookup", "kms:Decrypt"),
+    ("expand", "kms:Get*"),
+    ("actions",),
+    ("keys",),
+    ("info",),
+    ("verify", str(ROOT / "kms_permissions" / "data")),
+}
+
+
+def test_the_readme_names_the_json_format_each_verb_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+
+    table = dict(
+        re.findall(r"^\| `([a-z-]+)` \| `(kms-permissions-[a-z-]+/\d+)` \|", _readme(), re.M)
+    )
+    for verb, *rest in sorted(README_FORMATS):
+        assert main([verb, "--json", *rest]) == 0
+        printed = json.loads(capsys.readouterr().out)["format"]
+        assert printed == table[verb], verb
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text()

@@ -200,11 +200,15 @@ def test_mypy_types_lookup_by_the_name_and_filters_by_their_values(tmp_path: Pat
 
 def test_editors_complete_the_lazy_package_and_show_field_docs(tmp_path: Path) -> None:
     jedi = pytest.importorskip("jedi")
+    here = jedi.InterpreterEnvironment()  # this interpreter, not a subprocess left running
     source = "import kms_permissions\nkms_permissions.look"
-    names = [c.name for c in jedi.Script(source, path=tmp_path / "x.py").complete(2, 20)]
+    names = [
+        c.name
+        for c in jedi.Script(source, path=tmp_path / "x.py", environment=here).complete(2, 20)
+    ]
     assert names == ["lookup", "lookup_action", "lookup_key"]
     source = "import kms_permissions\nkms_permissions.lookup_action('x').cross_account"
-    (hover,) = jedi.Script(source, path=tmp_path / "x.py").help(2, 40)
+    (hover,) = jedi.Script(source, path=tmp_path / "x.py", environment=here).help(2, 40)
     assert "cross-account use over its rows" not in hover.docstring()  # the alias's comment
     assert hover.docstring().endswith(
         "yes, no, n/a, other, mixed (rows differ) or contradictory (the page says both)."

@@ -16,6 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+# /2: the action objects are lookup's (kms-permissions-lookup/2), whose shape changed with it.
+FORMAT = "kms-permissions-actions/2"
 HELP = "actions by facts"
 
 
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit(
             {
-                "format": "kms-permissions-actions/1",
+                "format": FORMAT,
                 "dataset_version": version,
                 "filters": [f"{f}={v}" for f, v in conditions],
                 "actions": chosen,
