@@ -118,7 +118,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         sub = verbs.add_parser(verb, help=module.HELP, description=module.__doc__)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
-    parser.set_defaults(parser=parser)  # for `completion`, which is made from it
+    # `completion` is made from the whole parser, whichever verb this one was built for.
+    parser.set_defaults(build_parser=build_parser)
     return parser
 
 

@@ -328,3 +328,18 @@ def test_literal_columns_hold_only_their_values() -> None:
     assert check_row(table, {**row, "resources": ["key", "keys"]}) == (
         "resources='keys' is not one of key, alias, *"
     )
+
+
+def test_the_read_path_refuses_a_value_outside_a_literal_column() -> None:
+    """The standard-library reader (`load()`, lookups) checks the same values as the build."""
+    from kms_permissions import model
+    from kms_permissions.dataset.shapes import row_problem
+
+    row = rows("action_grants")[0]
+    assert row_problem(model.Grant, row) is None
+    assert row_problem(model.Grant, {**row, "cross_account": "maybe"}) == (
+        "cross_account holds 'maybe', not one of yes, no, n/a, other"
+    )
+    assert row_problem(model.Grant, {**row, "resources": ["key", 3]}) == (
+        "resources is not of type tuple[ResourceName, ...]"
+    )

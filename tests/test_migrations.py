@@ -161,7 +161,9 @@ def test_an_unknown_schema_version_names_the_ones_readable(
 
 
 # The column a maintainer adds in the test below, and where its value comes from.
-_MODEL_LINE = '    arn_pattern: str = column("ARN format with ${...} placeholders.", "sar")\n'
+_MODEL_LINE = (
+    '    arn_pattern: str = column("sar")\n    """ARN format with ${...} placeholders."""\n'
+)
 _MERGE_LINE = '            "arn_pattern": r.arn_pattern,\n'
 
 
@@ -184,7 +186,8 @@ def test_a_column_added_to_the_model_rebuilds_from_the_command_line(
     bumped = f"{major}.{int(minor) + 1}.0"
     text = text.replace(
         _MODEL_LINE,
-        _MODEL_LINE + '    arn_service: str | None = column("The ARN\'s service part.", "sar")\n',
+        _MODEL_LINE
+        + '    arn_service: str | None = column("sar")\n    """The ARN\'s service part."""\n',
     ).replace(f'SCHEMA_VERSION = "{SCHEMA_VERSION}"', f'SCHEMA_VERSION = "{bumped}"')
     model.write_text(text)
     merge = copy / "kms_permissions" / "dataset" / "merge.py"

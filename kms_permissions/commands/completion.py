@@ -30,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the script for the shell asked for."""
-    # The command line's whole parser (`cli.build_parser` sets it as a default).
-    print(SCRIPTS[args.shell](commands(args.parser)), end="")
+    # The command line's whole parser (`cli.build_parser` passes itself as a default).
+    print(SCRIPTS[args.shell](commands(args.build_parser())), end="")
     return 0
 
 

@@ -80,13 +80,36 @@ def column_names(cls: type) -> list[str]:
     return [name for name, _, meta in fields_of(cls) if meta.get("column")]
 
 
-def _value_problem(name: str, annotation: str, value: object) -> str | None:
-    if annotation not in _TYPES:  # a column type this reader does not know: columns.py checks
+@cache
+def _literal(annotation: str) -> tuple[Any, bool, tuple[str, ...]] | None:
+    """(test, nullable, values) of a column typed by one of the model's Literal aliases
+    (`CrossAccount | None`, `tuple[ResourceName, ...]`), or None for another annotation."""
+    nullable = annotation.endswith(" | None")
+    inner = annotation.removesuffix(" | None")
+    is_list = inner.startswith("tuple[") and inner.endswith(", ...]")
+    name = inner[len("tuple[") : -len(", ...]")] if is_list else inner
+    alias = getattr(model, name, None)
+    values = getattr(alias, "__args__", None)
+    if not name.isidentifier() or not isinstance(values, tuple):
         return None
-    test, nullable = _TYPES[annotation]
+    return (_all(_is_str) if is_list else _is_str), nullable, values
+
+
+def _value_problem(name: str, annotation: str, value: object) -> str | None:
+    literal = _literal(annotation)
+    if literal is None and annotation not in _TYPES:
+        return None  # a column type this reader does not know: columns.py checks
+    test, nullable, values = literal or (*_TYPES[annotation], None)
     if value is None:
         return None if nullable else f"{name} is null"
-    return None if test(value) else f"{name} is not of type {annotation}"
+    if not test(value):
+        return f"{name} is not of type {annotation}"
+    outside = [
+        v for v in (value if isinstance(value, list) else [value]) if v not in (values or ())
+    ]
+    if values is not None and outside:
+        return f"{name} holds {outside[0]!r}, not one of {', '.join(values)}"
+    return None
 
 
 def row_problem(cls: type, row: object) -> str | None:
