@@ -266,10 +266,10 @@ class Index:
 
     def expand(self, pattern: str) -> list[str]:
         """Actions matching an IAM action pattern (`*`, `?`, case-insensitive, whole name)."""
-        import re
+        from kms_permissions.wildcards import glob
 
-        regex = re.compile(wildcard_regex(pattern), re.IGNORECASE)
-        return sorted(a for a in self.action_names if regex.match(a))
+        wanted = pattern.strip()
+        return sorted(a for a in self.action_names if glob(wanted, a, ignore_case=True))
 
     def select(self, conditions: list[tuple[str, str]]) -> list[dict[str, Any]]:
         """Actions meeting every (field, value) condition; see FILTERS for the fields."""
@@ -311,16 +311,6 @@ class Index:
     def actions_for_key(self, key: str) -> list[dict[str, Any]]:
         """Actions a condition key applies to by any source."""
         return [self.entry(a) for a in self.entry(key)["actions"]]
-
-
-def wildcard_regex(pattern: str) -> str:
-    """IAM wildcard semantics as a regex: `*` any run, `?` one character, all else literal."""
-    import re
-
-    out = []
-    for char in pattern.strip():
-        out.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
-    return "".join(out) + r"\Z"
 
 
 _CACHE: dict[str, Index] = {}

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Reply:
-    """One scripted reply; `fault` is None, "reset", "truncate" or "no-length"."""
+    """One scripted reply; `fault` is None, "reset", "truncate", "no-length" or "drip" (the body
+    a byte at a time, `delay` seconds apart)."""
 
     status: int = 200
     body: bytes = b""
@@ -54,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
             self.connection.close()
             return
-        if reply.delay:
+        if reply.delay and reply.fault != "drip":
             time.sleep(reply.delay)
         self.send_response(reply.status)
         headers = {"Content-Type": "text/markdown; charset=utf-8", **reply.headers}
@@ -64,6 +65,15 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if reply.fault == "drip":
+            try:
+                for at in range(len(reply.body)):
+                    self.wfile.write(reply.body[at : at + 1])
+                    self.wfile.flush()
+                    time.sleep(reply.delay)
+            except OSError:  # the client hung up
+                return
+            return
         self.wfile.write(reply.body)
         if reply.fault == "truncate":
             self.wfile.flush()

@@ -30,6 +30,7 @@ from kms_permissions.scraper.corpus_build import build
 from kms_permissions.scraper.corpus_lock import LOCK, MARKER, CorpusError, Lock, read_lock
 from kms_permissions.scraper.http import Fetcher, FetchPolicy
 
+from .bounded import run_bounded
 from .conftest import ROOT
 from .http_server import Reply, Script, serve
 
@@ -385,3 +386,34 @@ def test_the_sdist_carries_the_corpus_and_the_wheel_does_not(tmp_path: Path) -> 
     assert {f"corpus/{name}" for name in (ARCHIVE, LOCK, NOTICE)} <= names
     in_wheel = zipfile.ZipFile(tmp_path / wheel).namelist()
     assert not any(name.startswith("corpus/") for name in in_wheel)
+
+
+@pytest.mark.slow
+def test_an_xz_bomb_is_decompressed_no_further_than_the_lock_says(
+    vendored_copy: Path, tmp_path: Path
+) -> None:
+    """The lock's blobs and then 256 MiB of zeros in one sound stream (a 40 KB archive): verify
+    and extract stop at the lock's size, under a memory limit the whole stream would break."""
+    raw = lzma.decompress((vendored_copy / ARCHIVE).read_bytes())
+    compressor = lzma.LZMACompressor(format=lzma.FORMAT_XZ, preset=1)
+    parts = [compressor.compress(raw)]
+    zeros = bytes(1 << 20)
+    parts += [compressor.compress(zeros) for _ in range(256)]
+    bomb = b"".join(parts) + compressor.flush()
+    (vendored_copy / ARCHIVE).write_bytes(bomb)
+    edit_lock(vendored_copy, lambda d: d["archive"].update(sha256=sha(bomb), bytes=len(bomb)))
+    out = tmp_path / "out"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kms_permissions.cli import main\n"
+        f"folder = {str(vendored_copy)!r}\n"
+        "print(main(['corpus', 'verify', '--vendored', folder]))\n"
+        f"print(main(['corpus', 'extract', '--vendored', folder, '--out', {str(out)!r}]))\n"
+    )
+    done = run_bounded(code, cpu_seconds=60, memory_mb=320 + len(raw) * 4 // (1 << 20))
+    assert done.stdout.split() == ["1", "2"], done.stderr[-2000:]  # problems; refused
+    lock = read_lock(vendored_copy)
+    assert f"holds more than the lock's {lock.raw_size} bytes" in done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert not out.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,11 @@ PAGE = "/kms-api-permissions-reference.md"
 
 def fetcher(cache: Path | None = None, **limits: object) -> tuple[Fetcher, list[float]]:
     slept: list[float] = []
+    settings: dict[str, object] = {"timeout": 2.0, "attempts": 3, "backoff": 0.01, **limits}
     policy = FetchPolicy(
         allowed_hosts=frozenset({"127.0.0.1"}),
         allow_http_hosts=frozenset({"127.0.0.1"}),
-        timeout=2.0,
-        attempts=3,
-        backoff=0.01,
-        **limits,  # type: ignore[arg-type]
+        **settings,  # type: ignore[arg-type]
     )
     return Fetcher(cache, policy, sleep=slept.append), slept
 
@@ -119,3 +118,32 @@ def test_cli_without_network_says_how_to_use_a_local_copy(
     err = capsys.readouterr().err
     assert "only HTTPS" in err and "point --source at a local copy" in err
     assert not out.exists()
+
+
+def test_a_server_dripping_its_body_is_cut_off_at_the_request_deadline() -> None:
+    # A byte every 50 ms for 25 s: each read comes well within the 1-second timeout, so only a
+    # deadline for the whole request stops it (as soon as it passes, however loaded the machine).
+    script = Script({PAGE: [Reply(200, b"#" * 500, fault="drip", delay=0.05)]})
+    with serve(script) as base:
+        client, _ = fetcher(timeout=1.0)
+        with pytest.raises(FetchError, match=r"no whole reply within 1 s; cut off"):
+            client.get(base + PAGE)
+    assert script.hits(PAGE) == 1
+
+
+def test_content_length_is_the_compressed_size_under_content_encoding() -> None:
+    page = b"# KMS permissions\n" * 2000
+    packed = gzip.compress(page)
+    script = Script({PAGE: [Reply(200, packed, headers={"Content-Encoding": "gzip"})]})
+    with serve(script) as base:
+        client, _ = fetcher()
+        assert client.get(base + PAGE).body == page
+
+
+def test_a_compressed_body_cut_short_is_still_refused() -> None:
+    packed = gzip.compress(b"# KMS permissions\n" * 2000)
+    reply = Reply(200, packed[:-40], headers={"Content-Encoding": "gzip"}, fault="truncate")
+    with serve(Script({PAGE: [reply]})) as base:
+        client, _ = fetcher()
+        with pytest.raises(FetchError, match="body cut off"):
+            client.get(base + PAGE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kms_permissions.policy.document import Unresolved
+from kms_permissions.policy.document import PolicyError, Unresolved
 from kms_permissions.policy.inputs import PolicyInput
 from kms_permissions.policy.jsontext import Duplicates, loads
 from kms_permissions.policy.positions import Locator, Lookup, Pointer
@@ -28,6 +28,7 @@ POLICY_TYPES = {
 }
 INLINE_TYPES = {"AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"}
 NO_VALUE = {"Ref": "AWS::NoValue"}
+MAX_BRANCHES = 256  # values one Fn::If tree may choose among (8 nested levels)
 
 
 def _is_intrinsic(value: Any) -> bool:
@@ -88,16 +89,25 @@ def opaque(value: Any) -> Any:
 
 def _branches(value: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
     """The values an entry may take: both branches of an Fn::If (recursively), none for
-    AWS::NoValue, else the entry itself."""
-    if value == NO_VALUE:
-        return []
-    if isinstance(value, dict) and set(value) == {"Fn::If"}:
-        argument = value["Fn::If"]
+    AWS::NoValue, else the entry itself. More than MAX_BRANCHES is refused: nested Fn::Ifs
+    double the values at each level (and YAML aliases make that cheap to write)."""
+    found: list[tuple[Any, Pointer]] = []
+    pending = [(value, pointer)]
+    while pending:
+        entry, at = pending.pop()
+        if entry == NO_VALUE:
+            continue
+        argument = entry.get("Fn::If") if isinstance(entry, dict) and len(entry) == 1 else None
         if isinstance(argument, list) and len(argument) == 3:
-            return _branches(argument[1], (*pointer, "Fn::If", 1)) + _branches(
-                argument[2], (*pointer, "Fn::If", 2)
+            pending += [(argument[2], (*at, "Fn::If", 2)), (argument[1], (*at, "Fn::If", 1))]
+            continue
+        found.append((entry, at))
+        if len(found) > MAX_BRANCHES:
+            raise PolicyError(
+                f"{'.'.join(str(p) for p in pointer)}: Fn::If chooses among more than "
+                f"{MAX_BRANCHES} values; not read"
             )
-    return [(value, pointer)]
+    return found
 
 
 def _policy(

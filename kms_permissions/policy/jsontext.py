@@ -1,7 +1,7 @@
 """JSON text read for checking: depth and number caps, duplicate keys kept, and positions.
 
-Positions (where each JSON pointer's key and value start) are computed only when a finding
-needs one, by a scanner of this module rather than a library: it runs on text the standard
+Positions (where a JSON pointer's key and value start) are found only for the values a finding
+cites, by a scanner of this module rather than a library: it runs on text the standard
 library's parser has already accepted, so it can be short, iterative (no recursion limit on
 deep input) and exact, and checking a policy file imports no third-party package.
 """
@@ -14,7 +14,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from kms_permissions.policy.document import PolicyError
-from kms_permissions.policy.positions import Pointer, Position, TextLines, pointer_text
+from kms_permissions.policy.positions import Pointer, Position, TextLines
 from kms_permissions.policy.reading import MAX_DEPTH
 
 MAX_DIGITS = 40  # an account ID has 12; a 100,000-digit number is refused, not converted
@@ -83,21 +83,88 @@ def loads(text: str) -> Any:
 
 
 class JsonPositions:
-    """Line and column of every value (of the key, for object members) of a JSON text."""
+    """Line and column of the values (of the key, for object members) of a JSON text, found
+    when asked for: a lookup walks from the top along its pointer, reading only the members of
+    the objects and arrays on the way (each one once, kept for later lookups) and stepping over
+    the others whole, by where each bracket closes (found in one pass over the text). A lookup
+    costs the length of its path's members, never the depth times the size of the text."""
 
     def __init__(self, text: str, lines: TextLines | None = None, offsets: list[int] | None = None):
         # `offsets` maps each character of `text` to its offset in the file it was embedded in
         # (a policy held in a JSON string of a Terraform plan); `lines` is that file.
         self.text = text
-        self.lines = lines or TextLines(text)
+        self._lines = lines
         self.offsets = offsets
-        self._map: dict[str, tuple[int, int]] | None = None
+        self._closes: dict[int, int] | None = None
+        self._members: dict[int, dict[str, tuple[int, int]] | list[int]] = {}
 
-    def _offsets(self) -> dict[str, tuple[int, int]]:
-        """Per JSON pointer: (offset of the key, or of the value; offset of the value)."""
-        if self._map is None:
-            self._map = scan_positions(self.text)
-        return self._map
+    @property
+    def lines(self) -> TextLines:
+        """The lines of the file the text is in."""
+        if self._lines is None:
+            self._lines = TextLines(self.text)
+        return self._lines
+
+    def _find(self, pointer: Pointer) -> tuple[int, int] | None:
+        """(offset of the key, or of the value; offset of the value) of a pointer, in `text`."""
+        at = _SPACE.match(self.text, 0).end()  # type: ignore[union-attr]
+        found = (at, at)
+        for step in pointer:
+            members = self._members_of(at)
+            if isinstance(members, dict):
+                found_member = members.get(str(step))
+                if found_member is None:
+                    return None
+                found = found_member
+            elif members is not None:
+                index = step if isinstance(step, int) else int(step) if str(step).isdigit() else -1
+                if not 0 <= index < len(members):
+                    return None
+                found = (members[index], members[index])
+            else:
+                return None
+            at = found[1]
+        return found
+
+    def _members_of(self, at: int) -> dict[str, tuple[int, int]] | list[int] | None:
+        """The members of the object or array at `at` (None for a scalar), read once."""
+        if self.text[at] not in "{[":
+            return None
+        if at not in self._members:
+            self._members[at] = self._read_members(at)
+        return self._members[at]
+
+    def _read_members(self, start: int) -> dict[str, tuple[int, int]] | list[int]:
+        text = self.text
+        is_object = text[start] == "{"
+        keyed: dict[str, tuple[int, int]] = {}
+        indexed: list[int] = []
+        at = _SPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+        while text[at] not in "}]":
+            if is_object:  # a repeated key keeps its last occurrence, as the data does
+                key, end = scanstring(text, at + 1)
+                colon = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+                value = _SPACE.match(text, colon + 1).end()  # type: ignore[union-attr]
+                keyed[key] = (at, value)
+            else:
+                value = at
+                indexed.append(value)
+            at = _SPACE.match(text, self._skip(value)).end()  # type: ignore[union-attr]
+            if text[at] == ",":
+                at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+        return keyed if is_object else indexed
+
+    def _skip(self, at: int) -> int:
+        """The offset just after the value starting at `at`."""
+        char = self.text[at]
+        if char in "{[":
+            if self._closes is None:
+                self._closes = closing_brackets(self.text)
+            return self._closes[at] + 1
+        if char == '"':
+            end: int = scanstring(self.text, at + 1)[1]
+            return end
+        return _SCALAR.match(self.text, at).end()  # type: ignore[union-attr]
 
     def _position(self, offset: int) -> Position:
         if self.offsets is not None:
@@ -105,12 +172,12 @@ class JsonPositions:
         return self.lines.position(offset)
 
     def __call__(self, pointer: Pointer) -> Position | None:
-        found = self._offsets().get(pointer_text(pointer))
+        found = self._find(pointer)
         return None if found is None else self._position(found[0])
 
     def value_offset(self, pointer: Pointer) -> int | None:
         """Offset in the file where the value at `pointer` starts."""
-        found = self._offsets().get(pointer_text(pointer))
+        found = self._find(pointer)
         if found is None:
             return None
         return found[1] if self.offsets is None else self.offsets[found[1]]
@@ -118,53 +185,19 @@ class JsonPositions:
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")
+# A string (skipped whole, so that brackets inside it do not count) or a bracket.
+_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 
 
-def scan_positions(text: str) -> dict[str, tuple[int, int]]:
-    """For each JSON pointer of a valid JSON text: (offset of its key, or of its value when it
-    has no key; offset of its value). A repeated key keeps its last occurrence."""
-    found: dict[str, tuple[int, int]] = {}
-    stack: list[tuple[Pointer, bool, list[int]]] = []  # (pointer, is object, [members seen])
-    at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
-    pointer: Pointer = ()
-    key_at: int | None = None
-    while True:
-        found[pointer_text(pointer)] = (at if key_at is None else key_at, at)
-        char = text[at]
+def closing_brackets(text: str) -> dict[int, int]:
+    """For the offset of each `{` and `[` of a valid JSON text, the offset of its closing bracket
+    (one pass, linear in the text)."""
+    closes: dict[int, int] = {}
+    opened: list[int] = []
+    for token in _TOKEN.finditer(text):
+        char = text[token.start()]
         if char in "{[":
-            inside = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
-            if text[inside] in "}]":
-                at = inside + 1
-            else:
-                stack.append((pointer, char == "{", [0]))
-                at, pointer, key_at = _member(text, inside, stack[-1])
-                continue
-        elif char == '"':
-            at = scanstring(text, at + 1)[1]
-        else:
-            at = _SCALAR.match(text, at).end()  # type: ignore[union-attr]
-        while True:  # the value is read: the next member, or the end of containers
-            at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
-            if not stack:
-                return found
-            if text[at] == ",":
-                stack[-1][2][0] += 1
-                at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
-                at, pointer, key_at = _member(text, at, stack[-1])
-                break
-            stack.pop()
-            at += 1
-
-
-def _member(
-    text: str, at: int, frame: tuple[Pointer, bool, list[int]]
-) -> tuple[int, Pointer, int | None]:
-    """(offset of the member's value, its pointer, offset of its key) for the member of an
-    object or array starting at `at`."""
-    pointer, is_object, seen = frame
-    if not is_object:
-        return at, (*pointer, seen[0]), None
-    key, end = scanstring(text, at + 1)
-    colon = _SPACE.match(text, end).end()  # type: ignore[union-attr]
-    value = _SPACE.match(text, colon + 1).end()  # type: ignore[union-attr]
-    return value, (*pointer, key), at
+            opened.append(token.start())
+        elif char in "}]":
+            closes[opened.pop()] = token.start()
+    return closes

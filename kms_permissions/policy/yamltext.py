@@ -4,8 +4,8 @@ PyYAML composes the node graph (with each node's mark); this module builds the d
 itself, so that it records where every value is and reads CloudFormation's short-form tags
 (`!Sub`, `!Ref`, `!GetAtt`, `!If` ...) as their long forms (`{"Fn::Sub": ...}`), the way
 CloudFormation does. Dates stay text: `Version: 2012-10-17` is the string CloudFormation
-sends. Anchors and aliases are followed, with a cap on the values built (a few aliases
-can otherwise stand for billions of values).
+sends. Anchors and aliases are followed, with a cap on the values built, keys included (a few
+aliases can otherwise stand for billions of values); a key must be a scalar.
 """
 
 from __future__ import annotations
@@ -20,6 +20,23 @@ from kms_permissions.policy.reading import MAX_DEPTH
 MAX_VALUES = 1_000_000
 # Short forms whose long form is not Fn::<name>.
 _LONG_FORM = {"Ref": "Ref", "Condition": "Condition"}
+
+
+class _Where:
+    """The position of a value and of the values inside it: a tree shaped like the data, so that
+    a value costs the same however deep it is."""
+
+    __slots__ = ("children", "position")
+
+    def __init__(self, position: Position | None) -> None:
+        self.position = position
+        self.children: dict[str | int, _Where] | None = None  # made when a value is inside
+
+    def inside(self) -> dict[str | int, _Where]:
+        """The positions of the values inside this one."""
+        if self.children is None:
+            self.children = {}
+        return self.children
 
 
 class YamlData:
@@ -43,34 +60,41 @@ class YamlData:
             raise PolicyError(f"not YAML: {exc}") from None
         except RecursionError:
             raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read") from None
-        self.positions: dict[Pointer, Position] = {}
+        self._tree: dict[str | int, _Where] = {}
         self._built = 0
-        self.data = None if node is None else self._build(node, (), None)
+        self.data = None if node is None else self._build(node, self._tree, "", 0, None)
 
     def __call__(self, pointer: Pointer) -> Position | None:
-        return self.positions.get(pointer)
+        here = self._tree.get("")
+        for step in pointer:
+            if here is None:
+                return None
+            here = None if here.children is None else here.children.get(step)
+        return None if here is None else here.position
 
-    def _build(self, node: Any, pointer: Pointer, key_mark: Any) -> Any:
+    def _build(
+        self, node: Any, parent: dict[str | int, _Where], step: str | int, depth: int, key_mark: Any
+    ) -> Any:
         import yaml
 
-        self._built += 1
-        if self._built > MAX_VALUES:
-            raise PolicyError(f"more than {MAX_VALUES} values (aliases expanded); not read")
-        if len(pointer) > MAX_DEPTH:
+        self._count()
+        if depth > MAX_DEPTH:
             raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read")
-        mark = key_mark or node.start_mark
-        self.positions.setdefault(pointer, (mark.line + 1, mark.column + 1))
+        here = parent.get(step)
+        if here is None:  # a repeated key keeps the first position
+            mark = key_mark or node.start_mark
+            here = parent[step] = _Where((mark.line + 1, mark.column + 1))
         tag: str = node.tag
         if tag.startswith("!"):
             name = tag[1:]
             long_form = _LONG_FORM.get(name, f"Fn::{name}")
             if name == "GetAtt" and isinstance(node, yaml.ScalarNode):
                 return {long_form: str(node.value).split(".", 1)}
-            inner = self._plain(node, (*pointer, long_form))
-            return {long_form: inner}
-        return self._plain(node, pointer)
+            inner = here.inside().setdefault(long_form, _Where(None))
+            return {long_form: self._plain(node, inner, depth + 1)}
+        return self._plain(node, here, depth)
 
-    def _plain(self, node: Any, pointer: Pointer) -> Any:
+    def _plain(self, node: Any, here: _Where, depth: int) -> Any:
         import yaml
 
         if isinstance(node, yaml.MappingNode):
@@ -82,18 +106,41 @@ class YamlData:
                         f"line {key_node.start_mark.line + 1}: YAML merge keys (<<) are not "
                         "read; CloudFormation does not accept them"
                     )
-                key = str(key_node.value)
+                key = self._key(key_node)
                 if key in result:
                     repeated.append(key)
-                result[key] = self._build(value_node, (*pointer, key), key_node.start_mark)
+                result[key] = self._build(
+                    value_node, here.inside(), key, depth + 1, key_node.start_mark
+                )
             if repeated:
                 marked = Duplicates(result)
                 marked.repeated = tuple(repeated)
                 return marked
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self._build(item, (*pointer, i), None) for i, item in enumerate(node.value)]
+            return [
+                self._build(item, here.inside(), i, depth + 1, None)
+                for i, item in enumerate(node.value)
+            ]
         return _scalar(node)
+
+    def _key(self, node: Any) -> str:
+        """A mapping key: a scalar, counted like any value (an alias used as a key is followed
+        like any other; a key that is a list or mapping is not JSON and CloudFormation's)."""
+        import yaml
+
+        self._count()
+        if not isinstance(node, yaml.ScalarNode):
+            raise PolicyError(
+                f"line {node.start_mark.line + 1} column {node.start_mark.column + 1}: a mapping "
+                "key that is a list or mapping; CloudFormation's keys are text"
+            )
+        return str(node.value)
+
+    def _count(self) -> None:
+        self._built += 1
+        if self._built > MAX_VALUES:
+            raise PolicyError(f"more than {MAX_VALUES} values (aliases expanded); not read")
 
 
 def _scalar(node: Any) -> Any:

@@ -60,7 +60,7 @@ def _contents(lock: Lock) -> tuple[dict[str, bytes], list[str]]:
     actual = hashlib.sha256(data).hexdigest()
     if actual != lock.archive_sha256:
         problems.append(f"{where}: sha256 expected {lock.archive_sha256}, actual {actual}")
-    raw, error = _decompress(data)
+    raw, error = _decompress(data, lock.raw_size)
     if error:
         problems.append(f"{where}: undecodable after {len(raw)} of {lock.raw_size} bytes ({error})")
     elif len(raw) != lock.raw_size:
@@ -97,20 +97,34 @@ def _contents(lock: Lock) -> tuple[dict[str, bytes], list[str]]:
     return contents, problems
 
 
-def _decompress(data: bytes) -> tuple[bytes, str | None]:
-    """Decode as far as the data allows: (what came out, the error that stopped it or None)."""
+def _decompress(data: bytes, limit: int) -> tuple[bytes, str | None]:
+    """Decode as far as the data allows, and never past `limit` bytes (the lock's sizes: an
+    archive that holds more is wrong, and may be a bomb): (what came out, the error that stopped
+    it or None)."""
     decoder = lzma.LZMADecompressor(format=lzma.FORMAT_XZ)
     out = bytearray()
     step = 512  # small steps, so that a damaged archive still yields everything before the damage
+    fed = 0
     try:
         for start in range(0, len(data), step):
-            out += decoder.decompress(data[start : start + step])
+            if decoder.eof:
+                break
+            chunk = data[start : start + step]
+            fed = start + len(chunk)
+            while True:
+                out += decoder.decompress(chunk, max_length=limit + 1 - len(out))
+                chunk = b""
+                if len(out) > limit:
+                    return bytes(out[:limit]), f"holds more than the lock's {limit} bytes"
+                if decoder.eof or decoder.needs_input:
+                    break
     except lzma.LZMAError as exc:
         return bytes(out), str(exc)
     if not decoder.eof:
         return bytes(out), "the archive ends early"
-    if decoder.unused_data:
-        return bytes(out), f"{len(decoder.unused_data)} bytes after the end of the archive"
+    after = len(data) - fed + len(decoder.unused_data)
+    if after:
+        return bytes(out), f"{after} bytes after the end of the archive"
     return bytes(out), None
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from filelock import FileLock
 
 from kms_permissions.errors import FetchError
@@ -78,7 +79,7 @@ class Fetcher:
                 headers["If-None-Match"] = cached.etag
             if cached.last_modified:
                 headers["If-Modified-Since"] = cached.last_modified
-        response, final_url = self._get_with_retries(url, headers)
+        response, final_url, deadline = self._get_with_retries(url, headers)
         fetched_at = _now()
         if response.status_code == 304 and cached:
             response.close()
@@ -101,7 +102,7 @@ class Fetcher:
                 f"{redact(url)}: content type {content_type or 'none'!r}, "
                 f"expected {' or '.join(accept)}"
             )
-        body = self._read_body(response, url)
+        body = self._read_body(response, url, deadline)
         result = Response(
             final_url,
             body,
@@ -136,9 +137,14 @@ class Fetcher:
             allowed = ", ".join(sorted(self.policy.allowed_hosts))
             raise FetchError(f"{redact(url)}: host {host!r} is not on the allow-list ({allowed})")
 
-    def _get_with_retries(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
+    def _get_with_retries(
+        self, url: str, headers: dict[str, str]
+    ) -> tuple[requests.Response, str, float]:
+        """The response of the first attempt that is not retried, its URL after redirects, and
+        the deadline of its body (`timeout` from the attempt's start)."""
         last_problem = "no attempt made"
         for attempt in range(1, self.policy.attempts + 1):
+            deadline = time.monotonic() + self.policy.timeout
             try:
                 response, final_url = self._follow(url, headers)
             except (requests.ConnectionError, requests.Timeout) as exc:
@@ -146,7 +152,7 @@ class Fetcher:
                 delay = self.policy.backoff * 2 ** (attempt - 1)
             else:
                 if response.status_code not in RETRY_STATUSES:
-                    return response, final_url
+                    return response, final_url, deadline
                 last_problem = f"HTTP {response.status_code}"
                 delay = self._retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
                 response.close()
@@ -187,28 +193,45 @@ class Fetcher:
             seconds = (parsed - datetime.now(UTC)).total_seconds()
         return max(0.0, min(seconds, self.policy.max_retry_after))
 
-    def _read_body(self, response: requests.Response, url: str) -> bytes:
+    def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
+        """The body, decoded, within the cap and by the request's deadline: it is read as it
+        arrives (a server sending a byte a second is cut off at the deadline, one read's
+        timeout at most after it), and its length checked against Content-Length as sent
+        (the compressed size under a Content-Encoding)."""
         cap = self.policy.max_body_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
             response.close()
             raise FetchError(f"{redact(url)}: body of {declared} bytes is over the {cap}-byte cap")
+        raw = response.raw
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_content(64 * 1024):
+            while True:
+                if time.monotonic() > deadline:
+                    raise FetchError(
+                        f"{redact(url)}: no whole reply within {self.policy.timeout:g} s; cut off"
+                    )
+                chunk = raw.read1(_READ_SIZE, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > cap:
                     raise FetchError(f"{redact(url)}: body is over the {cap}-byte cap")
                 chunks.append(chunk)
-        except requests.RequestException as exc:
+            sent = raw.tell()  # bytes as they came over the wire, before decoding
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise FetchError(f"{redact(url)}: body cut off ({type(exc).__name__})") from None
         finally:
             response.close()
-        body = b"".join(chunks)
-        if declared and declared.isdigit() and int(declared) != len(body):
-            raise FetchError(f"{redact(url)}: body cut off ({len(body)} of {declared} bytes)")
-        return body
+        if declared and declared.isdigit() and int(declared) != sent:
+            raise FetchError(f"{redact(url)}: body cut off ({sent} of {declared} bytes)")
+        return b"".join(chunks)
+
+
+# Bytes asked of each read; a compressed read decodes to this much at most (urllib3 2 keeps
+# the rest for the next read), so a compression bomb never goes far past the cap.
+_READ_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True)

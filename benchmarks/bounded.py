@@ -1,0 +1,104 @@
+"""Work that grows with the input grows linearly: each case is timed at n, 2n and 4n in one run
+and the ratios printed (about 2 and 4 for linear work; a backtracking or quadratic cost shows
+as 4 and 16, or worse).
+
+Cases: IAM wildcard matching of a pattern that makes a regex backtrack, YAML alias expansion
+(keys included), CloudFormation Fn::If statements, JSON positions in a deep file, and reading
+the corpus archive.
+
+Run: python benchmarks/bounded.py
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import statistics
+import time
+from collections.abc import Callable
+
+from kms_permissions.policy.inputs import read_inputs
+from kms_permissions.policy.jsontext import JsonPositions, loads
+from kms_permissions.scraper.corpus import _decompress
+from kms_permissions.wildcards import glob
+
+
+def _median_s(run: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _wildcards(n: int) -> Callable[[], object]:
+    value = "a" * n
+    return lambda: glob("*a*a*a*a*a*a*a*a*b*", value)
+
+
+def _yaml_aliases(n: int) -> Callable[[], object]:
+    # n mappings, each ten scalar keys whose values alias one list of ten.
+    lines = ["base: &b [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"m{i}: {{" + ", ".join(f"k{j}: *b" for j in range(10)) + "}" for i in range(n)]
+    text = "\n".join(lines) + "\n"
+    return lambda: read_inputs(text, "t.yaml")
+
+
+def _fn_if(n: int) -> Callable[[], object]:
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}
+    entry = {"Fn::If": ["c", statement, {"Fn::If": ["d", statement, {"Ref": "AWS::NoValue"}]}]}
+    template = {
+        "Resources": {
+            "Key": {
+                "Type": "AWS::KMS::Key",
+                "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": [entry] * n}},
+            }
+        }
+    }
+    text = json.dumps(template)
+    return lambda: read_inputs(text, "t.json")
+
+
+def _json_positions(n: int) -> Callable[[], object]:
+    inner: object = ["x"] * n
+    for _ in range(90):
+        inner = [inner]
+    text = json.dumps({"Statement": [{"Condition": {"k": inner}}, {"Effect": "Allow"}]})
+    deep = ("Statement", 0, "Condition", "k", *[0] * 90, n - 1)
+
+    def run() -> object:
+        loads(text)
+        positions = JsonPositions(text)
+        return positions(("Statement", 1, "Effect")), positions(deep)
+
+    return run
+
+
+def _archive(n: int) -> Callable[[], object]:
+    raw = b"".join(i.to_bytes(4, "big") for i in range(n // 4))
+    data = lzma.compress(raw, format=lzma.FORMAT_XZ, preset=1)
+    return lambda: _decompress(data, len(raw))
+
+
+CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
+    "wildcards: *a*a*a*a*a*a*a*a*b*, n a's": (_wildcards, 1_000_000),
+    "YAML: n mappings of aliased lists": (_yaml_aliases, 500),
+    "CloudFormation: n nested Fn::If entries": (_fn_if, 500),
+    "JSON positions: n values 90 deep": (_json_positions, 200_000),
+    "corpus archive: n bytes": (_archive, 2_000_000),
+}
+
+
+def main() -> None:
+    width = max(len(label) for label in CASES)
+    print(f"{'':{width}}   t(n) ms   t(2n)/t(n)   t(4n)/t(n)")
+    for label, (make, n) in CASES.items():
+        base, double, quadruple = (_median_s(make(n * k)) for k in (1, 2, 4))
+        ratios = f"{double / base:10.2f}   {quadruple / base:10.2f}"
+        print(f"{label:{width}}   {base * 1000:7.1f}   {ratios}")
+    print("(medians of 5; linear work reads about 2 and 4)")
+
+
+if __name__ == "__main__":
+    main()

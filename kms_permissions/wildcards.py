@@ -1,0 +1,104 @@
+"""IAM's wildcards: `*` any run of characters, `?` one character, everything else literal.
+
+Matched without a regular expression: a backtracking engine takes exponential time on
+`*a*a*a*a*b` against a run of `a`s. The pattern is cut at its stars into segments; the first
+must match at the start, the last at the end, and each one between at its leftmost place after
+the one before (taking the leftmost place never loses a match). A segment's place is found by
+`str.find` of its longest literal run, then checked run by run, so a value of n characters
+costs at most n times the pattern's length, and nothing is compiled or cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A pattern piece: literal text, or a wildcard that policy variables like ${*} did not escape.
+Piece = tuple[str, str]  # ("text", "abc") | ("wild", "*") | ("wild", "?")
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A part of the pattern between stars: its length and its literal runs (offset, text);
+    the characters between the runs are `?`s."""
+
+    length: int
+    runs: tuple[tuple[int, str], ...]
+
+    def fits(self, value: str, at: int) -> bool:
+        """Whether the segment matches `value` at offset `at` (the caller checked the room)."""
+        return all(value.startswith(run, at + offset) for offset, run in self.runs)
+
+    def find(self, value: str, start: int, end: int) -> int:
+        """The leftmost offset in [start, end - length] where the segment matches, or -1."""
+        last = end - self.length
+        if not self.runs:  # only `?`s: any place with room will do
+            return start if start <= last else -1
+        offset, anchor = max(self.runs, key=lambda run: len(run[1]))
+        at = start
+        while at <= last:
+            found = value.find(anchor, at + offset, last + offset + len(anchor))
+            if found < 0:
+                return -1
+            if self.fits(value, found - offset):
+                return found - offset
+            at = found - offset + 1
+        return -1
+
+
+def pieces_of(pattern: str) -> tuple[Piece, ...]:
+    """A plain pattern (no policy variables) as pieces."""
+    return tuple(("wild", c) if c in "*?" else ("text", c) for c in pattern)
+
+
+def _fold(text: str) -> str:
+    """Lower case character by character (a character whose lower case is longer stays)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _segments(pieces: tuple[Piece, ...], ignore_case: bool) -> list[_Segment]:
+    segments: list[_Segment] = []
+    runs: list[tuple[int, str]] = []
+    run: list[str] = []
+    length = 0
+    for kind, text in (*pieces, ("wild", "*")):
+        if kind == "text":
+            run.append(_fold(text) if ignore_case else text)
+            length += len(text)
+            continue
+        if run:
+            runs.append((length - len(run), "".join(run)))
+            run = []
+        if text == "*":
+            segments.append(_Segment(length, tuple(runs)))
+            runs, length = [], 0
+        else:
+            length += 1
+    return segments
+
+
+def matches(pieces: tuple[Piece, ...], value: str, ignore_case: bool = False) -> bool:
+    """Whether `value` matches the whole pattern."""
+    if ignore_case:
+        value = _fold(value)
+    first, *middle = _segments(pieces, ignore_case)
+    if not middle:  # no star: the value is exactly as long as the pattern
+        return first.length == len(value) and first.fits(value, 0)
+    *middle, last = middle
+    end = len(value) - last.length
+    if first.length > end or not (first.fits(value, 0) and last.fits(value, end)):
+        return False
+    at = first.length
+    for segment in middle:
+        found = segment.find(value, at, end)
+        if found < 0:
+            return False
+        at = found + segment.length
+    return True
+
+
+def glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """Whether `value` matches a plain pattern with IAM wildcards."""
+    return matches(pieces_of(pattern), value, ignore_case)
