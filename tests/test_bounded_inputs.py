@@ -112,3 +112,24 @@ def test_a_14_mb_json_policy_nested_90_deep_is_located_in_linear_work(tmp_path: 
     # Only the containers on the asked paths were read: the top, the list, two statements,
     # the condition's two objects and the 91 lists below them.
     assert int(read) == 1 + 1 + 2 + 2 + 91
+
+
+def test_wildcard_patterns_in_a_policy_are_matched_without_backtracking(tmp_path: Path) -> None:
+    # Stars and letters that make a regex try every split: in the service part (read for the
+    # policy's kind), in an ARN field, and in the action (the evaluator's).
+    stars = "*k" * 400 + "*x"
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": [f"{stars}:Decrypt", f"kms:{'*a' * 400}*b"],
+        "Resource": f"arn:{'*a' * 400}*q:kms:*:*:key/*",
+    }
+    path = tmp_path / "stars.json"
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    status, err = _check(path, memory_mb=512)
+    assert status in (0, 1), err
+    code = (
+        "from kms_permissions.query import load_index\n"
+        "print(load_index().expand('kms:' + '*a' * 400 + '*b'))\n"
+    )
+    assert run_bounded(code, cpu_seconds=60).stdout.strip() == "[]"

@@ -20,6 +20,7 @@ from typing import Literal
 
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.reading import shown
+from kms_permissions.wildcards import matches, pieces_of
 
 KeyMatch = Literal["key", "maybe", "never"]
 
@@ -53,10 +54,11 @@ def _field_fits(index: int, field: str) -> bool:
         literal = _literal(field)
         if index in (0, 2):
             target = "arn" if index == 0 else "kms"
-            pattern = "".join(
-                "." if c == "?" else ".*" if c == _HOLE else re.escape(c) for c in field
+            pieces = tuple(
+                ("wild", "*") if c == _HOLE else piece
+                for c, piece in zip(field, pieces_of(field), strict=True)
             )
-            return re.fullmatch(pattern, target) is not None
+            return matches(pieces, target)
         return _prefix_fits(index, literal)
     if index == 0:
         return field == "arn"

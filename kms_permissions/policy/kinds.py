@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from kms_permissions.policy.document import Document, Statement
+from kms_permissions.wildcards import glob
 
 # Kinds the checker judges as KMS policies, and kinds in which it checks only the statements
 # that name KMS actions (an SCP or RCP) or nothing at all (another service's policy).
@@ -52,17 +53,12 @@ def _service(action: str) -> str | None:
     return prefix.lower() if colon else None
 
 
-def _glob(text: str) -> re.Pattern[str]:
-    """An IAM pattern: `*` and `?` are its only wildcards."""
-    return re.compile(re.escape(text).replace(r"\*", ".*").replace(r"\?", "."))
-
-
 def names_kms(action: str) -> bool:
     """Whether an Action value can match a KMS action (`kms:Decrypt`, `kms:*`, `*`, `k*`)."""
     service, colon, _ = action.lower().partition(":")
     if colon:
-        return bool(_glob(service).fullmatch("kms"))
-    return bool(_glob(service).fullmatch("kms:decrypt"))
+        return glob(service, "kms")
+    return glob(service, "kms:decrypt")
 
 
 def concerns_kms(statement: Statement) -> bool:
