@@ -137,9 +137,10 @@ def pages(site: Site) -> dict[str, str]:
         "",
     ]
     for name, integration in INTEGRATIONS.items():
-        service_policy, service_said = _verified(site, examples.service_spec(name))
+        _, service_said = _verified(site, examples.service_spec(name))
         fields = ", ".join(code(f.name) for f in integration.fields)
-        service = [s for s in service_policy["Statement"] if "Service" in s["Principal"]]
+        spec = read_spec(examples.service_spec(name), site.ref.folder)
+        service = statements.service_statements(spec, facts)
         parts += [
             f"### {fragment(integration.title)} {{ #{name} }}",
             "",

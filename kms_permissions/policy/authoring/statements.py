@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from kms_permissions.policy.authoring.key_specs import DESCRIBE_KEY, KeySpec, operations, use_name
+from kms_permissions.policy.authoring.key_specs import (
+    DESCRIBE_KEY,
+    KEY_SPECS,
+    KeySpec,
+    operations,
+    use_name,
+)
 from kms_permissions.policy.authoring.services import Env, Pin, ServiceStatement
 from kms_permissions.policy.authoring.spec import Spec
 from kms_permissions.policy.authoring.via import via_value
@@ -77,8 +83,6 @@ def uses(spec: KeySpec, usage: str, facts: Knowledge) -> dict[str, tuple[str, ..
 def admin_actions(facts: Knowledge) -> list[str]:
     """What key administrators are allowed: management, never use nor CreateGrant."""
     crypto: set[str] = set()
-    from kms_permissions.policy.authoring.key_specs import KEY_SPECS
-
     for key_spec in KEY_SPECS.values():
         for usage in key_spec.usages:
             crypto.update(operations(key_spec, usage, facts))
@@ -190,6 +194,12 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
                     GRANT_FOR_AWS,
                 )
             )
+    return [*out, *service_statements(spec, facts)]
+
+
+def service_statements(spec: Spec, facts: Knowledge) -> list[Statement]:
+    """The statements of the spec's service integrations, in the spec's order."""
+    out: list[Statement] = []
     seen: dict[str, int] = {}
     for service in spec.services:
         for statement in service.integration.build(service.arns, env(spec, facts)):
