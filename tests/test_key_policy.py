@@ -17,13 +17,13 @@ import kms_permissions as kp
 from kms_permissions.cli import main
 from kms_permissions.policy.authoring import examples, statements
 from kms_permissions.policy.authoring.api import read_spec
-from kms_permissions.policy.authoring.key_specs import KEY_SPECS, KEY_USAGES, operations
 from kms_permissions.policy.authoring.render import render
 from kms_permissions.policy.authoring.services import INTEGRATIONS
 from kms_permissions.policy.authoring.spec import SpecError
 from kms_permissions.policy.authoring.verify import verify
 from kms_permissions.policy.authoring.via import via_names
 from kms_permissions.policy.check import check, knowledge
+from kms_permissions.policy.key_specs import KEY_SPECS, KEY_USAGES, operations
 
 ACCOUNT = examples.ACCOUNT
 REGION = examples.REGION

@@ -6,31 +6,14 @@ from dataclasses import dataclass
 
 from kms_permissions.model import ActionInfo, Note
 from kms_permissions.policy.document import Statement, Unresolved
+from kms_permissions.policy.key_specs import cryptographic_operations
 from kms_permissions.policy.knowledge import GUIDE, Knowledge
-
-# The grant operations that use a key (the guide's grant operations, the cryptographic ones).
-CRYPTOGRAPHIC = frozenset(
-    {
-        "kms:Decrypt",
-        "kms:Encrypt",
-        "kms:GenerateDataKey",
-        "kms:GenerateDataKeyPair",
-        "kms:GenerateDataKeyPairWithoutPlaintext",
-        "kms:GenerateDataKeyWithoutPlaintext",
-        "kms:GenerateMac",
-        "kms:ReEncryptFrom",
-        "kms:ReEncryptTo",
-        "kms:Sign",
-        "kms:Verify",
-        "kms:VerifyMac",
-        "kms:DeriveSharedSecret",
-    }
-)
 
 
 def cryptographic(knowledge: Knowledge) -> frozenset[str]:
-    """The cryptographic grant operations the dataset knows."""
-    return CRYPTOGRAPHIC & frozenset(knowledge.actions)
+    """The operations that use a key, from the dataset: what each key spec and usage allows
+    (`key_specs`; Encapsulate and Decapsulate included), GetPublicKey aside."""
+    return cryptographic_operations(knowledge)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.sections import front_matter
 from kms_permissions.policy.authoring import examples, statements
 from kms_permissions.policy.authoring.api import read_spec
-from kms_permissions.policy.authoring.key_specs import CREATE_KEY_PAGE, KEY_SPECS, operations
 from kms_permissions.policy.authoring.services import INTEGRATIONS
 from kms_permissions.policy.authoring.verify import verify
 from kms_permissions.policy.check import knowledge
+from kms_permissions.policy.key_specs import CREATE_KEY_PAGE, KEY_SPECS, operations
 
 HERE = "key-policies.md"
 DEFAULT_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"

@@ -19,8 +19,8 @@ from kms_permissions.policy.authoring.arns import (
     Arn,
     parse_arn,
 )
-from kms_permissions.policy.authoring.key_specs import KEY_SPECS, KEY_USAGES, KeySpec
 from kms_permissions.policy.authoring.services import INTEGRATIONS, Integration
+from kms_permissions.policy.key_specs import KEY_SPECS, KEY_USAGES, KeySpec
 from kms_permissions.policy.reading import shown
 
 FIELDS = (

@@ -11,16 +11,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from kms_permissions.policy.authoring.key_specs import (
+from kms_permissions.policy.authoring.services import Env, Pin, ServiceStatement
+from kms_permissions.policy.authoring.spec import Spec
+from kms_permissions.policy.authoring.via import via_value
+from kms_permissions.policy.key_specs import (
     DESCRIBE_KEY,
     KEY_SPECS,
     KeySpec,
     operations,
     use_name,
 )
-from kms_permissions.policy.authoring.services import Env, Pin, ServiceStatement
-from kms_permissions.policy.authoring.spec import Spec
-from kms_permissions.policy.authoring.via import via_value
 from kms_permissions.policy.knowledge import Knowledge
 
 VERSION = "2012-10-17"

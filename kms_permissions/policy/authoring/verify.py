@@ -18,10 +18,10 @@ from typing import Any, Literal
 from kms_permissions.policy.access import explain
 from kms_permissions.policy.authoring import statements
 from kms_permissions.policy.authoring.arns import other_account
-from kms_permissions.policy.authoring.key_specs import operations
 from kms_permissions.policy.authoring.services import Pin, other_region
 from kms_permissions.policy.authoring.spec import Spec
 from kms_permissions.policy.authoring.via import via_value
+from kms_permissions.policy.key_specs import operations
 from kms_permissions.policy.knowledge import Knowledge
 
 Expected = Literal["allow", "deny"]

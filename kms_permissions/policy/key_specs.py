@@ -103,6 +103,18 @@ def operations(spec: KeySpec, usage: str, facts: Knowledge) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def cryptographic_operations(facts: Knowledge) -> frozenset[str]:
+    """Every cryptographic operation some key allows (GetPublicKey, which reads the public key,
+    is not one), from the dataset."""
+    found = {
+        name
+        for spec in KEY_SPECS.values()
+        for usage in spec.usages
+        for name in operations(spec, usage, facts)
+    }
+    return frozenset(found - {PUBLIC_KEY})
+
+
 def use_name(operation: str) -> str:
     """The name a spec gives a use: the API operation in kebab case (kms:ReEncryptFrom and
     kms:ReEncryptTo are both `re-encrypt`, the operation they authorize)."""
