@@ -449,7 +449,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                 {"account": account, "use": wanted, "grants_for_aws_resources": grants}
             )
     spec["external_accounts"] = externals
-    describe = {"describe-key"}
+    describe = {"describe-key", "get-public-key"}  # not cryptographic operations
     if not (users or spec.get("services") or any(set(e["use"]) - describe for e in externals)):
         spec["iam_policies"] = True  # else nobody could use the key: refused (tested above)
     return spec
@@ -489,3 +489,31 @@ def test_via_services_limit_users_to_those_services_in_the_region() -> None:
     outcomes = verify(checked, policy, knowledge())
     direct = [o for o in outcomes if "not through a via-service" in o.case.what]
     assert direct and all(o.decision == "implicit-deny" for o in direct)
+
+
+def test_verify_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(ISSUE_SPEC))
+    assert main(["key-policy", "new", str(path), "--verify", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["format"] == "kms-permissions-key-policy-verify/1"
+    assert document["agrees"] is True
+    assert document["not_decided"] == ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
+    kinds = {r["kind"] for r in document["requests"]}
+    assert kinds == {"intended", "adversarial"}
+    admin_decrypt = [
+        r for r in document["requests"] if r["principal"] == ADMIN and r["action"] == "kms:Decrypt"
+    ]
+    assert admin_decrypt == [
+        {
+            "kind": "adversarial",
+            "what": "administrator uses the key",
+            "principal": ADMIN,
+            "action": "kms:Decrypt",
+            "context": {},
+            "iam_policy_allows": [],
+            "expected": "deny",
+            "decision": "implicit-deny",
+            "agrees": True,
+        }
+    ]

@@ -25,15 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument(
         "--format",
         choices=FORMATS,
-        default="json",
-        help="json (default), yaml, cloudformation (an AWS::KMS::Key with its KeyPolicy), "
-        "terraform (an aws_kms_key with jsonencode)",
+        help="json (the default; with --verify, text is), yaml, cloudformation (an "
+        "AWS::KMS::Key with its KeyPolicy), terraform (an aws_kms_key with jsonencode)",
     )
     new.add_argument(
         "--verify",
         action="store_true",
-        help="print the intended and adversarial requests with explain's decision on each; "
-        "exit 1 if any differs from what the spec means",
+        help="print the intended and adversarial requests with explain's decision on each "
+        "(--format json: one JSON document); exit 1 if any differs from what the spec means",
     )
     new.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
 
@@ -58,16 +57,26 @@ def run(args: argparse.Namespace) -> int:
     facts = knowledge(args.dataset)
     document = policy(spec, facts)
     if args.verify:
-        from kms_permissions.policy.authoring.verify import not_checked, report, verify
+        import json
+
+        from kms_permissions.policy.authoring.verify import (
+            not_checked,
+            report,
+            verify,
+            verify_document,
+        )
 
         outcomes = verify(spec, document, facts, args.dataset)
-        skipped = not_checked(facts)
-        if skipped and spec.admins:
-            print(
-                f"not decided: {', '.join(skipped)} (authorized on the key and an alias; "
-                "explain decides a request on one resource)"
-            )
-        print(report(outcomes))
+        skipped = not_checked(facts) if spec.admins else []
+        if args.format == "json":
+            print(json.dumps(verify_document(outcomes, skipped, facts.version), indent=1))
+        else:
+            if skipped:
+                print(
+                    f"not decided: {', '.join(skipped)} (authorized on the key and an alias; "
+                    "explain decides a request on one resource)"
+                )
+            print(report(outcomes))
         return 0 if all(o.agrees for o in outcomes) else 1
-    sys.stdout.write(render(spec, document, args.format))
+    sys.stdout.write(render(spec, document, args.format or "json"))
     return 0

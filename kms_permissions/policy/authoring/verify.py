@@ -319,6 +319,20 @@ def verify(
     return outcomes
 
 
+VERIFY_FORMAT = "kms-permissions-key-policy-verify/1"
+
+
+def verify_document(outcomes: list[Outcome], skipped: list[str], version: str) -> dict[str, Any]:
+    """The `kms-permissions-key-policy-verify/1` document."""
+    return {
+        "format": VERIFY_FORMAT,
+        "dataset_version": version,
+        "agrees": all(o.agrees for o in outcomes),
+        "requests": [o.to_json() for o in outcomes],
+        "not_decided": skipped,
+    }
+
+
 def report(outcomes: list[Outcome]) -> str:
     """The outcomes as text, one line each, and a last line counting those that differ."""
     lines = []
