@@ -41,6 +41,9 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("completion", "completion"),
 )
 
+# Verbs that write: each first finishes or rolls back an update a kill interrupted.
+WRITING_VERBS = frozenset({"scrape", "build", "history", "generate", "site", "corpus", "update"})
+
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser with every verb (or only the verb `only`: a command line naming its
@@ -181,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _flushed(fast)
             verb = args_list[0] if args_list and args_list[0] in dict(VERBS) else None
             namespace = build_parser(verb).parse_args(args_list)
+            if verb in WRITING_VERBS:
+                from kms_permissions.commands.update import recover_interrupted
+
+                recover_interrupted()
             return _flushed(namespace.run(namespace))
         except (KmsPermissionsError, QueryError, KeyboardInterrupt, BrokenPipeError):
             raise

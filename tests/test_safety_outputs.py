@@ -324,3 +324,49 @@ def test_generate_removes_and_overwrites_only_what_it_wrote(site_copy: Path) -> 
     with pytest.raises(OutputError, match=r"Decrypt\.md: changed since kms-permissions generated"):
         outputs.generate(reference, [outputs.site_pages], check=False)
     assert snapshot(site_copy) == edited
+
+
+def test_site_build_keeps_what_it_did_not_write(tiny_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "html"
+    assert outputs.build_site(out, tiny_site, quiet=True) == 0
+    (out / "CNAME").write_text("kms.example.org\n")
+    (out / "downloads").mkdir()
+    (out / "downloads" / "report.pdf").write_bytes(b"%PDF-1.7 mine")
+    (out / "index.html").write_text("edited in the build")  # the build's own file: rebuilt
+    mine = {"CNAME": "kms.example.org\n", "downloads/report.pdf": "%PDF-1.7 mine"}
+    (tiny_site / "docs" / "index.md").write_text("# tiny, again\n")
+    assert outputs.build_site(out, tiny_site, quiet=True) == 0
+    assert {name: (out / name).read_text() for name in mine} == mine
+    assert "tiny, again" in (out / "index.html").read_text()
+    listing = json.loads((out / outputs.SITE_MARKER).read_text())["files"]
+    assert "index.html" in listing and "CNAME" not in listing
+    # A new page where the user has a file: refused, and the folder left as it was.
+    (out / "extra").mkdir()
+    (out / "extra" / "index.html").write_text("mine too")
+    (tiny_site / "docs" / "extra.md").write_text("# extra\n")
+    before = snapshot(out)
+    with pytest.raises(OutputError, match=r"extra/index.html: not written by site build"):
+        outputs.build_site(out, tiny_site, quiet=True)
+    assert snapshot(out) == before
+    # --force replaces the folder whole.
+    assert outputs.build_site(out, tiny_site, quiet=True, force=True) == 0
+    assert not (out / "CNAME").exists() and "extra" in (out / "extra" / "index.html").read_text()
+
+
+def test_site_build_force_never_forces_generate_over_edited_pages(
+    site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = next((site_copy / "docs" / "actions").glob("*.md"))
+    page.write_text(page.read_text() + "\nmy note\n")
+    err = refused(
+        capsys,
+        2,
+        "changed since kms-permissions generated",
+        "site",
+        "build",
+        "--force",
+        "--out",
+        str(tmp_path / "html"),
+    )
+    assert "my note" in page.read_text() and page.name in err
+    assert not (tmp_path / "html").exists()

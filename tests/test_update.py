@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -356,7 +358,7 @@ def test_a_transaction_that_fails_puts_everything_back(tmp_path: Path) -> None:
         fresh.write_text("made\n")
         raise OSError(28, "No space left on device")
 
-    transaction = Transaction()
+    transaction = Transaction(tmp_path / ".journal")
     transaction.replace_folder(old, new)
     transaction.replace_folder(tmp_path / "notes", {"n.md": b"notes"})
     transaction.run_in_place(InPlace(lambda: None, lambda: [generated, fresh], write))
@@ -367,7 +369,7 @@ def test_a_transaction_that_fails_puts_everything_back(tmp_path: Path) -> None:
     assert not fresh.exists() and not (tmp_path / "notes").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["generated.py", "new", "old"]
     # And one that succeeds replaces all of it, leaving nothing staged behind.
-    transaction = Transaction()
+    transaction = Transaction(tmp_path / ".journal")
     transaction.replace_folder(old, new)
     writer = InPlace(lambda: None, lambda: [generated], lambda: generated.write_text("after\n"))
     transaction.run_in_place(writer)
@@ -419,3 +421,92 @@ def test_snapshots_of_one_day_follow_each_other_by_fetch_time(corpus: Path, tmp_
         path,
         hashlib.sha256(changed).hexdigest(),
     )
+
+
+# The driver killed with SIGKILL at a point of the transaction: after the corpus is swapped
+# (the dataset not yet), once the generated files are written (the journal not yet "done"),
+# or once it is done (the retired folders not yet removed).
+KILLS = """
+import os, signal
+from kms_permissions.dataset import transaction as _transaction
+
+def _kill():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+_point = os.environ["KMS_TEST_KILL_AT"]
+if _point == "after-first-swap":
+    _real_swap = _transaction._swap
+    def _swap_then_die(*args):
+        _real_swap(*args)
+        _kill()
+    _transaction._swap = _swap_then_die
+elif _point == "before-done":
+    _real_write = _transaction.Transaction._write_journal
+    def _die_before_done(self, **changes):
+        if changes.get("state") == "done":
+            _kill()
+        _real_write(self, **changes)
+    _transaction.Transaction._write_journal = _die_before_done
+else:
+    _transaction._finish = lambda record: _kill()
+"""
+
+
+def _leftovers(project: Path) -> list[str]:
+    return sorted(
+        p.relative_to(project).as_posix()
+        for folder in (project, project / "kms_permissions", project / "site")
+        for p in folder.iterdir()
+        if p.name.startswith(".") and p.name != ".kms-permissions-cache"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["after-first-swap", "before-done", "after-done"])
+def test_an_update_killed_midway_is_recovered_by_the_next_writing_verb(
+    corpus: Path, project: Path, inputs: Inputs, point: str
+) -> None:
+    served = routes(with_new_operation(newest_pages(corpus)))
+    previous = version_of(project)
+    before = state(project)
+    with serve(Script(served)) as base:
+        driver = DRIVER.replace("\nsys.exit(perform(", KILLS + "\nsys.exit(perform(")
+        argv = [sys.executable, "-c", driver, str(project), base, str(inputs.botocore)]
+        killed = subprocess.run(
+            [*argv, inputs.release, "--cache-dir", str(inputs.cache)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "KMS_TEST_KILL_AT": point},
+        )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (project / ".kms-permissions-update.journal").is_file()
+    # The next writing verb (here `generate --check`; `update --recover` does only this)
+    # finishes or rolls back, and says so; then the outputs agree with each other.
+    verb = ["generate", "--check"] if point != "after-done" else ["update", "--recover"]
+    recovered = subprocess.run(
+        [sys.executable, "-m", "kms_permissions", *verb],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert recovered.returncode == 0, recovered.stderr
+    assert not (project / ".kms-permissions-update.journal").exists()
+    assert _leftovers(project) == []
+    if point == "after-done":
+        assert "its clean-up is finished" in recovered.stderr
+        assert version_of(project) != previous
+        check = [sys.executable, "-m", "kms_permissions", "generate", "--check"]
+        assert subprocess.run(check, cwd=project, capture_output=True).returncode == 0
+        assert f'"kms:{NEW}"' in (project / "kms_permissions/constants.py").read_text()
+        assert verify(project / "corpus").problems == ()
+    else:
+        assert "was rolled back" in recovered.stderr
+        assert state(project) == before
+    again = subprocess.run(
+        [sys.executable, "-m", "kms_permissions", "update", "--recover"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0 and again.stdout == "no interrupted update to recover\n"

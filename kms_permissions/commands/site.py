@@ -1,8 +1,10 @@
 """`site build|serve`: generate the site's pages, then build or serve it with mkdocs.
 
 `build --out DIR` replaces DIR only if it is a site build of kms-permissions (it holds the
-marker file `.kms-permissions-site`) or empty, unless `--force`; `serve --address HOST:PORT`
-checks that it can listen there before it starts mkdocs.
+marker file `.kms-permissions-site`, which lists the files the build wrote: others found there
+are carried into the new build) or empty, unless `--force`, which replaces DIR whole and
+concerns `--out` only (pages in site/docs edited by hand are never overwritten); `serve
+--address HOST:PORT` checks that it can listen there before it starts mkdocs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("build", "serve"))
     parser.add_argument("--out", help="where to build (default: site/site)")
     parser.add_argument(
-        "--force", action="store_true", help="replace --out even if it is not a site build"
+        "--force",
+        action="store_true",
+        help="replace --out whole even if it is not a site build (generated pages edited by "
+        "hand are still refused)",
     )
     parser.add_argument("--address", default="127.0.0.1:8000", help="where to serve")
 
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         check_address(args.address)
     else:
         out = site_output(args.out if args.out is not None else SITE / "site", force=args.force)
-    generate(load(), [site_pages], check=False, force=args.force)
+    generate(load(), [site_pages], check=False)  # --force is about --out, never hand-edited pages
     if args.action == "serve":
         return mkdocs(["serve", "-a", args.address])
     status = build_site(out, force=args.force)

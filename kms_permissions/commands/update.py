@@ -27,7 +27,7 @@ HELP = "fetch the live pages and record a new dataset version when a fact change
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """--json, --notes, --allow-shrink, --timeout, --cache-dir, --no-cache."""
+    """--json, --notes, --allow-shrink, --timeout, --recover, --cache-dir, --no-cache."""
     from pathlib import Path
 
     parser.add_argument(
@@ -46,8 +46,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=positive_seconds, default=20.0, help="seconds per request (over 0)"
     )
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="only finish or roll back an update that was interrupted (every writing verb "
+        "does this first)",
+    )
     parser.add_argument("--cache-dir", help="where parsed pages are cached")
     parser.add_argument("--no-cache", action="store_true", help="parse every page anew")
+
+
+def recover_interrupted() -> str | None:
+    """Finish or roll back an update a kill interrupted (the journal in the checkout), saying
+    so on stderr; what was done, or None when nothing was pending."""
+    from kms_permissions.dataset.transaction import recover
+    from kms_permissions.dataset.update import journal_path
+    from kms_permissions.scraper.corpus import VENDORED
+
+    done = recover(journal_path(VENDORED))
+    if done is not None:
+        print(f"kms-permissions: {done}", file=sys.stderr)
+    return done
 
 
 def positive_seconds(value: str) -> float:
@@ -65,7 +84,11 @@ def positive_seconds(value: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Update from the live site."""
+    """Update from the live site (or only recover, with --recover)."""
+    if args.recover:
+        if recover_interrupted() is None:
+            print("no interrupted update to recover")
+        return 0
     from kms_permissions.extras import require
 
     require("scrape", "parquet")

@@ -1,14 +1,24 @@
-"""Replacing several outputs as one: all of them, or none of them.
+"""Replacing several outputs as one: all of them, or none of them, even across a kill.
 
 Each new folder is first copied beside its target (same disk, so the swap is a rename); then
 the targets are swapped in one after another, and the writers that write in place (`generate`)
-run with a backup of every file they will touch. If any step fails, the steps done are undone
-in reverse order and the exception goes on. Standard library only.
+run with a copy on disk of every file they will touch. A journal (a JSON file written
+atomically) records each step before it is taken: the staged copies, the name each old folder
+will take, the backups. If a step fails, the steps done are undone in reverse order and the
+exception goes on; if the process is killed (SIGKILL, power loss), `recover` reads the journal
+the next time and undoes what was begun, or finishes the clean-up of a transaction that was
+complete. A completed transaction leaves no staged, retired or backup folder and no journal.
+
+A swap is two renames, target -> retired name, then copy -> target, so the state of each
+folder after a kill is plain from what exists: nothing renamed (copy and target there), the
+target gone (retired and copy there), or the swap done (retired and target there).
+Standard library only.
 """
 
 from __future__ import annotations
 
-import functools
+import glob
+import json
 import os
 import shutil
 import tempfile
@@ -18,6 +28,8 @@ from pathlib import Path
 
 from kms_permissions.errors import OutputError
 from kms_permissions.files import atomic_write
+
+FORMAT = "kms-permissions-transaction/1"
 
 
 @dataclass(frozen=True)
@@ -31,11 +43,14 @@ class InPlace:
 
 
 class Transaction:
-    """Outputs to replace together; `commit` does all of them or none."""
+    """Outputs to replace together; `commit` does all of them or none, journalled in `journal`
+    (one transaction at a time per journal)."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: Path) -> None:
+        self.journal = journal
         self._folders: list[tuple[Path, Path | Mapping[str, bytes]]] = []
         self._writers: list[InPlace] = []
+        self._record: dict[str, object] = {}
 
     def replace_folder(self, target: Path, content: Path | Mapping[str, bytes]) -> None:
         """Put a copy of the folder `content` (or these files) in place of `target`."""
@@ -47,103 +62,196 @@ class Transaction:
 
     def commit(self) -> tuple[list[Path], list[Path]]:
         """Do every step; undo them all if one fails. Returns the folders and files written."""
+        if self.journal.exists():
+            raise OutputError(
+                f"{self.journal}: an interrupted transaction is pending; run kms-permissions "
+                "update --recover first"
+            )
         for writer in self._writers:
             writer.ready()
-        staged = self._stage()
-        undo: list[Callable[[], None]] = []
-        folders: list[Path] = []
-        files: list[Path] = []
+        folders = [
+            {
+                "target": str(target),
+                "copy": str(_reserve(target, ".new")),
+                "retired": str(_reserve(target, ".old")),
+                "existed": os.path.lexists(target),
+            }
+            for target, _ in self._folders
+        ]
+        backup = _reserve(self.journal, ".backup")
+        self._record = {
+            "format": FORMAT,
+            "state": "staging",
+            "folders": folders,
+            "backup": str(backup),
+            "files": None,
+        }
         try:
-            for target, copy in staged:
-                undo.append(_swap(copy, target))
-                folders.append(target)
+            self._write_journal()
+        except OSError as exc:
+            raise OutputError(f"{self.journal}: not written ({exc.strerror or exc})") from None
+        written: list[Path] = []
+        try:
+            self._stage(folders)
+            self._write_journal(state="swapping")
+            for folder in folders:
+                _swap(Path(str(folder["copy"])), Path(str(folder["target"])), folder)
             for writer in self._writers:
-                backups = {path: _backup(path) for path in writer.touched()}
-                undo.append(functools.partial(_restore, backups))
+                touched = writer.touched()
+                self._back_up(touched, backup)
                 writer.write()
-                files.extend(backups)
+                written.extend(touched)
+            self._write_journal(state="done")
         except BaseException:
-            for step in reversed(undo):
-                step()
-            for _, copy in staged:
-                shutil.rmtree(copy, ignore_errors=True)
+            _undo(self._record)
+            self.journal.unlink(missing_ok=True)
             raise
-        for _, copy in staged:  # now the retired old folders
-            shutil.rmtree(copy, ignore_errors=True)
-        return folders, files
+        _finish(self._record)
+        self.journal.unlink(missing_ok=True)
+        return [Path(str(f["target"])) for f in folders], written
 
-    def _stage(self) -> list[tuple[Path, Path]]:
-        staged: list[tuple[Path, Path]] = []
-        try:
-            for target, content in self._folders:
-                copy = _beside(target, ".new")
-                staged.append((target, copy))
+    def _write_journal(self, **changes: object) -> None:
+        self._record.update(changes)
+        atomic_write(self.journal, json.dumps(self._record, indent=1).encode())
+
+    def _stage(self, folders: list[dict[str, object]]) -> None:
+        for (_, content), folder in zip(self._folders, folders, strict=True):
+            copy = Path(str(folder["copy"]))
+            try:
+                copy.mkdir()
+                copy.chmod(0o777 & ~_umask())  # as an ordinary folder
                 if isinstance(content, Path):
                     shutil.copytree(content, copy, dirs_exist_ok=True)
                 else:
                     for name, data in content.items():
                         (copy / name).parent.mkdir(parents=True, exist_ok=True)
                         (copy / name).write_bytes(data)
-        except OSError as exc:
-            for _, copy in staged:
-                shutil.rmtree(copy, ignore_errors=True)
-            where = exc.filename or (staged[-1][0] if staged else "")
-            raise OutputError(f"{where}: cannot write beside it ({exc.strerror or exc})") from None
-        return staged
+            except OSError as exc:
+                where = exc.filename or folder["target"]
+                raise OutputError(
+                    f"{where}: cannot write beside it ({exc.strerror or exc})"
+                ) from None
+
+    def _back_up(self, touched: list[Path], backup: Path) -> None:
+        """Copy the files a writer will touch into `backup`, then journal them."""
+        files: dict[str, str | None] = {}
+        backup.mkdir(exist_ok=True)
+        for index, path in enumerate(touched):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                files[str(path)] = None  # made by the writer: removed on undo
+                continue
+            name = f"{index}"
+            (backup / name).write_bytes(data)
+            files[str(path)] = name
+        previous = self._record.get("files") or {}
+        assert isinstance(previous, dict)
+        self._write_journal(files={**previous, **files})
 
 
-def _beside(target: Path, suffix: str) -> Path:
-    """A new empty folder beside `target`, with the permissions of an ordinary folder."""
+def _reserve(target: Path, suffix: str) -> Path:
+    """An unused name beside `target` (same disk, so that a rename moves it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix))
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)  # mkdtemp makes it private
+    folder.rmdir()
     return folder
 
 
-def _swap(copy: Path, target: Path) -> Callable[[], None]:
-    """Put `copy` in place of `target`; the returned step puts the old one back.
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-    The old folder takes the name `copy` had, so that it is removed with the staged copies.
-    """
-    if not os.path.lexists(target):
-        os.rename(copy, target)
-        copy.mkdir()  # an empty folder where the old one would be: nothing to retire
 
-        def undo_new() -> None:
-            shutil.rmtree(target, ignore_errors=True)
+def _swap(copy: Path, target: Path, folder: Mapping[str, object]) -> None:
+    """Put `copy` in place of `target`, the old one (if any) to its retired name."""
+    if folder["existed"]:
+        os.rename(target, Path(str(folder["retired"])))
+    os.rename(copy, target)
 
-        return undo_new
-    held = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-    held.rmdir()
-    os.rename(target, held)
+
+def _unswap(folder: Mapping[str, object]) -> None:
+    """Undo what of `_swap` was done, judged by what exists."""
+    target, copy = Path(str(folder["target"])), Path(str(folder["copy"]))
+    retired = Path(str(folder["retired"]))
+    if folder["existed"]:
+        if not os.path.lexists(retired):
+            return  # not begun
+        if os.path.lexists(target) and not os.path.lexists(copy):
+            os.rename(target, copy)  # the new folder back to its staged name, removed later
+        os.rename(retired, target)
+    elif os.path.lexists(target) and not os.path.lexists(copy):
+        os.rename(target, copy)
+
+
+def _undo(record: Mapping[str, object]) -> None:
+    """Roll a journalled transaction back: files restored, swaps undone, staging removed."""
+    files = record.get("files") or {}
+    backup = Path(str(record["backup"]))
+    assert isinstance(files, dict)
+    for path, name in files.items():
+        _remove_temporaries(Path(path))
+        if name is None:
+            Path(path).unlink(missing_ok=True)
+            continue
+        data = (backup / name).read_bytes()
+        if not Path(path).is_file() or Path(path).read_bytes() != data:
+            atomic_write(Path(path), data)
+    folders = record["folders"]
+    assert isinstance(folders, list)
+    for folder in reversed(folders):
+        _unswap(folder)
+    _remove_staged(folders)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _finish(record: Mapping[str, object]) -> None:
+    """The clean-up of a complete transaction: retired folders and backups removed."""
+    folders = record["folders"]
+    assert isinstance(folders, list)
+    for folder in folders:
+        shutil.rmtree(str(folder["retired"]), ignore_errors=True)
+    _remove_staged(folders)
+    shutil.rmtree(str(record["backup"]), ignore_errors=True)
+
+
+def _remove_staged(folders: list[dict[str, object]]) -> None:
+    for folder in folders:
+        shutil.rmtree(str(folder["copy"]), ignore_errors=True)
+
+
+def _remove_temporaries(path: Path) -> None:
+    """The temporary files `atomic_write` of `path` leaves when killed mid-write."""
+    for temporary in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        temporary.unlink(missing_ok=True)
+
+
+def recover(journal: Path) -> str | None:
+    """Finish or roll back a transaction a kill interrupted; what was done, or None when no
+    transaction was pending."""
+    _remove_temporaries(journal)
     try:
-        os.rename(copy, target)
-    except OSError:
-        os.rename(held, target)
-        raise
-    os.rename(held, copy)
-
-    def undo() -> None:
-        os.rename(target, held)
-        os.rename(copy, target)
-        os.rename(held, copy)
-
-    return undo
-
-
-def _backup(path: Path) -> bytes | None:
-    """The bytes of a file a writer will touch (None when it does not exist yet)."""
-    try:
-        return path.read_bytes()
+        text = journal.read_text()
     except FileNotFoundError:
         return None
-
-
-def _restore(backups: Mapping[Path, bytes | None]) -> None:
-    for path, data in backups.items():
-        if data is None:
-            path.unlink(missing_ok=True)
-        elif not path.is_file() or path.read_bytes() != data:
-            atomic_write(path, data)
+    except OSError as exc:
+        raise OutputError(f"{journal}: unreadable ({exc.strerror or exc})") from None
+    try:
+        record = json.loads(text)
+        if record.get("format") != FORMAT:
+            raise ValueError(f"format {record.get('format')!r}")
+        targets = [str(folder["target"]) for folder in record["folders"]]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise OutputError(f"{journal}: not a transaction journal ({exc}); not recovered") from None
+    names = ", ".join(Path(t).name for t in targets)
+    if record["state"] == "done":
+        _finish(record)
+        journal.unlink()
+        return f"{journal}: an interrupted update had replaced {names}; its clean-up is finished"
+    _undo(record)
+    journal.unlink()
+    return (
+        f"{journal}: an interrupted update ({record['state']}) was rolled back; {names} and "
+        "the generated files are as they were before it"
+    )

@@ -49,6 +49,8 @@ UNCHANGED, NEW_VERSION = 0, 3
 NOTES_CHANGELOG = "CHANGELOG-section.md"
 NOTES_DIFF = "diff.json"
 
+JOURNAL = ".kms-permissions-update.journal"
+
 
 class UpdateError(KmsPermissionsError):
     """An update refused: what it found wrong, and where."""
@@ -151,7 +153,7 @@ def run_update(
         verify(work / "data")
         _build_vendored(layout, work / "vendored")
         section = top_section(notes_text)
-        transaction = Transaction()
+        transaction = Transaction(journal_path(corpus))
         transaction.replace_folder(corpus, work / "vendored")
         transaction.replace_folder(data, work / "data")
         transaction.run_in_place(regenerate)
@@ -170,6 +172,11 @@ def run_update(
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def journal_path(corpus: Path) -> Path:
+    """The journal of update's transaction: in the checkout, beside the corpus."""
+    return corpus.parent / JOURNAL
 
 
 def _build(

@@ -11,6 +11,10 @@ a site build next time.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,18 +101,56 @@ def build_site(out: Path | str, site: Path = SITE, quiet: bool = False, force: b
 
     `out` must be new, empty or a site build this function made (or `force`), and must not be,
     contain or lie inside the site's sources or the dataset. mkdocs builds into a folder beside
-    it, which replaces `out` only when the build succeeded.
+    it, which replaces `out` only when the build succeeded. The marker lists every file the
+    build wrote: the others found in an earlier build (a CNAME, downloads added by hand) are
+    carried over into the new one, and a new file where one of them is refuses the build;
+    `force` replaces `out` whole.
     """
     target = site_output(out, site, force)
+    kept = {} if force else _not_built(target)
     try:
         with replacing_folder(target) as staged:
             status = mkdocs(["build", "--strict", "-q", "-d", str(staged)], site, quiet)
             if status != 0:
                 raise _Failed
-            (staged / SITE_MARKER).write_text("built by kms-permissions site build\n")
+            built = set(_files_of(staged))
+            for relative, path in sorted(kept.items()):
+                if relative in built:
+                    raise OutputError(
+                        f"{path}: not written by site build, and the new build has a file "
+                        "there; move it away (or --force to replace the folder whole)"
+                    )
+                (staged / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, staged / relative, follow_symlinks=False)
+            listing = {"built by": "kms-permissions site build", "files": sorted(built)}
+            (staged / SITE_MARKER).write_text(json.dumps(listing, indent=1, sort_keys=True))
     except _Failed:
         pass
     return status
+
+
+def _files_of(folder: Path) -> list[str]:
+    """The paths of every file and link under `folder` (links not followed), sorted."""
+    found: list[str] = []
+    for root, folders, files in os.walk(folder):
+        links = [d for d in folders if os.path.islink(os.path.join(root, d))]
+        found += [(Path(root) / name).relative_to(folder).as_posix() for name in files + links]
+    return sorted(found)
+
+
+def _not_built(folder: Path) -> dict[str, Path]:
+    """The files of an earlier site build in `folder` that its marker does not list (an old
+    marker, which lists nothing, stands for the whole folder, as it did when written)."""
+    try:
+        listing = json.loads((folder / SITE_MARKER).read_text())
+        built = set(listing["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {
+        relative: folder / relative
+        for relative in _files_of(folder)
+        if relative not in built and relative != SITE_MARKER
+    }
 
 
 def site_output(out: Path | str, site: Path = SITE, force: bool = False) -> Path:
@@ -192,7 +234,6 @@ def _holds(path: Path, data: bytes) -> bool:
 
 
 def _sha256_of(path: Path) -> str | None:
-    import hashlib
 
     try:
         if path.is_symlink() or not path.is_file():
@@ -206,7 +247,6 @@ def _listing(produced: dict[Path, bytes], listed: dict[str, str] | None) -> byte
     """What this run writes, with the sha256 of each file, so that a later run replaces only
     files nobody changed since. Files of other renderers (the package's, when only the site
     pages are generated) keep their entries."""
-    import hashlib
     import json
 
     rendered_site = any(SITE in path.parents for path in produced)
