@@ -63,6 +63,19 @@ def output_path(value: str | os.PathLike[str], option: str = "--out") -> Path:
     return Path(os.path.realpath(absolute.parent)) / absolute.name
 
 
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """Where `path` leads, links followed as far as they go; never an error: a link loop or a
+    missing target stays as written, for the read that follows to fail on as that one file's
+    problem. Every verb locates its input files with this."""
+    return Path(os.path.realpath(path))
+
+
+def under(root: Path, path: Path) -> str:
+    """The place of a file found by walking `root` (a path that starts with `root`), as the
+    walk found it: a link out of the folder (git-annex lays pages out so) keeps its place."""
+    return path.relative_to(root).as_posix()
+
+
 def check_output(
     target: Path,
     *,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kms_permissions.files import real_path
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError
 
@@ -57,7 +58,7 @@ class Config:
 
     def _matching(self, key: str, file: str) -> list[Any]:
         try:
-            relative = Path(file).resolve().relative_to(self.root.resolve()).as_posix()
+            relative = real_path(file).relative_to(real_path(self.root)).as_posix()
         except ValueError:
             relative = Path(file).as_posix()
         table: dict[str, Any] = self.table.get(key) or {}
@@ -104,7 +105,7 @@ _FOUND: dict[Path, Config] = {}
 
 def config_for(file: str) -> Config:
     """The configuration that applies to a file (`-`: standard input)."""
-    start = Path.cwd() if file == "-" else Path(file).resolve().parent
+    start = Path.cwd() if file == "-" else real_path(file).parent
     if start in _FOUND:
         return _FOUND[start]
     config = Config()

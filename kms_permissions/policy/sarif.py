@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kms_permissions._version import __version__
+from kms_permissions.files import real_path
 from kms_permissions.policy.findings import Finding
 from kms_permissions.policy.registry import Rule, all_rules
 
@@ -46,7 +47,7 @@ def artifact(name: str) -> dict[str, Any]:
         return {"uri": "-"}
     path = Path(name)
     try:
-        relative = path.resolve().relative_to(Path.cwd().resolve())
+        relative = real_path(path).relative_to(real_path(Path.cwd()))
     except (OSError, ValueError):
         return {"uri": "file://" + uri_reference(str(path.absolute()))}
     return {"uri": uri_reference(relative.as_posix()), "uriBaseId": ROOT}

@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import lzma
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kms_permissions.errors import FetchError, OutputError
-from kms_permissions.files import replacing_folder
+from kms_permissions.files import describe, replacing_folder
 from kms_permissions.scraper.corpus_lock import LOCK, MARKER, CorpusError, Entry, Lock, read_lock
 
 TYPE_CHECKING = False
@@ -147,10 +148,12 @@ def extract(folder: Path, out: Path) -> Lock:
 
 
 def _check_replaceable(out: Path, lock: Lock) -> None:
-    if not out.exists():
+    try:
+        mode = os.lstat(out).st_mode
+    except FileNotFoundError:
         return
-    if not out.is_dir():
-        raise CorpusError(f"{out}: exists and is not a folder")
+    if not stat.S_ISDIR(mode):  # a link too: it is the user's, never renamed away
+        raise CorpusError(f"{out}: is {describe(mode)}, not a folder; refusing to replace it")
     present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir())
     if not present:
         return

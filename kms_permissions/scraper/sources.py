@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kms_permissions.errors import FetchError, SourceError
+from kms_permissions.files import real_path, under
 from kms_permissions.scraper.http import (
     MAX_BODY_BYTES,
     Fetcher,
@@ -171,7 +172,7 @@ class LocalSource:
 
     def _walk(self, root: Path) -> Iterator[Path]:
         for path in root.rglob("*"):
-            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
+            if path.is_file() and not any(p.startswith(".") for p in Path(under(root, path)).parts):
                 yield path
 
     def _page(self, file: Path, kind: PageKind, body: bytes) -> Page:
@@ -198,8 +199,7 @@ class LocalSource:
         # Relative to the folder given, under its name: the same wherever the copy lives.
         if self.path.is_file():
             return file.name
-        root = self.path.resolve()
-        return f"{root.name}/{file.resolve().relative_to(root).as_posix()}"
+        return f"{real_path(self.path).name}/{under(self.path, file)}"
 
     def _revision(self, file: Path, body: bytes) -> tuple[str, str | None, str]:
         if file.parent.name == "doc_source":
