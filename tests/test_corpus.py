@@ -300,7 +300,7 @@ def loopback_fetcher() -> Fetcher:
     policy = FetchPolicy(
         allowed_hosts=frozenset({"127.0.0.1"}),
         allow_http_hosts=frozenset({"127.0.0.1"}),
-        timeout=2.0,
+        timeout=60.0,
         attempts=2,
         backoff=0.01,
     )

@@ -49,7 +49,7 @@ from kms_permissions.scraper.update_sources import SOURCES, InstalledBotocore
 policy = FetchPolicy(
     allowed_hosts=frozenset({"127.0.0.1"}),
     allow_http_hosts=frozenset({"127.0.0.1"}),
-    timeout=5.0,
+    timeout=60.0,  # per request, on loopback: never reached, however loaded the machine
     attempts=2,
     backoff=0.01,
 )
