@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             verb = args_list[0] if args_list and args_list[0] in dict(VERBS) else None
             namespace = build_parser(verb).parse_args(args_list)
             if verb in WRITING_VERBS:
-                from kms_permissions.commands.update import recover_interrupted
+                from kms_permissions.commands.recovery import recover_interrupted
 
                 recover_interrupted()
             return _flushed(namespace.run(namespace))

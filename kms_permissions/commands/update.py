@@ -56,19 +56,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="parse every page anew")
 
 
-def recover_interrupted() -> str | None:
-    """Finish or roll back an update a kill interrupted (the journal in the checkout), saying
-    so on stderr; what was done, or None when nothing was pending."""
-    from kms_permissions.dataset.transaction import recover
-    from kms_permissions.dataset.update import journal_path
-    from kms_permissions.scraper.corpus import VENDORED
-
-    done = recover(journal_path(VENDORED))
-    if done is not None:
-        print(f"kms-permissions: {done}", file=sys.stderr)
-    return done
-
-
 def positive_seconds(value: str) -> float:
     """A --timeout value: a number of seconds over 0 (argparse names the option on error)."""
     import argparse
@@ -86,6 +73,8 @@ def positive_seconds(value: str) -> float:
 def run(args: argparse.Namespace) -> int:
     """Update from the live site (or only recover, with --recover)."""
     if args.recover:
+        from kms_permissions.commands.recovery import recover_interrupted
+
         if recover_interrupted() is None:
             print("no interrupted update to recover")
         return 0

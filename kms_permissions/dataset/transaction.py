@@ -30,6 +30,7 @@ from kms_permissions.errors import OutputError
 from kms_permissions.files import atomic_write
 
 FORMAT = "kms-permissions-transaction/1"
+JOURNAL = ".kms-permissions-update.journal"  # update's, in the checkout beside corpus/
 
 
 @dataclass(frozen=True)

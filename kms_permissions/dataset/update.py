@@ -30,7 +30,7 @@ from kms_permissions.dataset.diff import Diff, diff
 from kms_permissions.dataset.integrity import MANIFEST, read_manifest, verify
 from kms_permissions.dataset.io import read_dataset
 from kms_permissions.dataset.model import Dataset
-from kms_permissions.dataset.transaction import InPlace, Transaction
+from kms_permissions.dataset.transaction import JOURNAL, InPlace, Transaction
 from kms_permissions.errors import KmsPermissionsError
 from kms_permissions.files import check_output, output_path
 from kms_permissions.scraper import corpus as vendored_corpus
@@ -48,8 +48,6 @@ FORMAT = "kms-permissions-update/1"
 UNCHANGED, NEW_VERSION = 0, 3
 NOTES_CHANGELOG = "CHANGELOG-section.md"
 NOTES_DIFF = "diff.json"
-
-JOURNAL = ".kms-permissions-update.journal"
 
 
 class UpdateError(KmsPermissionsError):
