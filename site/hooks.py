@@ -111,6 +111,17 @@ def on_page_content(html: str, page: Page, config: Any, files: Files) -> str:
     return html
 
 
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED_SEARCH_DIALOG = SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Search"')
+
+
+def on_post_page(output: str, page: Page, config: Any) -> str:
+    """Name the theme's search dialog (a dialog needs an accessible name)."""
+    if SEARCH_DIALOG not in output:
+        raise PluginError(f"{page.file.src_uri}: the theme's search dialog is not where expected")
+    return output.replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+
+
 def on_post_build(config: Any) -> None:
     """Write the names list; drop source maps and unused search languages."""
     site = Path(config.site_dir)

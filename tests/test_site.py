@@ -7,6 +7,7 @@ import hashlib
 import html
 import http.server
 import importlib.util
+import inspect
 import json
 import re
 import shutil
@@ -637,12 +638,15 @@ def test_sorting_a_column_orders_its_rows(context: Any, served: str) -> None:
     header.press("Enter")  # the keyboard sorts as a click does
     assert header.get_attribute("aria-sort") == "ascending"
     ascending = list(zip(_column(page, index), _column(page, 0), strict=True))
-    assert [v.lower() for v, _ in ascending] == sorted(v.lower() for v, _ in before)
+    filled = sorted(v.lower() for v, _ in before if v)
+    blanks = [""] * sum(1 for v, _ in before if not v)
+    assert filled and blanks  # a column of marks and blanks
+    assert [v.lower() for v, _ in ascending] == filled + blanks  # blanks last
     assert sorted(ascending) == sorted(before) and ascending != before  # same rows, moved
     header.press("Enter")
     assert header.get_attribute("aria-sort") == "descending"
     descending = [v.lower() for v in _column(page, index)]
-    assert descending == sorted(descending, reverse=True)
+    assert descending == sorted(filled, reverse=True) + blanks  # blanks last both ways
     assert page.url.endswith("/matrix/")  # the header's link was not followed
 
 
@@ -662,6 +666,73 @@ def test_filtering_hides_the_rows_that_do_not_match(context: Any, served: str) -
     assert page.locator(".kp-table__count").inner_text() == f"{len(expected)} of {len(texts)} rows"
     filter_box.fill("")
     assert len(page.evaluate(_SHOWN_ROWS)) == len(texts)
+
+
+def test_the_matrix_filter_finds_the_actions_of_a_condition_key(desktop: Any, served: str) -> None:
+    page = _matrix(desktop, served)
+    reference = load()
+    key = "kms:GrantOperations"
+    expected = [a for a in sorted(reference.actions) if key in reference.actions[a].condition_keys]
+    filter_box = page.get_by_role("searchbox", name="Filter the rows of this table")
+    filter_box.fill(key)
+    assert sorted(page.evaluate(_SHOWN_ROWS)) == expected != []
+    filter_box.fill("grantoperations createg")  # words of a key and of an action, both hold
+    assert page.evaluate(_SHOWN_ROWS) == ["kms:CreateGrant"]
+
+
+def test_a_table_that_fits_scrolls_with_the_page(desktop: Any, served: str) -> None:
+    page = _open(desktop, f"{served}/actions/")
+    page.wait_for_selector(".kp-table[data-kp-ready]")
+    table = page.locator(".kp-table")
+    assert "kp-table--fits" in str(table.get_attribute("class"))
+    box = page.locator(".kp-table__scroll")
+    assert box.get_attribute("role") is None and box.get_attribute("tabindex") is None
+    sizes = page.evaluate(
+        "() => { const b = document.querySelector('.kp-table__scroll');"
+        " return {inner: b.scrollHeight, shown: b.clientHeight, rows: [...b.querySelectorAll("
+        "'tbody tr')].map(r => r.getBoundingClientRect().height)}; }"
+    )
+    assert sizes["inner"] <= sizes["shown"] + 1  # no inner scrolling
+    assert max(sizes["rows"]) < 80  # no hidden column squeezed into tall rows
+    # Scrolled down the page, the header row stays in view, under the site's header bar.
+    page.mouse.wheel(0, 1500)
+    page.wait_for_function("() => window.scrollY > 1000")
+    header = page.locator(".kp-table thead th").first.bounding_box()
+    bar = page.locator(".md-header").bounding_box()
+    assert bar["y"] + bar["height"] - 1 <= header["y"] <= bar["y"] + bar["height"] + 2
+    matrix = _matrix(desktop, served)  # wider than the page: its own box
+    assert "kp-table--fits" not in str(matrix.locator(".kp-table").get_attribute("class"))
+    assert matrix.locator(".kp-table__scroll").get_attribute("role") == "region"
+
+
+def test_the_matrix_prints_whole_and_readable(browser: Any, served: str) -> None:
+    # A landscape A4 page less its margins, at 96 dpi.
+    context = browser.new_context(viewport={"width": 1047, "height": 740})
+    try:
+        page = _open(context, f"{served}/matrix/")
+        page.wait_for_selector(".kp-table[data-kp-ready]")
+        page.emulate_media(media="print")
+        printed = page.evaluate(
+            "() => { const box = document.querySelector('.kp-table__scroll');"
+            " const table = box.querySelector('table');"
+            " const rows = [...table.tBodies[0].rows];"
+            " return {right: table.getBoundingClientRect().right, width: innerWidth,"
+            " clipped: box.scrollHeight > box.clientHeight + 1"
+            " || box.scrollWidth > box.clientWidth + 1,"
+            " rows: rows.length, shown: rows.filter(r => r.getClientRects().length).length,"
+            " columns: table.tHead.rows[1].cells.length,"
+            " bar: getComputedStyle(document.querySelector('.kp-table__bar')).display,"
+            " list: getComputedStyle(document.querySelector('.kp-by-action')).display,"
+            " font: parseFloat(getComputedStyle(table).fontSize)}; }"
+        )
+        assert printed["right"] <= printed["width"]  # every column on the page
+        assert not printed["clipped"]
+        assert printed["shown"] == printed["rows"] > 50 and printed["columns"] > 40
+        assert printed["bar"] == "none" and printed["list"] == "none"
+        assert printed["font"] >= 7  # 5.5 pt: small, still legible on paper
+        assert len(page.pdf(landscape=True, format="A4")) > 10000
+    finally:
+        context.close()
 
 
 # Privacy and the first screen.
@@ -795,11 +866,19 @@ def test_search_grant_shows_create_grant_in_the_top_three(context: Any, served: 
     assert "/actions/CreateGrant/" in _search_results(page)[:3]
 
 
+# Queries whose first full-text result (Material's ranking, below the names) is the page too.
+MATERIAL_AGREES = {"ReEncryptFrom", "ViaService", "cross-account"}
+
+
 @pytest.mark.parametrize(
     ("query", "path"),
     [
         ("ReEncryptFrom", "/actions/ReEncryptFrom/"),
         ("ViaService", "/condition-keys/kms-ViaService/"),
+        ("encryption context", "/condition-keys/kms-EncryptionContext-context-key/"),
+        ("tag", "/actions/TagResource/"),
+        ("alias", "/actions/CreateAlias/"),
+        ("multi-region", "/condition-keys/kms-MultiRegion/"),
         # The site's own page above the guide's notes page "Cross-account access", by the
         # search boost the generator writes (site/README.md).
         ("cross-account", "/cross-account/"),
@@ -809,8 +888,11 @@ def test_search_puts_the_page_first(context: Any, served: str, query: str, path:
     page = _open(context, f"{served}/")
     _search(page, query)
     assert _search_results(page)[0] == path
-    first_result = page.locator(".md-search-result__item > a").first.get_attribute("href")
-    assert urlsplit(str(first_result)).path == path  # Material's own ranking agrees
+    if query in MATERIAL_AGREES:
+        first_result = page.locator(".md-search-result__item > a").first.get_attribute("href")
+        assert urlsplit(str(first_result)).path == path  # Material's own ranking agrees
+    if query == "multi-region":  # the permission that makes a multi-Region key is found too
+        assert "/actions/ReplicateKey/" in _search_results(page)
 
 
 # The table classes of the contract (site/README.md) that the generated pages do not use.
@@ -891,7 +973,10 @@ _MATRIX_HEADER = """() => {
     cell => Array(cell.colSpan).fill(cell.title));
   const labels = [...groups.cells].slice(1).map(cell => {
     const label = cell.querySelector('.kp-group__label');
-    return {title: cell.title, shown: label.getBoundingClientRect().width > 0};
+    const box = label.getBoundingClientRect();
+    return {title: cell.title, shown: box.width > 0 && label.textContent === cell.title
+            && label.scrollWidth <= label.clientWidth + 1
+            && box.right <= cell.getBoundingClientRect().right + 1};
   });
   return {spans, labels,
           keys: [...keys.cells].slice(1).map(cell => cell.textContent.trim())};
@@ -982,3 +1067,85 @@ def test_action_pages_are_in_the_nav(desktop: Any, served: str) -> None:
     assert nav.get_by_role("link", name="kms:RetireGrant", exact=True).is_visible()
     page.goto(f"{served}/rules/")
     assert page.locator("nav.md-nav--primary a", has_text="KMS001").count() == 1
+
+
+# Accessibility: axe-core (tests/browser/package-lock.json pins it; `npm ci` there installs it)
+# on one page of every kind, at both screen sizes and in the dark scheme.
+
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_KINDS = [
+    "",
+    "actions/",
+    "actions/CreateGrant/",
+    "condition-keys/",
+    "condition-keys/kms-ViaService/",
+    "matrix/",
+    "policy-types/",
+    "key-policy-only/",
+    "cross-account/",
+    "required-permissions/",
+    "discrepancies/",
+    "timeline/",
+    "access/",
+    "rules/",
+    "rules/KMS020/",
+    "notes/",
+    "notes/grants/",
+    "downloads/",
+]
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations'], selectors: false});
+  return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.length + ' nodes, e.g. '
+         + v.nodes[0].html.slice(0, 120));
+}"""
+
+
+def _axe_violations(context: Any, served: str) -> dict[str, list[str]]:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (cd tests/browser && npm ci)")
+    script = AXE.read_text(encoding="utf-8")
+    found = {}
+    for path in PAGE_KINDS:
+        page = _open(context, f"{served}/{path}")
+        page.add_script_tag(content=script)
+        violations = page.evaluate(_AXE_RUN)
+        if violations:
+            found[path] = violations
+        page.close()
+    return found
+
+
+def test_no_serious_accessibility_violation_on_any_kind_of_page(context: Any, served: str) -> None:
+    assert _axe_violations(context, served) == {}
+
+
+def test_no_serious_accessibility_violation_in_the_dark(browser: Any, served: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme="dark")
+    try:
+        assert _axe_violations(context, served) == {}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("system", "scheme"), [("light", "default"), ("dark", "slate")])
+def test_the_colour_scheme_follows_the_system(
+    browser: Any, served: str, system: str, scheme: str
+) -> None:
+    context = browser.new_context(color_scheme=system)
+    try:
+        page = _open(context, f"{served}/matrix/")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == scheme
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        dark = background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+        assert dark == (system == "dark")
+    finally:
+        context.close()
+
+
+# Every test that drives the browser is slow and marked so (`-m "not browser"` skips them).
+for _name, _test in list(globals().items()):
+    if _name.startswith("test_") and {"browser", "context", "desktop"} & set(
+        inspect.signature(_test).parameters
+    ):
+        globals()[_name] = pytest.mark.slow(pytest.mark.browser(_test))

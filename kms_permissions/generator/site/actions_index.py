@@ -26,7 +26,7 @@ def pages(site: Site) -> dict[str, str]:
         )
     header = ["Action", "Policy types", "Cross-account", "Access level", "Keys", "Listed by"]
     body = [
-        front_matter(),
+        front_matter(hide_toc=True),
         "# Actions",
         "",
         f"All {len(rows)} KMS permissions the guide, the SAR and the API Reference name; each "

@@ -25,7 +25,7 @@ def pages(site: Site) -> dict[str, str]:
     """condition-keys/index.md."""
     groups = key_groups(site)
     parts = [
-        front_matter(),
+        front_matter(hide_toc=True),
         "# Condition keys",
         "",
         f"All {len(site.keys)} condition keys the KMS references name, under the group the "

@@ -83,6 +83,20 @@
     return "Table";
   }
 
+  // What the filter matches in a row: its text and, in a table whose header names are its
+  // data (the matrix: a mark in a key's column), the header of each column it fills.
+  function rowText(table, row) {
+    var text = row.textContent;
+    var header = table.closest(".kp-table--compact") && lastHeaderRow(table);
+    if (header) {
+      Array.from(row.cells).forEach(function (cell, index) {
+        var th = header.cells[index];
+        if (index && th && cell.textContent.trim()) text += " " + th.textContent;
+      });
+    }
+    return text.toLowerCase();
+  }
+
   function filterBox(table, count) {
     var input = document.createElement("input");
     input.type = "search";
@@ -90,7 +104,7 @@
     input.placeholder = "Filter rows";
     input.setAttribute("aria-label", "Filter the rows of this table");
     var rows = bodyRows(table);
-    var texts = new Map(rows.map(function (row) { return [row, row.textContent.toLowerCase()]; }));
+    var texts = new Map(rows.map(function (row) { return [row, rowText(table, row)]; }));
     function apply() {
       var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
@@ -114,9 +128,30 @@
     if (!table.tHead || table.tHead.rows.length < 2) return;
     var top = 0;
     Array.from(table.tHead.rows).forEach(function (row) {
-      Array.from(row.cells).forEach(function (cell) { cell.style.top = top + "px"; });
+      Array.from(row.cells).forEach(function (cell) {
+        cell.style.top = "calc(var(--kp-sticky-top, 0px) + " + top + "px)";
+      });
       top += row.getBoundingClientRect().height;
     });
+  }
+
+  // A table as wide as the page or narrower scrolls with the page (its header sticks below the
+  // site's header); only a wider one gets the scroll box, for its sticky first column.
+  function fitOrScroll(wrapper) {
+    var box = wrapper.querySelector(".kp-table__scroll");
+    var table = box && box.querySelector("table");
+    if (!table) return;
+    wrapper.classList.remove("kp-table--fits");
+    var fits = table.scrollWidth <= box.clientWidth + 1;
+    wrapper.classList.toggle("kp-table--fits", fits);
+    if (fits) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+    } else {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+    }
+    stackHeaderRows(table);
   }
 
   function compactToggle(wrapper) {
@@ -128,7 +163,7 @@
     button.addEventListener("click", function () {
       var full = wrapper.classList.toggle("kp-table--full");
       button.setAttribute("aria-pressed", String(!full));
-      stackHeaderRows(wrapper.querySelector("table"));
+      fitOrScroll(wrapper);
     });
     return button;
   }
@@ -160,6 +195,20 @@
       });
     });
     new Tablesort(table);
+    table.addEventListener("afterSort", function () { blanksLast(table); });
+  }
+
+  // Rows whose cell in the sorted column is empty go last, in either direction, in the order
+  // the sort gave them: a column of marks sorts the marked rows first.
+  function blanksLast(table) {
+    var th = table.tHead && table.tHead.querySelector("th[aria-sort]");
+    if (!th) return;
+    var body = table.tBodies[0];
+    bodyRows(table).forEach(function (row) {
+      var cell = row.cells[th.cellIndex];
+      var value = cell ? cell.getAttribute("data-sort") || cell.textContent : "";
+      if (!value.trim()) body.appendChild(row);
+    });
   }
 
   function setUp(wrapper) {
@@ -178,6 +227,8 @@
     }
     wrapper.prepend(bar);
     putInScrollBox(table, tableLabel(wrapper));
+    fitOrScroll(wrapper);
+    window.addEventListener("resize", function () { fitOrScroll(wrapper); });
     makeSortable(table);
     if (table.tHead && table.tHead.rows.length > 1) {
       stackHeaderRows(table);

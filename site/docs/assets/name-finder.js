@@ -12,8 +12,9 @@
  *   3 the start of one of its words ("grant" in kms:ListGrants);  4 any part of it;
  *   5 the whole name within a few typos (Damerau-Levenshtein, optimal string alignment: "Decrpyt"
  *     is one transposition from kms:Decrypt);  6 its start within a few typos.
- * Within a rank fewer typos come first, then the shorter name (the query covers more of it),
- * then the alphabet. Queries under 4 characters allow no typo, under 7 one, longer ones two.
+ * A word ends where its letters do ("context" is a whole word of kms:EncryptionContext:${...}).
+ * Within a rank fewer typos come first, then actions before condition keys, then the shorter
+ * name, placeholders left out (the query covers more of it), then the alphabet. Queries under 4 characters allow no typo, under 7 one, longer ones two.
  */
 (function () {
   "use strict";
@@ -54,6 +55,8 @@
     var position = 0;
     entry.name.split(WORD_BOUNDARY).forEach(function (word) {
       starts.push(position);
+      // A word ends before the separator it carries: "Context" in "EncryptionContext:${...}".
+      ends.push(position + word.replace(/[:/|{}$-]+$/, "").length);
       position += word.length;
       ends.push(position);
     });
@@ -62,6 +65,8 @@
       entry: entry,
       full: full,
       bare: full.replace(/^[a-z0-9-]+:/, ""),
+      // The name without its placeholders (${context-key}): what the query can cover.
+      core: full.replace(/^[a-z0-9-]+:/, "").replace(/\$\{[^}]*\}/g, ""),
       starts: new Set(starts),
       ends: new Set(ends),
     };
@@ -99,6 +104,11 @@
     return best;
   }
 
+  // Alike otherwise, an action before a condition key: "tag" finds kms:TagResource first.
+  function kindOrder(item) {
+    return item.entry.kind === "action" ? 0 : 1;
+  }
+
   function rank(query, items, count) {
     query = query.replace(/\s+/g, "").toLowerCase();
     if (!query) return [];
@@ -108,7 +118,8 @@
       .sort(function (a, b) {
         return a.score[0] - b.score[0]
           || a.score[1] - b.score[1]
-          || a.item.bare.length - b.item.bare.length
+          || kindOrder(a.item) - kindOrder(b.item)
+          || a.item.core.length - b.item.core.length
           || a.item.full.localeCompare(b.item.full);
       })
       .slice(0, count)
