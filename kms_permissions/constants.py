@@ -594,6 +594,8 @@ if TYPE_CHECKING:
 
 def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
     "The value of `ACTIONS` (built on first use)."
+    from datetime import date
+
     from kms_permissions.model import ActionInfo, Discrepancy, Grant, KeyGroup, RequiredPermission
 
     return MappingProxyType(
@@ -679,10 +681,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-10-15"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 10, 15)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -751,10 +753,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2018-11-26"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2018, 11, 26)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -877,10 +879,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     },
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -964,10 +966,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2018-11-26"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2018, 11, 26)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -1117,10 +1119,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -1238,10 +1240,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -1317,8 +1319,8 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 resource_arns=MappingProxyType(
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
-                as_of=MappingProxyType({"api": "2026-11-20"}),
-                listed_since=MappingProxyType({"api": "2026-11-20"}),
+                as_of=MappingProxyType({"api": date(2026, 11, 20)}),
+                listed_since=MappingProxyType({"api": date(2026, 11, 20)}),
                 discrepancies=(
                     Discrepancy(
                         kind="action-only-in-api",
@@ -1500,10 +1502,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -1819,10 +1821,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     },
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -1902,10 +1904,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2018-11-26"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2018, 11, 26)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2011,10 +2013,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2016-08-11"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2016, 8, 11)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2180,10 +2182,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2024-07-06", "api": "2024-06-13"},
+                    {"permissions": None, "sar": date(2024, 7, 6), "api": date(2024, 6, 13)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -2461,10 +2463,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2018-11-26"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2018, 11, 26)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2573,10 +2575,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2688,10 +2690,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2797,10 +2799,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2869,10 +2871,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2018-11-26"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2018, 11, 26)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -2978,10 +2980,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -3093,10 +3095,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -3149,8 +3151,8 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 resource_arns=MappingProxyType(
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
-                as_of=MappingProxyType({"api": "2026-11-20"}),
-                listed_since=MappingProxyType({"api": "2026-11-20"}),
+                as_of=MappingProxyType({"api": date(2026, 11, 20)}),
+                listed_since=MappingProxyType({"api": date(2026, 11, 20)}),
                 discrepancies=(
                     Discrepancy(
                         kind="action-only-in-api",
@@ -3280,10 +3282,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -3463,10 +3465,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -3845,10 +3847,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2020-04-12", "api": "2019-11-25"},
+                    {"permissions": None, "sar": date(2020, 4, 12), "api": date(2019, 11, 25)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -4191,10 +4193,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2020-04-12", "api": "2019-11-25"},
+                    {"permissions": None, "sar": date(2020, 4, 12), "api": date(2019, 11, 25)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -4322,10 +4324,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -4439,10 +4441,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2022-05-01", "api": "2022-04-19"},
+                    {"permissions": None, "sar": date(2022, 5, 1), "api": date(2022, 4, 19)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -4565,10 +4567,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -4867,10 +4869,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-04-27"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -4976,10 +4978,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5085,10 +5087,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5205,10 +5207,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2016-08-11"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2016, 8, 11)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5317,10 +5319,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2020-04-12", "api": "2019-11-25"},
+                    {"permissions": None, "sar": date(2020, 4, 12), "api": date(2019, 11, 25)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5434,10 +5436,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2016-08-11"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2016, 8, 11)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5504,10 +5506,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 condition_key_sources=MappingProxyType({}),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5623,10 +5625,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5732,10 +5734,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5841,10 +5843,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2024-05-29", "api": "2024-04-12"},
+                    {"permissions": None, "sar": date(2024, 5, 29), "api": date(2024, 4, 12)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -5911,10 +5913,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 condition_key_sources=MappingProxyType({}),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6020,10 +6022,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2017-02-15"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2017, 2, 15)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6090,10 +6092,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 condition_key_sources=MappingProxyType({}),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-10-15"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 10, 15)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6209,10 +6211,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6346,10 +6348,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6494,10 +6496,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6622,10 +6624,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2021-07-01", "api": "2021-06-16"},
+                    {"permissions": None, "sar": date(2021, 7, 1), "api": date(2021, 6, 16)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6765,10 +6767,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -6881,10 +6883,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -6990,10 +6992,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2024-05-29", "api": "2024-04-12"},
+                    {"permissions": None, "sar": date(2024, 5, 29), "api": date(2024, 4, 12)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -7107,10 +7109,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-10-15"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 10, 15)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -7239,10 +7241,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2020-04-12", "api": "2019-11-25"},
+                    {"permissions": None, "sar": date(2020, 4, 12), "api": date(2019, 11, 25)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -7313,8 +7315,8 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 resource_arns=MappingProxyType(
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2021-07-01"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2021, 7, 1)}),
                 discrepancies=(
                     Discrepancy(
                         kind="action-only-in-sar",
@@ -7418,10 +7420,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2017-02-15"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2017, 2, 15)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -7558,10 +7560,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2017-02-15"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2017, 2, 15)},
                 ),
                 discrepancies=(
                     Discrepancy(
@@ -7693,10 +7695,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     },
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-05-21"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 5, 21)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -7787,10 +7789,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 ),
                 resource_arns=MappingProxyType({}),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2018-11-26"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2018, 11, 26)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -7896,10 +7898,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2019-10-10", "api": "2015-04-27"},
+                    {"permissions": None, "sar": date(2019, 10, 10), "api": date(2015, 4, 27)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -8008,10 +8010,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2021-07-01", "api": "2021-06-16"},
+                    {"permissions": None, "sar": date(2021, 7, 1), "api": date(2021, 6, 16)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -8142,10 +8144,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2020-04-12", "api": "2019-11-25"},
+                    {"permissions": None, "sar": date(2020, 4, 12), "api": date(2019, 11, 25)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -8259,10 +8261,10 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                     {"key": "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"},
                 ),
                 as_of=MappingProxyType(
-                    {"permissions": None, "sar": "2026-06-14", "api": "2026-11-20"},
+                    {"permissions": None, "sar": date(2026, 6, 14), "api": date(2026, 11, 20)},
                 ),
                 listed_since=MappingProxyType(
-                    {"permissions": None, "sar": "2022-05-01", "api": "2022-04-19"},
+                    {"permissions": None, "sar": date(2022, 5, 1), "api": date(2022, 4, 19)},
                 ),
                 discrepancies=(),
                 required_permissions=(
@@ -8293,6 +8295,8 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
 
 def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
     "The value of `CONDITION_KEYS` (built on first use)."
+    from datetime import date
+
     from kms_permissions.model import ConditionKeyInfo, Discrepancy, ViaService
 
     return MappingProxyType(
@@ -8320,7 +8324,7 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5)}),
                 listed_since=MappingProxyType({}),
                 discrepancies=(),
                 listed_in=MappingProxyType({}),
@@ -8355,8 +8359,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.UNTAG_RESOURCE: ("permissions",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2022-04-01"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2022, 4, 1)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-guide-for-action",
@@ -8489,8 +8493,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2020-12-19"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2020, 12, 19)}),
                 discrepancies=(),
                 listed_in=MappingProxyType({"sar": "2020-12-19"}),
                 via_services=(),
@@ -8518,7 +8522,7 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5)}),
                 listed_since=MappingProxyType({}),
                 discrepancies=(),
                 listed_in=MappingProxyType({}),
@@ -8547,7 +8551,7 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5)}),
                 listed_since=MappingProxyType({}),
                 discrepancies=(),
                 listed_in=MappingProxyType({}),
@@ -8576,7 +8580,7 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5)}),
                 listed_since=MappingProxyType({}),
                 discrepancies=(),
                 listed_in=MappingProxyType({}),
@@ -8605,7 +8609,7 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5)}),
                 listed_since=MappingProxyType({}),
                 discrepancies=(),
                 listed_in=MappingProxyType({}),
@@ -8634,7 +8638,7 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5)}),
                 listed_since=MappingProxyType({}),
                 discrepancies=(),
                 listed_in=MappingProxyType({}),
@@ -8669,8 +8673,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.UNTAG_RESOURCE: ("permissions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2022-04-01"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2022, 4, 1)}),
                 discrepancies=(),
                 listed_in=MappingProxyType({"sar": "2022-04-01"}),
                 via_services=(),
@@ -8703,8 +8707,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.PUT_KEY_POLICY: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -8848,8 +8854,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -8879,8 +8887,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2019-11-28", "sar": "2020-04-12"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2019, 11, 28), "sar": date(2020, 4, 12)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1b73693f08e19a05bc38e94e1123bfabf640f06a", "sar": "2020-04-12"},
@@ -8910,8 +8920,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(),
                 action_sources=MappingProxyType({}),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2019-11-28", "sar": "2020-04-12"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2019, 11, 28), "sar": date(2020, 4, 12)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1b73693f08e19a05bc38e94e1123bfabf640f06a", "sar": "2020-04-12"},
@@ -8953,8 +8965,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         ),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2019-11-28", "sar": "2020-04-12"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2019, 11, 28), "sar": date(2020, 4, 12)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1b73693f08e19a05bc38e94e1123bfabf640f06a", "sar": "2020-04-12"},
@@ -9012,8 +9026,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.RE_ENCRYPT_TO: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2019-11-28", "sar": "2020-04-12"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2019, 11, 28), "sar": date(2020, 4, 12)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1b73693f08e19a05bc38e94e1123bfabf640f06a", "sar": "2020-04-12"},
@@ -9075,8 +9091,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.RETIRE_GRANT: ("permissions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2022-04-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2022, 4, 1)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2022-04-01"},
@@ -9138,8 +9156,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.RETIRE_GRANT: ("permissions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -9171,8 +9191,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.IMPORT_KEY_MATERIAL: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "82f4cd3b101603b0ab4095b26304ccc20cfd7599", "sar": "2019-10-10"},
@@ -9202,8 +9224,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(Action.CREATE_GRANT,),
                 action_sources=MappingProxyType({Action.CREATE_GRANT: ("permissions", "sar")}),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2026-06-14"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2026, 6, 14)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -9245,8 +9267,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.RETIRE_GRANT: ("permissions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -9282,8 +9306,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.REVOKE_GRANT: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -9315,8 +9341,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.CREATE_GRANT: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="condition-type-differs",
@@ -9357,8 +9385,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.CREATE_GRANT: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "82f4cd3b101603b0ab4095b26304ccc20cfd7599", "sar": "2019-10-10"},
@@ -9388,8 +9418,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(Action.CREATE_GRANT,),
                 action_sources=MappingProxyType({Action.CREATE_GRANT: ("permissions", "sar")}),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2026-06-14"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2026, 6, 14)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -9428,8 +9458,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.DERIVE_SHARED_SECRET: ("permissions", "sar")},
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2024-07-06"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2024, 7, 6)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -9570,8 +9600,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "82f4cd3b101603b0ab4095b26304ccc20cfd7599", "sar": "2019-10-10"},
@@ -9705,8 +9737,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-09-04", "sar": "2021-09-24"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 9, 4), "sar": date(2021, 9, 24)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1d0d663633f88ed0fb428b200eaae1bd273e910a", "sar": "2021-09-24"},
@@ -9840,8 +9874,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-09-04", "sar": "2021-09-24"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 9, 4), "sar": date(2021, 9, 24)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1d0d663633f88ed0fb428b200eaae1bd273e910a", "sar": "2021-09-24"},
@@ -9876,8 +9912,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2022-04-21", "sar": "2022-05-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2022, 4, 21), "sar": date(2022, 5, 1)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "aded448482e10c497fb5d5beeb4865316f372ece", "sar": "2022-05-01"},
@@ -9912,8 +9950,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2019-11-28", "sar": "2020-04-12"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2019, 11, 28), "sar": date(2020, 4, 12)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1b73693f08e19a05bc38e94e1123bfabf640f06a", "sar": "2020-04-12"},
@@ -10047,8 +10087,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-06-17", "sar": "2021-07-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 6, 17), "sar": date(2021, 7, 1)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "63861bcb81a4c5088d3817293ceacb85e6ed4e05", "sar": "2021-07-01"},
@@ -10182,8 +10224,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-06-17", "sar": "2021-07-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 6, 17), "sar": date(2021, 7, 1)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "63861bcb81a4c5088d3817293ceacb85e6ed4e05", "sar": "2021-07-01"},
@@ -10215,8 +10259,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.UPDATE_PRIMARY_REGION: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-06-17", "sar": "2021-07-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 6, 17), "sar": date(2021, 7, 1)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="condition-type-differs",
@@ -10260,8 +10306,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.RE_ENCRYPT_TO: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -10305,8 +10353,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2020-10-29", "sar": "2022-04-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2020, 10, 29), "sar": date(2022, 4, 1)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar-for-action",
@@ -10367,8 +10417,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -10459,8 +10509,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -10551,8 +10601,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -10643,8 +10693,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -10735,8 +10785,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -10827,8 +10877,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -10919,8 +10969,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11011,8 +11061,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11103,8 +11153,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11195,8 +11245,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11287,8 +11337,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11379,8 +11429,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11471,8 +11521,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11563,8 +11613,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11655,8 +11705,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11747,8 +11797,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11839,8 +11889,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -11931,8 +11981,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12023,8 +12073,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12115,8 +12165,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12207,8 +12257,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12299,8 +12349,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12391,8 +12441,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12483,8 +12533,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("sar",),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2025-10-03"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2025, 10, 3)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12608,8 +12658,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.GENERATE_RANDOM: ("conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-04-30", "sar": "2025-03-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 4, 30), "sar": date(2025, 3, 1)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar-for-action",
@@ -12658,8 +12710,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.REPLICATE_KEY: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2021-06-17", "sar": "2021-07-01"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2021, 6, 17), "sar": date(2021, 7, 1)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="condition-type-differs",
@@ -12740,8 +12794,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2020-12-19", "sar": "2020-12-19"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2020, 12, 19), "sar": date(2020, 12, 19)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="condition-type-differs",
@@ -12882,8 +12938,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2020-12-19", "sar": "2020-12-19"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2020, 12, 19), "sar": date(2020, 12, 19)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "fe6d9ec535e2621e059c3ed30822ef356aea9b34", "sar": "2020-12-19"},
@@ -12915,8 +12973,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.CREATE_GRANT: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(
                     Discrepancy(
                         kind="condition-type-differs",
@@ -12955,8 +13015,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(Action.CREATE_GRANT,),
                 action_sources=MappingProxyType({Action.CREATE_GRANT: ("permissions", "sar")}),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2026-06-14"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2026, 6, 14)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -12995,8 +13055,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.ENABLE_KEY_ROTATION: ("permissions", "sar")},
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2024-05-29"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2024, 5, 29)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -13033,8 +13093,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 sar_names=(),
                 actions=(Action.SCHEDULE_KEY_DELETION,),
                 action_sources=MappingProxyType({Action.SCHEDULE_KEY_DELETION: ("sar",)}),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2023-07-01"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2023, 7, 1)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -13084,8 +13144,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2019-11-28", "sar": "2020-04-12"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2019, 11, 28), "sar": date(2020, 4, 12)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "1b73693f08e19a05bc38e94e1123bfabf640f06a", "sar": "2020-04-12"},
@@ -13120,8 +13182,8 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.SCHEDULE_KEY_DELETION: ("permissions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"sar": "2026-06-14"}),
+                as_of=MappingProxyType({"sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType({"sar": date(2026, 6, 14)}),
                 discrepancies=(
                     Discrepancy(
                         kind="key-only-in-sar",
@@ -13160,8 +13222,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.IMPORT_KEY_MATERIAL: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "82f4cd3b101603b0ab4095b26304ccc20cfd7599", "sar": "2019-10-10"},
@@ -13293,8 +13357,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                         Action.VERIFY_MAC: ("permissions", "conditions", "sar"),
                     },
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2017-11-15", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2017, 11, 15), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "980f86511241ff6b72c4ce4b2bc6f07b35fdfc2c", "sar": "2019-10-10"},
@@ -13801,8 +13867,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.GET_PARAMETERS_FOR_IMPORT: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "82f4cd3b101603b0ab4095b26304ccc20cfd7599", "sar": "2019-10-10"},
@@ -13834,8 +13902,10 @@ def _condition_keys() -> Mapping[ConditionKey, ConditionKeyInfo[Action]]:
                 action_sources=MappingProxyType(
                     {Action.GET_PARAMETERS_FOR_IMPORT: ("permissions", "conditions", "sar")},
                 ),
-                as_of=MappingProxyType({"conditions": "2022-12-05", "sar": "2026-06-14"}),
-                listed_since=MappingProxyType({"conditions": "2018-04-02", "sar": "2019-10-10"}),
+                as_of=MappingProxyType({"conditions": date(2022, 12, 5), "sar": date(2026, 6, 14)}),
+                listed_since=MappingProxyType(
+                    {"conditions": date(2018, 4, 2), "sar": date(2019, 10, 10)},
+                ),
                 discrepancies=(),
                 listed_in=MappingProxyType(
                     {"conditions": "82f4cd3b101603b0ab4095b26304ccc20cfd7599", "sar": "2019-10-10"},

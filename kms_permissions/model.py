@@ -16,6 +16,7 @@ hold enum members while a dataset loaded from a folder holds plain strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -27,13 +28,14 @@ from kms_permissions._records import specs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from datetime import date, datetime
     from typing import Any, Generic, Literal, TypeVar
 else:
     from kms_permissions._records import Generic, Literal, TypeVar, dataclass, field
 
 # The version of the dataset's schema these classes declare: minor for added fields or tables,
 # major for anything else.
-SCHEMA_VERSION = "2.2.0"
+SCHEMA_VERSION = "3.0.0"
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
@@ -52,6 +54,8 @@ NoteKind = Literal["Note", "Important", "Warning", "Tip"]
 ActionDetailsSource = Literal["guide", "api", "none"]
 # Where a condition key's type and operations come from.
 KeyDetailsSource = Literal["guide", "sar", "none"]
+# A JSON value as text: Parquet's JSON type (DuckDB reads it as JSON), a string in JSON files.
+JsonText = str
 
 # The sources facts come from, in the order outputs show them.
 SOURCES: dict[str, str] = {
@@ -310,9 +314,9 @@ class ActionInfo(Generic[K]):
     """Per condition key, the sources that pair it with this action."""
     resource_arns: Mapping[str, str] = derived("sar")
     """ARN format of each resource (SAR)."""
-    as_of: Mapping[str, str | None] = derived()
+    as_of: Mapping[str, date | None] = derived()
     """Per source, the revision date of the page the facts come from (null: undated)."""
-    listed_since: Mapping[str, str | None] = derived()
+    listed_since: Mapping[str, date | None] = derived()
     """Per source, the date of the earliest snapshot held that lists it (null: an undated copy). The
     snapshots begin at each source's coverage start, so this is not the date AWS introduced it."""
     discrepancies: tuple[Discrepancy, ...] = derived(element=Discrepancy)
@@ -362,7 +366,7 @@ class ConditionKeyInfo(Generic[A]):
     """The SAR's type: String, Bool, Numeric, Date, ArrayOfString, ARN."""
     operations_text: str | None = column("conditions")
     """The guide's API operations cell as written."""
-    operations_expression: str | None = column("conditions")
+    operations_expression: JsonText | None = column("conditions")
     """That cell parsed, as JSON terms."""
     policy_types: tuple[PolicyType, ...] = column("conditions")
     """key-policy and/or iam-policy."""
@@ -386,9 +390,9 @@ class ConditionKeyInfo(Generic[A]):
     """Actions it applies to by any source."""
     action_sources: Mapping[A, tuple[str, ...]] = derived()
     """Per action, the sources that pair it with this key."""
-    as_of: Mapping[str, str | None] = derived()
+    as_of: Mapping[str, date | None] = derived()
     """Per source, the revision date of the page the facts come from (null: undated)."""
-    listed_since: Mapping[str, str | None] = derived()
+    listed_since: Mapping[str, date | None] = derived()
     """Per source, the date of the earliest snapshot held that lists it (null: an undated copy; not
     the date AWS introduced it)."""
     discrepancies: tuple[Discrepancy, ...] = derived(element=Discrepancy)
@@ -455,9 +459,9 @@ class Source:
     """URL or path it was read from."""
     revision: str = column()
     """Git commit, HTTP ETag/Last-Modified, file date or sha256:..."""
-    revision_date: str | None = column()
+    revision_date: date | None = column()
     """Date of that revision (YYYY-MM-DD); null if undated."""
-    fetched_at: str | None = column()
+    fetched_at: datetime | None = column()
     """When it was fetched over HTTP (UTC)."""
     sha256: str = column()
     """sha256 of the page's bytes."""
@@ -477,13 +481,13 @@ class HistoryRow:
     """The action, key, action|key pair or resource type."""
     field: str = column()
     """present, or the name of a field of the entity."""
-    value: str = column()
+    value: JsonText = column()
     """The field's value as JSON."""
     source: str = column()
     """permissions, conditions, sar or api: the source the fact comes from."""
-    valid_from: str = column()
+    valid_from: date = column()
     """Date of the first version showing the fact."""
-    valid_to: str | None = column()
+    valid_to: date | None = column()
     """Date of the first version no longer showing it; null if the newest still shows it."""
     first_revision: str = column()
     """Source revision (commit, date or release) of the first version showing it."""
@@ -497,9 +501,9 @@ class Coverage:
 
     source: str = derived()
     """permissions, conditions, sar, api or notes."""
-    first: str | None = derived()
+    first: date | None = derived()
     """Date of the earliest snapshot held."""
-    newest: str | None = derived()
+    newest: date | None = derived()
     """Revision date of the newest page (null: undated)."""
 
 
@@ -521,10 +525,13 @@ class Reference:
 
 
 def to_json(value: Any) -> Any:
-    """A fact (or a tuple or mapping of them) as JSON-ready data, field names as keys."""
+    """A fact (or a tuple or mapping of them) as JSON-ready data, field names as keys (dates as
+    ISO 8601 text, UTC times ending in Z)."""
     cls = type(value)
     if "_record_fields" in cls.__dict__ or hasattr(cls, "__dataclass_fields__"):
         return {name: to_json(getattr(value, name)) for name, _ in specs(cls)}
+    if hasattr(value, "isoformat"):  # a date or datetime
+        return str(value.isoformat()).replace("+00:00", "Z")
     if isinstance(value, tuple | list):
         return [to_json(item) for item in value]
     if isinstance(value, Mapping):
@@ -538,13 +545,46 @@ T = TypeVar("T")
 def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
     """A fact of class `cls` from the JSON `to_json` made (extra keys such as `kind` ignored)."""
     values: dict[str, Any] = {}
+    dated = _dated(cls)
     for name, metadata in specs(cls):
         value = data[name]
         element = metadata.get("element")
-        values[name] = (
-            tuple(from_json(element, item) for item in value) if element else _frozen(value)
-        )
+        if element:
+            values[name] = tuple(from_json(element, item) for item in value)
+        elif name in dated:
+            values[name] = _parsed(value, dated[name])
+        else:
+            values[name] = _frozen(value)
     return cls(**values)
+
+
+_DATED: dict[type, dict[str, str]] = {}
+
+
+def _dated(cls: type) -> dict[str, str]:
+    """The fields of `cls` holding dates or times (or mappings of them): name -> type name."""
+    found = _DATED.get(cls)
+    if found is None:
+        annotations: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            annotations.update(klass.__dict__.get("__annotations__", {}))  # noqa: RUF063
+        found = {}
+        for name, annotation in annotations.items():
+            kind = re.search(r"\b(datetime|date)\b", str(annotation))
+            if kind:
+                found[name] = kind.group(1)
+        _DATED[cls] = found
+    return found
+
+
+def _parsed(value: Any, kind: str) -> Any:
+    """A date or time from its ISO 8601 text (each value of a mapping; None stays None)."""
+    from datetime import date, datetime
+
+    parse = date.fromisoformat if kind == "date" else datetime.fromisoformat
+    if isinstance(value, dict):
+        return MappingProxyType({k: None if v is None else parse(v) for k, v in value.items()})
+    return None if value is None else parse(value)
 
 
 def _frozen(value: Any) -> Any:

@@ -343,3 +343,84 @@ def test_the_read_path_refuses_a_value_outside_a_literal_column() -> None:
     assert row_problem(model.Grant, {**row, "resources": ["key", 3]}) == (
         "resources is not of type tuple[ResourceName, ...]"
     )
+
+
+def test_dates_times_and_json_are_typed_in_parquet_and_the_schemas() -> None:
+    """DuckDB reads the dates as DATE, fetch times as TIMESTAMP WITH TIME ZONE and the JSON
+    values as JSON; the JSON files keep ISO 8601 text and JSON text, as their schemas say."""
+    types = {
+        (table, name): kind
+        for table in ("history", "sources", "condition_keys")
+        for name, kind in duckdb.sql(
+            f"select column_name, column_type from (describe from '{DATA / table}.parquet')"
+        ).fetchall()
+    }
+    assert types[("history", "valid_from")] == types[("history", "valid_to")] == "DATE"
+    assert types[("sources", "revision_date")] == "DATE"
+    assert types[("sources", "fetched_at")] == "TIMESTAMP WITH TIME ZONE"
+    assert (
+        types[("history", "value")]
+        == types[("condition_keys", "operations_expression")]
+        == ("JSON")
+    )
+    assert types[("history", "entity")] == "VARCHAR"
+    # A date compares as a date, a JSON value is queried as JSON.
+    ((newest,),) = duckdb.sql(
+        f"select max(valid_from) from '{DATA / 'history'}.parquet'"
+    ).fetchall()
+    assert newest.isoformat() == max(r["valid_from"] for r in rows("history"))
+    ((kinds,),) = duckdb.sql(
+        f"select count(*) from '{DATA / 'history'}.parquet' "
+        "where field = 'policy_types' and json_type(value) = 'ARRAY'"
+    ).fetchall()
+    assert kinds > 0
+    schema = json.loads((DATA / "schema" / "history.schema.json").read_text())
+    properties = schema["items"]["properties"]
+    assert properties["valid_from"]["format"] == "date"
+    assert properties["value"]["contentMediaType"] == "application/json"
+    for row in rows("history"):
+        jsonschema.validate([row], schema)
+        break
+
+
+def test_the_typed_objects_hold_dates_and_print_them_as_iso_text() -> None:
+    import datetime
+
+    import kms_permissions
+    from kms_permissions.model import to_json
+
+    reference = kms_permissions.load()
+    decrypt = reference.actions["kms:Decrypt"]
+    assert isinstance(decrypt.as_of["sar"], datetime.date)
+    assert all(isinstance(d, datetime.date) for d in decrypt.listed_since.values() if d)
+    dated = [s for s in reference.sources.values() if s.revision_date]
+    assert dated and all(isinstance(s.revision_date, datetime.date) for s in dated)
+    assert isinstance(reference.coverage["sar"].first, datetime.date)
+    index = json.loads((DATA / "index.json").read_text())
+    assert to_json(decrypt) == {
+        k: v for k, v in index["actions"]["kms:Decrypt"].items() if k not in ("kind", "name")
+    }
+
+
+def test_csv_export_says_true_false_and_lists_as_json_arrays(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    assert main(["export", "--format", "csv", "--table", "actions"]) == 0
+    text = capsys.readouterr().out
+    exported = list(csv.DictReader(io.StringIO(text)))
+    decrypt = next(r for r in exported if r["action"] == "kms:Decrypt")
+    assert decrypt["in_guide"] == "true" and decrypt["permission_only"] == "false"
+    assert json.loads(decrypt["policy_types"]) == ["key-policy"]
+    assert {r["key_policy_effective"] for r in exported} <= {"true", "false", ""}
+    assert not {v for r in exported for v in r.values()} & {"True", "False", "None"}
+    # DuckDB reads the booleans as BOOLEAN and the lists back as JSON.
+    path = tmp_path / "actions.csv"
+    path.write_text(text)
+    found = duckdb.sql(
+        f"select in_guide, json_array_length(policy_types::JSON) from read_csv('{path}') "
+        "where action = 'kms:Decrypt'"
+    ).fetchall()
+    assert found == [(True, 1)]

@@ -98,7 +98,10 @@ def _text(rows: list[dict[str, object]], fmt: str) -> str:
     writer.writerow(columns)
     for row in rows:
         writer.writerow(
-            [json.dumps(v) if isinstance(v, list) else "" if v is None else v for v in row.values()]
+            [
+                json.dumps(v) if isinstance(v, list | bool) else "" if v is None else v
+                for v in row.values()
+            ]
         )
     return buffer.getvalue()
 

@@ -17,7 +17,8 @@ SCHEMA_VERSION = model.SCHEMA_VERSION
 
 @dataclass(frozen=True)
 class Column:
-    """One column: name, type (`string`, `bool`, `int`, `strings`, `ints`), meaning, nullability,
+    """One column: name, type (`string`, `bool`, `int`, `date`, `timestamp`, `json`, `strings`,
+    `ints`), meaning, nullability,
     and the values a Literal-typed column may hold (None: any of its type)."""
 
     name: str
@@ -43,7 +44,14 @@ class Table:
 
 # Column types by the annotation of the model's field (annotations are strings here); a name
 # the model binds to a Literal alias is a string column holding only its values.
-_SCALARS = {"str": "string", "bool": "bool", "int": "int"}
+_SCALARS = {
+    "str": "string",
+    "bool": "bool",
+    "int": "int",
+    "date": "date",
+    "datetime": "timestamp",
+    "JsonText": "json",
+}
 _LISTS = {"string": "strings", "int": "ints"}
 
 
@@ -180,6 +188,9 @@ def arrow_schema(table: Table) -> Any:
         "string": pa.string(),
         "bool": pa.bool_(),
         "int": pa.int32(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("s", tz="UTC"),
+        "json": pa.json_(),
         "strings": pa.list_(pa.field("element", pa.string())),
         "ints": pa.list_(pa.field("element", pa.int32())),
     }
@@ -204,6 +215,9 @@ def json_schema(table: Table) -> dict[str, Any]:
         "string": {"type": "string"},
         "bool": {"type": "boolean"},
         "int": {"type": "integer"},
+        "date": {"type": "string", "format": "date"},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "json": {"type": "string", "contentMediaType": "application/json"},
         "strings": {"type": "array", "items": {"type": "string"}},
         "ints": {"type": "array", "items": {"type": "integer"}},
     }
@@ -241,6 +255,9 @@ def check_row(table: Table, row: dict[str, Any]) -> str | None:
             continue
         ok = {
             "string": isinstance(value, str),
+            "date": _is_date(value),
+            "timestamp": _is_utc_time(value),
+            "json": _is_json(value),
             "bool": isinstance(value, bool),
             "int": isinstance(value, int) and not isinstance(value, bool),
             "strings": isinstance(value, list) and all(isinstance(v, str) for v in value),
@@ -256,3 +273,50 @@ def check_row(table: Table, row: dict[str, Any]) -> str | None:
             if outside:
                 return f"{column.name}={outside[0]!r} is not one of {', '.join(column.values)}"
     return None
+
+
+def _is_date(value: object) -> bool:
+    """ISO 8601 calendar date text (YYYY-MM-DD)."""
+    from datetime import date
+
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
+def _is_utc_time(value: object) -> bool:
+    """ISO 8601 date and time text with a UTC offset (Z or +00:00)."""
+    from datetime import datetime, timedelta
+
+    try:
+        parsed = isinstance(value, str) and datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(parsed) and parsed.utcoffset() == timedelta(0)  # type: ignore[union-attr]
+
+
+def _is_json(value: object) -> bool:
+    """Text holding one JSON value."""
+    import json
+
+    try:
+        json.loads(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str)
+
+
+def arrow_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their date and time columns as `date` and `datetime` values, as pyarrow takes
+    them (the JSON files hold ISO 8601 text)."""
+    from datetime import date, datetime
+
+    parse = {"date": date.fromisoformat, "timestamp": datetime.fromisoformat}
+    timed = [(c.name, parse[c.type]) for c in table.columns if c.type in parse]
+    if not timed:
+        return rows
+    return [
+        {**row, **{name: None if row[name] is None else to(row[name]) for name, to in timed}}
+        for row in rows
+    ]

@@ -17,6 +17,7 @@ from kms_permissions.dataset.columns import (
     ALL_TABLES,
     SCHEMA_VERSION,
     Table,
+    arrow_rows,
     arrow_schema,
     check_row,
     json_schema,
@@ -52,7 +53,8 @@ def _parquet(name: str, rows: list[Row], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist(rows, schema=arrow_schema(ALL_TABLES[name]))
+    columns = ALL_TABLES[name]
+    table = pa.Table.from_pylist(arrow_rows(columns, rows), schema=arrow_schema(columns))
     pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True)
 
 

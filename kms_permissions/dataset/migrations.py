@@ -202,6 +202,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         "older version did not record it: empty)",
         new_table("via_services"),
     ),
+    Migration(
+        "2.2.0",
+        "3.0.0",
+        "typed files: dates are Parquet DATE (valid_from, valid_to, revision_date), times "
+        "TIMESTAMP in UTC (fetched_at), JSON text Parquet's JSON type (history's value, "
+        "operations_expression); the JSON files' rows are unchanged (ISO 8601 text, JSON text)",
+        steps(),
+    ),
 )
 
 

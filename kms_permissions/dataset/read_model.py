@@ -193,7 +193,16 @@ def build_index(dataset: Dataset) -> dict[str, Any]:
     """The read model of a dataset version as JSON (the content of `index.json`)."""
     tables = _Tables(dataset)
     coverage = {
-        source: to_json(Coverage(source, tables.first.get(source), tables.as_of.get(source)))
+        source: to_json(
+            from_json(
+                Coverage,
+                {
+                    "source": source,
+                    "first": tables.first.get(source),
+                    "newest": tables.as_of.get(source),
+                },
+            )
+        )
         for source in _SOURCE_ORDER
         if source in tables.as_of or source in tables.first
     }

@@ -51,6 +51,11 @@ _TYPES: dict[str, tuple[Any, bool]] = {
     "tuple[str, ...]": (_all(_is_str), False),
     "tuple[int, ...]": (_all(_is_int), False),
     "PolicyType": (_is_str, False),
+    "date": (_is_str, False),
+    "date | None": (_is_str, True),
+    "datetime | None": (_is_str, True),
+    "JsonText": (_is_str, False),
+    "JsonText | None": (_is_str, True),
     "ValueType | None": (_is_str, True),
     "tuple[PolicyType, ...]": (_all(_is_str), False),
 }

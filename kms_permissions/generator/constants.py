@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
+from datetime import date
 from typing import Any
 
 from kms_permissions.generator.pysource import (
@@ -98,6 +99,7 @@ class Names:
         self.actions = self._members(actions)
         self.keys = self._members(keys)
         self.classes: set[str] = set()  # the model classes rendered so far
+        self.dated = False  # whether a date was rendered (`from datetime import date`)
 
     @staticmethod
     def _members(names: list[str]) -> dict[str, str]:
@@ -179,6 +181,9 @@ def _node(value: Any, annotation: str, names: Names) -> Node:
         return call("MappingProxyType", [dictionary(entries)])
     if isinstance(value, str) and name_of:
         return name_of(value)
+    if isinstance(value, date):
+        names.dated = True
+        return call("date", [_lit(value.year), _lit(value.month), _lit(value.day)])
     return _lit(value)
 
 
@@ -201,6 +206,7 @@ def _facts(
 ) -> list[str]:
     """A function returning a mapping of facts (called on first use, see LAZY)."""
     names.classes = set()
+    names.dated = False
     entries = facts()
     classes = sorted(names.classes)
     imports = [f"    from kms_permissions.model import {', '.join(classes)}"]
@@ -210,6 +216,8 @@ def _facts(
             *(f"        {name}," for name in classes),
             "    )",
         ]
+    if names.dated:
+        imports = ["    from datetime import date", "", *imports]
     return [
         f"def {function}() -> {annotation}:",
         f"    {literal(f'The value of `{function[1:].upper()}` (built on first use).')}",

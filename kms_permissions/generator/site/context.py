@@ -8,6 +8,7 @@ another, which mkdocs checks with `--strict`, and `href()` the URL a raw HTML li
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -142,9 +143,9 @@ class Site:
     def newest(self, source: str) -> str:
         """The revision date of a source's newest copy, or `undated` (the current page)."""
         coverage = self.ref.coverage.get(source)
-        return coverage.newest if coverage and coverage.newest else "undated"
+        return coverage.newest.isoformat() if coverage and coverage.newest else "undated"
 
-    def first_copy(self, source: str) -> str | None:
+    def first_copy(self, source: str) -> date | None:
         """The date of a source's earliest copy held: where its coverage begins."""
         coverage = self.ref.coverage.get(source)
         return coverage.first if coverage else None

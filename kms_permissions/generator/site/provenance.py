@@ -9,6 +9,7 @@ never "introduced on" it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from kms_permissions.generator.markdown import EMPTY, fragment, text
 from kms_permissions.generator.site.context import Site
@@ -16,22 +17,22 @@ from kms_permissions.generator.site.context import Site
 
 def source_lines(
     site: Site,
-    as_of: Mapping[str, str | None],
-    since: Mapping[str, str | None],
+    as_of: Mapping[str, date | None],
+    since: Mapping[str, date | None],
     revisions: Mapping[str, str],
 ) -> str:
     """One line per source that gives facts about an entry: its copy's date and since when it
     lists the entry (a table cell; lines joined with <br>)."""
     lines = []
-    for source, date in as_of.items():
-        copy = f"as of {date}" if date else "the undated current page"
+    for source, day in as_of.items():
+        copy = f"as of {day}" if day else "the undated current page"
         listed = listed_since(site, source, since.get(source), revisions.get(source))
         said = f"{site.source_name(source)}: {copy}" + (f"; {listed}" if listed else "")
         lines.append(fragment(said[:1].upper() + said[1:]))
     return "<br>".join(lines) or EMPTY
 
 
-def listed_since(site: Site, source: str, first: str | None, revision: str | None) -> str:
+def listed_since(site: Site, source: str, first: date | None, revision: str | None) -> str:
     """`listed in every copy held, which begin 2019-10-10 (at least since then)`, or
     `first in the copy of 2021-07-01 (copies held begin 2019-10-10)`, or for the API Reference
     `first in botocore 1.20.96 of 2021-06-16`."""

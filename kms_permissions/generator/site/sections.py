@@ -183,10 +183,10 @@ def history_section(site: Site, entity: str, here: str) -> list[str]:
     )
     if not rows:
         return []
-    runs: dict[tuple[str, ...], list[str]] = {}
+    runs: dict[tuple[Any, ...], list[str]] = {}
     for row in rows:
         other = _other_side(row.entity, entity)
-        key = (row.valid_from, row.valid_to or "", row.source, row.field, row.value)
+        key = (row.valid_from, row.valid_to, row.source, row.field, row.value)
         runs.setdefault((*key, family(other) if other else ""), []).append(other)
     cells = []
     for (start, end, source, field, value, _), others in runs.items():
@@ -195,8 +195,8 @@ def history_section(site: Site, entity: str, here: str) -> list[str]:
         shown = code(", ".join(compact(named))) if named else ""
         cells.append(
             [
-                text(start),
-                text(end or newest_copy(site, source)),
+                text(str(start)),
+                text(str(end) if end else newest_copy(site, source)),
                 text(site.source_name(source)),
                 shown or text(field),
                 history_value(site, value, here),
