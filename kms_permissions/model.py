@@ -16,7 +16,6 @@ hold enum members while a dataset loaded from a folder holds plain strings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -565,6 +564,8 @@ def _dated(cls: type) -> dict[str, str]:
     """The fields of `cls` holding dates or times (or mappings of them): name -> type name."""
     found = _DATED.get(cls)
     if found is None:
+        import re
+
         annotations: dict[str, str] = {}
         for klass in reversed(cls.__mro__):
             annotations.update(klass.__dict__.get("__annotations__", {}))  # noqa: RUF063

@@ -189,7 +189,7 @@ def arrow_schema(table: Table) -> Any:
         "bool": pa.bool_(),
         "int": pa.int32(),
         "date": pa.date32(),
-        "timestamp": pa.timestamp("s", tz="UTC"),
+        "timestamp": pa.timestamp("ms", tz="UTC"),  # Parquet stores no coarser unit
         "json": pa.json_(),
         "strings": pa.list_(pa.field("element", pa.string())),
         "ints": pa.list_(pa.field("element", pa.int32())),
