@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
 import shutil
@@ -57,23 +58,31 @@ def test_an_unknown_word_far_from_any_gets_no_guess(capsys: pytest.CaptureFixtur
     assert "did you mean" not in capsys.readouterr().err
 
 
-def _lookup_text(name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> str:
-    import io
+class _Terminal(io.StringIO):
+    """Standard output that says it is a terminal."""
 
+    def isatty(self) -> bool:
+        return True
+
+
+def _lookup_text(
+    name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, terminal: bool = True
+) -> str:
     for key in ("COLUMNS", "NO_COLOR"):
         monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
+    for key, value in {"NO_COLOR": "1", **env}.items():
         monkeypatch.setenv(key, value)
-    out = io.StringIO()
+    out = _Terminal() if terminal else io.StringIO()
     monkeypatch.setattr("sys.stdout", out)
     assert main(["lookup", name]) == 0
     return out.getvalue()
 
 
 def test_text_is_wrapped_to_the_width_under_its_column(monkeypatch: pytest.MonkeyPatch) -> None:
-    wide = _lookup_text("kms:CreateGrant", {}, monkeypatch)
+    # A pipe gets one line per fact, whatever COLUMNS says.
+    wide = _lookup_text("kms:CreateGrant", {"COLUMNS": "80"}, monkeypatch, terminal=False)
     narrow = _lookup_text("kms:CreateGrant", {"COLUMNS": "80"}, monkeypatch)
-    assert max(map(len, wide.splitlines())) > 200  # a pipe gets one line per fact
+    assert max(map(len, wide.splitlines())) > 200
     # Only a word longer than a line (a URL) passes the width, on a line of its own.
     for line in narrow.splitlines():
         assert len(line) <= 80 or (" " not in line.strip() and line.startswith(" " * 19)), line

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -199,10 +200,10 @@ def test_each_pair_names_its_sources_with_dates(pairs: Pairs) -> None:
             assert source in {"permissions", "sar", "api"} and page_kinds
     assert reference.actions["kms:Decrypt"].as_of == {
         "permissions": None,
-        "sar": "2026-06-14",
-        "api": "2026-11-20",
+        "sar": date(2026, 6, 14),
+        "api": date(2026, 11, 20),
     }
-    assert reference.condition_keys["kms:ViaService"].as_of["conditions"] == "2022-12-05"
+    assert reference.condition_keys["kms:ViaService"].as_of["conditions"] == date(2022, 12, 5)
 
 
 def test_the_reported_disagreements_are_gone() -> None:
@@ -254,7 +255,7 @@ def test_an_undated_copy_gives_no_date() -> None:
     decrypt = load().actions["kms:Decrypt"]
     assert decrypt.listed_since["permissions"] is None
     assert decrypt.listed_in["permissions"].startswith("sha256:")
-    assert decrypt.listed_since["sar"] == "2019-10-10"
+    assert decrypt.listed_since["sar"] == date(2019, 10, 10)
 
 
 def test_permission_only_is_shown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,19 +86,21 @@ def row(label: str, value: str) -> str:
 
 
 def terminal() -> tuple[int | None, bool]:
-    """(width to wrap text at, or None; whether to colour it) for standard output: the width of
-    the terminal (or COLUMNS), colour only on a terminal and never with NO_COLOR set."""
+    """(width to wrap text at, or None; whether to colour it) for standard output: on a terminal,
+    its width (COLUMNS when set) and colour unless NO_COLOR is set; elsewhere (a pipe, a file)
+    neither, so that scripts get one line per fact whatever the environment says."""
     import os
 
-    tty = sys.stdout.isatty()
+    if not sys.stdout.isatty():
+        return None, False
     columns = os.environ.get("COLUMNS", "")
     width = int(columns) if columns.isdigit() and int(columns) > 0 else None
-    if width is None and tty:
+    if width is None:
         try:
             width = os.get_terminal_size(sys.stdout.fileno()).columns or None
         except OSError:  # not a real terminal after all
             width = None
-    colour = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    colour = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     return width, colour
 
 
