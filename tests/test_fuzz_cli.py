@@ -62,6 +62,25 @@ FORCED_VALUES = {
 }
 
 REAL_POLICY = ROOT / "tests" / "realworld" / "27-kms-guide-example-console-key-policy.json"
+REAL_TEMPLATE = ROOT / "tests" / "realworld" / "09-cfn-templates-s3-replication-destination.yaml"
+
+
+def _alias_bomb(levels: int, as_keys: bool) -> bytes:
+    """Aliases of aliases, nine each: as mapping keys, or as nested Fn::If branches."""
+    if as_keys:
+        lines = ["k:", "  ? &a0 [x, x, x, x, x, x, x, x, x]", "  : 0"]
+        for i in range(1, levels):
+            lines += [f"  ? &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]", f"  : {i}"]
+    else:
+        lines = [
+            "Resources: {Key: {Type: 'AWS::KMS::Key', Properties: {KeyPolicy: {Statement: [",
+            "  &s0 {Effect: Allow, Principal: '*', Action: 'kms:*', Resource: '*'},",
+        ]
+        lines += [f"  &s{i} {{'Fn::If': [c, *s{i - 1}, *s{i - 1}]}}," for i in range(1, levels)]
+        lines.append("]}}}}")
+    return ("\n".join(lines) + "\n").encode()
+
+
 DATA = ROOT / "kms_permissions" / "data"
 
 
@@ -91,8 +110,29 @@ def _takes_value(action: argparse.Action) -> bool:
 
 
 # Pool files (relative to the sandbox): rewritten with random or damaged bytes for each run.
-POOL = ["junk.bin", "junk.json", "damaged.json", "damaged.html", "empty.txt", "policy.json"]
-PATHS = [*POOL, "folder", "data", "sar.html", "nope/none.json", "-", "/dev/null", "vendored"]
+POOL = [
+    "junk.bin",
+    "junk.json",
+    "damaged.json",
+    "damaged.html",
+    "empty.txt",
+    "policy.json",
+    "damaged.yaml",
+    "aliases.yaml",
+]
+# loop.json: a link to itself; annexed: a folder whose page is a link out of it (git-annex).
+PATHS = [
+    *POOL,
+    "folder",
+    "data",
+    "sar.html",
+    "nope/none.json",
+    "-",
+    "/dev/null",
+    "vendored",
+    "loop.json",
+    "annexed",
+]
 # Arguments as a terminal passes them: any text, and undecodable bytes as lone surrogates.
 JUNK_TEXT = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20),
@@ -190,6 +230,8 @@ def _pool_contents(draw: st.DrawFn) -> dict[str, bytes]:
         "damaged.html": damaged(SAR_BYTES[:20_000]),
         "empty.txt": b"",
         "policy.json": REAL_POLICY.read_bytes(),
+        "damaged.yaml": damaged(REAL_TEMPLATE.read_bytes()),
+        "aliases.yaml": _alias_bomb(draw(st.integers(1, 12)), draw(st.booleans())),
     }
 
 
@@ -209,6 +251,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     (root / "vendored").mkdir()
     (root / "site-out").mkdir()
     (root / "site-out" / "thesis.tex").write_text("mine\n")
+    (root / "loop.json").symlink_to(root / "loop.json")
+    (root / "annexed").mkdir()
+    (root / "annexed" / "list_awskeymanagementservice.html").symlink_to(root / "sar.html")
     return root
 
 

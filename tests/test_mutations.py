@@ -6,16 +6,21 @@ as many operations, actions or keys as an independent count on the mutated page 
 
 from __future__ import annotations
 
+import json
+import lzma
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kms_permissions.errors import ParseError
+from kms_permissions.policy.jsontext import JsonPositions
 from kms_permissions.scraper import condition_keys_md, permissions_html, permissions_md, sar_html
+from kms_permissions.scraper.corpus import _decompress
 
 from .conftest import CORPUS, FIXTURES, provenance
 
@@ -198,6 +203,65 @@ def test_mutated_html_fixture(data: st.DataObject) -> None:
         return
     names = re.findall(r"API_(\w+)\.html\">\1<", mutated_text)
     assert [op.name for op in page.operations] == names
+
+
+# The protections against runaway input, on mutated inputs: a damaged corpus archive is decoded
+# no further than the lock says; positions in a policy file name the text of the value cited.
+ARCHIVE_RAW = bytes(range(256)) * 64
+
+
+@SETTINGS
+@given(st.data())
+def test_a_mutated_archive_is_decoded_no_further_than_the_lock_says(data: st.DataObject) -> None:
+    archive = bytearray(lzma.compress(ARCHIVE_RAW, format=lzma.FORMAT_XZ, preset=1))
+    for at in data.draw(st.lists(st.integers(0, len(archive) - 1), max_size=3)):
+        archive[at] ^= data.draw(st.integers(1, 255))
+    cut = data.draw(st.integers(0, len(archive)))
+    tail = data.draw(st.sampled_from([b"", b"\0" * 7, lzma.compress(bytes(100_000))]))
+    raw, error = _decompress(bytes(archive[:cut]) + tail, len(ARCHIVE_RAW))
+    assert len(raw) <= len(ARCHIVE_RAW)
+    assert error is None or isinstance(error, str)
+    if error is None:
+        assert raw == ARCHIVE_RAW
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def _pointers(value: object, pointer: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield pointer, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _pointers(child, (*pointer, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _pointers(child, (*pointer, index))
+
+
+@SETTINGS
+@given(JSON_VALUES, st.sampled_from([None, 1, 4]), st.booleans())
+def test_json_positions_point_at_the_value_cited(
+    value: object, indent: int | None, ascii: bool
+) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii)
+    lines = text.split("\n")
+    positions = JsonPositions(text)
+    for pointer, child in _pointers(value):
+        found = positions(pointer)
+        assert found is not None, pointer
+        line, column = found
+        at = lines[line - 1][column - 1 :]
+        if pointer and isinstance(pointer[-1], str):  # a member: the position of its key
+            assert at.startswith(json.dumps(pointer[-1], ensure_ascii=ascii)), (pointer, at)
+        else:
+            assert at.startswith(json.dumps(child, ensure_ascii=ascii)[:1]), (pointer, at)
+    assert positions((*next(iter(_pointers(value)))[0], "no such member")) is None
 
 
 def test_unmutated_pages_pass_the_oracle() -> None:
