@@ -345,3 +345,30 @@ def test_order_of_statements_and_levels_never_matters(
             random.shuffle(document["Statement"])
     random.shuffle(scenario["scps"])
     assert signature(_run(scenario)) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "account", "name"),
+    [
+        ("*", "everyone", None, None),
+        (ACCOUNT, "account", ACCOUNT, None),
+        (f"arn:aws:iam::{ACCOUNT}:root", "account", ACCOUNT, None),
+        (f"arn:aws:iam::{ACCOUNT}:user/team/Alice", "user", ACCOUNT, "Alice"),
+        (
+            f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_A_1",
+            "role",
+            ACCOUNT,
+            "AWSReservedSSO_A_1",
+        ),
+        (f"arn:aws:sts::{ACCOUNT}:assumed-role/App/s-1", "assumed-role", ACCOUNT, "App"),
+        (f"arn:aws-cn:sts::{ACCOUNT}:federated-user/Bob", "federated-user", ACCOUNT, "Bob"),
+        ("logs.us-west-2.amazonaws.com", "service", None, None),
+        (f"arn:aws:iam::{ACCOUNT}:group/Admins", "other", ACCOUNT, None),
+        ("AIDAEXAMPLEEXAMPLE1", "other", None, None),
+    ],
+)
+def test_one_principal_parser(text: str, kind: str, account: str | None, name: str | None) -> None:
+    from kms_permissions.policy.principals import parse_principal
+
+    named = parse_principal(text)
+    assert (named.kind, named.account, named.name) == (kind, account, name)

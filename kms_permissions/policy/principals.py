@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from kms_permissions.policy.document import Statement, Unresolved
 
@@ -132,3 +132,95 @@ def service_principals(statement: Statement) -> list[tuple[str, str]]:
 def is_public(statement: Statement) -> bool:
     """Whether the statement's principals include everyone (`"*"` or AWS `"*"`)."""
     return any(p.anyone for p in aws_principals(statement))
+
+
+# --- one parser of principals, for the checker and the evaluator ---------------------------
+
+ACCOUNT_ID = re.compile(r"\d{12}\Z")
+SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?\Z")
+IAM_ARN = re.compile(
+    r"arn:(?P<partition>aws[\w-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)\Z"
+)
+PrincipalKind = Literal[
+    "everyone", "account", "user", "role", "assumed-role", "federated-user", "service", "other"
+]
+
+
+@dataclass(frozen=True)
+class Named:
+    """What one principal value names: its kind, and for an IAM or STS ARN its parts.
+
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html:
+    `*`, an account ID or its root ARN (the account), a user, a role (with its path), a role
+    session (`sts::ACCOUNT:assumed-role/ROLE/SESSION`, no path), a federated user, a service.
+    """
+
+    text: str
+    kind: PrincipalKind
+    partition: str | None = None
+    account: str | None = None
+    resource: str | None = None  # what follows the account: `root`, `role/PATH/NAME`...
+
+    @property
+    def name(self) -> str | None:
+        """A user's or role's name (its path left out); a session's role name."""
+        if self.kind in ("user", "role") and self.resource:
+            return self.resource.rsplit("/", 1)[1]
+        if self.kind == "assumed-role" and self.resource:
+            return self.resource.split("/")[1]
+        if self.kind == "federated-user" and self.resource:
+            return self.resource.split("/", 1)[1]
+        return None
+
+    @property
+    def session(self) -> str | None:
+        """A role session's name."""
+        return (
+            self.resource.split("/")[2] if self.kind == "assumed-role" and self.resource else None
+        )
+
+    @property
+    def pattern(self) -> bool:
+        """It holds a wildcard character (AWS takes none inside a principal ARN)."""
+        return any(c in self.text for c in "*?")
+
+
+def parse_principal(text: str) -> Named:
+    """What a principal value (an ARN, an account ID, a service principal, `*`) names."""
+    value = text.strip()
+    if value == "*":
+        return Named(value, "everyone")
+    if ACCOUNT_ID.match(value):
+        return Named(value, "account", account=value, resource="root")
+    if SERVICE_PRINCIPAL.match(value):
+        return Named(value, "service")
+    match = IAM_ARN.match(value)
+    if not match:
+        return Named(value, "other")
+    service, resource = match["service"], match["resource"]
+    kind: PrincipalKind = "other"
+    if service == "iam" and resource == "root":
+        kind = "account"
+    elif service == "iam" and resource.startswith("user/"):
+        kind = "user"
+    elif service == "iam" and resource.startswith("role/"):
+        kind = "role"
+    elif service == "sts" and resource.startswith("assumed-role/") and resource.count("/") == 2:
+        kind = "assumed-role"
+    elif service == "sts" and resource.startswith("federated-user/"):
+        kind = "federated-user"
+    return Named(value, kind, match["partition"], match["account"], resource)
+
+
+def principal_entries(element: Any) -> list[tuple[str, str]]:
+    """(type, value) of each principal a Principal or NotPrincipal element names; ("*", "*")
+    for the bare `"*"`."""
+    if element == "*":
+        return [("*", "*")]
+    if not isinstance(element, dict):
+        return [("?", repr(element))]
+    found = []
+    for kind, values in element.items():
+        for value in values if isinstance(values, list) else [values]:
+            found.append((str(kind), str(value)))
+    return found

@@ -24,17 +24,18 @@ from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.key_resource import reaches_key
 from kms_permissions.policy.operators import TABLE
+from kms_permissions.policy.principals import (
+    ACCOUNT_ID,
+    PrincipalKind,
+    parse_principal,
+    principal_entries,
+)
 
 ACCESS_FORMAT = "kms-permissions-access/1"
-PrincipalKind = Literal[
-    "account", "role", "user", "assumed-role", "federated-user", "service", "everyone", "other"
-]
 FindingKind = Literal[
     "public-access", "external-account", "service-without-source", "cannot-decide", "never-matches"
 ]
 
-_ACCOUNT = re.compile(r"\d{12}\Z")
-_ARN = re.compile(r"arn:aws[\w-]*:(?:iam|sts)::(?P<account>\d{12}):(?P<resource>.+)\Z")
 # Condition keys that limit who the caller is, and what they limit it to.
 ACCOUNT_KEYS = ("kms:CallerAccount", "aws:PrincipalAccount")
 ARN_KEYS = ("aws:PrincipalArn",)
@@ -203,42 +204,15 @@ class AccessReport:
 
 def _principal_entries(element: Any) -> list[str]:
     """The principals a Principal element names, as written ("*" for everyone)."""
-    if element == "*":
-        return ["*"]
-    if not isinstance(element, dict):
-        return [str(element)]
-    found = []
-    for kind, values in element.items():
-        for value in values if isinstance(values, list) else [values]:
-            found.append(str(value) if kind in ("AWS", "Service") else f"{kind}:{value}")
-    return found
+    return [
+        value if kind in ("AWS", "Service", "*", "?") else f"{kind}:{value}"
+        for kind, value in principal_entries(element)
+    ]
 
 
 def _classify(principal: str) -> tuple[PrincipalKind, str | None]:
-    if principal == "*":
-        return "everyone", None
-    if _ACCOUNT.match(principal):
-        return "account", principal
-    match = _ARN.match(principal)
-    if match:
-        resource = match["resource"]
-        kind: PrincipalKind = (
-            "account"
-            if resource == "root"
-            else "role"
-            if resource.startswith("role/")
-            else "user"
-            if resource.startswith("user/")
-            else "assumed-role"
-            if resource.startswith("assumed-role/")
-            else "federated-user"
-            if resource.startswith("federated-user/")
-            else "other"
-        )
-        return kind, match["account"]
-    if principal.endswith((".amazonaws.com", ".amazonaws.com.cn")):
-        return "service", None
-    return "other", None
+    named = parse_principal(principal)
+    return named.kind, named.account
 
 
 def _expand(statement: Statement, dataset: str | None) -> tuple[str, ...]:
@@ -292,7 +266,7 @@ def _pinned(condition: Condition, value: str) -> bool:
     if condition.key.lower() not in {k.lower() for k in ARN_KEYS}:
         return False
     parts = value.split(":", 5)
-    return len(parts) == 6 and bool(_ACCOUNT.match(parts[4])) and "*" not in "".join(parts[:4])
+    return len(parts) == 6 and bool(ACCOUNT_ID.match(parts[4])) and "*" not in "".join(parts[:4])
 
 
 def _denied_outside(
@@ -336,8 +310,8 @@ def _limited_accounts(found: list[Condition]) -> set[str] | None:
     for c in _limits(found, ARN_KEYS):
         values = set()
         for v in c.values:
-            match = _ARN.match(str(v))
-            values.add(match["account"] if match else str(v))
+            named = parse_principal(str(v))
+            values.add(named.account or str(v))
         accounts = values if accounts is None else accounts & values
     return accounts
 

@@ -10,20 +10,16 @@ only when all of them are listed).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.outcome import TRUE, Outcome, any_of, false, unknown
+from kms_permissions.policy.principals import parse_principal, principal_entries
+
+__all__ = ["Caller", "PrincipalError", "parse_caller", "principal_entries", "with_role_arn"]
 
 CallerKind = Literal["root", "user", "role", "assumed-role", "federated-user", "service"]
-
-_ACCOUNT = re.compile(r"\d{12}\Z")
-_IAM_ARN = re.compile(
-    r"arn:(?P<partition>aws[\w-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)\Z"
-)
-_SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?\Z")
 
 
 class PrincipalError(ValueError):
@@ -83,47 +79,41 @@ class Caller:
 
 def with_role_arn(caller: Caller, text: str) -> Caller:
     """A role session with its role's ARN (path included), checked against the session."""
-    match = _IAM_ARN.match(text.strip())
+    named = parse_principal(text)
     if caller.kind != "assumed-role":
         raise PrincipalError(
             "only a role session (sts::ACCOUNT:assumed-role/...) takes its role's ARN"
         )
-    if not match or match["service"] != "iam" or not match["resource"].startswith("role/"):
+    if named.kind != "role" or named.pattern:
         raise PrincipalError(
             f"{text!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"
         )
-    if match["account"] != caller.account or match["resource"].rsplit("/", 1)[1] != caller.name:
+    if named.account != caller.account or named.name != caller.name:
         raise PrincipalError(f"{text!r} is not the role of the session {caller.arn}")
     return replace(caller, role_arn=text.strip())
 
 
 def parse_caller(text: str) -> Caller:
     """A caller from an ARN, an account ID (its root user) or a service principal name."""
-    value = text.strip()
-    if _ACCOUNT.match(value):
-        return Caller("root", f"arn:aws:iam::{value}:root", value, "aws")
-    if _SERVICE.match(value):
+    named = parse_principal(text)
+    value = named.text
+    if named.kind == "service":
         return Caller("service", None, None, "aws", service=value)
-    match = _IAM_ARN.match(value)
-    if not match:
+    if named.kind == "account" and named.partition is None:
+        return Caller("root", f"arn:aws:iam::{value}:root", named.account, "aws")
+    if named.partition is None:
         raise PrincipalError(
             f"{value!r} is not an IAM or STS ARN, an account ID or a service principal"
         )
-    if any(c in value for c in "*?"):
+    if named.pattern:
         raise PrincipalError(f"{value!r}: a caller is one identity, not a pattern")
-    partition, service, account = match["partition"], match["service"], match["account"]
-    resource = match["resource"]
-    if service == "iam" and resource == "root":
-        return Caller("root", value, account, partition)
-    if service == "iam" and resource.startswith(("user/", "role/")):
-        kind: CallerKind = "user" if resource.startswith("user/") else "role"
-        return Caller(kind, value, account, partition, name=resource.rsplit("/", 1)[1])
-    if service == "sts" and resource.startswith("assumed-role/") and resource.count("/") == 2:
-        _, role, session = resource.split("/")
-        return Caller("assumed-role", value, account, partition, name=role, session=session)
-    if service == "sts" and resource.startswith("federated-user/"):
-        return Caller("federated-user", value, account, partition, name=resource.split("/", 1)[1])
-    raise PrincipalError(f"{value!r} is not a root, user, role, role session or federated user")
+    if named.kind == "other":
+        raise PrincipalError(f"{value!r} is not a root, user, role, role session or federated user")
+    partition = named.partition
+    if named.kind == "account":
+        return Caller("root", value, named.account, partition)
+    kind: CallerKind = named.kind  # type: ignore[assignment]
+    return Caller(kind, value, named.account, partition, name=named.name, session=named.session)
 
 
 @dataclass(frozen=True)
@@ -132,19 +122,6 @@ class PrincipalMatch:
 
     direct: Outcome
     any: Outcome
-
-
-def principal_entries(element: Any) -> list[tuple[str, str]]:
-    """(type, value) of each principal an element names; ("*", "*") for everyone."""
-    if element == "*":
-        return [("*", "*")]
-    if not isinstance(element, dict):
-        return [("?", repr(element))]
-    found = []
-    for kind, values in element.items():
-        for value in values if isinstance(values, list) else [values]:
-            found.append((str(kind), str(value)))
-    return found
 
 
 def _entry_match(kind: str, value: str, caller: Caller) -> tuple[Outcome, Outcome]:
@@ -162,24 +139,20 @@ def _entry_match(kind: str, value: str, caller: Caller) -> tuple[Outcome, Outcom
         return unknown(why), unknown(why)
     if caller.kind == "service":
         return false(""), false("")
-    if _ACCOUNT.match(value):
-        value = f"arn:{caller.partition}:iam::{value}:root"
-    match = _IAM_ARN.match(value)
-    if not match:
+    named = parse_principal(value)
+    if named.kind in ("everyone", "service", "other") or named.account is None:
         why = f"{value!r} is not a principal AWS accepts"
         return unknown(why), unknown(why)
-    account, resource = match["account"], match["resource"]
-    if account != caller.account:
+    if named.account != caller.account:
         return false(""), false("")
-    if resource == "root":
+    if named.kind == "account":
         return (TRUE if caller.kind == "root" else false("")), TRUE
-    if match["service"] == "iam" and resource.startswith("role/"):
+    if named.kind == "role":
         # A session ARN carries no role path; role names are unique in an account.
-        role = resource.rsplit("/", 1)[1]
-        hit = caller.kind in ("role", "assumed-role") and caller.name == role
+        hit = caller.kind in ("role", "assumed-role") and caller.name == named.name
         return (TRUE, TRUE) if hit else (false(""), false(""))
-    if resource.startswith("assumed-role/") and caller.kind == "role":
-        if resource.split("/")[1] == caller.name:
+    if named.kind == "assumed-role" and caller.kind == "role":
+        if named.name == caller.name:
             why = f"{value} names one session of the role; the request names the role"
             return unknown(why), unknown(why)
         return false(""), false("")
@@ -212,19 +185,15 @@ def _listed(entries: list[tuple[str, str]], caller: Caller, identity: str) -> Ou
             continue
         if kind != "AWS":
             continue
-        if _ACCOUNT.match(value):
-            value = f"arn:{caller.partition}:iam::{value}:root"
-        match = _IAM_ARN.match(value)
-        if not match or match["account"] != caller.account:
+        named = parse_principal(value)
+        if named.account is None or named.account != caller.account:
             continue
-        resource = match["resource"]
-        if identity == "account" and resource == "root":
+        if identity == "account" and named.kind == "account":
             return TRUE
-        is_role = match["service"] == "iam" and resource.startswith("role/")
-        same_role = is_role and resource.rsplit("/", 1)[1] == caller.name
+        same_role = named.kind == "role" and named.name == caller.name
         if identity in ("role", "session") and same_role:
             return TRUE  # listing the role spares its sessions
-        one_session = resource.startswith("assumed-role/") and resource.split("/")[1] == caller.name
+        one_session = named.kind == "assumed-role" and named.name == caller.name
         if identity == "session" and caller.kind == "role" and one_session:
             return unknown(f"{value} names one session of the role; the request names the role")
         if identity == "self" and value == caller.arn:
