@@ -867,7 +867,13 @@ def test_search_grant_shows_create_grant_in_the_top_three(context: Any, served: 
 
 
 # Queries whose first full-text result (Material's ranking, below the names) is the page too.
-MATERIAL_AGREES = {"ReEncryptFrom", "ViaService", "cross-account"}
+MATERIAL_AGREES = {
+    "ReEncryptFrom",
+    "ViaService",
+    "cross-account",
+    "secretsmanager",
+    "s3.eu-west-1.amazonaws.com",
+}
 
 
 @pytest.mark.parametrize(
@@ -879,6 +885,8 @@ MATERIAL_AGREES = {"ReEncryptFrom", "ViaService", "cross-account"}
         ("tag", "/actions/TagResource/"),
         ("alias", "/actions/CreateAlias/"),
         ("multi-region", "/condition-keys/kms-MultiRegion/"),
+        ("secretsmanager", "/via-service/"),  # a service's kms:ViaService name
+        ("s3.eu-west-1.amazonaws.com", "/via-service/"),
         # The site's own page above the guide's notes page "Cross-account access", by the
         # search boost the generator writes (site/README.md).
         ("cross-account", "/cross-account/"),
@@ -1079,6 +1087,7 @@ PAGE_KINDS = [
     "actions/CreateGrant/",
     "condition-keys/",
     "condition-keys/kms-ViaService/",
+    "via-service/",
     "matrix/",
     "policy-types/",
     "key-policy-only/",

@@ -408,3 +408,26 @@ def test_each_fact_is_attributed_to_the_source_that_gives_it() -> None:
         if begins:
             named = set(re.findall(r"for the ([\w ]+?)(?:,|$)", begins[1]))
             assert named <= history, (action, named)
+
+
+def test_the_via_service_page_lists_every_service_and_works_examples() -> None:
+    from kms_permissions import via_service
+    from kms_permissions.generator.site.via_services import EXAMPLE_REGIONS
+
+    page = html.unescape(_pages()["via-service.md"])
+    services = _site().keys["kms:ViaService"].via_services
+    assert len(services) > 50
+    rows = re.findall(r"^\| (.+?) \| (.*?) \| (.*?) \|$", page.split("## The services", 1)[1], re.M)
+    listed = {service: names for service, names, _ in rows[1:]}
+    assert len(listed) == len({s.service for s in services})
+    for service in services:
+        shown = listed[service.service]
+        assert all(f"<code>{name}</code>" in shown for name in service.names)
+    prefixes = {p for s in services for p in s.prefixes}
+    examples = re.findall(r"^\| <code>([a-z0-9-]+)</code> \| <code>(\S+)</code> \|$", page, re.M)
+    assert [region for region, _ in examples] == list(EXAMPLE_REGIONS)
+    for region, value in examples:
+        assert value == f"s3.{region}.amazonaws.com"
+        assert via_service.problem(value, prefixes) is None  # what the checker accepts
+    key_page = _pages()["condition-keys/kms-ViaService.md"]
+    assert "(../via-service.md)" in key_page

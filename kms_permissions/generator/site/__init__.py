@@ -29,6 +29,7 @@ from kms_permissions.generator.site import (
     required_permissions,
     snippets,
     timeline,
+    via_services,
 )
 from kms_permissions.generator.site.context import Site
 from kms_permissions.model import HistoryRow, Reference
@@ -41,6 +42,7 @@ PAGES: tuple[Pages, ...] = (
     action_pages.pages,
     keys_index.pages,
     key_pages.pages,
+    via_services.pages,
     matrix.pages,
     policy_types.pages,
     policy_only.pages,

@@ -30,6 +30,12 @@ def page(site: Site, key: str, here: str, group: str) -> str:
     parts = [front_matter(), f"# {text(key)}", ""]
     parts += _descriptions(site, info, here)
     parts += [table(["Fact", "Value"], facts(site, info, here, group)), ""]
+    if info.via_services:
+        parts += [
+            f"The value it takes, service by service, with worked examples: "
+            f"{site.link('kms:ViaService values', 'via-service.md', here)}.",
+            "",
+        ]
     parts += ["## Actions", ""]
     actions = site.sorted_names(list(info.actions))
     parts += [
