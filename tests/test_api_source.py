@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -122,9 +123,9 @@ def test_every_disagreement_on_the_newest_copies_is_explained() -> None:
 
 def test_arrival_dated_to_the_botocore_revision(corpus: Path) -> None:
     reference = load()
-    assert reference.coverage["api"].first == "2015-04-27"
-    assert reference.actions["kms:ReplicateKey"].listed_since["api"] == "2021-06-16"
-    assert reference.actions["kms:Encrypt"].listed_since["api"] == "2015-04-27"
+    assert reference.coverage["api"].first == date(2015, 4, 27)
+    assert reference.actions["kms:ReplicateKey"].listed_since["api"] == date(2021, 6, 16)
+    assert reference.actions["kms:Encrypt"].listed_since["api"] == date(2015, 4, 27)
     pages = list(LocalSource(corpus / "botocore-kms").pages())
     assert len(pages) == 64 and all(p.kind == api_reference_json.KIND for p in pages)
     newest = api_reference_json.parse(pages[-1].text(), pages[-1].provenance())
