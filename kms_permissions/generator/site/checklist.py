@@ -1,9 +1,10 @@
 """The "why was my request denied?" checklist that opens access.md: AWS's order of evaluation,
 each step linked to the worked cases that show it.
 
-A case belongs to a step by what it holds, not by its name: the source kinds of its reasons
-(explicit Deny anywhere, an SCP or RCP, the key policy, identity-side policies, grants, a VPC
-endpoint policy), a request that gives an encryption context, or a reason about the key's state.
+A case belongs to a step by what it holds, not by its name: the source kinds of the reasons
+that stand against the request, not those saying a source allowed it (explicit Deny anywhere,
+an SCP or RCP, the key policy, identity-side policies, grants, a VPC endpoint policy), a request
+that gives an encryption context, or a reason about the key's state.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from dataclasses import dataclass
 from kms_permissions.policy.access import docs as aws
 from kms_permissions.policy.access.cases import Case
 
-ORGANIZATIONS = "https://docs.aws.amazon.com/organizations/latest/userguide"
-IAM_BOUNDARIES = f"{aws.IAM}/access_policies_boundaries.html"
 KEY_STATE = f"{aws.KMS}/key-state.html"
 
 
+# Reasons that say a source allowed (or enabled) something: in a denied case, not why.
+ALLOWING = ("allows", "enabled")
+
+
 def _kinds(case: Case) -> set[str]:
-    return {kind for code, kind, _ in case.reasons if code != "explicit-deny"}
+    """The source kinds of the reasons that stand against the request."""
+    return {
+        kind
+        for code, kind, _ in case.reasons
+        if code != "explicit-deny" and not any(word in code for word in ALLOWING)
+    }
 
 
 def _denied_by(*kinds: str) -> Callable[[Case], bool]:
@@ -63,7 +71,7 @@ STEPS: tuple[Step, ...] = (
         "Service and resource control policies",
         "An SCP of the caller's organization must allow the action for the caller's account, "
         "and an RCP of the key owner's organization must allow it on the key.",
-        f"{ORGANIZATIONS}/orgs_manage_policies_scps.html",
+        aws.SCP_EVALUATION,
         _denied_by("scp", "rcp"),
     ),
     Step(
@@ -77,7 +85,7 @@ STEPS: tuple[Step, ...] = (
         "IAM policies, permissions boundaries and session policies",
         "Where the key policy enables IAM policies (and always for another account), an IAM "
         "policy must allow the caller, within its permissions boundary and session policy.",
-        IAM_BOUNDARIES,
+        aws.BOUNDARIES,
         _denied_by("iam-policy", "permissions-boundary", "session-policy"),
     ),
     Step(
