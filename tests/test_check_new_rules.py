@@ -115,6 +115,13 @@ def test_recovery_rules() -> None:
     assert "KMS052" not in rules(key_policy(allow(["kms:Put*"], admin)))  # IAM may give use
     users = key_policy(allow(["kms:Put*"], admin), allow("kms:Decrypt", {"AWS": ROLE}), root=False)
     assert "KMS052" not in rules(users)
+    # Fetching an asymmetric key's public key is using it (to verify or encrypt outside KMS).
+    public = key_policy(
+        allow(["kms:Put*"], admin),
+        allow("kms:GetPublicKey", {"AWS": "arn:aws:iam::444455556666:root"}),
+        root=False,
+    )
+    assert "KMS052" not in rules(public)
 
 
 def test_every_new_finding_says_how_to_fix_it() -> None:

@@ -267,8 +267,10 @@ _ADMIN = {"AWS": "arn:aws:iam::111122223333:role/KeyAdmin"}
 
 def _usable_by_someone(ctx: Context) -> bool:
     """Whether an Allow that can apply to the key gives a cryptographic operation to anyone
-    (the account included: then IAM policies may give it), or cannot be read for sure."""
-    usable = cryptographic(ctx.knowledge)
+    (the account included: then IAM policies may give it), or cannot be read for sure.
+    kms:GetPublicKey counts: an asymmetric key's public key is used outside KMS (to verify
+    or encrypt), so a key whose users only fetch it is used."""
+    usable = cryptographic(ctx.knowledge) | {"kms:GetPublicKey"}
     for statement in ctx.document.statements:
         if statement.effect != "Allow" or reaches_key(statement)[0] == "never":
             continue
@@ -288,18 +290,19 @@ def _usable_by_someone(ctx: Context) -> bool:
     "Nobody may use the key",
     name="key-usable-by-nobody",
     link=DEFAULT_POLICY,
-    bad=key_policy(allow(["kms:Describe*", "kms:Put*", "kms:Get*"], _ADMIN), root=False),
+    bad=key_policy(allow(["kms:Describe*", "kms:Put*", "kms:List*"], _ADMIN), root=False),
     good=key_policy(
-        allow(["kms:Describe*", "kms:Put*", "kms:Get*"], _ADMIN),
+        allow(["kms:Describe*", "kms:Put*", "kms:List*"], _ADMIN),
         allow(_CRYPTO_EXAMPLE),
         root=False,
     ),
 )
 def key_usable_by_nobody(ctx: Context) -> Iterator[Hit]:
     """A whole key policy in which no Allow gives any cryptographic operation (Encrypt,
-    Decrypt, GenerateDataKey, Sign, ...) to anyone, the account included: neither the key
-    policy nor IAM policies let anybody use the key, which is then only administered. Add a
-    statement for the key's users (as the default key policy does), or enable IAM policies.
+    Decrypt, GenerateDataKey, Sign, ..., or GetPublicKey) to anyone, the account included:
+    neither the key policy nor IAM policies let anybody use the key, which is then only
+    administered. Add a statement for the key's users (as the default key policy does), or
+    enable IAM policies.
     (A key policy that no one may change is KMS051's.)"""
     if ctx.kind != "key-policy" or not ctx.document.whole or not _administered(ctx):
         return
