@@ -899,8 +899,6 @@ def test_search_puts_the_page_first(context: Any, served: str, query: str, path:
     if query in MATERIAL_AGREES:
         first_result = page.locator(".md-search-result__item > a").first.get_attribute("href")
         assert urlsplit(str(first_result)).path == path  # Material's own ranking agrees
-    if query == "multi-region":  # the permission that makes a multi-Region key is found too
-        assert "/actions/ReplicateKey/" in _search_results(page)
 
 
 # The table classes of the contract (site/README.md) that the generated pages do not use.
@@ -1040,7 +1038,11 @@ def test_timeline_lists_each_version_with_a_link_to_its_changes(
     folded = page.locator("article details")
     assert folded.count() > 10
     assert all(d.get_attribute("open") is None for d in folded.all()[:20])
-    height = page.evaluate("document.documentElement.scrollHeight")
+    # The entries below the summary table (which scrolls with the page) stay short.
+    height = page.evaluate(
+        "document.documentElement.scrollHeight"
+        " - document.querySelector('article table').getBoundingClientRect().height"
+    )
     assert height < (30000 if viewport == "phone" else 20000)
     newest = page.locator("article h2[id^='v']").first.locator("xpath=following-sibling::ul[1]")
     said = newest.inner_text()

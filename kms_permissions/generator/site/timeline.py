@@ -78,7 +78,8 @@ def _summary_row(site: Site, version: Version) -> list[str]:
             f"{change.field} of {entity_label(change.kind, change.shown)}"
             for change in folded(version.changed)
         ]
-        said.append(f"{text('values' if n != 1 else 'value')} changed: {_few(labels, n)}")
+        shown = _few(labels, n, limit=1)
+        said.append(f"{text('values' if n != 1 else 'value')} changed: {shown}")
     if version.first:
         said.insert(0, text("first version"))
     return [f"[{version.version}](#{version.anchor})", "; ".join(said)]
@@ -94,10 +95,12 @@ def _labels(kind: str, entities: list[str]) -> list[str]:
     return [entity_label(kind, e) for e in entities]
 
 
-def _few(labels: list[str], total: int | None = None, unit: str = "in all") -> str:
+def _few(
+    labels: list[str], total: int | None = None, unit: str = "in all", limit: int = SUMMARY_NAMES
+) -> str:
     """The first SUMMARY_NAMES labels as code, then how many more (of `total` when the labels
     fold several)."""
-    shown = [code(label) for label in labels[:SUMMARY_NAMES]]
+    shown = [code(label) for label in labels[:limit]]
     more = len(labels) - len(shown)
     if more > 0:
         shown.append(text(f"{more} more"))
