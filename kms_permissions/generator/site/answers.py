@@ -46,10 +46,7 @@ def key_policy_only_reason(info: ActionInfo[str]) -> str | None:
         if info.details_source == "api"
         else "the permissions reference"
     )
-    return (
-        f"{source} gives Key policy as its only policy type: no IAM policy allows it unless the "
-        "key policy enables IAM policies for the account"
-    )
+    return f"{source} gives Key policy as its only policy type"
 
 
 def same_account(info: ActionInfo[str]) -> str:
