@@ -1098,6 +1098,7 @@ PAGE_KINDS = [
     "discrepancies/",
     "timeline/",
     "access/",
+    "key-policies/",
     "rules/",
     "rules/KMS020/",
     "notes/",
