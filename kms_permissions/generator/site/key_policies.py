@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kms_permissions.errors import KmsPermissionsError
 from kms_permissions.generator.markdown import code, external, fragment, table, text
 from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.sections import front_matter
@@ -18,7 +19,12 @@ from kms_permissions.policy.authoring.api import read_spec
 from kms_permissions.policy.authoring.services import INTEGRATIONS
 from kms_permissions.policy.authoring.verify import verify
 from kms_permissions.policy.check import knowledge
-from kms_permissions.policy.key_specs import CREATE_KEY_PAGE, KEY_SPECS, operations
+from kms_permissions.policy.key_specs import (
+    CREATE_KEY_PAGE,
+    KEY_SPECS,
+    KeySpecError,
+    operations,
+)
 
 HERE = "key-policies.md"
 DEFAULT_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
@@ -73,12 +79,25 @@ def _usage_rows(site: Site) -> list[list[str]]:
 
 
 def pages(site: Site) -> dict[str, str]:
-    """key-policies.md."""
+    """key-policies.md; where the dataset lacks the facts the writer needs (the algorithm
+    condition keys, the actions), the page says so instead of the patterns."""
+    try:
+        body = _body(site)
+    except (KmsPermissionsError, KeySpecError) as exc:
+        body = [
+            "# Writing key policies",
+            "",
+            '!!! warning "Not written with this dataset"',
+            f"    {text(str(exc))}",
+        ]
+    return {HERE: "\n".join([front_matter(), *body]).rstrip("\n") + "\n"}
+
+
+def _body(site: Site) -> list[str]:
     facts = knowledge(site.ref.folder)
     policy, said = _verified(site, examples.SPEC)
     admin = statements.admin_actions(facts)
     parts = [
-        front_matter(),
         "# Writing key policies",
         "",
         "`kms-permissions key-policy new SPEC` writes a key policy from a spec (JSON or YAML; "
@@ -152,4 +171,4 @@ def pages(site: Site) -> dict[str, str]:
             service_said,
             "",
         ]
-    return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+    return parts
