@@ -20,13 +20,7 @@ from kms_permissions.policy.authoring.arns import (
     parse_arn,
 )
 from kms_permissions.policy.authoring.services import INTEGRATIONS, Integration
-from kms_permissions.policy.key_specs import (
-    DESCRIBE_KEY,
-    KEY_SPECS,
-    KEY_USAGES,
-    PUBLIC_KEY,
-    KeySpec,
-)
+from kms_permissions.policy.key_specs import DESCRIBE_KEY, KEY_SPECS, KEY_USAGES, KeySpec
 from kms_permissions.policy.reading import shown
 
 FIELDS = (
@@ -332,7 +326,9 @@ def parse_spec(
         if not wanted and not grants:
             raise _fail(f"{where}.use", "empty, and no grants for AWS resources: nothing to allow")
         externals.append(ExternalAccount(other, tuple(wanted), grants, where))
-    crypto_uses = {use for use, names in uses.items() if set(names) - {DESCRIBE_KEY, PUBLIC_KEY}}
+    # Describing the key is not using it; fetching an asymmetric key's public key is (check's
+    # KMS052 counts it too: the public key is used outside KMS).
+    crypto_uses = {use for use, names in uses.items() if set(names) - {DESCRIBE_KEY}}
     if not (iam_policies or users or services or any(set(e.uses) & crypto_uses for e in externals)):
         raise _fail(
             "users",
