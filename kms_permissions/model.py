@@ -34,7 +34,7 @@ else:
 
 # The version of the dataset's schema these classes declare: minor for added fields or tables,
 # major for anything else.
-SCHEMA_VERSION = "3.0.0"
+SCHEMA_VERSION = "3.1.0"
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
@@ -171,6 +171,13 @@ class KeyLink:
     null."""
     sar_source: str | None = column()
     """Source id of the SAR page that lists the key for the action, or null."""
+    api_source: str | None = column()
+    """Source id of the API Reference revision whose text offers the key for the action's
+    operation (You can use the kms:PolicyName condition key ...), or null."""
+    rule: str | None = column()
+    """For an action the source does not list yet, the source's rule that pairs them: the
+    condition key page's 'KMS key resource operations', or the SAR's key resource type; null
+    where the source names the action itself."""
     grant_rows: tuple[int, ...] = column()
     """Permissions reference rows of the action listing it."""
     group: str | None = column()
@@ -190,6 +197,7 @@ class KeyLink:
             ("permissions", self.permissions_source),
             ("conditions", self.conditions_source),
             ("sar", self.sar_source),
+            ("api", self.api_source),
         )
         return tuple(name for name, sid in found if sid)
 
@@ -284,6 +292,9 @@ class ActionInfo(Generic[K]):
     """SAR access level: List, Read, Write, Permissions management, Tagging."""
     description: str | None = column("sar")
     """SAR description of the action."""
+    api_description: str | None = column("api")
+    """The API Reference's first sentence for its operation (for an action the SAR does not list
+    yet, the description outputs show)."""
     permission_only: bool = column("sar")
     """SAR marks it [permission only]: no API operation of that name."""
     dependent_actions: tuple[str, ...] = column("sar")
@@ -311,6 +322,9 @@ class ActionInfo(Generic[K]):
     the others."""
     condition_key_sources: Mapping[K, tuple[str, ...]] = derived()
     """Per condition key, the sources that pair it with this action."""
+    condition_key_rules: Mapping[K, str] = derived()
+    """Per condition key a source pairs with it by a rule (it does not list the action yet), the
+    rule."""
     resource_arns: Mapping[str, str] = derived("sar")
     """ARN format of each resource (SAR)."""
     as_of: Mapping[str, date | None] = derived()
@@ -355,6 +369,8 @@ class ConditionKeyInfo(Generic[A]):
     """Described or listed by the developer guide."""
     in_sar: bool = column()
     """Listed in the SAR (itself, its instances or another spelling)."""
+    in_api: bool = column()
+    """Offered for some operation by the KMS API Reference's text."""
     condition_type: ConditionType | None = column("conditions")
     """String, Boolean, Numeric, Timestamp, String (list), ARN."""
     value_type: ValueType | None = column("conditions")
@@ -378,13 +394,18 @@ class ConditionKeyInfo(Generic[A]):
     description: str | None = column("conditions")
     """First paragraph of the guide's description."""
     sar_description: str | None = column("sar")
-    """The SAR's description."""
+    """The SAR's description (of a template: what its instances' descriptions share)."""
+    api_description: str | None = column("api")
+    """The API Reference's sentence offering it (the first operation's, by name)."""
     anchor: str | None = column()
     """Anchor of the key's section in the guide."""
     section: str | None = column()
     """Guide section (conditions-kms, conditions-aws, ...)."""
     sar_names: tuple[str, ...] = column("sar")
     """The SAR's names for it where they differ (instances, another placeholder spelling)."""
+    sar_descriptions: tuple[str, ...] = column()
+    """The SAR's description of each of its sar_names, in the same order, where the SAR describes
+    its instances one by one (what each PCR measures); empty otherwise."""
     actions: tuple[A, ...] = derived()
     """Actions it applies to by any source."""
     action_sources: Mapping[A, tuple[str, ...]] = derived()

@@ -181,13 +181,21 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     others = [k for k in entry["condition_keys"] if "permissions" not in sources[k]]
     if others:
         lines.append(row("other keys", _by_sources(others, sources)))
-    for label, key in (
-        ("access level", "access_level"),
-        ("description", "description"),
-        ("note", "note"),
-    ):
-        if entry[key]:
-            lines.append(row(label, str(entry[key])))
+    rules: dict[str, list[str]] = {}
+    for key, rule in entry["condition_key_rules"].items():
+        rules.setdefault(rule, []).append(key)
+    for rule, keys in rules.items():
+        lines.append(row("  by the rule", f"{rule}: {', '.join(keys)}"))
+    if entry["access_level"]:
+        lines.append(row("access level", entry["access_level"]))
+    elif not entry["in_sar"]:
+        lines.append(row("access level", "- (the SAR gives access levels and does not list it)"))
+    if entry["description"]:
+        lines.append(row("description", entry["description"]))
+    elif entry["api_description"]:
+        lines.append(row("description", f"{entry['api_description']} (API Reference)"))
+    if entry["note"]:
+        lines.append(row("note", entry["note"]))
     if entry["dependent_actions"]:
         lines.append(row("dependent", ", ".join(entry["dependent_actions"])))
     lines.append(row("sources", _as_of(entry)))
@@ -196,7 +204,15 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     return lines + _discrepancy_lines(entry["discrepancies"])
 
 
-def _key_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
+def _instance_lines(entry: dict[str, Any], asked: str) -> list[str]:
+    """The SAR's own description of the instance asked for (PCR3 of PCR${PCR_ID}), if any."""
+    for name, said in zip(entry["sar_names"], entry["sar_descriptions"], strict=False):
+        if name.lower() == asked.strip().lower():
+            return [row("instance", f"{name}: {said}")]
+    return []
+
+
+def _key_text(entry: dict[str, Any], coverage: dict[str, Any], asked: str = "") -> list[str]:
     kinds = ", ".join(v for v in (entry["condition_type"], entry["value_type"]) if v)
     # An AWS global key the KMS sources only give guidance for: say so rather than a bare dash.
     global_key = entry["prefix"] == "aws"
@@ -217,8 +233,10 @@ def _key_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
         lines.append(row("SAR names", ", ".join(compact(entry["sar_names"]))))
     if entry["deprecated"]:
         lines.append(row("deprecated", f"yes, use {entry['replacement'] or '-'}"))
-    if entry["description"] or entry["sar_description"]:
-        lines.append(row("description", entry["description"] or entry["sar_description"]))
+    described = entry["description"] or entry["sar_description"] or entry["api_description"]
+    if described:
+        lines.append(row("description", described))
+    lines += _instance_lines(entry, asked)
     lines.append(row("sources", _as_of(entry)))
     if entry["listed_since"]:
         lines.append(row("listed since", _listed_since(entry, coverage)))
@@ -261,8 +279,9 @@ def run_lookup(names: list[str], as_json: bool, dataset: str | None) -> int:
         blocks = [
             _action_text(e, index.coverage)
             if e["kind"] == "action"
-            else _key_text(e, index.coverage)
-            for e in results
+            else _key_text(e, index.coverage, asked)
+            for asked, e in found
+            if e is not None
         ]
         if blocks:
             width, colour = terminal()

@@ -25,6 +25,7 @@ class ApiFacts:
     cross_account_text: str | None
     policy_types: tuple[str, ...]
     resources: tuple[str, ...]
+    description: str
 
 
 def _resource(wording: str | None) -> str | None:
@@ -52,7 +53,15 @@ def _facts(operation: ApiOperation, action: str) -> ApiFacts:
         cross_account_text=operation.cross_account_text,
         policy_types=tuple(policy_types),
         resources=tuple(sorted(resources, key=lambda r: (r != "key", r))),
+        description=first_sentence(operation.summary),
     )
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text (up to a period before a capital letter), whole if one."""
+    import re
+
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip(), maxsplit=1)[0]
 
 
 def api_actions(page: ApiReferencePage | None, operation_of: dict[str, str]) -> dict[str, ApiFacts]:

@@ -32,6 +32,9 @@ KEY_FIELDS = _fields_by_source(model.ConditionKeyInfo)
 VIA_SERVICE_FIELDS = _fields_by_source(model.ViaService)
 # Fields that locate a key in the guide rather than describe it: not tracked as facts.
 _UNTRACKED = {"operations_expression", "description", "sar_names"}
+# The API Reference's first sentence of an operation changes with every rewording of its text:
+# like the keys' descriptions, diff compares it and history leaves it out.
+_ACTION_UNTRACKED = {"api_description"}
 
 
 def _value(value: Any) -> str:
@@ -53,14 +56,15 @@ def facts(dataset: Dataset, every_field: bool = False) -> Facts:
         for source in (s for s, listed in present.items() if listed):
             found[("action", row["action"], "present", source)] = "true"
             for field in ACTION_FIELDS[source]:
-                found[("action", row["action"], field, source)] = _value(row[field])
+                if every_field or field not in _ACTION_UNTRACKED:
+                    found[("action", row["action"], field, source)] = _value(row[field])
     for row in dataset.rows("condition_keys"):
         # The global keys the guide describes (conditions-aws) are facts history leaves out.
         described = bool(row["anchor"]) if every_field else in_condition_tables(row)
-        present = {"conditions": described, "sar": row["in_sar"]}
+        present = {"conditions": described, "sar": row["in_sar"], "api": row["in_api"]}
         for source in (s for s, listed in present.items() if listed):
             found[("condition_key", row["condition_key"], "present", source)] = "true"
-            for field in KEY_FIELDS[source]:
+            for field in KEY_FIELDS.get(source, ()):
                 if field not in untracked:
                     found[("condition_key", row["condition_key"], field, source)] = _value(
                         row[field]
@@ -71,6 +75,7 @@ def facts(dataset: Dataset, every_field: bool = False) -> Facts:
             "permissions": row["group"] or "",
             "conditions": "",
             "sar": row["sar_resource_types"],
+            "api": "",
         }
         for source, label in labels.items():
             if row[f"{source}_source"]:

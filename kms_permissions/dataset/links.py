@@ -9,6 +9,7 @@ _SOURCE_COLUMNS = {
     "permissions": "permissions_source",
     "conditions": "conditions_source",
     "sar": "sar_source",
+    "api": "api_source",
 }
 
 
@@ -28,6 +29,8 @@ class Links:
                 "permissions_source": None,
                 "conditions_source": None,
                 "sar_source": None,
+                "api_source": None,
+                "rule": None,
                 "grant_rows": [],
                 "group": None,
                 "position": None,
@@ -54,6 +57,13 @@ class Links:
         """A condition key page says `key` applies to `action`."""
         self._row(action, key)["conditions_source"] = source_id
 
+    def add_rule(self, action: str, key: str, rule: str) -> None:
+        """Record that a source paired them by `rule` (it does not list the action yet)."""
+        row = self._row(action, key)
+        rules = [r for r in (row["rule"] or "").split("; ") if r]
+        if rule not in rules:
+            row["rule"] = "; ".join([*rules, rule])
+
     def from_sar(self, action: str, key: str, sar_name: str, source_id: str, resource: str) -> None:
         """The SAR lists `sar_name` (standing for `key`) on `action`'s row for `resource`."""
         row = self._row(action, key)
@@ -62,6 +72,10 @@ class Links:
             row["sar_resource_types"].append(resource)
         if sar_name != key and sar_name not in row["sar_names"]:
             row["sar_names"].append(sar_name)
+
+    def from_api(self, action: str, key: str, source_id: str) -> None:
+        """The API Reference's text offers `key` for `action`'s operation."""
+        self._row(action, key)["api_source"] = source_id
 
     def sar_names(self, action: str, key: str) -> list[str]:
         """The SAR's names standing for `key` on `action` (instances, spellings), if any."""

@@ -43,8 +43,10 @@ def merge(snapshot: Snapshot) -> Dataset:
     api = api_actions(snapshot.api, _operation_of(snapshot))
     everything = set(guide_ops) | set(sar_actions) | set(api)
     names = KeyNames(_guide_key_names(snapshot))
-    links = _links(snapshot, names, everything)
-    keys = _condition_keys(snapshot, names, links)
+    on_a_key = {a for a, facts in api.items() if "key" in facts.resources}
+    links = _links(snapshot, names, everything, on_a_key)
+    offered = _api_keys(snapshot, names, api, links)
+    keys = _condition_keys(snapshot, names, links, offered)
     api_sid = source_id(snapshot.api.provenance) if snapshot.api else ""
     tables: dict[str, list[Row]] = {
         "actions": [
@@ -142,6 +144,7 @@ def _action_row(
         "resources": sorted(resources, key=lambda r: _RESOURCE_ORDER.get(r, 9)),
         "access_level": sar.access_level if sar else None,
         "description": sar.description if sar else None,
+        "api_description": api.description if api else None,
         "permission_only": sar.permission_only if sar else False,
         "dependent_actions": dependent,
         "note": op.note if op else None,
@@ -174,8 +177,20 @@ def _grants(snapshot: Snapshot) -> list[Row]:
     return rows
 
 
-def _links(snapshot: Snapshot, names: KeyNames, actions: set[str]) -> Links:
-    """The action / condition key relation from all three sources."""
+# The rules by which a source covers an action it does not list yet (an operation on a key).
+KEY_RESOURCE_RULE = "the condition key page's KMS key resource operations"
+SAR_KEY_RULE = "the SAR's key resource type"
+
+
+def _links(
+    snapshot: Snapshot, names: KeyNames, actions: set[str], on_a_key: set[str] | None = None
+) -> Links:
+    """The action / condition key relation from all three sources.
+
+    `on_a_key` are actions on a KMS key (the API Reference says so): where the guide or the SAR
+    does not list one yet, their rules for every operation on a key apply to it, and the pair
+    records the rule (`rule`): the condition key pages' "KMS key resource operations", and the
+    condition keys of the SAR's key resource type."""
     links = Links()
     if snapshot.permissions:
         sid = source_id(snapshot.permissions.provenance)
@@ -185,13 +200,19 @@ def _links(snapshot: Snapshot, names: KeyNames, actions: set[str]) -> Links:
                     for ref in grant.condition_keys:
                         links.from_permissions(action, names.key_of(ref.name), sid, row, ref.group)
     index = _action_index(snapshot)
+    unlisted = sorted(set(on_a_key or ()) - index.actions)
     for page in snapshot.condition_keys:
         sid = source_id(page.provenance)
         for key in page.condition_keys:
             if key.operations:
+                name = names.key_of(key.name)
                 for action in index.resolve(key.operations):
                     if action in actions:
-                        links.from_conditions(action, names.key_of(key.name), sid)
+                        links.from_conditions(action, name, sid)
+                if any(t.kind == "kms-key-resource-operations" for t in key.operations):
+                    for action in unlisted:
+                        links.from_conditions(action, name, sid)
+                        links.add_rule(action, name, KEY_RESOURCE_RULE)
     if snapshot.sar:
         sid = source_id(snapshot.sar.provenance)
         resource_keys = {r.name: r.condition_keys for r in snapshot.sar.resource_types}
@@ -203,7 +224,33 @@ def _links(snapshot: Snapshot, names: KeyNames, actions: set[str]) -> Links:
                 listed += resource_keys.get(resource_row.resource_type or "", ())
                 for name in listed:
                     links.from_sar(action, names.key_of(name), name, sid, resource)
+        in_sar = {f"kms:{a.name}" for a in snapshot.sar.actions}
+        for action in sorted(set(on_a_key or ()) - in_sar):
+            for name in resource_keys.get("key", ()):
+                links.from_sar(action, names.key_of(name), name, sid, "key")
+                links.add_rule(action, names.key_of(name), SAR_KEY_RULE)
     return links
+
+
+def _api_keys(
+    snapshot: Snapshot, names: KeyNames, api: dict[str, ApiFacts], links: Links
+) -> dict[str, str]:
+    """Pair the keys the API Reference's text offers with the actions of the operations it
+    offers them for; per key, the sentence of the first operation (by name) that offers it."""
+    if snapshot.api is None:
+        return {}
+    sid = source_id(snapshot.api.provenance)
+    actions_of: dict[str, list[str]] = {}
+    for action, facts in api.items():
+        actions_of.setdefault(facts.operation, []).append(action)
+    sentences: dict[str, str] = {}
+    for operation in sorted(snapshot.api.operations, key=lambda op: op.name):
+        for offered in operation.condition_keys:
+            key = names.key_of(offered.name)
+            sentences.setdefault(key, offered.sentence)
+            for action in actions_of.get(operation.name, ()):
+                links.from_api(action, key, sid)
+    return sentences
 
 
 def _sar_names(snapshot: Snapshot, names: KeyNames) -> dict[str, list[str]]:
@@ -217,7 +264,9 @@ def _sar_names(snapshot: Snapshot, names: KeyNames) -> dict[str, list[str]]:
     return {k: sorted(v, key=natural_key) for k, v in found.items()}
 
 
-def _condition_keys(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Row]:
+def _condition_keys(
+    snapshot: Snapshot, names: KeyNames, links: Links, offered: dict[str, str]
+) -> list[Row]:
     table_keys: dict[str, ConditionKey] = {}
     for page in snapshot.condition_keys:
         for key in page.condition_keys:
@@ -234,7 +283,8 @@ def _condition_keys(snapshot: Snapshot, names: KeyNames, links: Links) -> list[R
     sar_names = _sar_names(snapshot, names)
     guide_listed = links.keys_from("permissions")
     rows = []
-    for name in sorted(set(table_keys) | set(sar_keys) | set(global_keys) | links.keys()):
+    every = set(table_keys) | set(sar_keys) | set(global_keys) | links.keys() | set(offered)
+    for name in sorted(every):
         detail = table_keys.get(name)
         sar = _sar_view(name, sar_keys.get(name, []))
         condition_type: str | None
@@ -258,6 +308,7 @@ def _condition_keys(snapshot: Snapshot, names: KeyNames, links: Links) -> list[R
                 "is_template": is_template(name),
                 "in_guide": bool(detail or glob or name in guide_listed),
                 "in_sar": sar is not None,
+                "in_api": name in offered,
                 "condition_type": condition_type,
                 "value_type": value_type,
                 "details_source": details_source,
@@ -275,12 +326,25 @@ def _condition_keys(snapshot: Snapshot, names: KeyNames, links: Links) -> list[R
                 "description": (detail.description if detail else None)
                 or (glob.guidance if glob else None),
                 "sar_description": sar.description if sar else None,
+                "api_description": offered.get(name),
                 "anchor": detail.anchor if detail else (glob.section_anchor if glob else None),
                 "section": detail.section if detail else ("conditions-aws" if glob else None),
                 "sar_names": sar_names.get(name, []),
+                "sar_descriptions": _instance_descriptions(
+                    sar_names.get(name, []), sar_keys.get(name, [])
+                ),
             }
         )
     return rows
+
+
+def _instance_descriptions(names: list[str], found: list[SarConditionKeyView]) -> list[str]:
+    """Each SAR name's own description, in `names`' order, where they differ from each other."""
+    described = {k.name: k.description for k in found}
+    own = [described.get(name) for name in names]
+    if len(own) < 2 or None in own or len({_instance_free(k) for k in found}) == 1:
+        return []
+    return [text for text in own if text is not None]
 
 
 class SarConditionKeyView:
@@ -304,8 +368,19 @@ def _sar_view(name: str, found: list[SarConditionKeyView]) -> SarConditionKeyVie
     return SarConditionKeyView(
         name,
         types[0] if len(types) == 1 else " / ".join(types),
-        descriptions[0] if len(descriptions) == 1 else " / ".join(descriptions),
+        descriptions[0] if len(descriptions) == 1 else _shared(descriptions),
     )
+
+
+def _shared(descriptions: list[str]) -> str:
+    """The leading sentences all descriptions share (each instance's own are kept apart)."""
+    split = [re.split(r"(?<=[.!?])\s+", d) for d in descriptions]
+    shared = []
+    for sentences in zip(*split, strict=False):
+        if len(set(sentences)) != 1:
+            break
+        shared.append(sentences[0])
+    return " ".join(shared) or " / ".join(descriptions)
 
 
 def _instance_free(key: SarConditionKeyView) -> str:

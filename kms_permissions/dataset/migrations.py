@@ -210,6 +210,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         "operations_expression); the JSON files' rows are unchanged (ISO 8601 text, JSON text)",
         steps(),
     ),
+    Migration(
+        "3.0.0",
+        "3.1.0",
+        "the condition keys the API Reference's text offers (kms:PolicyName): condition keys gain "
+        "in_api (false) and api_description (null), the action/key relation api_source (null); "
+        "the guide's and the SAR's rules for actions they do not list yet: the relation gains "
+        "rule (null); actions gain api_description (null); condition keys gain sar_descriptions "
+        "(empty: an older version joined its instances' descriptions): an older version did not "
+        "read them",
+        steps(
+            added("condition_keys", in_api=False, api_description=None),
+            added("action_condition_keys", api_source=None, rule=None),
+            added("actions", api_description=None),
+            added("condition_keys", sar_descriptions=[]),
+        ),
+    ),
 )
 
 

@@ -155,6 +155,7 @@ def _action(tables: _Tables, row: Row) -> dict[str, Any]:
         "grants": grants,
         "condition_keys": [link.condition_key for link in links],
         "condition_key_sources": {link.condition_key: list(link.sources) for link in links},
+        "condition_key_rules": {link.condition_key: link.rule for link in links if link.rule},
         "resource_arns": {r: tables.arns[r] for r in row["resources"] if r in tables.arns},
         "as_of": tables.as_of_sources(sources),
         "listed_since": tables.since("action", name),
@@ -176,6 +177,8 @@ def _key(tables: _Tables, row: Row) -> dict[str, Any]:
         sources.append("conditions")
     if row["in_sar"]:
         sources.append("sar")
+    if row["in_api"]:
+        sources.append("api")
     entry = {
         **row,
         "actions": [link.action for link in links],

@@ -47,6 +47,9 @@ def validate(dataset: Dataset, previous: Dataset | None = None, allow_shrink: bo
         raise ValidationError(problems)
 
 
+_LINK_SOURCES = ("permissions_source", "conditions_source", "sar_source", "api_source")
+
+
 def _integrity(dataset: Dataset) -> list[str]:
     problems: list[str] = []
     actions = {r["action"] for r in dataset.rows("actions")}
@@ -62,14 +65,14 @@ def _integrity(dataset: Dataset) -> list[str]:
         key = keys.get(row["condition_key"])
         if key is None:
             problems.append(f"{where}: unknown condition key")
-        elif not (key["in_guide"] or key["in_sar"] or key["prefix"] == "aws"):
-            problems.append(f"{where}: key documented by neither source")
-        if not (row["permissions_source"] or row["conditions_source"] or row["sar_source"]):
+        elif not (key["in_guide"] or key["in_sar"] or key["in_api"] or key["prefix"] == "aws"):
+            problems.append(f"{where}: key documented by no source")
+        if not any(row[column] for column in _LINK_SOURCES):
             problems.append(f"{where}: no source pairs them")
         for resource in row["sar_resource_types"]:
             if dataset.rows("resource_types") and resource not in resources:
                 problems.append(f"{where}: unknown resource type {resource}")
-        for column in ("permissions_source", "conditions_source", "sar_source"):
+        for column in _LINK_SOURCES:
             if row[column] and row[column] not in sources:
                 problems.append(f"{where}: {column} {row[column]} not in sources")
     for row in dataset.rows("action_grants"):

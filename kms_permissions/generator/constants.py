@@ -132,15 +132,22 @@ def _action_doc(info: ActionInfo[str]) -> str:
         facts.append(f"cross-account: {info.cross_account}")
     if info.access_level:
         facts.append(info.access_level)
-    lead = info.description or info.note or f"Permission for {info.operation}."
-    return f"{lead} ({'; '.join(facts)})" if facts else lead
+    lead = info.description or info.note or info.api_description
+    if lead and facts:
+        return f"{lead} ({'; '.join(facts)})"
+    return lead or "; ".join(facts) or info.operation
 
 
 def _key_doc(info: ConditionKeyInfo[str]) -> str:
     facts: list[str] = [f for f in (info.condition_type, info.value_type) if f]
     if info.deprecated:
         facts.append(f"deprecated, use {info.replacement}" if info.replacement else "deprecated")
-    lead = info.description or info.sar_description or f"Condition key {info.condition_key}."
+    lead = (
+        info.description
+        or info.sar_description
+        or info.api_description
+        or f"Condition key {info.condition_key}."
+    )
     return f"{lead} ({', '.join(facts)})" if facts else lead
 
 

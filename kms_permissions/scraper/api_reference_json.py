@@ -19,6 +19,7 @@ from bs4.element import NavigableString, PageElement
 from kms_permissions.errors import ParseError
 from kms_permissions.scraper.inline import squash
 from kms_permissions.scraper.records import (
+    ApiConditionKey,
     ApiOperation,
     ApiReferencePage,
     Provenance,
@@ -160,6 +161,7 @@ def _operation(name: str, raw: object, shapes: dict[str, Any]) -> ApiOperation:
         input_parameters=_input_parameters(raw, shapes),
         deprecated=deprecated,
         deprecated_message=message,
+        condition_keys=_condition_keys(documentation, raw, shapes),
     )
 
 
@@ -354,3 +356,42 @@ def _input_parameters(raw: dict[str, Any], shapes: dict[str, Any]) -> tuple[str,
     if not isinstance(shape, dict) or not isinstance(shape.get("members", {}), dict):
         raise ValueError(f"input shape {shape_name!r} is missing or not a structure")
     return tuple(shape.get("members", {}))
+
+
+# "You can use the kms:PolicyName condition key to control access to this operation ...": the
+# text offers a key for this operation. A pointer elsewhere ("use a condition key ... see
+# kms:EncryptionAlgorithm") names keys of other operations and is not read as one.
+_OFFERED_KEY = re.compile(
+    r"[^.]*?\buse the (?P<name>kms:[A-Za-z]+) condition key\b[^.]*\.", re.IGNORECASE
+)
+
+_OFFERED_KEY_HTML = re.compile(
+    r"use the(?:\s|<[^>]*>)+kms:[A-Za-z]+(?:\s|<[^>]*>)+condition key", re.IGNORECASE
+)
+
+
+def _condition_keys(
+    documentation: str, raw: dict[str, Any], shapes: dict[str, Any]
+) -> tuple[ApiConditionKey, ...]:
+    """The condition keys the operation's text, or its request parameters' text, offers."""
+    texts: list[tuple[str | None, str]] = [(None, documentation)]
+    reference = raw.get("input")
+    shape_name = reference.get("shape") if isinstance(reference, dict) else None
+    shape = shapes.get(shape_name) if isinstance(shape_name, str) else None
+    members = shape.get("members", {}) if isinstance(shape, dict) else {}
+    for parameter, member in members.items() if isinstance(members, dict) else ():
+        doc = member.get("documentation") if isinstance(member, dict) else None
+        if isinstance(doc, str):
+            texts.append((parameter, doc))
+    found: dict[str, ApiConditionKey] = {}
+    for parameter, text in texts:
+        if not _OFFERED_KEY_HTML.search(text):  # cheap: most texts offer none
+            continue
+        soup = BeautifulSoup(text, "lxml")
+        blocks = [squash(b.get_text(" ")) for b in soup.find_all(["p", "li"])] or [
+            squash(soup.get_text(" "))
+        ]
+        for match in (m for block in blocks for m in _OFFERED_KEY.finditer(block)):
+            name = match.group("name")
+            found.setdefault(name, ApiConditionKey(name, parameter, squash(match.group(0))))
+    return tuple(found[name] for name in sorted(found))

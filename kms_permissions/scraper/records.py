@@ -282,6 +282,20 @@ class RequiredPermission:
 
 
 @dataclass(frozen=True)
+class ApiConditionKey:
+    """A condition key the API Reference's text offers for an operation ("You can use the
+    kms:PolicyName condition key to control access to this operation ...").
+
+    `parameter` is the request parameter whose description says so (RotationPeriodInDays), None
+    when the operation's own text does; `sentence` is the sentence as written.
+    """
+
+    name: str
+    parameter: str | None
+    sentence: str
+
+
+@dataclass(frozen=True)
 class ApiOperation:
     """An operation of the KMS API Reference (botocore's service model) and what its text says.
 
@@ -301,6 +315,7 @@ class ApiOperation:
     input_parameters: tuple[str, ...]
     deprecated: bool
     deprecated_message: str | None
+    condition_keys: tuple[ApiConditionKey, ...] = ()
 
 
 @dataclass(frozen=True)

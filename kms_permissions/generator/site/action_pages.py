@@ -33,6 +33,11 @@ def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
     parts += _answers(site, info, here)
     if info.description:
         parts += [prose.block(site, info.description, here), ""]
+    elif info.api_description:
+        sar = site.source_name("sar")
+        said = f"{sar} does not list it yet; the API Reference's first sentence:"
+        parts += [text(f"No description from the SAR: {said}"), ""]
+        parts += ["> " + prose.inline(site, info.api_description, here), ""]
     else:
         parts += [text(f"No description: {site.source_name('sar')} does not list it."), ""]
     if info.permission_only:
@@ -274,6 +279,15 @@ def _condition_keys(
 
         lines += key_list(site, others, here, note=by_whom)
         lines.append("")
+    rules: dict[str, list[str]] = {}
+    for key, rule in info.condition_key_rules.items():
+        rules.setdefault(rule, []).append(key)
+    for rule, keys in rules.items():
+        named = ", ".join(site.name_link(k, here) for k in keys)
+        lines += [
+            f"{text('The sources do not list it yet; by their rule (' + rule + '):')} {named}.",
+            "",
+        ]
     return lines
 
 

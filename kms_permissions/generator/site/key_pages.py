@@ -76,8 +76,19 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
             _quote(prose.block(site, info.sar_description, here)),
             "",
         ]
+    if info.api_description:
+        operations = ", ".join(
+            site.name_link(a, here) for a, s in info.action_sources.items() if "api" in s
+        )
+        out += [
+            f"The API Reference (as of {text(info.as_of.get('api') or 'undated')}), in the text "
+            f"of {operations}:",
+            "",
+            _quote(prose.block(site, info.api_description, here)),
+            "",
+        ]
     if not out:
-        out += [text("Neither the guide nor the SAR describes it."), ""]
+        out += [text("No source describes it."), ""]
     return out
 
 
