@@ -372,3 +372,63 @@ def test_one_principal_parser(text: str, kind: str, account: str | None, name: s
 
     named = parse_principal(text)
     assert (named.kind, named.account, named.name) == (kind, account, name)
+
+
+def test_aliases_in_the_request_and_alias_operations_on_both_resources() -> None:
+    by_alias = policy(
+        enable_iam(),
+        statement(
+            "Allow",
+            {"AWS": USER},
+            "kms:Decrypt",
+            "By alias",
+            {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/app"}},
+        ),
+    )
+    named = {**request(USER, "kms:Decrypt"), "aliases": ["alias/app", "alias/other"]}
+    assert explain(by_alias, named).decision == "allow"
+    assert explain(by_alias, {**named, "aliases": ["alias/other"]}).decision == "implicit-deny"
+    requested = policy(
+        statement(
+            "Allow",
+            {"AWS": USER},
+            "kms:Decrypt",
+            condition={"StringEquals": {"kms:RequestAlias": "alias/app"}},
+        )
+    )
+    assert explain(requested, {**request(USER, "kms:Decrypt"), "alias": "alias/app"}).decision == (
+        "allow"
+    )
+    assert explain(requested, request(USER, "kms:Decrypt")).decision == "implicit-deny"
+    # CreateAlias: the key side (IAM policies the key policy enables) and the alias side.
+    create = {**request(USER, "kms:CreateAlias"), "alias": "alias/app"}
+    alias_arn = DECRYPT["key_arn"].replace(DECRYPT["key_arn"].split(":", 5)[5], "alias/app")
+    both = iam_policy("Allow", "kms:CreateAlias", resource="*")
+    assert explain(policy(enable_iam()), create, [both]).decision == "allow"
+    key_only = iam_policy("Allow", "kms:CreateAlias")
+    alias_only = iam_policy("Allow", "kms:CreateAlias", resource=alias_arn)
+    assert explain(policy(enable_iam()), create, [key_only]).decision == "implicit-deny"
+    only_alias = explain(policy(enable_iam()), create, [alias_only])
+    assert only_alias.decision == "implicit-deny"
+    assert "iam-not-enabled" not in [r.code for r in only_alias.reasons]
+    assert explain(policy(enable_iam()), create, [key_only, alias_only]).decision == "allow"
+    denied = policy({"Effect": "Deny", "Action": "kms:CreateAlias", "Resource": alias_arn})
+    result = explain(policy(enable_iam()), create, [both, denied])
+    assert (result.decision, [r.code for r in result.reasons][:1]) == (
+        "explicit-deny",
+        ["explicit-deny"],
+    )
+    with pytest.raises(InputError, match="alias: missing; kms:CreateAlias is authorized on"):
+        explain(policy(enable_iam()), request(USER, "kms:CreateAlias"))
+
+
+def test_update_alias_states_the_key_it_does_not_decide() -> None:
+    update = {**request(USER, "kms:UpdateAlias"), "alias": "alias/app"}
+    allowed = explain(policy(enable_iam()), update, [iam_policy("Allow", "kms:*", resource="*")])
+    assert allowed.decision == "allow"
+    assert [a.subject for a in allowed.assumptions if a.matters] == [
+        "scp",
+        "rcp",
+        "permissions-boundary",
+        "other_key",
+    ]

@@ -91,6 +91,17 @@ def assumptions(
         True,
         docs.VPC_ENDPOINT_POLICY,
     )
+    if action.name == "kms:UpdateAlias":
+        found.append(
+            Assumption(
+                "other_key",
+                "UpdateAlias is authorized on the alias, its current key and its new key; this "
+                "request decides key_arn and the alias: assumed the other key allows it too "
+                "(ask about it as its own request)",
+                allowed,
+                docs.ALIAS_ACCESS,
+            )
+        )
     organization = bool(given.scps or given.rcps)
     if organization and request.management_account is None:
         found.append(

@@ -131,7 +131,12 @@ def explain(
         open_ = [
             Reason(
                 CANNOT_DECIDE,
-                f"cannot decide (--strict): {a.text}; give the {a.subject} or say it is absent",
+                f"cannot decide (--strict): {a.text}; "
+                + (
+                    f"give the {a.subject} or say it is absent (--none {a.subject})"
+                    if a.subject in POLICY_TYPES
+                    else f"the request does not settle {a.subject}"
+                ),
                 "request",
                 basis=a.basis,
                 stage="assumption",
