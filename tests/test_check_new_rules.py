@@ -153,3 +153,16 @@ def test_every_new_finding_says_how_to_fix_it() -> None:
                 seen.add(finding.rule_id)
                 assert any(word in finding.message for word in fixes), finding.message
     assert seen == {"KMS014", "KMS015", "KMS031", "KMS052", "KMS053", "KMS150", "KMS151", "KMS152"}
+
+
+def test_an_encryption_context_naming_one_accounts_resource_pins_the_service() -> None:
+    """The CloudWatch Logs key policy (KMS and CloudWatch Logs guides) limits the service with
+    `ArnLike kms:EncryptionContext:aws:logs:arn`, not with aws:SourceAccount: no KMS044."""
+    context = "kms:EncryptionContext:aws:logs:arn"
+    pinned = {"ArnLike": {context: f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"}}
+    assert "KMS044" not in rules(key_policy(allow("kms:GenerateDataKey*", LOGS, Condition=pinned)))
+    # A pattern that lets any account's log groups through still leaves the deputy confused.
+    anyone = {"ArnLike": {context: "arn:aws:logs:us-east-1:*:log-group:*"}}
+    assert "KMS044" in rules(key_policy(allow("kms:GenerateDataKey*", LOGS, Condition=anyone)))
+    negated = {"ArnNotLike": {context: f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"}}
+    assert "KMS044" in rules(key_policy(allow("kms:GenerateDataKey*", LOGS, Condition=negated)))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from kms_permissions.policy.conditions import limiting
+from kms_permissions.policy.conditions import Condition, limiting
 from kms_permissions.policy.knowledge import IAM_GUIDE, PERMISSIONS_PAGE
 from kms_permissions.policy.principals import service_principals
 from kms_permissions.policy.registry import Context, Hit, rule
@@ -16,6 +17,11 @@ CONFUSED_DEPUTY = f"{IAM_GUIDE}/confused-deputy.html"
 # Permissions that let a holder take the key away from its owner.
 ADMINISTRATION = {"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"}
 SOURCE_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
+# An encryption context pair naming the resource's ARN (kms:EncryptionContext:aws:logs:arn, as
+# the CloudWatch Logs and CloudTrail key policies write it) pins the caller's account too when
+# every value's account field is one account.
+_CONTEXT_PREFIX = "kms:encryptioncontext:"
+_ACCOUNT = re.compile(r"arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+")
 LOGS = {"Service": "logs.amazonaws.com"}
 
 
@@ -78,14 +84,29 @@ def service_principal_unscoped(ctx: Context) -> Iterator[Hit]:
         services = service_principals(statement)
         if statement.effect != "Allow" or not services:
             continue
-        if any(c.key.lower() in SOURCE_KEYS and confines(c) for c in limiting(statement)):
+        if any(_pins_source(c) for c in limiting(statement)):
             continue
         names = ", ".join(name for _, name in services)
         yield Hit(
             statement,
             services[0][0],
             f"{names} may use the key for any AWS account: add aws:SourceAccount or "
-            "aws:SourceArn so that it acts only for yours (confused deputy)",
+            "aws:SourceArn (or the encryption context naming your resource's ARN, as the "
+            "service documents it) so that it acts only for yours (confused deputy)",
             "IAM: the confused deputy problem",
             CONFUSED_DEPUTY,
         )
+
+
+def _pins_source(condition: Condition) -> bool:
+    """A condition that limits the service to requests for one account's resources."""
+    if not confines(condition):
+        return False
+    key = condition.key.lower()
+    if key in SOURCE_KEYS:
+        return True
+    return (
+        key.startswith(_CONTEXT_PREFIX)
+        and key.endswith(":arn")
+        and all(isinstance(v, str) and _ACCOUNT.fullmatch(v) for v in condition.values)
+    )
