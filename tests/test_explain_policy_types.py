@@ -67,6 +67,12 @@ def test_an_absent_granting_policy_matters_only_to_a_deny() -> None:
     assert [a.subject for a in denied.assumptions if a.matters] == ["iam-policy"]
     with pytest.raises(InputError, match="absent: 'grants' is not a policy type"):
         explain(policy(enable_iam()), DECRYPT, absent=["grants"])
+    # An explicit Deny is final: no identity policy could lift it, so --strict still decides.
+    deny = {"Effect": "Deny", "Principal": {"AWS": USER}, "Action": "kms:Decrypt", "Resource": "*"}
+    denying = {"Version": "2012-10-17", "Statement": [*policy(enable_iam())["Statement"], deny]}
+    final = explain(denying, request(USER, "kms:Decrypt"), strict=True)
+    assert (final.decision, final.decided) == ("explicit-deny", True)
+    assert not [a.subject for a in final.assumptions if a.matters]
 
 
 def test_keys_aws_always_sets_are_never_taken_as_absent() -> None:

@@ -1,9 +1,10 @@
 """What was not given and was assumed: policy types assumed absent, facts of the request.
 
 An absent restricting policy (SCP, RCP, permissions boundary, session policy, the VPC endpoint's
-policy) can only turn an allow into a deny; an absent granting one (identity policies) a deny into
-an allow; an assumed member account or customer managed key keeps an SCP or RCP binding that
-might not. Each assumption says whether it could change the decision at hand.
+policy) can only turn an allow into a deny; an absent granting one (identity policies) an
+implicit deny into an allow, never an explicit one; an assumed member account or customer
+managed key keeps an SCP or RCP binding that might not. Each assumption says whether it could
+change the decision at hand.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def assumptions(
         subject: str, applies: bool, given_it: bool, text: str, restricts: bool, basis: str
     ) -> None:
         if applies and not given_it and subject not in absent:
-            found.append(Assumption(subject, text, allowed if restricts else not allowed, basis))
+            # A granting policy can only lift an implicit deny: an explicit Deny is final.
+            changes = allowed if restricts else decision == "implicit-deny"
+            found.append(Assumption(subject, text, changes, basis))
 
     policy_type(
         "iam-policy",
