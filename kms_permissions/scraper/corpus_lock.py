@@ -57,7 +57,8 @@ class Entry:
         if upstream.get("repository") and upstream.get("commit"):
             return f"{upstream['repository']} @ {upstream['commit']} {upstream.get('path', '')}"
         if upstream.get("package"):
-            return f"{upstream['package']} {upstream.get('version', '')} ({upstream.get('url')})"
+            where = upstream.get("distribution_url") or upstream.get("url")
+            return f"{upstream['package']} {upstream.get('version', '')} ({where})"
         return str(upstream.get("url") or upstream.get("note") or "no upstream")
 
     def to_json(self) -> dict[str, object]:

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,15 @@ from filelock import FileLock
 from kms_permissions.errors import FetchError
 from kms_permissions.files import atomic_write
 
-ALLOWED_HOSTS = frozenset({"docs.aws.amazon.com", "raw.githubusercontent.com", "api.github.com"})
+ALLOWED_HOSTS = frozenset(
+    {
+        "docs.aws.amazon.com",
+        "raw.githubusercontent.com",
+        "api.github.com",
+        "pypi.org",  # the package index's simple API (PEP 691), for botocore's releases
+        "files.pythonhosted.org",  # the index's distributions (wheels and sdists)
+    }
+)
 USER_AGENT = "kms-permissions (+https://pypi.org/project/kms-permissions/)"
 MAX_BODY_BYTES = 8 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -69,11 +77,18 @@ class Fetcher:
         self.session.headers["User-Agent"] = USER_AGENT
         self.sleep = sleep
 
-    def get(self, url: str, accept: tuple[str, ...] = ()) -> Response:
-        """Fetch `url`; `accept` lists acceptable content types (prefixes)."""
+    def get(
+        self,
+        url: str,
+        accept: tuple[str, ...] = (),
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> Response:
+        """Fetch `url`; `accept` lists acceptable content types (prefixes); `headers` are sent
+        as they are (an index's `Accept`); `max_bytes` replaces the policy's size cap."""
         self._check_url(url)
         cached = self.cache.read(url) if self.cache else None
-        headers = {}
+        headers = dict(headers or {})
         if cached:
             if cached.etag:
                 headers["If-None-Match"] = cached.etag
@@ -102,7 +117,7 @@ class Fetcher:
                 f"{redact(url)}: content type {content_type or 'none'!r}, "
                 f"expected {' or '.join(accept)}"
             )
-        body = self._read_body(response, url, deadline)
+        body = self._read_body(response, url, deadline, max_bytes)
         result = Response(
             final_url,
             body,
@@ -113,6 +128,30 @@ class Fetcher:
             False,
         )
         return result
+
+    def get_range(self, url: str, start: int, end: int, max_bytes: int) -> tuple[bytes, bool]:
+        """Bytes `start` to `end` (exclusive) of `url`, and True; or, from a server that does
+        not honour ranges, the whole body (up to `max_bytes`) and False. Never cached."""
+        self._check_url(url)
+        if not 0 <= start < end:
+            raise FetchError(f"{redact(url)}: an empty byte range {start}-{end}")
+        # identity: a range of a compressed rendering would be a range of other bytes.
+        headers = {"Range": f"bytes={start}-{end - 1}", "Accept-Encoding": "identity"}
+        response, _, deadline = self._get_with_retries(url, headers)
+        if response.status_code == 200:
+            return self._read_body(response, url, deadline, max_bytes), False
+        if response.status_code != 206:
+            response.close()
+            raise FetchError(f"{redact(url)}: HTTP {response.status_code} to a range request")
+        content_range = response.headers.get("Content-Range", "")
+        body = self._read_body(response, url, deadline, end - start)
+        expected = f"bytes {start}-{start + len(body) - 1}/"
+        if not content_range.startswith(expected) or len(body) != end - start:
+            raise FetchError(
+                f"{redact(url)}: asked for bytes {start}-{end - 1}, got "
+                f"{len(body)} bytes ({content_range or 'no Content-Range'})"
+            )
+        return body, True
 
     def store(self, url: str, response: Response) -> None:
         """Keep a response that parsed cleanly, for revalidation next time."""
@@ -193,12 +232,18 @@ class Fetcher:
             seconds = (parsed - datetime.now(UTC)).total_seconds()
         return max(0.0, min(seconds, self.policy.max_retry_after))
 
-    def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
-        """The body, decoded, within the cap and by the request's deadline: it is read as it
-        arrives (a server sending a byte a second is cut off at the deadline, one read's
-        timeout at most after it), and its length checked against Content-Length as sent
-        (the compressed size under a Content-Encoding)."""
-        cap = self.policy.max_body_bytes
+    def _read_body(
+        self,
+        response: requests.Response,
+        url: str,
+        deadline: float,
+        max_bytes: int | None = None,
+    ) -> bytes:
+        """The body, decoded, within the cap (`max_bytes`, else the policy's) and by the
+        request's deadline: it is read as it arrives (a server sending a byte a second is cut
+        off at the deadline, one read's timeout at most after it), and its length checked
+        against Content-Length as sent (the compressed size under a Content-Encoding)."""
+        cap = self.policy.max_body_bytes if max_bytes is None else max_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
             response.close()

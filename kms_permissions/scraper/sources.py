@@ -245,7 +245,8 @@ def _listed_revision(file: Path) -> tuple[str, str, str, str] | None:
         return None
     for entry in _load_revisions(listing):
         if entry.get("file") == file.name:
-            time = str(entry.get("commit_time") or "")
+            # Dated by its release's upload when known, else by its commit.
+            time = str(entry.get("upload_time") or entry.get("commit_time") or "")
             release = str(entry.get("first_release") or "")
             revision = str(entry.get("commit") or f"release-{release}")
             if not time:
