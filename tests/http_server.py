@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -14,13 +15,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 @dataclass
 class Reply:
     """One scripted reply; `fault` is None, "reset", "truncate", "no-length" or "drip" (the body
-    a byte at a time, `delay` seconds apart)."""
+    a byte at a time, `delay` seconds apart); `ranges`: a `Range: bytes=A-B` request gets 206
+    and those bytes (RFC 9110), as a file server does."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     fault: str | None = None
     delay: float = 0.0
+    ranges: bool = False
 
 
 @dataclass
@@ -57,6 +60,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if reply.delay and reply.fault != "drip":
             time.sleep(reply.delay)
+        wanted = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range", ""))
+        if reply.ranges and reply.status == 200 and wanted:
+            first, last = int(wanted.group(1)), min(int(wanted.group(2)), len(reply.body) - 1)
+            total = len(reply.body)
+            headers = {"Content-Range": f"bytes {first}-{last}/{total}", **reply.headers}
+            reply = Reply(206, reply.body[first : last + 1], headers, reply.fault)
         self.send_response(reply.status)
         headers = {"Content-Type": "text/markdown; charset=utf-8", **reply.headers}
         length = len(reply.body) + (1000 if reply.fault == "truncate" else 0)

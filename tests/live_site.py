@@ -11,6 +11,8 @@ import html
 import re
 from pathlib import Path
 
+from kms_permissions.scraper.sources import NOTES_PAGES
+
 from .http_server import Reply
 
 GUIDE = "/kms/latest/developerguide"
@@ -18,6 +20,8 @@ PERMISSIONS_MD = f"{GUIDE}/kms-api-permissions-reference.md"
 PERMISSIONS_HTML = f"{GUIDE}/kms-api-permissions-reference.html"
 SAR = "/service-authorization/latest/reference/list_awskeymanagementservice.html"
 CONDITIONS = ("conditions-kms.md", "conditions-nitro-enclaves.md", "conditions-aws.md")
+# The other guide pages update fetches: the old condition key page and the notes pages.
+GUIDE_PAGES = ("policy-conditions.md", *NOTES_PAGES)
 MD = {"Content-Type": "text/markdown; charset=utf-8"}
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 COLUMNS = (
@@ -35,6 +39,9 @@ def newest_pages(corpus: Path) -> dict[str, bytes]:
     sar = sorted((corpus / "sar-html" / "list_awskeymanagementservice").glob("*.html"))[-1]
     md = (corpus / "kms-devguide-current-md" / "kms-api-permissions-reference.md").read_bytes()
     pages = {f"{GUIDE}/{name}": (snapshot.parent / name).read_bytes() for name in CONDITIONS}
+    for name in GUIDE_PAGES:
+        copy = sorted((corpus / "kms-devguide-github").glob(f"*/doc_source/{name}"))[-1]
+        pages[f"{GUIDE}/{name}"] = copy.read_bytes()
     pages[PERMISSIONS_MD] = md
     pages[PERMISSIONS_HTML] = html_rendering(md.decode()).encode()
     pages[SAR] = sar.read_bytes()

@@ -50,7 +50,7 @@ SANDBOX: dict[str, dict[str, object]] = {
     "generate": {"always": ["--check"]},
     # No server, and no mkdocs run (seconds each): only refusals before mkdocs starts.
     "site": {"actions": ["build"], "never": ["--force"], "always": ["--out"]},
-    # No network (refetch), and the vendored corpus is never the one written.
+    # No network (refetch, fill-botocore), and the vendored corpus is never the one written.
     "corpus": {"actions": ["list", "verify", "extract", "create"], "always": ["--vendored"]},
     # Writes only standard output; its one action is drawn.
     "key-policy": {"actions": ["new"]},

@@ -28,8 +28,18 @@ from kms_permissions.scraper.update_sources import newest_held
 
 from .conftest import ROOT
 from .http_server import Reply, Script, serve
-from .live_site import PERMISSIONS_HTML, PERMISSIONS_MD, SAR, html_rendering, newest_pages, routes
+from .live_site import (
+    GUIDE,
+    PERMISSIONS_HTML,
+    PERMISSIONS_MD,
+    SAR,
+    html_rendering,
+    newest_pages,
+    routes,
+)
+from .pypi_index import Index, wheel
 
+UPLOADED_1_44_8 = "2026-11-20T21:09:17.301Z"
 NEW = "SimulateKeyUse"  # an operation AWS does not have, added to the served pages
 # The sources are update's own, with the botocore "installed" being the corpus's newest model
 # (the botocore of the test environment is whatever pip installed: not a fixed input).
@@ -37,6 +47,8 @@ DRIVER = """
 import sys
 from pathlib import Path
 root, base, botocore, release, *argv = sys.argv[1:]
+mirrors = {"https://docs.aws.amazon.com": base, "https://pypi.org": base}
+mirrors["https://files.pythonhosted.org"] = base
 sys.path.insert(0, root)
 import kms_permissions
 assert kms_permissions.__file__.startswith(root), kms_permissions.__file__
@@ -55,18 +67,20 @@ policy = FetchPolicy(
 )
 installed = InstalledBotocoreSource(package=Path(botocore), release=release)
 sources = [InstalledBotocore(installed) if s.name == InstalledBotocore.name else s for s in SOURCES]
-assert len(sources) == 2, sources
+assert len(sources) == 3, sources
 args = build_parser().parse_args(["update", *argv])
-sys.exit(perform(args, Fetcher(None, policy), {"https://docs.aws.amazon.com": base}, sources))
+sys.exit(perform(args, Fetcher(None, policy), mirrors, sources))
 """
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """What every run shares: the parsed-page cache, and the "installed" botocore package."""
+    """What every run shares: the parsed-page cache, the "installed" botocore package, and the
+    package index (botocore 1.44.8, as the corpus holds it)."""
 
     cache: Path
     botocore: Path
+    index: Index
     release: str = "1.44.8"
 
 
@@ -77,8 +91,11 @@ def inputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     package = tmp_path_factory.mktemp("botocore")
     model = package / "data" / "kms" / "2014-11-01" / "service-2.json"
     model.parent.mkdir(parents=True)
-    shutil.copyfile(corpus / "botocore-kms" / "2026-11-20_pypi-1.44.8.json", model)
-    return Inputs(tmp_path_factory.mktemp("parsed"), package)
+    newest = corpus / "botocore-kms" / "2026-11-20_pypi-1.44.8.json"
+    shutil.copyfile(newest, model)
+    index = Index()
+    index.add("botocore-1.44.8-py3-none-any.whl", wheel(newest.read_bytes()), UPLOADED_1_44_8)
+    return Inputs(tmp_path_factory.mktemp("parsed"), package, index)
 
 
 @pytest.fixture
@@ -111,7 +128,7 @@ def version_of(project: Path) -> str:
 def update(
     project: Path, inputs: Inputs, served: dict[str, list[Reply]], *argv: str
 ) -> subprocess.CompletedProcess[str]:
-    with serve(Script(served)) as base:
+    with serve(Script({**inputs.index.served(), **served})) as base:
         driver = [sys.executable, "-c", DRIVER, str(project), base, str(inputs.botocore)]
         driver.append(inputs.release)
         return subprocess.run(
@@ -260,7 +277,7 @@ def test_a_newer_installed_botocore_makes_a_new_version(
     (package / "data/kms/2014-11-01/service-2.json").write_text(json.dumps(model))
     generate = [sys.executable, "-m", "kms_permissions", "generate"]
     subprocess.run(generate, cwd=project, check=True, capture_output=True)
-    newer = Inputs(inputs.cache, package, "1.45.0")
+    newer = Inputs(inputs.cache, package, inputs.index, "1.45.0")
     done = update(project, newer, routes(newest_pages(corpus)), "--json")
     assert done.returncode == 3, done.stderr
     document = json.loads(done.stdout)
@@ -272,6 +289,78 @@ def test_a_newer_installed_botocore_makes_a_new_version(
     (entry,) = [e for e in lock.files if e.path.endswith("_installed-1.45.0.json")]
     assert entry.licence == "Apache-2.0" and entry.upstream["version"] == "1.45.0"
     assert verify(project / "corpus").problems == ()
+
+
+def test_a_release_on_the_index_is_dated_by_its_upload(
+    corpus: Path, project: Path, inputs: Inputs
+) -> None:
+    held = (corpus / "botocore-kms" / "2026-11-20_pypi-1.44.8.json").read_bytes()
+    model = json.loads(held)
+    documentation = model["operations"]["ListKeys"]["documentation"]
+    model["operations"]["ListKeys"]["documentation"] = documentation.replace(
+        "<b>Cross-account use</b>: No.", "<b>Cross-account use</b>: Yes."
+    )
+    same, changed = wheel(held), wheel(json.dumps(model).encode())
+    index = Index()
+    index.add("botocore-1.44.8-py3-none-any.whl", same, UPLOADED_1_44_8)
+    # 1.44.9 to 1.44.18, one a day from 2026-11-21; the model changed in 1.44.15 (2026-11-27).
+    for number in range(9, 19):
+        uploaded = f"2026-11-{12 + number}T18:00:00Z"
+        index.add(
+            f"botocore-1.44.{number}-py3-none-any.whl", changed if number >= 15 else same, uploaded
+        )
+    generate = [sys.executable, "-m", "kms_permissions", "generate"]
+    subprocess.run(generate, cwd=project, check=True, capture_output=True)
+    done = update(
+        project,
+        Inputs(inputs.cache, inputs.botocore, index),
+        routes(newest_pages(corpus)),
+        "--json",
+    )
+    assert done.returncode == 3, done.stderr
+    document = json.loads(done.stdout)
+    (pypi,) = [s for s in document["sources"] if s["name"] == "pypi-botocore"]
+    assert [p["location"] for p in pypi["pages"] if p["changed"]] == ["pypi-botocore:1.44.15"]
+    changed_facts = [(c["entity"], c["field"], c["new"]) for c in document["diff"]["changed"]]
+    assert ("kms:ListKeys", "api_cross_account", "yes") in changed_facts
+    assert version_of(project) == "2026.11.27"  # the upload date of 1.44.15
+    lock = read_lock(project / "corpus")
+    (entry,) = [e for e in lock.files if e.path == "botocore-kms/2026-11-27_pypi-1.44.15.json"]
+    assert entry.upstream["upload_time"] == "2026-11-27T18:00:00+00:00"
+    assert entry.upstream["distribution"] == "botocore-1.44.15-py3-none-any.whl"
+    assert verify(project / "corpus").problems == ()
+
+
+def test_the_guides_condition_key_and_notes_pages_move_past_2022(
+    corpus: Path, project: Path, inputs: Inputs
+) -> None:
+    pages = newest_pages(corpus)
+    said = {
+        f"{GUIDE}/conditions-kms.md": ("`kms:KeyOrigin` condition key controls access", "governs"),
+        f"{GUIDE}/grants.md": ("might look like duplicates but have", "may look"),
+    }
+    for path, (old, word) in said.items():
+        text = pages[path].decode()
+        assert old in text, path
+        new = old.replace("controls" if word == "governs" else "might look", word)
+        pages[path] = text.replace(old, new).encode()
+    done = update(project, inputs, routes(pages), "--json")
+    assert done.returncode == 3, done.stderr
+    document = json.loads(done.stdout)
+    fetched = [p["location"].rsplit("/", 1)[-1] for s in document["sources"] for p in s["pages"]]
+    assert {"policy-conditions.md", "grants.md", "key-state.md"} <= set(fetched)
+    data = project / "kms_permissions" / "data"
+    keys = json.loads((data / "condition_keys.json").read_text())
+    (origin,) = [k for k in keys if k["condition_key"] == "kms:KeyOrigin"]
+    assert "condition key governs access" in origin["description"]
+    notes = json.loads((data / "notes.json").read_text())
+    grants = [n["text"] for n in notes if n["page"] == "grants"]
+    assert any("may look like duplicates" in text for text in grants), grants
+    # Dated by the day the pages were fetched, past the archive's last copy (2022-12-05).
+    assert version_of(project) > "2022.12.05" and version_of(project) >= "2026.11.20"
+    snapshot = read_lock(project / "corpus").files
+    live = {e.path.rsplit("/", 1)[-1] for e in snapshot if e.path.startswith("docs-live/")}
+    assert {"grants.md", "conditions-kms.md", "policy-conditions.md"} <= live
 
 
 def test_rows_removed_beyond_the_shrink_guard_are_refused(

@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source",
         action="append",
         help="a scrape file (records.json), a URL, a local file or folder, git:PATH[@REV], "
-        "github-botocore:TAG or installed-botocore; repeat to combine sources",
+        "github-botocore:TAG, pypi-botocore:VERSION or installed-botocore; repeat to combine "
+        "sources",
     )
     add_build_options(parser)
 

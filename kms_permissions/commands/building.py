@@ -73,7 +73,8 @@ def build_inputs(args: argparse.Namespace) -> dict[str, Path | None]:
 
     inputs: dict[str, Path | None] = {}
     sources = getattr(args, "source", None) or []
-    remote = ("https://", "http://", "github:", "github-botocore:", "installed-botocore")
+    remote: tuple[str, ...] = ("https://", "http://", "github:", "github-botocore:")
+    remote += ("pypi-botocore:", "installed-botocore")
     for number, source in enumerate([sources] if isinstance(sources, str) else sources):
         if not source.startswith(remote):
             name = "--source" if number == 0 else f"--source #{number + 1}"

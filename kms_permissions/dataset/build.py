@@ -36,7 +36,7 @@ def load_records(
         real_date(revision_date)
     if spec == INSTALLED:  # dated by --revision-date, or undated: the newest copy
         return scrape(InstalledBotocoreSource(revision_date), cache)
-    remote = ("https://", "http://", "github:", "git:", "github-botocore:")
+    remote = ("https://", "http://", "github:", "git:", "github-botocore:", "pypi-botocore:")
     local = spec is not None and not spec.startswith(remote) and Path(spec).exists()
     # A JSON file is a scrape file unless its content is a page (botocore's model): one that is
     # neither is refused as a scrape file, which names what is wrong with it.

@@ -137,12 +137,16 @@ def run_update(
     try:
         layout = work / vendored_corpus.ROOT_NAME  # the dataset records page locations under it
         vendored_corpus.extract(corpus, layout)
-        collected = tuple(source.collect(layout, fetcher, mirrors or {}) for source in sources)
+        found = []
+        for source in sources:
+            found.append(source.collect(layout, fetcher, mirrors or {}))
+            # Into the temporary layout at once: the next source compares with what this one
+            # adds (the index and the installed botocore both extend botocore-kms/).
+            _add_files(layout, found[-1].files)
+        collected = tuple(found)
         if not any(c.changed for c in collected):
             reason = "every page is as the corpus holds it"
             return Outcome(UNCHANGED, current.version, None, collected, reason=reason)
-        for c in collected:
-            _add_files(layout, c.files)
         candidate, version, notes_text = _build(layout, work / "data", data, cache, allow_shrink)
         change = diff(current, candidate)
         if change.is_empty():

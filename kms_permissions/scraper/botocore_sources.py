@@ -5,6 +5,8 @@ with no network: a user with a fresh boto3 gets the newest facts offline. Its re
 installed release; it has no date of its own unless one is given, so it joins the newest version.
 `github-botocore:TAG` fetches the model at a release tag from raw.githubusercontent.com and dates
 it by the tag's commit (api.github.com), as `github:COMMIT` does for the archived guide.
+`pypi-botocore:VERSION` reads the model from the release's distribution on the package index
+(`pypi_botocore`) and dates it by the release's upload.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import gzip
 import hashlib
 import importlib.util
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kms_permissions.errors import FetchError, SourceError
@@ -128,3 +130,39 @@ class GitHubBotocoreSource:
             self.url, ("text/plain", "application/json", "application/octet-stream")
         )
         yield _page(model.body, self.url, f"botocore {self.tag}", time[:10], time, model.fetched_at)
+
+
+class PypiBotocoreSource:
+    """The KMS model of a botocore release on the package index, dated by its upload."""
+
+    def __init__(
+        self, fetcher: Fetcher, version: str, mirrors: Mapping[str, str] | None = None
+    ) -> None:
+        from kms_permissions.scraper.pypi_botocore import PREFIX, release_key
+
+        if not release_key(version):
+            raise SourceError(f"{PREFIX}{version}: not a botocore release such as 1.44.8")
+        self.fetcher = fetcher
+        self.version = version
+        self.mirrors = mirrors or {}
+
+    def pages(self) -> Iterator[Page]:
+        """The model of the release."""
+        from kms_permissions.scraper.corpus import mirrored
+        from kms_permissions.scraper.pypi_botocore import (
+            INDEX,
+            PREFIX,
+            located,
+            read_model,
+            release_of,
+            releases,
+        )
+
+        listed = releases(self.fetcher, mirrored(INDEX, self.mirrors))
+        release = release_of(listed, self.version)
+        model = read_model(self.fetcher, located(release, self.mirrors))
+        if model is None:
+            raise SourceError(f"{PREFIX}{self.version}: this release holds no KMS model")
+        time = release.upload_time
+        location = f"{PREFIX}{self.version}"
+        yield _page(model.body, location, f"botocore {self.version}", time[:10], time)

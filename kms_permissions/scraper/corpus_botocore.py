@@ -29,6 +29,7 @@ from kms_permissions.scraper.pypi_botocore import (
     Model,
     Release,
     changes,
+    located,
     read_model,
     release_key,
     releases,
@@ -114,7 +115,7 @@ def plan(
 
     def sha(release: Release) -> str | None:
         if release.version not in read:
-            read[release.version] = read_model(fetcher, _located(release, mirrors))
+            read[release.version] = read_model(fetcher, located(release, mirrors))
         model = read[release.version]
         return model.sha256 if model else None
 
@@ -140,7 +141,7 @@ def plan(
     added: list[Model] = []
     for index in sorted(found):
         model = read.get(listed[index].version) or read_model(
-            fetcher, _located(listed[index], mirrors)
+            fetcher, located(listed[index], mirrors)
         )
         if model is None or (model.release.version, model.sha256) in known:
             continue
@@ -172,16 +173,6 @@ def plan(
         rewritten = {**document, "note": NOTE, "revisions": revisions}
         files[LISTING] = (json.dumps(rewritten, indent=1, ensure_ascii=False) + "\n").encode()
     return Plan(newest_model, tuple(added), files, redated)
-
-
-def _located(release: Release, mirrors: Mapping[str, str]) -> Release:
-    """The release with its files' URLs through the mirrors (a test server)."""
-    if not mirrors:
-        return release
-    from dataclasses import replace
-
-    files = tuple(replace(d, url=mirrored(d.url, mirrors)) for d in release.distributions)
-    return replace(release, distributions=files)
 
 
 def _unlocated(model: Model, release: Release) -> Model:

@@ -22,7 +22,7 @@ import io
 import re
 import tarfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kms_permissions.errors import FetchError, SourceError
@@ -342,6 +342,18 @@ def changes(
         middle = (low + high) // 2
         stack += [(middle, high), (low, middle)]
     return sorted(found)
+
+
+def located(release: Release, mirrors: Mapping[str, str]) -> Release:
+    """The release with its files' URLs through `mirrors` (a mirror, or a test server)."""
+    if not mirrors:
+        return release
+    from dataclasses import replace
+
+    from kms_permissions.scraper.corpus import mirrored
+
+    files = tuple(replace(d, url=mirrored(d.url, mirrors)) for d in release.distributions)
+    return replace(release, distributions=files)
 
 
 def release_of(releases_: Sequence[Release], version: str) -> Release:

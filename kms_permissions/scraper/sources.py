@@ -37,11 +37,26 @@ SAR_URL = (
 ARCHIVE_REPO = "awsdocs/aws-kms-developer-guide"
 CONDITION_PAGES = ("conditions-kms.md", "policy-conditions.md", "conditions-nitro-enclaves.md")
 ARCHIVE_PAGES = (*CONDITION_PAGES, "conditions-aws.md", "kms-api-permissions-reference.md")
+# The guide's pages whose notes (callouts) the dataset keeps, besides the pages above.
+NOTES_PAGES = (
+    "alias-access.md",
+    "control-access.md",
+    "grants.md",
+    "iam-policies.md",
+    "key-policies.md",
+    "key-policy-default.md",
+    "key-policy-modifying-external-accounts.md",
+    "key-state.md",
+    "kms-vpc-endpoint.md",
+    "symm-asymm-compare.md",
+)
 LIVE_PAGES = (
     f"{GUIDE}/kms-api-permissions-reference.md",
     f"{GUIDE}/conditions-kms.md",
     f"{GUIDE}/conditions-nitro-enclaves.md",
     f"{GUIDE}/conditions-aws.md",
+    f"{GUIDE}/policy-conditions.md",
+    *(f"{GUIDE}/{page}" for page in NOTES_PAGES),
     SAR_URL,
 )
 MAX_PAGE_BYTES = MAX_BODY_BYTES
@@ -122,7 +137,7 @@ def classify(name: str, parent: str = "") -> tuple[str, str] | None:
         return "global-keys", "md"
     if name == "list_awskeymanagementservice.html":
         return "sar", "sar-html"
-    if name.endswith(".md") and parent == "doc_source":
+    if name.endswith(".md") and (parent == "doc_source" or name in NOTES_PAGES):
         return "guide", "md"
     return None
 
@@ -455,9 +470,9 @@ def _http_date(value: str | None) -> str | None:
 
 def open_source(spec: str | None) -> Source:
     """The source a `--source` value names: None (live), an https URL, `github:COMMIT` (the
-    archived guide on GitHub), `git:PATH[@REV]` (a checkout of it), `github-botocore:TAG` or
-    `installed-botocore` (botocore's KMS model at a release, or as installed here) or a local
-    path."""
+    archived guide on GitHub), `git:PATH[@REV]` (a checkout of it), `github-botocore:TAG`,
+    `pypi-botocore:VERSION` or `installed-botocore` (botocore's KMS model at a release, from the
+    package index, or as installed here) or a local path."""
     from kms_permissions.scraper.http import Fetcher, default_cache_dir
 
     if spec is not None and not spec.strip():
@@ -471,6 +486,10 @@ def open_source(spec: str | None) -> Source:
         return HttpSource(Fetcher(default_cache_dir()), (spec,) if spec else LIVE_PAGES)
     if spec.startswith("github:"):
         return GitHubArchiveSource(Fetcher(default_cache_dir()), spec[len("github:") :])
+    if spec.startswith("pypi-botocore:"):
+        from kms_permissions.scraper.botocore_sources import PypiBotocoreSource
+
+        return PypiBotocoreSource(Fetcher(None), spec[len("pypi-botocore:") :])
     if spec.startswith("github-botocore:") or spec == "installed-botocore":
         from kms_permissions.scraper.botocore_sources import (
             GITHUB_PREFIX,

@@ -187,6 +187,41 @@ class InstalledBotocore:
         return Collected(self.name, (item,), files)
 
 
+class PypiBotocore:
+    """botocore's releases on the package index after the newest model the corpus holds: each
+    change of the KMS model bisected to the release that published it, dated by its upload
+    (`botocore-kms/YYYY-MM-DD_pypi-<release>.json`, with the distribution and its sha256)."""
+
+    name = "pypi-botocore"
+
+    def collect(self, layout: Path, fetcher: Fetcher, mirrors: Mapping[str, str]) -> Collected:
+        """The models published since the newest one held; nothing when it is still current."""
+        from kms_permissions.scraper.corpus_botocore import plan
+        from kms_permissions.scraper.pypi_botocore import PREFIX
+
+        found = plan(layout, fetcher, mirrors=mirrors)
+        items = []
+        for model in found.added:
+            page = Page(
+                kind=api_reference_json.KIND,
+                rendering=api_reference_json.RENDERING,
+                name="kms",
+                location=f"{PREFIX}{model.release.version}",
+                revision=f"botocore {model.release.version}",
+                revision_date=model.release.upload_time[:10],
+                fetched_at=None,
+                content_type="application/json",
+                body=model.body,
+            )
+            api_reference_json.parse(page.text(), page.provenance())  # a refused model stops
+            items.append(Item(page.location, model.sha256, len(model.body), None, True))
+        if not items and found.newest is not None:
+            newest = found.newest
+            location = f"{PREFIX}{newest.release.version}"
+            items.append(Item(location, newest.sha256, len(newest.body), None, False))
+        return Collected(self.name, tuple(items), found.files)
+
+
 def _release(version: str) -> tuple[int, ...]:
     """A release's numbers (`1.44.8` -> (1, 44, 8)); () for anything else."""
     parts = version.split(".")
@@ -195,6 +230,7 @@ def _release(version: str) -> tuple[int, ...]:
 
 SOURCES: tuple[UpdateSource, ...] = (
     LiveDocs((PERMISSIONS_HTML, *LIVE_PAGES)),
+    PypiBotocore(),
     InstalledBotocore(),
 )
 
