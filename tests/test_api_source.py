@@ -31,7 +31,7 @@ EXPLAINED = {
         "key policy. Both describe the same rule from two sides."
     ),
     ("action-only-in-api", "kms:Encapsulate"): (
-        "ML-KEM operations shipped in botocore 1.44.8 (2026-11-20), after the newest SAR copy "
+        "ML-KEM operations shipped in botocore 1.43.119 (2026-10-26), after the newest SAR copy "
         "(2026-06-14) and the guide's page."
     ),
     ("action-only-in-api", "kms:Decapsulate"): "As kms:Encapsulate.",
@@ -50,10 +50,11 @@ def test_the_new_operations_answer(capsys: pytest.CaptureFixture[str]) -> None:
         assert entry["cross_account"] == "yes" and entry["api_cross_account"] == "yes"
         assert entry["details_source"] == "api"
         assert (entry["in_guide"], entry["in_sar"], entry["in_api"]) == (False, False, True)
-        assert entry["listed_since"] == {"api": "2026-11-20"}
-        assert entry["listed_in"] == {"api": "botocore 1.44.8"}
+        # Published in 1.43.119 on 2026-10-26 (read from the package index), not in 1.44.8.
+        assert entry["listed_since"] == {"api": "2026-10-26"}
+        assert entry["listed_in"] == {"api": "botocore 1.43.119"}
     assert main(["lookup", "kms:Decapsulate"]) == 0
-    assert "API Reference: first in botocore 1.44.8 of 2026-11-20" in capsys.readouterr().out
+    assert "API Reference: first in botocore 1.43.119 of 2026-10-26" in capsys.readouterr().out
 
 
 def test_check_accepts_policies_using_them() -> None:
@@ -123,11 +124,11 @@ def test_every_disagreement_on_the_newest_copies_is_explained() -> None:
 
 def test_arrival_dated_to_the_botocore_revision(corpus: Path) -> None:
     reference = load()
-    assert reference.coverage["api"].first == date(2015, 4, 27)
+    assert reference.coverage["api"].first == date(2014, 11, 12)  # 0.72.0, the first KMS model
     assert reference.actions["kms:ReplicateKey"].listed_since["api"] == date(2021, 6, 16)
-    assert reference.actions["kms:Encrypt"].listed_since["api"] == date(2015, 4, 27)
+    assert reference.actions["kms:Encrypt"].listed_since["api"] == date(2014, 11, 12)
     pages = list(LocalSource(corpus / "botocore-kms").pages())
-    assert len(pages) == 64 and all(p.kind == api_reference_json.KIND for p in pages)
+    assert len(pages) == 68 and all(p.kind == api_reference_json.KIND for p in pages)
     newest = api_reference_json.parse(pages[-1].text(), pages[-1].provenance())
     owned = api_actions(newest, {})
     # New actions come only from the permissions the text names, never from operation names.
