@@ -276,3 +276,17 @@ def test_a_release_as_a_source_is_dated_by_its_upload(
     assert (page.revision_date, page.release) == ("2026-11-20", "1.44.8")
     with pytest.raises(SourceError, match=r"pypi-botocore:1\.44\.9: no such final release"):
         list(PypiBotocoreSource(fetcher(), "1.44.9", mirrors(base)).pages())
+
+
+def test_a_distribution_over_the_cap_is_refused_before_any_read(
+    server: tuple[Script, str], built: dict[str, bytes]
+) -> None:
+    script, base = server
+    index = Index()
+    path = index.add("botocore-1.44.8-py3-none-any.whl", built[MODELS[2]], "2026-11-20T21:09:17Z")
+    index.files[0]["size"] = 10 * 1024**3  # the index says 10 GiB
+    script.routes.update(index.served())
+    (release,) = releases(fetcher(), f"{base}{INDEX_PATH}")
+    with pytest.raises(FetchError, match="over the 67108864-byte cap"):
+        read_model(fetcher(), located(release, mirrors(base)))
+    assert script.hits(path) == 0

@@ -164,6 +164,11 @@ def _iso(time: str) -> str:
 def read_model(fetcher: Fetcher, release: Release) -> Model | None:
     """The release's KMS model, or None when the release has none (botocore before 0.72.0)."""
     distribution = release.distribution()
+    if distribution.size > MAX_DISTRIBUTION_BYTES:
+        raise FetchError(
+            f"{redact(distribution.url)}: the index gives {distribution.size} bytes, over the "
+            f"{MAX_DISTRIBUTION_BYTES}-byte cap of a distribution"
+        )
     if distribution.wheel:
         return _from_wheel(fetcher, release, distribution)
     return _from_sdist(fetcher, release, distribution)
