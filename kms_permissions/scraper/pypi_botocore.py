@@ -35,7 +35,8 @@ PREFIX = "pypi-botocore:"
 MAX_DISTRIBUTION_BYTES = 64 * 1024 * 1024
 MAX_MODEL_BYTES = 8 * 1024 * 1024
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
-_FILE = re.compile(r"botocore-(?P<version>[^-]+?)(?:-py[^/]*\.whl|\.tar\.gz|\.zip)")
+# Wheels and tar.gz sdists (botocore never published another kind of file).
+_FILE = re.compile(r"botocore-(?P<version>[^-]+?)(?:-py[^/]*\.whl|\.tar\.gz)")
 # The KMS model's place in the package: `data/kms/<api>/service-2.json[.gz]` since 0.107.0,
 # `data/aws/kms/<api>.api.json` or `.normal.json` before.
 _MEMBER = re.compile(
