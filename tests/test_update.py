@@ -323,7 +323,15 @@ def test_a_release_on_the_index_is_dated_by_its_upload(
     assert [p["location"] for p in pypi["pages"] if p["changed"]] == ["pypi-botocore:1.44.15"]
     changed_facts = [(c["entity"], c["field"], c["new"]) for c in document["diff"]["changed"]]
     assert ("kms:ListKeys", "api_cross_account", "yes") in changed_facts
-    assert version_of(project) == "2026.11.27"  # the upload date of 1.44.15
+    # The fact dates from the upload of 1.44.15 (the version is the newest source's date: the
+    # live pages' snapshot of today, which the HTML rendering new to the corpus adds).
+    history = json.loads((project / "kms_permissions/data/history.json").read_text())
+    (row,) = [
+        r
+        for r in history
+        if (r["entity"], r["field"], r["value"]) == ("kms:ListKeys", "api_cross_account", '"yes"')
+    ]
+    assert (row["valid_from"], row["first_revision"]) == ("2026-11-27", "botocore 1.44.15")
     lock = read_lock(project / "corpus")
     (entry,) = [e for e in lock.files if e.path == "botocore-kms/2026-11-27_pypi-1.44.15.json"]
     assert entry.upstream["upload_time"] == "2026-11-27T18:00:00+00:00"
