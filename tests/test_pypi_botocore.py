@@ -31,6 +31,8 @@ from kms_permissions.scraper.pypi_botocore import (
 from .http_server import Script, serve
 from .pypi_index import FILES, INDEX_PATH, MEMBER, OLD_MEMBER, Index, mirrors, sdist, wheel
 
+pytestmark = pytest.mark.loopback
+
 # Three real models of the corpus, in the order botocore published them.
 MODELS = ("2026-04-27_59d6b63.json", "2026-05-20_3830c65.json", "2026-11-20_pypi-1.44.8.json")
 

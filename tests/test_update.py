@@ -291,6 +291,8 @@ def test_a_newer_installed_botocore_makes_a_new_version(
     assert verify(project / "corpus").problems == ()
 
 
+@pytest.mark.slow
+@pytest.mark.loopback
 def test_a_release_on_the_index_is_dated_by_its_upload(
     corpus: Path, project: Path, inputs: Inputs
 ) -> None:
@@ -339,6 +341,8 @@ def test_a_release_on_the_index_is_dated_by_its_upload(
     assert verify(project / "corpus").problems == ()
 
 
+@pytest.mark.slow
+@pytest.mark.loopback
 def test_the_guides_condition_key_and_notes_pages_move_past_2022(
     corpus: Path, project: Path, inputs: Inputs
 ) -> None:
