@@ -246,7 +246,7 @@ def test_first_listing_is_not_called_an_introduction(capsys: pytest.CaptureFixtu
     assert "first seen" not in out
     assert "SAR: first in the copy of 2021-07-01" in out
     assert "SAR: at least since the copy of 2019-10-10 (its earliest copy held)" in out
-    assert "API Reference: at least since botocore 0.107.0 of 2015-04-27" in out
+    assert "API Reference: at least since botocore 0.72.0 of 2014-11-12" in out
     assert "permissions reference: in its undated current copy (no dated copy lists it)" in out
 
 
