@@ -152,6 +152,8 @@ def _check_replaceable(out: Path, lock: Lock) -> None:
         mode = os.lstat(out).st_mode
     except FileNotFoundError:
         return
+    except OSError as exc:  # a parent that is a file, no permission: nothing is written
+        raise CorpusError(f"{out}: not written ({exc.strerror})") from None
     if not stat.S_ISDIR(mode):  # a link too: it is the user's, never renamed away
         raise CorpusError(f"{out}: is {describe(mode)}, not a folder; refusing to replace it")
     present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir())
