@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -89,11 +90,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A server whose request threads never print: a client the test cut off (a deadline, a
+    size cap) breaks the pipe of a thread that may outlive the test, and socketserver's
+    default handler would print its traceback into whichever test runs then."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Keep the error for inspection instead of writing it to stderr."""
+        self.errors.append(sys.exc_info()[1])
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.errors: list[BaseException | None] = []
+
+
 @contextmanager
 def serve(script: Script) -> Iterator[str]:
     """Serve `script` on an ephemeral loopback port; yields the base URL."""
     handler = type("Handler", (_Handler,), {"script": script})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -277,16 +277,6 @@ BAD_SPECS = [
     ),
     ({**ISSUE_SPEC, "key_spec": "HMAC_256", "key_usage": "SIGN_VERIFY"}, "key_usage: a HMAC_256"),
     ({**ISSUE_SPEC, "key_spec": "RSA_2048"}, "key_usage: missing"),
-    (
-        {
-            **ISSUE_SPEC,
-            "key_spec": "ML_KEM_768",
-            "services": [],
-            "external_accounts": [],
-            "via_services": ["s3"],
-        },
-        "via_services: kms:ViaService does not apply to kms:Decapsulate, kms:Encapsulate",
-    ),
     ({**ISSUE_SPEC, "account": "12345"}, "account: '12345' is not an AWS account ID"),
     (
         {**ISSUE_SPEC, "users": ["arn:aws:iam::210987654321:role/Other"]},

@@ -567,7 +567,7 @@ def _leftovers(project: Path) -> list[str]:
 def test_an_update_killed_midway_is_recovered_by_the_next_writing_verb(
     corpus: Path, project: Path, inputs: Inputs, point: str
 ) -> None:
-    served = routes(with_new_operation(newest_pages(corpus)))
+    served = {**inputs.index.served(), **routes(with_new_operation(newest_pages(corpus)))}
     previous = version_of(project)
     before = state(project)
     with serve(Script(served)) as base:
