@@ -12,6 +12,25 @@ from kms_permissions.reference import load
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
 PERMISSIONS_PAGE = f"{GUIDE}/kms-api-permissions-reference.html"
 IAM_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide"
+# The key administrators statement of the console's default key policy (key-policy-default),
+# its wildcards as the guide writes them: the checker's escalation rule flags it, the key-policy
+# writer expands it without what lets an administrator use the key.
+DEFAULT_ADMIN_ACTIONS = (
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+)
 # Names longer than this get no "did you mean": nothing real is that long.
 _SUGGEST_UP_TO = 80
 

@@ -21,7 +21,7 @@ from kms_permissions.policy.key_specs import (
     operations,
     use_name,
 )
-from kms_permissions.policy.knowledge import Knowledge
+from kms_permissions.policy.knowledge import DEFAULT_ADMIN_ACTIONS, Knowledge
 
 VERSION = "2012-10-17"
 CREATE_GRANT = "kms:CreateGrant"
@@ -29,26 +29,9 @@ CREATE_GRANT = "kms:CreateGrant"
 # statement (key-policy-default), for grants an AWS service creates.
 GRANT_PERMISSIONS = ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant")
 GRANT_FOR_AWS = {"Bool": {"kms:GrantIsForAWSResource": "true"}}
-# The console's default key administrators statement (key-policy-default), wildcards as it
-# writes them, plus RotateKeyOnDemand; expanded through the dataset, then CreateGrant and
-# every cryptographic operation are taken out.
-ADMIN_PATTERNS = (
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
-)
+# The console's default key administrators statement plus RotateKeyOnDemand; expanded through
+# the dataset, then CreateGrant and every cryptographic operation are taken out.
+ADMIN_PATTERNS = (*DEFAULT_ADMIN_ACTIONS, "kms:RotateKeyOnDemand")
 
 Statement = dict[str, Any]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from kms_permissions.policy.conditions import limiting
 from kms_permissions.policy.document import Statement
-from kms_permissions.policy.knowledge import GUIDE
+from kms_permissions.policy.knowledge import DEFAULT_ADMIN_ACTIONS, GUIDE
 from kms_permissions.policy.principals import aws_principals
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import (
@@ -35,23 +35,6 @@ ESCALATING = ("kms:CreateGrant", "kms:PutKeyPolicy")
 # (kms:ViaService: only the service creates the grant, for its resource.)
 _GRANT_LIMITS = {"kms:grantoperations", "kms:granteeprincipal", "kms:viaservice"}
 ADMIN = f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"
-# The administrator statement of the guide's default key policy (key-policy-default).
-_DEFAULT_ADMIN_ACTIONS = [
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-]
 
 
 def _holdings(ctx: Context) -> dict[str, set[str]]:
@@ -78,10 +61,10 @@ def _grant_limited(statement: Statement) -> bool:
     "CreateGrant lets a principal give itself what the key policy does not",
     name="grant-escalation",
     link=GRANTS,
-    bad=key_policy(allow(_DEFAULT_ADMIN_ACTIONS, {"AWS": ADMIN})),
+    bad=key_policy(allow(list(DEFAULT_ADMIN_ACTIONS), {"AWS": ADMIN})),
     good=key_policy(
         allow(
-            [a for a in _DEFAULT_ADMIN_ACTIONS if a != "kms:Create*"] + ["kms:CreateAlias"],
+            [a for a in DEFAULT_ADMIN_ACTIONS if a != "kms:Create*"] + ["kms:CreateAlias"],
             {"AWS": ADMIN},
         ),
         allow(
