@@ -106,11 +106,10 @@ def _cloudtrail(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ..
 
 def _logs(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     group = arns["log_group_arn"]
-    # The page writes ArnEquals; the encryption context keys are strings (the dataset's
-    # type), and how AWS applies an ARN operator to one is not documented: StringEquals
-    # compares the same exact ARN.
+    # As the CloudWatch Logs guide writes it: ArnEquals on the log group's ARN (the
+    # evaluator and the checker decide ARN operators on this string key, see operators.py).
     context = Pin(
-        "StringEquals",
+        "ArnEquals",
         "kms:EncryptionContext:aws:logs:arn",
         group.text,
         group.text,
