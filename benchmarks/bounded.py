@@ -2,7 +2,8 @@
 and the ratios printed (about 2 and 4 for linear work; a backtracking or quadratic cost shows
 as 4 and 16, or worse).
 
-Cases: IAM wildcard matching of a pattern that makes a regex backtrack, YAML alias expansion
+Cases: IAM wildcard matching of a pattern that makes a regex backtrack and of `?`-heavy
+patterns (the value growing, then the pattern), YAML alias expansion
 (keys included), CloudFormation Fn::If statements, JSON positions in a deep file, and reading
 the corpus archive.
 
@@ -35,6 +36,16 @@ def _median_s(run: Callable[[], object], repeat: int = 5) -> float:
 def _wildcards(n: int) -> Callable[[], object]:
     value = "a" * n
     return lambda: glob("*a*a*a*a*a*a*a*a*b*", value)
+
+
+def _question_marks(n: int) -> Callable[[], object]:
+    value = "a" * n  # `?`s between literal runs: shift-and, one pass over the value
+    return lambda: glob("*" + "a?" * 500 + "b*", value)
+
+
+def _question_mark_pattern(n: int) -> Callable[[], object]:
+    value = "a" * 200_000  # the pattern grows: each character read costs its length / a word
+    return lambda: glob("*" + "a?" * n + "b*", value)
 
 
 def _yaml_aliases(n: int) -> Callable[[], object]:
@@ -83,6 +94,8 @@ def _archive(n: int) -> Callable[[], object]:
 
 CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
     "wildcards: *a*a*a*a*a*a*a*a*b*, n a's": (_wildcards, 1_000_000),
+    "wildcards: *a?a?...a?b* (500 runs), n a's": (_question_marks, 200_000),
+    "wildcards: n runs of a? against 200,000 a's": (_question_mark_pattern, 2_000),
     "YAML: n mappings of aliased lists": (_yaml_aliases, 500),
     "CloudFormation: n nested Fn::If entries": (_fn_if, 500),
     "JSON positions: n values 90 deep": (_json_positions, 200_000),

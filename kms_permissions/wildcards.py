@@ -3,9 +3,13 @@
 Matched without a regular expression: a backtracking engine takes exponential time on
 `*a*a*a*a*b` against a run of `a`s. The pattern is cut at its stars into segments; the first
 must match at the start, the last at the end, and each one between at its leftmost place after
-the one before (taking the leftmost place never loses a match). A segment's place is found by
-`str.find` of its longest literal run, then checked run by run, so a value of n characters
-costs at most n times the pattern's length, and nothing is compiled or cached.
+the one before (taking the leftmost place never loses a match), so the value is scanned once.
+A segment that is one literal run is found by `str.find` (linear). A segment with `?`s between
+literal runs is found by shift-and (bitap): one pass over the value carrying, as the bits of one
+integer, which prefixes of the segment end at the current character, so each character costs
+a few operations on an integer of the segment's length in bits, done in C a machine word at a
+time, and never a check run by run (`a?a?a?...?b` against `aaa...` would cost n times the
+pattern's length in Python steps). Nothing is compiled or cached.
 """
 
 from __future__ import annotations
@@ -31,17 +35,33 @@ class _Segment:
     def find(self, value: str, start: int, end: int) -> int:
         """The leftmost offset in [start, end - length] where the segment matches, or -1."""
         last = end - self.length
+        if start > last:
+            return -1
         if not self.runs:  # only `?`s: any place with room will do
-            return start if start <= last else -1
-        offset, anchor = max(self.runs, key=lambda run: len(run[1]))
-        at = start
-        while at <= last:
-            found = value.find(anchor, at + offset, last + offset + len(anchor))
-            if found < 0:
-                return -1
-            if self.fits(value, found - offset):
-                return found - offset
-            at = found - offset + 1
+            return start
+        if len(self.runs) == 1:
+            offset, run = self.runs[0]
+            found = value.find(run, start + offset, last + offset + len(run))
+            return found - offset if found >= 0 else -1
+        return self._shift_and(value, start, end)
+
+    def _shift_and(self, value: str, start: int, end: int) -> int:
+        """`find` by shift-and: bit i of `state` is set when the segment's first i + 1
+        characters end at the character just read."""
+        anything = (1 << self.length) - 1  # a character the segment does not name: only `?`s
+        for offset, run in self.runs:
+            for i in range(len(run)):
+                anything &= ~(1 << (offset + i))
+        masks: dict[str, int] = {}
+        for offset, run in self.runs:
+            for i, char in enumerate(run):
+                masks[char] = masks.get(char, anything) | (1 << (offset + i))
+        whole = 1 << (self.length - 1)
+        state = 0
+        for at in range(start, end):
+            state = ((state << 1) | 1) & masks.get(value[at], anything)
+            if state & whole:
+                return at - self.length + 1
         return -1
 
 

@@ -28,6 +28,17 @@ def test_matches_as_a_regular_expression_would(pattern: str, value: str, fold: b
     assert glob(pattern, value, ignore_case=fold) == _reference(pattern, value, fold)
 
 
+@given(
+    st.lists(st.sampled_from(["a", "b", "?", "?", "*", "ab", "a?b"]), max_size=14).map("".join),
+    st.text("ab", max_size=30),
+)
+def test_question_marks_between_runs_match_as_a_regular_expression_would(
+    pattern: str, value: str
+) -> None:
+    # Segments with several literal runs go through shift-and; one run through str.find.
+    assert glob(pattern, value) == _reference(pattern, value, False)
+
+
 def test_examples() -> None:
     assert glob("kms:*", "kms:Decrypt")
     assert glob("kms:Re*", "kms:ReEncryptFrom")
@@ -61,3 +72,17 @@ def test_a_pattern_that_backtracks_exponentially_in_a_regex_is_answered_at_once(
         cpu_seconds=60,
     )
     assert out.split() == ["False", "False", "5000", "False"]
+
+
+def test_a_pattern_of_question_marks_between_literals_costs_one_pass_over_the_value() -> None:
+    # `a?a?...?b` (20,000 runs) against 100,000 `a`s: checked run by run at each place this
+    # is two billion Python steps; one pass of shift-and takes well under a second of CPU.
+    out = assert_bounded(
+        "from kms_permissions.wildcards import glob\n"
+        "pattern = 'a?' * 20_000 + 'b'\n"
+        "print(glob('*' + pattern + '*', 'a' * 100_000))\n"
+        "print(glob('*' + pattern + '*', 'a' * 100_000 + 'b'))\n"
+        "print(glob('x*' + pattern + '*y', 'x' + 'ac' * 20_000 + 'b' * 3 + 'y'))\n",
+        cpu_seconds=60,
+    )
+    assert out.split() == ["False", "True", "True"]
