@@ -636,6 +636,8 @@ def cli(folder: Path, case: Case, *extra: str) -> list[str]:
         argv += ["--permissions-boundary", write(folder, "pb.json", case.permissions_boundary)]
     if case.session_policy:
         argv += ["--session-policy", write(folder, "session.json", case.session_policy)]
+    if case.other_key_policy:
+        argv += ["--other-key-policy", write(folder, "other-key.json", case.other_key_policy)]
     return argv + list(extra)
 
 
@@ -649,7 +651,15 @@ def test_cli_json(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert status == EXIT[case.decision]
     assert out["format"] == EXPLAIN_FORMAT
     assert out["decision"] == case.decision and out["decided"] is True
-    assert set(out["request"]) == {"principal", "action", "key_arn", "context", "derived", "absent"}
+    assert set(out["request"]) - {"other_key_arn"} == {
+        "principal",
+        "action",
+        "key_arn",
+        "context",
+        "derived",
+        "absent",
+    }
+    assert out["request"].get("other_key_arn") == case.request.get("other_key_arn")
     assert {a["subject"] for a in out["assumptions"]} <= {
         "iam-policy",
         "scp",
@@ -659,6 +669,7 @@ def test_cli_json(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "vpce-policy",
         "management_account",
         "key_manager",
+        "other_key",
     }
     assert out["strict"] is False
     assert [(r["code"], r["kind"], r["statement"]) for r in out["reasons"]] == list(case.reasons)

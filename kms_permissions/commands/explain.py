@@ -59,6 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--session-policy", metavar="FILE", help="the role session's policy")
     parser.add_argument(
+        "--other-key-policy",
+        metavar="FILE",
+        help="the key policy of the request's other_key_arn (ReEncrypt's other key, "
+        "UpdateAlias's other key): both keys are decided",
+    )
+    parser.add_argument(
         "--none",
         action="append",
         default=[],
@@ -104,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         rcps=[Path(p) for p in args.rcp],
         permissions_boundary=Path(args.permissions_boundary) if args.permissions_boundary else None,
         session_policy=Path(args.session_policy) if args.session_policy else None,
+        other_key_policy=Path(args.other_key_policy) if args.other_key_policy else None,
         absent=args.none,
         strict=args.strict,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from kms_permissions.policy.access import docs
+from kms_permissions.policy.access import docs, two_keys
 from kms_permissions.policy.access.decision import Policies
 from kms_permissions.policy.access.facts import ActionFacts
 from kms_permissions.policy.access.request import Request
@@ -27,6 +27,7 @@ def assumptions(
     given: Policies,
     absent: Collection[str],
     decision: Decision,
+    other_key_given: bool = False,
 ) -> list[Assumption]:
     """The assumptions behind a decision, in a fixed order."""
     caller = request.caller
@@ -94,17 +95,10 @@ def assumptions(
         True,
         docs.VPC_ENDPOINT_POLICY,
     )
-    if action.name == "kms:UpdateAlias":
-        found.append(
-            Assumption(
-                "other_key",
-                "UpdateAlias is authorized on the alias, its current key and its new key; this "
-                "request decides key_arn and the alias: assumed the other key allows it too "
-                "(ask about it as its own request)",
-                allowed,
-                docs.ALIAS_ACCESS,
-            )
-        )
+    two = two_keys.parts(action)
+    other = two and two_keys.assumption(request, two, other_key_given, decision)
+    if other:
+        found.append(other)
     organization = bool(given.scps or given.rcps)
     if organization and request.management_account is None:
         found.append(

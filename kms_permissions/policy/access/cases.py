@@ -55,6 +55,7 @@ class Case:
     rcps: tuple[Json, ...] = ()
     permissions_boundary: Json | None = None
     session_policy: Json | None = None
+    other_key_policy: Json | None = None
 
     def inputs(self) -> dict[str, Any]:
         """The case's inputs as `explain`'s keyword arguments."""
@@ -68,6 +69,7 @@ class Case:
             "rcps": self.rcps,
             "permissions_boundary": self.permissions_boundary,
             "session_policy": self.session_policy,
+            "other_key_policy": self.other_key_policy,
         }
 
 

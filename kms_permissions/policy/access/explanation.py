@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from kms_permissions.policy.access import facts
+from kms_permissions.policy.access import facts, two_keys
 from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
 from kms_permissions.policy.access.decision import Policies, decide
 from kms_permissions.policy.access.grants import Grant, parse_grants
@@ -50,10 +51,13 @@ def _optional(source: Source | None, kind: PolicyKind, name: str) -> Policy | No
     return None if source is None else parse_policy(source, kind, name)
 
 
-def _absent_keys(policies: Policies, request: Request) -> tuple[str, ...]:
+def _absent_keys(
+    policies: Policies, request: Request, other: Policy | None = None
+) -> tuple[str, ...]:
     """Condition keys the given policies read that the request does not have."""
     documents = [
         policies.key_policy,
+        other,
         *policies.iam,
         policies.boundary,
         policies.session,
@@ -72,6 +76,33 @@ def _absent_keys(policies: Policies, request: Request) -> tuple[str, ...]:
     return tuple(found[k] for k in sorted(found))
 
 
+def _other_key_policy(
+    request: Request,
+    action: facts.ActionFacts,
+    two: two_keys.Parts | None,
+    given: Policies,
+    source: Source | None,
+) -> Policy | None:
+    """The other key's policy: given, or the key policy when the other key is key_arn."""
+    if request.other_key_arn is not None and two is None:
+        raise InputError(
+            f"request: other_key_arn: {action.name} is authorized on one key (key_arn); "
+            "only a two-key operation's permission has another key"
+        )
+    if source is not None and request.other_key_arn is None:
+        raise InputError(
+            "other-key-policy: given, but the request names no other_key_arn (the key it is for)"
+        )
+    if request.other_key_arn is not None and request.other_key_arn == request.key_arn:
+        if source is not None:
+            raise InputError(
+                "other-key-policy: the request's other_key_arn is its key_arn, whose policy is "
+                "the key policy; give no other key policy"
+            )
+        return given.key_policy
+    return None if source is None else parse_policy(source, "key-policy", "other-key-policy")
+
+
 def explain(
     key_policy: Source,
     request: Source | Request,
@@ -84,6 +115,7 @@ def explain(
     rcps: Sequence[Source] = (),
     permissions_boundary: Source | None = None,
     session_policy: Source | None = None,
+    other_key_policy: Source | None = None,
     absent: Sequence[str] = (),
     strict: bool = False,
 ) -> Explanation:
@@ -93,7 +125,9 @@ def explain(
     requesting principal's identity policies; each grant source is one grant as ListGrants
     returns it (or ListGrants' whole answer). `scps` are the caller's organization's service
     control policies, one per level; `rcps` the key owner's resource control policies, one per
-    level. A policy type that could take part and is neither given nor named in `absent` is an
+    level. `other_key_policy` is the key policy of the request's `other_key_arn`, the second key
+    of a two-key operation (ReEncrypt, UpdateAlias, UpdatePrimaryRegion): both keys' parts are
+    decided. A policy type that could take part and is neither given nor named in `absent` is an
     assumption the result states; with `strict`, one that could change the decision makes it
     undecided. Raises InputError for input that is not usable.
     """
@@ -125,8 +159,23 @@ def explain(
         vpce=_optional(vpce_policy, "vpce-policy", "vpce-policy"),
         grants=found_grants,
     )
+    two = two_keys.parts(action)
+    other_policy = _other_key_policy(parsed, action, two, given, other_key_policy)
     decision, decided, reasons = decide(parsed, action, given, dataset)
-    assumed = assumptions(parsed, action, given, set(absent), decision)
+    if two is not None and other_policy is not None:
+        other = two_keys.other_request(parsed, two.other)
+        other_action = facts.action_facts(two.other.permission, dataset)
+        assert other_action is not None  # the dataset names it
+        other_given = replace(
+            given,
+            key_policy=other_policy,
+            grants=two_keys.grants_for(given.grants, other.key_arn or ""),
+        )
+        other_outcome = decide(other, other_action, other_given, dataset)
+        decision, decided, reasons = two_keys.combine(
+            (decision, decided, reasons), other_outcome, two_keys.label(parsed, two.other)
+        )
+    assumed = assumptions(parsed, action, given, set(absent), decision, other_policy is not None)
     if strict:
         open_ = [
             Reason(
@@ -158,6 +207,7 @@ def explain(
         dataset_version=facts.dataset_version(dataset),
         assumptions=tuple(assumed),
         derived=tuple(parsed.context.derived()),
-        absent=_absent_keys(given, parsed),
+        absent=_absent_keys(given, parsed, other_policy),
+        other_key_arn=parsed.other_key_arn,
         strict=strict,
     )

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from kms_permissions.names import Templates, enumerated_instances
 from kms_permissions.query import load_index
 
 # The template of the encryption context condition keys, as the dataset names it.
 ENCRYPTION_CONTEXT_TEMPLATE = "kms:EncryptionContext:${context-key}"
+
+
+@dataclass(frozen=True)
+class KeyPart:
+    """A permission the operation needs on one of its keys, as the API Reference says."""
+
+    permission: str
+    resource: str  # as written: "the source KMS key", "the new KMS key"
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class ActionFacts:
     resources: tuple[str, ...]
     condition_keys: tuple[str, ...]
     note: str | None
+    key_parts: tuple[KeyPart, ...] = ()  # its operation's permissions on keys (key policy)
 
     @property
     def iam_policy_only(self) -> bool:
@@ -68,6 +78,19 @@ class _Tables:
     templates: Templates
 
 
+def _key_parts(info: dict[str, Any]) -> tuple[KeyPart, ...]:
+    """The permissions its operation always needs in key policies, one per key."""
+    needs = info.get("required_permissions") or ()
+    return tuple(
+        KeyPart(str(r["permission"]), str(r["resource"]))
+        for r in needs
+        if r["operation"] == info["operation"]
+        and "key-policy" in r["policy_types"]
+        and r["parameter"] is None
+        and r["resource"]
+    )
+
+
 @cache
 def _tables(dataset: str | None) -> _Tables:
     index = load_index(dataset)
@@ -82,6 +105,7 @@ def _tables(dataset: str | None) -> _Tables:
             resources=tuple(info["resources"]),
             condition_keys=tuple(info["condition_keys"]),
             note=info["note"],
+            key_parts=_key_parts(info),
         )
         for name, info in index.actions.items()
     }

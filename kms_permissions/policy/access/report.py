@@ -14,6 +14,8 @@ def explanation_text(explanation: Explanation) -> str:
         f"decision: {explanation.decision}" + ("" if explanation.decided else " (not certain)")
     ]
     target = f" on {explanation.key_arn}" if explanation.key_arn else ""
+    if explanation.other_key_arn:
+        target += f" and {explanation.other_key_arn}"
     lines.append(f"request:  {explanation.principal} {explanation.action}{target}")
     if explanation.context:
         shown = ", ".join(f"{k}={v}" for k, v in explanation.context.items())

@@ -2,7 +2,11 @@
 
 `{"principal": ARN, "action": "kms:Decrypt", "key_arn": ARN, "context": {KEY: VALUE or [VALUES]},
 "vpce": "vpce-...", "principal_arn": ROLE ARN, "alias": "alias/NAME", "aliases": [...],
-"management_account": ACCOUNT, "key_manager": "CUSTOMER" or "AWS"}`.
+"management_account": ACCOUNT, "key_manager": "CUSTOMER" or "AWS", "other_key_arn": ARN}`.
+`other_key_arn` is the second key of a two-key operation (`two_keys`): UpdateAlias's other key
+(key_arn the alias's current key, other_key_arn its new one, or the reverse), ReEncrypt's other
+key (for kms:ReEncryptFrom on the source key_arn, the destination; for kms:ReEncryptTo, the
+source).
 
 The keys AWS sets on every request are derived from it unless the context gives them
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
@@ -42,6 +46,7 @@ FIELDS = (
     "aliases",
     "management_account",
     "key_manager",
+    "other_key_arn",
 )
 # Keys AWS puts in every request whose value the request file cannot know unless it gives them.
 ALWAYS_SET = ("aws:CurrentTime", "aws:EpochTime", "aws:SourceIp", "aws:UserAgent", "aws:userid")
@@ -58,6 +63,7 @@ KEY_ARN = re.compile(
     r"arn:(?P<partition>aws[\w-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/(?P<id>[\w-]+)\Z"
 )
 _CONTEXT_PREFIX = "kms:encryptioncontext:"
+_REENCRYPT = ("kms:reencryptfrom", "kms:reencryptto")
 
 
 class RequestError(ValueError):
@@ -104,6 +110,15 @@ class Context(Mapping[str, ContextValue]):
             for v in sorted(self._values.values(), key=lambda v: v.name.lower())
         }
 
+    def rederived(self, values: Mapping[str, str]) -> Context:
+        """The same context with these derived keys' values replaced (keys given stay)."""
+        kept = dict(self._values)
+        for name, value in values.items():
+            old = kept.get(name.lower())
+            if old is None or old.derived:
+                kept[name.lower()] = ContextValue(name, (value,), False, True)
+        return Context(kept, self.unknown)
+
     def derived(self) -> list[str]:
         """The keys derived from the request (not given in its context), sorted."""
         return sorted((v.name for v in self._values.values() if v.derived), key=str.lower)
@@ -121,6 +136,7 @@ class Request:
     alias: str | None = None
     management_account: str | None = None
     key_manager: str | None = None
+    other_key_arn: str | None = None
 
     @property
     def key_region(self) -> str | None:
@@ -216,6 +232,10 @@ def _derived(
         derived.append(("kms:RequestAlias", data["alias"]))
     if data.get("aliases"):
         derived.append(("kms:ResourceAliases", list(data["aliases"])))
+    other = data.get("other_key_arn")
+    if other and str(data.get("action", "")).lower() in _REENCRYPT:
+        same = other == data.get("key_arn")
+        derived.append(("kms:ReEncryptOnSameKey", "true" if same else "false"))
     context_keys = [
         v.name[len(_CONTEXT_PREFIX) :] for k, v in given.items() if k.startswith(_CONTEXT_PREFIX)
     ]
@@ -251,10 +271,14 @@ def parse_request(data: Any, action_known: Any) -> Request:
     if action is None:
         raise RequestError(f"action: {data['action']!r} is not a KMS permission in the dataset")
     key_arn = data.get("key_arn")
-    if key_arn is not None and (not isinstance(key_arn, str) or not KEY_ARN.match(key_arn)):
-        raise RequestError(
-            f"key_arn: {key_arn!r} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
-        )
+    for field in ("key_arn", "other_key_arn"):
+        value = data.get(field)
+        if value is not None and (not isinstance(value, str) or not KEY_ARN.match(value)):
+            raise RequestError(
+                f"{field}: {value!r} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
+            )
+    if data.get("other_key_arn") is not None and key_arn is None:
+        raise RequestError("other_key_arn: given without key_arn, the request's first key")
     vpce = data.get("vpce")
     if vpce is not None and (not isinstance(vpce, str) or not vpce.startswith("vpce-")):
         raise RequestError(f"vpce: {vpce!r} is not a VPC endpoint ID (vpce-...)")
@@ -281,6 +305,7 @@ def parse_request(data: Any, action_known: Any) -> Request:
         data.get("alias"),
         data.get("management_account"),
         data.get("key_manager"),
+        data.get("other_key_arn"),
     )
 
 

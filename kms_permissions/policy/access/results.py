@@ -72,8 +72,9 @@ class Reason:
 class Assumption:
     """A policy type (or a fact of the request) that was not given and was assumed.
 
-    `subject` is a policy type (`scp`, `permissions-boundary`...) assumed absent, or a request
-    field (`management_account`, `key_manager`); `matters` says whether it could change this
+    `subject` is a policy type (`scp`, `permissions-boundary`...) assumed absent, a request
+    field (`management_account`, `key_manager`), or `other_key` (a two-key operation's other
+    key, not decided); `matters` says whether it could change this
     decision (an absent restricting policy could turn an allow into a deny, an absent granting one
     a deny into an allow); `--strict` makes each that matters a "cannot decide".
     """
@@ -101,7 +102,8 @@ class Explanation:
     (or, with `strict`, rests on an assumption); the reasons then start with those parts (code
     `cannot-decide`), and `decision` is what the decided parts alone give. `assumptions` are the
     policy types that could take part but were not given; `derived` the context keys taken from
-    the request; `absent` the keys a condition reads that the request does not have.
+    the request; `absent` the keys a condition reads that the request does not have;
+    `other_key_arn` the second key of a two-key operation, when the request names it.
     """
 
     decision: Decision
@@ -116,6 +118,7 @@ class Explanation:
     derived: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
     strict: bool = False
+    other_key_arn: str | None = None
 
     @property
     def undecided(self) -> tuple[Reason, ...]:
@@ -136,6 +139,7 @@ class Explanation:
                 "context": self.context,
                 "derived": list(self.derived),
                 "absent": list(self.absent),
+                **({"other_key_arn": self.other_key_arn} if self.other_key_arn else {}),
             },
             "assumptions": [a.to_json() for a in self.assumptions],
             "strict": self.strict,
