@@ -1,6 +1,7 @@
 """mkdocs hooks: the folders' pages in the nav, the dataset's files as downloads, the home page's
 dataset stamp, the names list of the quick-jump box, and a built site that asks nothing of any
-other host and ships no dead weight (source maps, search languages the site does not use)."""
+other host and ships no dead weight (source maps, search languages the site does not use, code
+line anchors no link points at)."""
 
 from __future__ import annotations
 
@@ -102,13 +103,43 @@ def dataset_stamp() -> str:
 
 
 def on_page_content(html: str, page: Page, config: Any, files: Files) -> str:
-    """Note the title and URL of every action and condition key page for the names list."""
+    """Note the title and URL of every action and condition key page for the names list; lighten
+    the code blocks (line anchors nothing links to, code out of the search index)."""
     uri = page.file.src_uri
     for folder, kind in NAME_PAGES.items():
         if uri.startswith(folder) and not uri.endswith("index.md") and page.title:
             name = unescape(str(page.title))  # titles keep the page's &#36; escapes
             _names[uri] = {"name": name, "kind": kind, "url": page.url}
-    return html
+    return code_unsearched(without_unlinked_line_anchors(html))
+
+
+# pymdownx.highlight's anchor on each code line (anchor_linenums), and a link to a line.
+LINE_ANCHOR = re.compile(
+    r'<a id="__codelineno-(\d+)-\d+" name="__codelineno-\1-\d+" href="#[^"]*"></a>'
+)
+LINE_LINK = re.compile(r'<a href="#__codelineno-(\d+)-\d+"')
+
+
+def without_unlinked_line_anchors(html: str) -> str:
+    """Drop the code lines' anchors of the blocks nothing links to.
+
+    The highlighter anchors every line of every block (the rule pages' findings link to the line
+    they cite); a block without line numbers and without such a link only carries their weight,
+    about 75 bytes a line (a third of the How KMS decides page).
+    """
+    linked = set(LINE_LINK.findall(html))
+    return LINE_ANCHOR.sub(lambda m: m[0] if m[1] in linked else "", html)
+
+
+def code_unsearched(html: str) -> str:
+    """Mark every code block for the search to leave out (Material's data-search-exclude).
+
+    Code is the examples' policies and commands: indexed, it was a fifth of the index every
+    page loads, and a name in it is also in the prose around it. The mark goes on the `pre`
+    (which nests no other `pre`): Material's parser matches skipped elements by tag name, so a
+    mark on the block's `div` would end at the first inner `div` that closes.
+    """
+    return html.replace("<pre>", "<pre data-search-exclude>")
 
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'

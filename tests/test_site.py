@@ -233,7 +233,7 @@ def test_no_page_shows_code_as_a_paragraph(built: Path) -> None:
     }
     assert found == {}
     access = (built / "access" / "index.html").read_text(encoding="utf-8")
-    assert access.count('<div class="language-json highlight">') > 20  # the cases' policies
+    assert access.count('<div class="language-text highlight">') > 20  # the cases' policies
 
 
 def test_the_code_scan_sees_a_fence_markdown_missed() -> None:

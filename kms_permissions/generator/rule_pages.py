@@ -105,7 +105,8 @@ def rule_page(rule: Rule) -> str:
         _json(rule.good),
         "```",
         "",
-        "## Turning it off",
+        # The same words on every rule page: out of the search index (Material's attribute).
+        "## Turning it off { data-search-exclude }",
         "",
         f'`kms-permissions check --ignore {rule.rule_id}`, or `ignore = ["{rule.rule_id}"]` in '
         "`[tool.kms-permissions.check]` of pyproject.toml; for one statement, "

@@ -241,8 +241,9 @@ def _inputs(case: Case) -> str:
 
 
 def _json_block(data: Any) -> str:
+    """A case's input as plain text: highlighted, the page's 127 blocks weighed 160 KB more."""
     body = json.dumps(data, indent=2, sort_keys=False)
     fence = "```"
     while fence in body:
         fence += "`"
-    return f"{fence}json\n{body}\n{fence}"
+    return f"{fence}text\n{body}\n{fence}"

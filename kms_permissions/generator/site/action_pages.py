@@ -15,6 +15,7 @@ from kms_permissions.generator.site.sections import (
     front_matter,
     history_section,
     mentions_section,
+    not_searched,
 )
 from kms_permissions.model import ActionInfo, RequiredPermission
 from kms_permissions.policy.access import docs as aws
@@ -250,7 +251,8 @@ def _condition_keys(
 ) -> list[str]:
     lines = []
     if info.grants:
-        lines += ["## Condition keys", ""]
+        # Lists of names, the same on many pages: the names search finds each key's own page.
+        lines += [not_searched("## Condition keys"), ""]
         for grant in info.grants:
             if len(info.grants) > 1:
                 title = f"{POLICY[grant.policy_type]} {grant.qualifier or ''}".strip()
@@ -265,7 +267,7 @@ def _condition_keys(
     sources = info.condition_key_sources
     others = [k for k in info.condition_keys if "permissions" not in sources[k]]
     if others:
-        lines += ["## Condition keys other sources list", ""]
+        lines += [not_searched("## Condition keys other sources list"), ""]
         lines += [
             "The permissions reference does not list these for it; the sources named do "
             "(the condition key pages through the operations each key applies to).",

@@ -14,6 +14,7 @@ from kms_permissions.generator.site.sections import (
     front_matter,
     history_section,
     mentions_section,
+    not_searched,
 )
 from kms_permissions.model import ConditionKeyInfo
 
@@ -36,7 +37,8 @@ def page(site: Site, key: str, here: str, group: str) -> str:
             f"{site.link('kms:ViaService values', 'via-service.md', here)}.",
             "",
         ]
-    parts += ["## Actions", ""]
+    # The actions are listed by name: the names search finds each one's own page.
+    parts += [not_searched("## Actions"), ""]
     actions = site.sorted_names(list(info.actions))
     parts += [
         f"- {site.name_link(a, here)} ({fragment(_sources(site, info.action_sources[a]))})"

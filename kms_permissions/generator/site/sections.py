@@ -136,7 +136,7 @@ def discrepancy_section(site: Site, rows: tuple[Discrepancy, ...], here: str) ->
     """The disagreements about one action or key, grouped by kind, numbered runs folded."""
     if not rows:
         return []
-    out = ["## Where the sources disagree", ""]
+    out = [not_searched("## Where the sources disagree"), ""]
     table_rows = []
     for kind, groups in discrepancy_groups(rows).items():
         for group in groups:
