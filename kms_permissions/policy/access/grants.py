@@ -2,7 +2,8 @@
 
 https://docs.aws.amazon.com/kms/latest/developerguide/grants.html: a grant allows its grantee
 principal the grant's operations on its key, in the same or another account; a grantee whose grant
-allows CreateGrant may create grants only for operations its own grant has.
+allows CreateGrant may create grants only for operations its own grant has, with constraints at
+least as strict (`grant_chain`).
 https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html: the grant operations
 (named as ListGrants returns them), and a grantee is one principal: AWS refuses a wildcard.
 https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html: encryption context
@@ -16,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from kms_permissions.policy.access import docs, facts
+from kms_permissions.policy.access import docs, facts, grant_chain
 from kms_permissions.policy.access.inputs import InputError, Source, load_json
 from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, false, unknown
 from kms_permissions.policy.access.principals import match_principal
@@ -212,15 +213,14 @@ def constraints_hold(
     grant: Grant, request: Request, operation: str, takes_context: bool
 ) -> Outcome:
     """Whether the grant's encryption context constraints let this request through."""
+    if operation == "CreateGrant":
+        return grant_chain.constraints_within(
+            grant.label, grant.context_equals, grant.context_subset, grant.source_arn, request
+        )
     if grant.context_equals is None and grant.context_subset is None:
         return TRUE
     if operation == "RetireGrant" or not takes_context:
         return TRUE  # constraints apply only to operations that take an encryption context
-    if operation == "CreateGrant":
-        return unknown(
-            f"{grant.label} has constraints: the grants it lets the grantee create must be at "
-            "least as strict, which is not modelled"
-        )
     spec = request.context.get("kms:KeySpec")
     if spec is not None and spec.values[0] != "SYMMETRIC_DEFAULT":
         return TRUE  # constraints do not apply to asymmetric keys
@@ -260,23 +260,6 @@ def _source_holds(grant: Grant, request: Request) -> Outcome:
     return TRUE
 
 
-def _chain(grant: Grant, request: Request) -> Outcome:
-    """A grant's CreateGrant creates grants only for operations the grant itself has."""
-    wanted = request.context.get("kms:GrantOperations")
-    if wanted is None:
-        return unknown(
-            f"{grant.label} allows CreateGrant only for its own operations; the request does not "
-            "give kms:GrantOperations (the new grant's operations)"
-        )
-    beyond = [o for o in wanted.values if o not in grant.operations]
-    if beyond:
-        return false(
-            f"{grant.label} allows CreateGrant only for its own operations "
-            f"({', '.join(grant.operations)}); the new grant asks for {', '.join(beyond)}"
-        )
-    return TRUE
-
-
 def grant_allows(grant: Grant, request: Request, permission: str, takes_context: bool) -> Outcome:
     """Whether the grant gives the caller this permission (`kms:Decrypt`) on this key."""
     operation = permission.removeprefix("kms:")
@@ -287,7 +270,9 @@ def grant_allows(grant: Grant, request: Request, permission: str, takes_context:
             on_key(grant, request),
             names_caller(grant.grantee, request),
             _source_holds(grant, request),
-            _chain(grant, request) if operation == "CreateGrant" else TRUE,
+            grant_chain.operations_within(grant.label, grant.operations, request)
+            if operation == "CreateGrant"
+            else TRUE,
             constraints_hold(grant, request, operation, takes_context),
         )
     )
