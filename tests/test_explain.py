@@ -373,9 +373,15 @@ def test_grants() -> None:
     # An external grantee: grants work across accounts.
     external = {**DECRYPT_GRANT, "GranteePrincipal": EXTERNAL_ROLE, "Constraints": {}}
     assert decide(kp, request(EXTERNAL_ROLE, "kms:Decrypt"), grants=[external])[0] == "allow"
-    # Constraints on a grant that allows CreateGrant: the derived grants are not modelled.
+    # Constraints on a grant that allows CreateGrant: a new grant without one at least as strict
+    # is refused (tests/test_grant_chain.py); one without its operations given is not guessed.
     creator = {**DECRYPT_GRANT, "Operations": ["CreateGrant"]}
     assert decide(kp, request(APP_ROLE, "kms:CreateGrant"), grants=[creator])[:2] == (
+        "implicit-deny",
+        True,
+    )
+    same = {"kms:GrantConstraintType": "EncryptionContextEquals", **ctx}
+    assert decide(kp, request(APP_ROLE, "kms:CreateGrant", same), grants=[creator])[:2] == (
         "implicit-deny",
         False,
     )
