@@ -215,11 +215,20 @@ def test_not_principal_deny() -> None:
         statement("Allow", "*", "kms:Decrypt"),
         {"Effect": "Deny", "NotPrincipal": spared, "Action": "kms:*", "Resource": "*"},
     )
-    assert decide(kp, request(APP_SESSION, "kms:Decrypt"))[:2] == ("allow", True)
+    # A session is named by its own ARN: listing its role does not spare it (the NotPrincipal
+    # page's role example lists the session, the role and the account).
+    assert decide(kp, request(APP_SESSION, "kms:Decrypt"))[:2] == ("explicit-deny", True)
+    assert decide(kp, request(APP_ROLE, "kms:Decrypt"))[:2] == ("allow", True)
     assert decide(kp, request(USER, "kms:Decrypt"))[0] == "explicit-deny"
-    # Listing the role without its account: AWS may check the account first; not guessed.
-    kp["Statement"][1]["NotPrincipal"] = {"AWS": APP_ROLE}
+    kp["Statement"][1]["NotPrincipal"] = {"AWS": [APP_SESSION, APP_ROLE, ROOT]}
+    assert decide(kp, request(APP_SESSION, "kms:Decrypt"))[:2] == ("allow", True)
+    other_session = APP_SESSION.replace("i-0123456789", "i-other")
+    assert decide(kp, request(other_session, "kms:Decrypt"))[:2] == ("explicit-deny", True)
+    # Listing the caller without its role or account: AWS may check them first; not guessed.
+    kp["Statement"][1]["NotPrincipal"] = {"AWS": [APP_SESSION, ROOT]}
     assert decide(kp, request(APP_SESSION, "kms:Decrypt"))[:2] == ("allow", False)
+    kp["Statement"][1]["NotPrincipal"] = {"AWS": APP_ROLE}
+    assert decide(kp, request(APP_ROLE, "kms:Decrypt"))[:2] == ("allow", False)
 
 
 def test_not_principal_allow_is_not_guessed() -> None:

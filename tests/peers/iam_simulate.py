@@ -1,8 +1,8 @@
 """The worked cases as @cloud-copilot/iam-simulate simulations, and running them through node.
 
 The peer is installed from `tests/peers/iam-simulate/package-lock.json` by `npm ci` (`.ci/run`).
-It has no grants, aliases, or facts about the organization (management account, AWS managed
-keys): cases that use those are not comparable. It does not derive context keys, so each
+It has no grants, aliases, second keys, or facts about the organization (management account,
+AWS managed keys): cases that use those are not comparable. It does not derive context keys, so each
 simulation gets the context `explain` used (given and derived keys alike): both decide on the
 same request.
 """
@@ -27,7 +27,7 @@ RESULTS = {
     "explicit-deny": "ExplicitlyDenied",
     "implicit-deny": "ImplicitlyDenied",
 }
-_NOT_COMPARABLE = ("alias", "aliases", "management_account", "key_manager")
+_NOT_COMPARABLE = ("alias", "aliases", "management_account", "key_manager", "other_key_arn")
 
 
 def missing() -> str | None:

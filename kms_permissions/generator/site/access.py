@@ -110,6 +110,12 @@ RULE_OF_PAGE = {
     aws.GRANT_CONSTRAINTS: "grants",
     aws.RETIRE_GRANT: "grants",
     aws.VPC_ENDPOINT_POLICY: "vpc-endpoints",
+    aws.VPC_ENDPOINT_CONDITION: "vpc-endpoints",
+    aws.CROSS_ACCOUNT_EVALUATION: "cross-account",
+    aws.GRANT_CHAIN: "grants",
+    aws.VIA_SERVICE: "conditions",
+    aws.CONFUSED_DEPUTY: "conditions",
+    aws.AWS_MANAGED_KEYS: "iam-policies",
 }
 OTHER = ("other-cases", "Other cases", aws.EVALUATION_LOGIC, "Cases of more than one rule.")
 
@@ -236,6 +242,8 @@ def _inputs(case: Case) -> str:
         blocks.append(("Permissions boundary of the caller", case.permissions_boundary))
     if case.session_policy is not None:
         blocks.append(("Session policy", case.session_policy))
+    if case.other_key_policy is not None:
+        blocks.append(("Key policy of the request's other key", case.other_key_policy))
     blocks.append(("Request", case.request))
     return "\n\n".join(f"**{text(title)}**\n\n{_json_block(data)}" for title, data in blocks)
 

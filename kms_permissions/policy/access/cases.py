@@ -502,6 +502,507 @@ MORE_CASES: tuple[Case, ...] = (
 )
 
 
+# Scenarios written from AWS pages not covered above, each judged from its page first.
+OTHER_KEY_ARN = KEY_ARN.replace(
+    "1234abcd-12ab-34cd-56ef-1234567890ab", "0987dcba-09fe-87dc-65ba-ab0987654321"
+)
+PRIMARY_KEY = f"arn:aws:kms:us-west-2:{ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+REPLICA_KEY = PRIMARY_KEY.replace("us-west-2", "eu-west-1")
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+TRAIL_ARN = f"arn:aws:cloudtrail:us-west-2:{ACCOUNT}:trail/main"
+# The Organizations guide's example: deny everything outside the allowed Regions but global
+# services (its NotAction list, shortened).
+REGION_SCP = policy(
+    {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"},
+    {
+        "Sid": "DenyAllOutsideUSWest2",
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "organizations:*", "route53:*", "support:*", "sts:*"],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-west-2"]}},
+    },
+)
+CONFUSED_DEPUTY_RCP = policy(
+    {
+        "Sid": "EnforceConfusedDeputyProtection",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "kms:*",
+        "Resource": "*",
+        "Condition": {
+            "StringNotEqualsIfExists": {"aws:SourceOrgID": ORG_ID},
+            "Null": {"aws:SourceAccount": "false"},
+            "Bool": {"aws:PrincipalIsAWSService": "true"},
+        },
+    }
+)
+SECURE_TRANSPORT_RCP = policy(
+    {
+        "Sid": "EnforceSecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "kms:*",
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}},
+    }
+)
+CLOUDTRAIL_USE = statement(
+    "Allow", {"Service": CLOUDTRAIL}, "kms:GenerateDataKey*", "CloudTrail encrypts logs"
+)
+KEY_METADATA = statement(
+    "Allow",
+    {"AWS": ROOT},
+    ["kms:Describe*", "kms:Get*", "kms:List*"],
+    "Allow direct access to key metadata to the account",
+)
+VPCE_ONLY = statement(
+    "Deny",
+    "*",
+    "kms:Decrypt",
+    "Decrypt only through the endpoint",
+    {"StringNotEquals": {"aws:SourceVpce": VPCE}},
+)
+VIA_RDS_ONLY = statement(
+    "Deny",
+    {"AWS": APP_ROLE},
+    "kms:Decrypt",
+    "Decrypt only through RDS",
+    {"StringNotEquals": {"kms:ViaService": "rds.us-west-2.amazonaws.com"}},
+)
+CHAIN_PARENT = {
+    **DECRYPT_GRANT,
+    "GranteePrincipal": USER,
+    "Operations": ["GenerateDataKey", "Decrypt", "CreateGrant"],
+    "Constraints": {"EncryptionContextSubset": {"Department": "IT"}},
+}
+
+DOCUMENTED_CASES: tuple[Case, ...] = (
+    Case(
+        "cross-account-iam-names-other-key",
+        "Cross account: the caller's IAM policy must allow on this key",
+        "Across accounts the caller's identity policy must allow the request on the resource; "
+        "one that allows the action on another key does not.",
+        docs.CROSS_ACCOUNT_EVALUATION,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(EXTERNAL_ROLE, "kms:Decrypt"),
+        "implicit-deny",
+        (("no-iam-allow-external", "iam-policy", None), ("does-not-apply", "iam-policy", 0)),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt", resource=OTHER_KEY_ARN),),
+    ),
+    Case(
+        "cross-account-key-policy-names-role",
+        "Cross account: a key policy naming the other account's role, and its IAM policy",
+        "The key policy may name the external role itself rather than its account; the role "
+        "still needs its own identity policy, which here allows.",
+        docs.CROSS_ACCOUNT_EVALUATION,
+        policy(enable_iam(), statement("Allow", {"AWS": EXTERNAL_ROLE}, USE_ACTIONS, "Partner")),
+        request(EXTERNAL_ROLE, "kms:Decrypt"),
+        "allow",
+        (
+            ("key-policy-allows-external", "key-policy", 1),
+            ("iam-policy-allows-external", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+    ),
+    Case(
+        "boundary-alone-grants-nothing",
+        "A permissions boundary grants nothing by itself",
+        "A boundary sets the most an identity policy can allow; with no identity policy that "
+        "allows, the user has no permission.",
+        docs.BOUNDARIES,
+        policy(enable_iam()),
+        request(USER, "kms:Decrypt"),
+        "implicit-deny",
+        (("no-key-policy-allow", "key-policy", None), ("no-iam-allow", "iam-policy", None)),
+        permissions_boundary=policy({"Effect": "Allow", "Action": "kms:*", "Resource": "*"}),
+    ),
+    Case(
+        "boundary-limits-cross-account",
+        "A permissions boundary limits a principal's access to another account's key",
+        "Across accounts the caller's identity side must allow, and the boundary limits it; "
+        "the key policy allowing the account does not lift the boundary.",
+        docs.BOUNDARIES,
+        policy(enable_iam(), EXTERNAL_USE),
+        request(EXTERNAL_ROLE, "kms:Decrypt"),
+        "implicit-deny",
+        (("permissions-boundary-does-not-allow", "permissions-boundary", None),),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+        permissions_boundary=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "session-policy-limits-role-named",
+        "A session policy limits a key policy that names the role",
+        "A resource policy naming the role's ARN (not the session's) allows a session only "
+        "within its session policy.",
+        docs.SESSION_POLICIES,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, "kms:Decrypt", "The role")),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "implicit-deny",
+        (
+            ("session-policy-does-not-allow", "session-policy", None),
+            ("no-iam-allow", "iam-policy", None),
+        ),
+        session_policy=ENCRYPT_ONLY_BOUNDARY,
+    ),
+    Case(
+        "session-policy-deny",
+        "An explicit Deny in a session policy",
+        "A Deny in the session policy wins even over a key policy that names the session.",
+        docs.SESSION_POLICIES,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_SESSION}, "kms:Decrypt", "Session")),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "explicit-deny",
+        (("explicit-deny", "session-policy", 1),),
+        session_policy=policy(
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"},
+        ),
+    ),
+    Case(
+        "scp-region-deny",
+        "An SCP that denies every Region but one",
+        "The Organizations guide's Region restriction: a Deny with NotAction (global services "
+        "spared) when aws:RequestedRegion is not listed; the key is in us-west-2's peer, so "
+        "KMS in another Region is denied.",
+        docs.SCP_EXAMPLES,
+        policy(enable_iam()),
+        {
+            **request(APP_SESSION, "kms:Decrypt"),
+            "key_arn": REPLICA_KEY,
+            "principal_arn": APP_ROLE,
+        },
+        "explicit-deny",
+        (("explicit-deny", "scp", 1),),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt", resource="*"),),
+        scps=(REGION_SCP,),
+    ),
+    Case(
+        "scp-region-service-principal",
+        "The same SCP does not bind a service principal",
+        "SCPs restrict the users and roles of member accounts, not AWS service principals.",
+        docs.SCP,
+        policy(enable_iam(), {**CLOUDTRAIL_USE}),
+        {**request(CLOUDTRAIL, "kms:GenerateDataKey"), "key_arn": REPLICA_KEY},
+        "allow",
+        (("key-policy-allows", "key-policy", 1), ("scp-not-used", "scp", None)),
+        scps=(REGION_SCP,),
+    ),
+    Case(
+        "rcp-confused-deputy-other-org",
+        "An RCP against the confused deputy: a service acting for another organization",
+        "The guide's RCP denies an AWS service principal whose request comes from a resource "
+        "outside the organization (aws:SourceOrgID), though the key policy allows the service.",
+        docs.RCP_EXAMPLES,
+        policy(enable_iam(), CLOUDTRAIL_USE),
+        request(
+            CLOUDTRAIL,
+            "kms:GenerateDataKey",
+            {"aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceOrgID": "o-zzzzzzzzzz"},
+        ),
+        "explicit-deny",
+        (("explicit-deny", "rcp", 0),),
+        rcps=(CONFUSED_DEPUTY_RCP,),
+    ),
+    Case(
+        "rcp-confused-deputy-own-org",
+        "The same RCP lets the service act for the organization",
+        "A request whose source resource belongs to the organization is not denied; the key "
+        "policy allows the service.",
+        docs.RCP_EXAMPLES,
+        policy(enable_iam(), CLOUDTRAIL_USE),
+        request(
+            CLOUDTRAIL,
+            "kms:GenerateDataKey",
+            {"aws:SourceAccount": ACCOUNT, "aws:SourceOrgID": ORG_ID},
+        ),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+        rcps=(CONFUSED_DEPUTY_RCP,),
+    ),
+    Case(
+        "rcp-secure-transport",
+        "An RCP that denies requests without TLS: KMS takes HTTPS only",
+        "aws:SecureTransport is true on every KMS request, so the guide's secure transport RCP "
+        "never denies one.",
+        docs.RCP_EXAMPLES,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users")),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+        rcps=(SECURE_TRANSPORT_RCP,),
+    ),
+    Case(
+        "via-service-deny-direct",
+        "A Deny unless through a service: a direct call",
+        "StringNotEquals on kms:ViaService holds when the request has no kms:ViaService, as a "
+        "direct call has not: the Deny applies.",
+        docs.VIA_SERVICE,
+        policy(
+            enable_iam(),
+            statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users"),
+            VIA_RDS_ONLY,
+        ),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "explicit-deny",
+        (("explicit-deny", "key-policy", 2),),
+    ),
+    Case(
+        "via-service-deny-through-service",
+        "The same Deny, through the named service",
+        "Through RDS the request has kms:ViaService rds.us-west-2.amazonaws.com: the Deny does "
+        "not apply and the key policy allows.",
+        docs.VIA_SERVICE,
+        policy(
+            enable_iam(),
+            statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users"),
+            VIA_RDS_ONLY,
+        ),
+        {
+            **request(
+                APP_SESSION, "kms:Decrypt", {"kms:ViaService": "rds.us-west-2.amazonaws.com"}
+            ),
+            "principal_arn": APP_ROLE,
+        },
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "vpce-key-policy-outside",
+        "A key policy that denies decryption outside a VPC endpoint",
+        "aws:SourceVpce is absent from a request that does not pass through an endpoint, so "
+        "StringNotEquals holds and the Deny applies.",
+        docs.VPC_ENDPOINT_CONDITION,
+        policy(
+            enable_iam(),
+            statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users"),
+            VPCE_ONLY,
+        ),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "explicit-deny",
+        (("explicit-deny", "key-policy", 2),),
+    ),
+    Case(
+        "vpce-key-policy-through",
+        "The same key policy, through the endpoint",
+        "Through the named endpoint the Deny does not apply; the endpoint's own policy was not "
+        "given, which the result says.",
+        docs.VPC_ENDPOINT_CONDITION,
+        policy(
+            enable_iam(),
+            statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users"),
+            VPCE_ONLY,
+        ),
+        {**request(APP_SESSION, "kms:Decrypt", vpce=VPCE), "principal_arn": APP_ROLE},
+        "allow",
+        (("key-policy-allows", "key-policy", 1), ("vpce-policy-not-given", "request", None)),
+    ),
+    Case(
+        "multi-region-update-primary-replica-missing",
+        "UpdatePrimaryRegion needs the permission on the primary and on the replica",
+        "Each multi-Region key has its own key policy; changing the primary Region needs "
+        "kms:UpdatePrimaryRegion in both, and the replica's does not allow it.",
+        docs.MULTI_REGION,
+        policy(enable_iam(), statement("Allow", {"AWS": ADMIN_ROLE}, "kms:UpdatePrimaryRegion")),
+        {
+            **request(ADMIN_ROLE, "kms:UpdatePrimaryRegion"),
+            "key_arn": PRIMARY_KEY,
+            "other_key_arn": REPLICA_KEY,
+        },
+        "implicit-deny",
+        (("no-key-policy-allow", "key-policy", None), ("no-iam-allow", "iam-policy", None)),
+        other_key_policy=policy(enable_iam()),
+    ),
+    Case(
+        "multi-region-replica-region-scp",
+        "A replica key is used in its own Region",
+        "aws:RequestedRegion is the Region of the key called: an SCP that allows only us-west-2 "
+        "denies using the replica in eu-west-1, though its primary is in us-west-2.",
+        docs.MULTI_REGION,
+        policy(enable_iam(), statement("Allow", {"AWS": APP_ROLE}, USE_ACTIONS, "Key users")),
+        {**request(APP_SESSION, "kms:Decrypt"), "key_arn": REPLICA_KEY, "principal_arn": APP_ROLE},
+        "explicit-deny",
+        (("explicit-deny", "scp", 1),),
+        scps=(REGION_SCP,),
+    ),
+    Case(
+        "confused-deputy-source-account",
+        "A service principal limited by aws:SourceAccount, acting for another account",
+        "The key policy allows CloudTrail only for the key owner's account; a request CloudTrail "
+        "makes for another account's trail does not meet it.",
+        docs.CONFUSED_DEPUTY,
+        policy(
+            enable_iam(),
+            statement(
+                "Allow",
+                {"Service": CLOUDTRAIL},
+                "kms:GenerateDataKey*",
+                "CloudTrail for this account",
+                {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+            ),
+        ),
+        request(
+            CLOUDTRAIL,
+            "kms:GenerateDataKey",
+            {
+                "aws:SourceAccount": OTHER_ACCOUNT,
+                "aws:SourceArn": TRAIL_ARN.replace(ACCOUNT, OTHER_ACCOUNT),
+            },
+        ),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 0),
+            ("does-not-apply", "key-policy", 1),
+        ),
+    ),
+    Case(
+        "not-principal-role-without-session",
+        "A Deny with NotPrincipal that lists the role but not its session",
+        "A role session is its assumed-role ARN: NotPrincipal must list the session too, so "
+        "listing only the role's ARN denies its sessions.",
+        docs.NOT_PRINCIPAL,
+        policy(
+            statement("Allow", {"AWS": APP_ROLE}, "kms:Decrypt", "The role"),
+            {
+                "Sid": "Only the role",
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": [ROOT, APP_ROLE]},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+        ),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "explicit-deny",
+        (("explicit-deny", "key-policy", 1),),
+    ),
+    Case(
+        "aws-managed-key-describe",
+        "An AWS managed key: the account may read its metadata through IAM policies",
+        "The policy of an AWS managed key lets the account's IAM policies allow Describe, Get "
+        "and List, and nothing else directly.",
+        docs.AWS_MANAGED_KEYS,
+        policy(AWS_MANAGED, KEY_METADATA),
+        {**request(APP_SESSION, "kms:DescribeKey"), "principal_arn": APP_ROLE},
+        "allow",
+        (("iam-policies-enabled", "key-policy", 1), ("iam-policy-allows", "iam-policy", 0)),
+        iam_policies=(iam_policy("Allow", "kms:*"),),
+    ),
+    Case(
+        "aws-managed-key-iam-decrypt",
+        "An AWS managed key: an IAM policy cannot allow direct decryption",
+        "The account statement enables IAM policies for metadata only; Decrypt is allowed only "
+        "through the service, so an IAM policy allowing kms:* does not reach it.",
+        docs.AWS_MANAGED_KEYS,
+        policy(AWS_MANAGED, KEY_METADATA),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("does-not-apply", "key-policy", 0),
+            ("iam-not-enabled", "key-policy", None),
+            ("iam-policy-ineffective", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:*"),),
+    ),
+    Case(
+        "key-policy-bare-account-id",
+        "A key policy naming the account by its bare ID",
+        'A Principal of "111122223333" is the account, as its root ARN is: it enables IAM '
+        "policies, and the IAM policy allows.",
+        docs.PRINCIPAL,
+        policy(statement("Allow", {"AWS": ACCOUNT}, "kms:*", "The account")),
+        {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE},
+        "allow",
+        (("iam-policies-enabled", "key-policy", 0), ("iam-policy-allows", "iam-policy", 0)),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+    ),
+    Case(
+        "grant-chain-guide-child",
+        "A child grant from a constrained parent, as the guide shows it",
+        "The parent allows GenerateDataKey, Decrypt and CreateGrant with an "
+        "EncryptionContextSubset; its grantee creates a grant for CreateGrant and Decrypt with "
+        "an EncryptionContextEquals of the same pair: fewer operations, a stricter constraint.",
+        docs.GRANT_CHAIN,
+        policy(enable_iam()),
+        request(
+            USER,
+            "kms:CreateGrant",
+            {
+                "kms:GrantOperations": ["CreateGrant", "Decrypt"],
+                "kms:GrantConstraintType": "EncryptionContextEquals",
+                "kms:EncryptionContext:Department": "IT",
+            },
+        ),
+        "allow",
+        (("grant-allows", "grant", 0),),
+        grants=(CHAIN_PARENT,),
+    ),
+    Case(
+        "grant-chain-equals-to-subset",
+        "A child grant cannot loosen EncryptionContextEquals into a Subset",
+        "A child's constraints must be at least as strict: an EncryptionContextEquals may not "
+        "become an EncryptionContextSubset, which admits more requests.",
+        docs.GRANT_CHAIN,
+        policy(enable_iam()),
+        request(
+            USER,
+            "kms:CreateGrant",
+            {
+                "kms:GrantOperations": ["Decrypt"],
+                "kms:GrantConstraintType": "EncryptionContextSubset",
+                "kms:EncryptionContext:Department": "IT",
+            },
+        ),
+        "implicit-deny",
+        (
+            ("no-key-policy-allow", "key-policy", None),
+            ("no-iam-allow", "iam-policy", None),
+            ("grant-does-not-apply", "grant", 0),
+        ),
+        grants=(
+            {**CHAIN_PARENT, "Constraints": {"EncryptionContextEquals": {"Department": "IT"}}},
+        ),
+    ),
+    Case(
+        "reencrypt-destination-lacks-to",
+        "ReEncrypt needs ReEncryptTo on the destination key",
+        "ReEncrypt is authorized on two keys: ReEncryptFrom on the source and ReEncryptTo on "
+        "the destination; the destination's policy allows only ReEncryptFrom.",
+        docs.PERMISSIONS,
+        policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:ReEncrypt*", "Re-encrypt")),
+        {**request(USER, "kms:ReEncryptFrom"), "other_key_arn": OTHER_KEY_ARN},
+        "implicit-deny",
+        (("no-key-policy-allow", "key-policy", None), ("no-iam-allow", "iam-policy", None)),
+        other_key_policy=policy(
+            enable_iam(), statement("Allow", {"AWS": USER}, "kms:ReEncryptFrom", "From only")
+        ),
+    ),
+    Case(
+        "update-alias-both-keys",
+        "UpdateAlias on the alias, its current key and its new key",
+        "The IAM policy allows UpdateAlias on every resource and both keys' policies enable IAM "
+        "policies: all three resources allow.",
+        docs.ALIAS_ACCESS,
+        policy(enable_iam()),
+        {
+            **request(USER, "kms:UpdateAlias"),
+            "alias": "alias/app",
+            "other_key_arn": OTHER_KEY_ARN,
+        },
+        "allow",
+        (
+            ("iam-policies-enabled", "key-policy", 0),
+            ("iam-policy-allows", "iam-policy", 0),
+            ("alias-iam-allows", "iam-policy", 0),
+            ("iam-policies-enabled", "key-policy", 0),
+            ("iam-policy-allows", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:UpdateAlias", resource="*"),),
+        other_key_policy=policy(enable_iam()),
+    ),
+)
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "same-account-iam-policy",
@@ -878,4 +1379,5 @@ CASES: tuple[Case, ...] = (
     *ORGANIZATION_CASES,
     *SESSION_CASES,
     *MORE_CASES,
+    *DOCUMENTED_CASES,
 )

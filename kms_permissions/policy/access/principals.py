@@ -5,7 +5,7 @@ Rules: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_eleme
 identities then need their own IAM permission; "*" and {"AWS": "*"} name everyone) and
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
 (AWS may check the account, the role and the session in turn, so NotPrincipal spares a caller
-only when all of them are listed).
+only when all of them are listed; a session is named by its own ARN, not by its role's).
 """
 
 from __future__ import annotations
@@ -175,7 +175,8 @@ def match_principal(element: Any, caller: Caller) -> PrincipalMatch:
 
 
 def _listed(entries: list[tuple[str, str]], caller: Caller, identity: str) -> Outcome:
-    """Whether NotPrincipal lists one identity of the caller: account, role, session, self."""
+    """Whether NotPrincipal lists one identity of the caller: its account, its role, or itself
+    (a role session is its own assumed-role ARN: the page lets no entry stand for all sessions)."""
     for kind, value in entries:
         if value == "*" and kind in ("*", "AWS"):
             return TRUE
@@ -190,32 +191,34 @@ def _listed(entries: list[tuple[str, str]], caller: Caller, identity: str) -> Ou
             continue
         if identity == "account" and named.kind == "account":
             return TRUE
-        same_role = named.kind == "role" and named.name == caller.name
-        if identity in ("role", "session") and same_role:
-            return TRUE  # listing the role spares its sessions
-        one_session = named.kind == "assumed-role" and named.name == caller.name
-        if identity == "session" and caller.kind == "role" and one_session:
-            return unknown(f"{value} names one session of the role; the request names the role")
+        if identity == "role" and named.kind == "role" and named.name == caller.name:
+            return TRUE
         if identity == "self" and value == caller.arn:
             return TRUE
+        one_session = named.kind == "assumed-role" and named.name == caller.name
+        if identity == "role" and caller.kind == "role" and one_session:
+            return unknown(f"{value} names one session of the role; the request names the role")
     return false("")
 
 
 def match_not_principal(element: Any, caller: Caller) -> Outcome:
     """Whether a NotPrincipal element leaves the caller in (the statement applies).
 
-    The caller escapes only when every identity AWS may check it as is listed: its account, and
-    itself (a role session is covered by its role). Not listing the caller itself leaves it in,
-    as the NotPrincipal page's example denies everyone but the one user it lists; listing it
-    without its account "might" deny it, the page says, so that is not decided here.
+    The caller escapes only when every identity AWS may check it as is listed: its account, its
+    role (for a role session) and itself. Not listing the caller itself leaves it in, as the
+    NotPrincipal page's examples deny everyone but the user or the one role session they list
+    (a session is named by its own ARN, never by its role's); listing it without its account or
+    role "might" deny it, the page says, so that is not decided here.
     """
     entries = principal_entries(element)
     if caller.kind == "service":
         identities = ["self"]
     elif caller.kind == "root":
         identities = ["account"]
-    elif caller.kind in ("role", "assumed-role"):
-        identities = ["account", "session"]
+    elif caller.kind == "role":
+        identities = ["account", "role"]
+    elif caller.kind == "assumed-role":
+        identities = ["account", "role", "self"]
     else:
         identities = ["account", "self"]
     listed = [_listed(entries, caller, identity) for identity in identities]
@@ -227,6 +230,6 @@ def match_not_principal(element: Any, caller: Caller) -> Outcome:
     if all(o.value is True for o in listed):
         return false(f"NotPrincipal lists {caller.label}")
     return unknown(
-        f"NotPrincipal lists {caller.label} but not its account, which AWS may check first "
-        f"(see {docs.NOT_PRINCIPAL})"
+        f"NotPrincipal lists {caller.label} but not its account or role, which AWS may check "
+        f"first (see {docs.NOT_PRINCIPAL})"
     )
