@@ -218,3 +218,85 @@ def test_a_key_policy_is_still_a_key_policy() -> None:
 
 def test_the_command_line_offers_every_kind() -> None:
     assert COMMAND_KINDS == KINDS
+
+
+# The region deny of the IAM User Guide and of SCP examples: the same statement in both.
+REGION_DENY = {
+    "Effect": "Deny",
+    "NotAction": ["iam:*", "organizations:*", "route53:*", "support:*"],
+    "Resource": "*",
+    "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}},
+}
+EXEMPT = {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/OrganizationAccountAccessRole"}}
+
+
+def _inferred(tmp_path: Path, name: str, policy: dict[str, Any]) -> tuple[str, str]:
+    from kms_permissions.policy.run import Options, check_file
+
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(policy))
+    result = check_file(str(path), Options())
+    (checked,) = result.checked
+    return checked.kind, checked.kind_from
+
+
+def test_an_scp_is_told_from_its_exemptions_or_its_file_name(tmp_path: Path) -> None:
+    exempting = dict(REGION_DENY, Condition={**REGION_DENY["Condition"], **EXEMPT})
+    kind, why = _inferred(tmp_path, "deny-regions.json", _doc(exempting))
+    assert kind == "scp" and "aws:principalarn" in why
+    # Tags and accounts exempt principals as well; one exempting statement among Denies will do.
+    tagged = {"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*",
+              "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "platform"}}}  # fmt: skip
+    assert _inferred(tmp_path, "a.json", _doc(REGION_DENY, tagged))[0] == "scp"
+    # Without one, an identity-based policy reads the same: iam-policy, and the reason says so.
+    kind, why = _inferred(tmp_path, "deny-regions.json", _doc(REGION_DENY))
+    assert kind == "iam-policy" and "may be an SCP" in why
+    # An Allow beside the exempting Deny: an identity-based policy's shape.
+    allow = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+    assert _inferred(tmp_path, "b.json", _doc(exempting, allow))[0] == "iam-policy"
+    # The file's name or folder says SCP: service_control_policies/, scp-*.json, ScpS3.json.
+    for name in ("scps/deny-regions.json", "service_control_policies/x.json", "scp_region.json",
+                 "ServiceControlPolicies/a.json"):  # fmt: skip
+        kind, why = _inferred(tmp_path, name, _doc(REGION_DENY))
+        assert kind == "scp" and "path" in why, name
+    # Names that only contain the letters do not: scpi.json, escape/.
+    for name in ("scpi.json", "escape/deny.json", "descp.json"):
+        assert _inferred(tmp_path, name, _doc(REGION_DENY))[0] == "iam-policy", name
+
+
+def test_a_guardrails_region_deny_is_not_reported_as_what_not_action_covers() -> None:
+    # KMS003 says what an Allow NotAction (or an unconditional Deny NotAction) covers; a region
+    # deny is a guardrail's idiom, whatever the kind it is read as.
+    for kind in ("scp", "iam-policy"):
+        assert "KMS003" not in {f.rule_id for f in check(_doc(REGION_DENY), kind=kind)}
+    unconditional = {k: v for k, v in REGION_DENY.items() if k != "Condition"}
+    assert "KMS003" in {f.rule_id for f in check(_doc(unconditional), kind="iam-policy")}
+    allowing = dict(unconditional, Effect="Allow")
+    assert "KMS003" in {f.rule_id for f in check(_doc(allowing), kind="scp")}
+
+
+def test_an_unknown_operator_is_reported_once_and_a_trailing_comma_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nested = _doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "Condition": {
+                    "StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:1:trail/t"},
+                    "StringLike": {"aws:SourceAccount": ACCOUNT},
+                }
+            },
+        }
+    )
+    assert [f.rule_id for f in check(nested)].count("KMS072") == 1
+    path = tmp_path / "p.json"
+    path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny",\n'
+                    ' "Action": ["kms:*",], "Resource": "*"}]}')  # fmt: skip
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2 column 20: a comma before ']', which JSON does not allow; remove it" in err

@@ -74,10 +74,22 @@ def test_grant_escalation_needs_a_principal_without_use() -> None:
     admin = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"}
     found = check(key_policy(allow(["kms:Create*", "kms:Put*"], admin)))
     assert [f.rule_id for f in found] == ["KMS150"] and "(kms:Create*)" in found[0].message
-    # kms:* holds every use already; a role that is also a key user gains nothing either.
+    # kms:* holds every use already; a role that is also a full key user gains nothing either.
     assert "KMS150" not in rules(key_policy(allow("kms:*", admin)))
-    both = key_policy(allow("kms:Create*", admin), allow("kms:Decrypt", admin))
+    uses = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
+    both = key_policy(allow("kms:Create*", admin), allow(uses, admin))
     assert "KMS150" not in rules(both)
+    # A user of some operations gains the others of the keys that allow them: Decrypt and
+    # GenerateDataKeyWithoutPlaintext are a symmetric key's, whose Encrypt it can grant itself.
+    some = ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant"]
+    found = check(key_policy(allow(some, admin)))
+    assert [f.rule_id for f in found] == ["KMS150"]
+    gained = found[0].message.split("give itself ", 1)[1]
+    assert "kms:Encrypt" in gained and "kms:Decrypt" not in gained
+    # Decrypt with Sign: no key usage allows both, so the policy does not say what the key
+    # is and what a grant would add is not guessed.
+    sign = key_policy(allow(["kms:Decrypt", "kms:Sign", "kms:CreateGrant"], admin))
+    assert [f.rule_id for f in check(sign)] == []
     # Grants only through a service, or only for AWS resources: nothing to gain either.
     via = {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}
     assert "KMS150" not in rules(key_policy(allow("kms:CreateGrant", Condition=via)))

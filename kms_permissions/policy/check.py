@@ -58,11 +58,13 @@ def check_policy(
     facts: Knowledge,
     template: str | None = None,
     selection: Selection | None = None,
+    path: str = "",
 ) -> Checked:
-    """The findings of one policy read from a file (or given as data)."""
+    """The findings of one policy read from a file (or given as data); `path` is the policy
+    file's, when the policy is the whole file (its name can say it is an SCP)."""
     document = parse_document(policy.data, strict=False)
     if policy.kind == "auto":
-        inferred = infer_kind(document)
+        inferred = infer_kind(document, path)
     else:
         inferred = Kind(policy.kind, policy.kind_from)
     kind = inferred.kind

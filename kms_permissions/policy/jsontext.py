@@ -68,12 +68,28 @@ def check_depth(data: Any) -> None:
         raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read")
 
 
+def _said(exc: json.JSONDecodeError) -> str:
+    """Where and what the parser found, said at the comma where the mistake is a comma before
+    `]` or `}` (the most common one in published policies: JSON allows none, nor does AWS)."""
+    before = exc.doc[: exc.pos].rstrip()
+    closing = exc.doc[exc.pos : exc.pos + 1]
+    if before.endswith(",") and closing in ("]", "}"):
+        comma = len(before) - 1
+        line = exc.doc.count("\n", 0, comma) + 1
+        column = comma - exc.doc.rfind("\n", 0, comma)
+        return (
+            f"line {line} column {column}: a comma before {closing!r}, which JSON does not "
+            "allow; remove it"
+        )
+    return f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+
+
 def loads(text: str) -> Any:
     """Parse JSON text: a PolicyError with line and column, or for too deep or too long input."""
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_int=_integer)
     except json.JSONDecodeError as exc:
-        raise PolicyError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise PolicyError(_said(exc)) from None
     except RecursionError:
         raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read") from None
     except ValueError as exc:  # from _integer (PolicyError is a ValueError) or int()

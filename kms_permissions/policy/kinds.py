@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
+from kms_permissions.policy.conditions import conditions
 from kms_permissions.policy.document import Document, Statement
 from kms_permissions.wildcards import glob
 
@@ -23,6 +25,17 @@ OTHER_KINDS = ("scp", "rcp", "trust-policy", "resource-policy")
 KINDS = (*KMS_KINDS, *OTHER_KINDS)
 # Kinds that cannot grant a KMS action: no KMS rule applies to them.
 NOT_KMS = ("trust-policy", "resource-policy")
+# Condition keys by which a policy exempts principals for who they are (their ARN, account,
+# organization path, tags): what an SCP's Deny does to spare its administrators, and never what
+# an identity-based policy needs (it is attached to the principals it concerns).
+_PRINCIPAL_EXEMPTIONS = ("aws:principalarn", "aws:principalaccount", "aws:principalorgpaths")
+_PRINCIPAL_TAG = "aws:principaltag/"
+# A file or folder name that says "service control policy" (scp, scps, service_control_policy,
+# ServiceControlPolicies): repositories keep their SCPs apart from their IAM policies. A file's
+# name may hold it as a word (scp-deny-regions.json); a folder's must be it.
+_SCP_WORD = r"(?:scps?|service[-_ ]?control[-_ ]?polic(?:y|ies))"
+_SCP_FILE = re.compile(rf"(?:^|[^a-z0-9]){_SCP_WORD}(?:[^a-z0-9]|$)", re.IGNORECASE)
+_SCP_FOLDER = re.compile(_SCP_WORD, re.IGNORECASE)
 # What a role trust policy's statements allow (IAM User Guide, role trust policies).
 _TRUST_ACTIONS = re.compile(
     r"sts:(AssumeRole(WithSAML|WithWebIdentity)?|TagSession|SetSourceIdentity|SetContext)",
@@ -93,16 +106,66 @@ def _listed(names: set[str]) -> str:
     return ", ".join(sorted(names))
 
 
-def infer_kind(document: Document) -> Kind:
-    """The kind of a policy file, from its content, with the reason."""
+def _keys(statement: Statement) -> set[str]:
+    return {c.key.lower() for c in conditions(statement)}
+
+
+def _exempts_principals(statement: Statement) -> str | None:
+    """The condition key by which a statement spares principals for who they are."""
+    for key in sorted(_keys(statement)):
+        if key in _PRINCIPAL_EXEMPTIONS or key.startswith(_PRINCIPAL_TAG):
+            return key
+    return None
+
+
+def _named_scp(path: str) -> str | None:
+    """The file's name, or its folder's, where it names the file a service control policy."""
+    parts = PurePath(path).parts
+    if parts and _SCP_FILE.search(PurePath(parts[-1]).stem):
+        return parts[-1]
+    if len(parts) > 1 and _SCP_FOLDER.fullmatch(parts[-2]):
+        return parts[-2]
+    return None
+
+
+def _without_principal(document: Document, path: str) -> Kind:
+    """An identity-based policy or an SCP: both have no Principal. An SCP is told apart where
+    the content cannot be an identity-based policy's (every statement a Deny that spares some
+    principals by their ARN, account or tags), or where its file's name says so."""
+    statements = document.statements
+    if statements and all(s.effect == "Deny" for s in statements):
+        exemptions = sorted({k for s in statements if (k := _exempts_principals(s))})
+        if exemptions:
+            return Kind(
+                "scp",
+                f"no Principal, every statement a Deny, and principals exempted by "
+                f"{', '.join(exemptions)}: a service control policy (an identity-based policy "
+                "is attached to the principals it concerns and has none to exempt)",
+            )
+    named = _named_scp(path) if path else None
+    if named is not None:
+        return Kind("scp", f"no Principal, and the file's path names an SCP ({named!r})")
+    guardrail = statements and all(s.effect == "Deny" for s in statements)
+    return Kind(
+        "iam-policy",
+        "no statement names a Principal: an identity-based policy"
+        + (
+            " (every statement a Deny: it may be an SCP, which reads the same; no rule "
+            "that only an Allow of an identity-based policy breaks applies to a Deny; "
+            "say --kind scp for one)"
+            if guardrail
+            else " (an SCP reads the same; say --kind scp for one)"
+        ),
+    )
+
+
+def infer_kind(document: Document, path: str = "") -> Kind:
+    """The kind of a policy file, from its content (and, for a document with no Principal,
+    the file's path), with the reason."""
     statements = document.statements
     with_principal = [s for s in statements if "Principal" in s.body or "NotPrincipal" in s.body]
     if not with_principal:
-        return Kind(
-            "iam-policy",
-            "no statement names a Principal: an identity-based policy (an SCP reads the same; "
-            "say --kind scp for one)",
-        )
+        return _without_principal(document, path)
     actions = [a for s in statements for a in _strings(s, "Action") + _strings(s, "NotAction")]
     if actions and all(_TRUST_ACTIONS.fullmatch(a) for a in actions):
         return Kind(

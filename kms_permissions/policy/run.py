@@ -106,8 +106,9 @@ def check_file(name: str, options: Options) -> FileResult:
         result.format = inputs.format
         facts = knowledge(options.dataset)
         template = None if inputs.format == "policy" else inputs.format
+        path = name if template is None else ""
         for policy in inputs.policies:
-            result.checked.append(check_policy(policy, account, facts, template, selection))
+            result.checked.append(check_policy(policy, account, facts, template, selection, path))
     except MissingExtra as exc:
         # One file needing what is not installed: the others' findings still count.
         result.error = str(exc)

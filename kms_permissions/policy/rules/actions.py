@@ -91,9 +91,14 @@ def empty_wildcards(ctx: Context) -> Iterator[Hit]:
 def not_action(ctx: Context) -> Iterator[Hit]:
     """NotAction matches every action except those listed, including every action of every
     other service; in an Allow that is usually far more than meant. The finding lists the KMS
-    actions the statement covers."""
+    actions the statement covers. A guardrail's Deny NotAction (in an SCP or RCP, or limited
+    by a condition, as the region deny of an SCP or of the IAM guide's example) is the idiom
+    and means what it says: not reported."""
     for statement in ctx.document.statements:
         if "NotAction" not in statement.body:
+            continue
+        guardrail = ctx.kind in ("scp", "rcp") or "Condition" in statement.body
+        if statement.effect == "Deny" and guardrail:
             continue
         excluded: set[str] = set()
         for _, value in statement.values("NotAction"):

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from kms_permissions import via_service
 from kms_permissions.model import ConditionKeyInfo
 from kms_permissions.policy.conditions import Condition, conditions, when_absent
 from kms_permissions.policy.document import Statement, Unresolved
@@ -246,9 +247,11 @@ def deprecated_keys(ctx: Context) -> Iterator[Hit]:
 )
 def unknown_operators(ctx: Context) -> Iterator[Hit]:
     """A condition operator IAM does not define (`StringEqual`, `ForAnyValues:...`); AWS
-    refuses the policy."""
+    refuses the policy. Reported once per operator, at its first key."""
+    seen: set[tuple[int, str]] = set()
     for statement, condition, _ in _conditions(ctx):
-        if condition.family is None:
+        if condition.family is None and (id(statement), condition.operator) not in seen:
+            seen.add((id(statement), condition.operator))
             yield Hit(
                 statement,
                 condition.path,
@@ -371,9 +374,8 @@ def value_formats(ctx: Context) -> Iterator[Hit]:
                     "kms:CallerAccount, condition keys",
                     ctx.knowledge.key_link(key),
                 )
-            if key.condition_key == "kms:ViaService" and not re.fullmatch(
-                r"[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?", text
-            ):
+            if key.condition_key == "kms:ViaService" and via_service.split(text) is None:
+                # A value of the form SERVICE.REGION.amazonaws.com is KMS015's to judge.
                 yield Hit(
                     statement,
                     condition.path,

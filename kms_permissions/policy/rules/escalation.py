@@ -8,10 +8,11 @@ whose key policy enables IAM policies.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 from kms_permissions.policy.conditions import limiting
 from kms_permissions.policy.document import Statement
+from kms_permissions.policy.key_specs import KEY_SPECS, KeySpecError, operations
 from kms_permissions.policy.knowledge import DEFAULT_ADMIN_ACTIONS, GUIDE
 from kms_permissions.policy.principals import aws_principals
 from kms_permissions.policy.registry import Context, Hit, rule
@@ -80,9 +81,11 @@ def grant_escalation(ctx: Context) -> Iterator[Hit]:
     kms:GrantIsForAWSResource, kms:GrantOperations, kms:GranteePrincipal or kms:ViaService
     condition: they can
     create a grant naming themselves as grantee for kms:Decrypt and every other operation, so
-    the separation between administrators and users is not there. The guide's default
-    administrator statement (`kms:Create*`) is the common case, hence advice rather than a
-    warning. The account itself (root) and
+    the separation between administrators and users is not there. Likewise a key user given
+    CreateGrant beside some operations: it can grant itself the other operations of every key
+    spec that allows the ones it holds (Encrypt beside Decrypt on a symmetric key). The
+    guide's default administrator statement (`kms:Create*`) is the common case, hence advice
+    rather than a warning. The account itself (root) and
     `"*"` are left to the other rules."""
     if ctx.kind != "key-policy":
         return
@@ -96,20 +99,52 @@ def grant_escalation(ctx: Context) -> Iterator[Hit]:
         for principal in aws_principals(statement):
             if principal.anyone or principal.root:
                 continue
-            if usable & held.get(principal.text, set()):
-                continue  # a key user that may also create grants: no more than it holds
+            uses = usable & held.get(principal.text, set())
             through = _naming(ctx, statement, "kms:CreateGrant")
-            yield Hit(
-                statement,
-                principal.path,
-                f"{principal.text} may create grants ({through}) but not use the key: it can "
-                "give itself kms:Decrypt and every other operation through a grant; list the "
-                "administration actions "
-                "without kms:CreateGrant (kms:CreateAlias instead of kms:Create*), or add "
-                'a "Bool": {"kms:GrantIsForAWSResource": "true"} statement for grants',
-                "guide, grants: a grant gives its grantee the grant operations it lists",
-                GRANTS,
-            )
+            if not uses:
+                yield Hit(
+                    statement,
+                    principal.path,
+                    f"{principal.text} may create grants ({through}) but not use the key: it "
+                    "can give itself kms:Decrypt and every other operation through a grant; "
+                    "list the administration actions without kms:CreateGrant (kms:CreateAlias "
+                    'instead of kms:Create*), or add a "Bool": {"kms:GrantIsForAWSResource": '
+                    '"true"} statement for grants',
+                    "guide, grants: a grant gives its grantee the grant operations it lists",
+                    GRANTS,
+                )
+                continue
+            more = _gained(ctx, uses)
+            if more:
+                yield Hit(
+                    statement,
+                    principal.path,
+                    f"{principal.text} may create grants ({through}) and use the key only for "
+                    f"{listed(uses)}: through a grant it can give itself {listed(more)} as "
+                    "well (on any key that allows the operations it holds); limit its grants "
+                    'with "ForAllValues:StringEquals": {"kms:GrantOperations": [...]} naming '
+                    'what it holds, or with "Bool": {"kms:GrantIsForAWSResource": "true"}',
+                    "guide, grants: a grant gives its grantee the grant operations it lists; "
+                    "API Reference, CreateKey: the operations each key spec and usage allows",
+                    GRANTS,
+                )
+
+
+def _gained(ctx: Context, uses: Set[str]) -> set[str]:
+    """The cryptographic operations a principal holding `uses` gains through a grant whatever
+    the key is: those of every key spec and usage that allows all of `uses` (a key that did
+    not allow them could not be the one the policy is for), less `uses`. Empty when no key
+    spec allows them all (the policy cannot tell what the key is)."""
+    kinds = []
+    for spec in KEY_SPECS.values():
+        for usage in spec.usages:
+            try:
+                allowed = set(operations(spec, usage, ctx.knowledge))
+            except KeySpecError:
+                continue
+            if uses <= allowed:
+                kinds.append(allowed - uses)
+    return set.intersection(*kinds) if kinds else set()
 
 
 def _naming(ctx: Context, statement: Statement, action: str) -> str:
