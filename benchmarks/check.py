@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import corpus_or_exit
 
 from kms_permissions.policy import PolicyError, check
-from kms_permissions.policy.check import detect_kind
+from kms_permissions.policy.checker import detect_kind
 from kms_permissions.policy.config import config_for
 from kms_permissions.policy.inputs import read_inputs
 from kms_permissions.scraper.examples_md import examples

@@ -13,7 +13,7 @@ import pytest
 from kms_permissions.cli import main
 from kms_permissions.commands.check import KINDS as COMMAND_KINDS
 from kms_permissions.policy import check
-from kms_permissions.policy.check import KINDS
+from kms_permissions.policy.checker import KINDS
 
 ACCOUNT = "111122223333"
 GITHUB = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"

@@ -22,7 +22,7 @@ from kms_permissions.policy.authoring.services import INTEGRATIONS
 from kms_permissions.policy.authoring.spec import SpecError
 from kms_permissions.policy.authoring.verify import verify
 from kms_permissions.policy.authoring.via import via_names
-from kms_permissions.policy.check import check, knowledge
+from kms_permissions.policy.checker import check, knowledge
 from kms_permissions.policy.key_specs import KEY_SPECS, KEY_USAGES, operations
 
 ACCOUNT = examples.ACCOUNT

@@ -17,7 +17,7 @@ from kms_permissions import constants
 from kms_permissions.cli import main
 from kms_permissions.generator.markdown import slug
 from kms_permissions.model import SOURCES, ActionInfo, from_json, to_json
-from kms_permissions.policy.check import knowledge
+from kms_permissions.policy.checker import knowledge
 from kms_permissions.reference import load
 
 from .conftest import ROOT

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.policy.authoring.api import read_spec
     from kms_permissions.policy.authoring.render import YAML_FORMATS, render
     from kms_permissions.policy.authoring.statements import policy
-    from kms_permissions.policy.check import knowledge
+    from kms_permissions.policy.checker import knowledge
 
     if args.format in YAML_FORMATS and not args.verify:
         from kms_permissions.extras import require

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from kms_permissions.extras import MissingExtra
 from kms_permissions.policy.account import valid_account
-from kms_permissions.policy.check import KINDS, Checked, check_policy, knowledge
+from kms_permissions.policy.checker import KINDS, Checked, check_policy, knowledge
 from kms_permissions.policy.config import config_for
 from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.findings import SEVERITIES, Finding, at_least

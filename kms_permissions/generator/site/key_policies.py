@@ -18,7 +18,7 @@ from kms_permissions.policy.authoring import examples, statements
 from kms_permissions.policy.authoring.api import read_spec
 from kms_permissions.policy.authoring.services import INTEGRATIONS
 from kms_permissions.policy.authoring.verify import verify
-from kms_permissions.policy.check import knowledge
+from kms_permissions.policy.checker import knowledge
 from kms_permissions.policy.key_specs import (
     CREATE_KEY_PAGE,
     KEY_SPECS,

@@ -9,7 +9,7 @@ from typing import Any
 from kms_permissions.policy.authoring import statements
 from kms_permissions.policy.authoring.spec import Spec, SpecError, parse_spec
 from kms_permissions.policy.authoring.via import via_names
-from kms_permissions.policy.check import knowledge
+from kms_permissions.policy.checker import knowledge
 from kms_permissions.policy.document import PolicyError
 from kms_permissions.policy.key_specs import KeySpec, KeySpecError
 
