@@ -49,7 +49,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser with every verb (or only the verb `only`: a command line naming its
     verb imports and builds that verb's arguments alone, which a cold start feels)."""
     import argparse
-    from difflib import get_close_matches
     from importlib import import_module
 
     from kms_permissions.errors import shown
@@ -70,6 +69,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             # A mistyped verb or choice: the close ones named (argparse lists them all).
             choices = action.choices
             if choices is not None and value not in choices:
+                from difflib import get_close_matches
+
                 names = [str(c) for c in choices]
                 close = get_close_matches(str(value), names, n=3)
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
@@ -87,6 +88,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
         def _close(self, parsed: argparse.Namespace, extra: list[str]) -> str:
             """'; did you mean --json?' for the first mistyped option of the verb given."""
+            from difflib import get_close_matches
+
             options = [o for a in self._actions for o in a.option_strings]
             verb = verbs.choices.get(getattr(parsed, "verb", None) or "")
             if verb is not None:

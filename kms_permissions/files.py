@@ -17,9 +17,7 @@ folder the user names as an output:
 from __future__ import annotations
 
 import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -184,10 +182,10 @@ def replacing_folder(target: Path) -> Iterator[Path]:
         yield staged
         _install_folder(staged, target)
     except OSError as exc:
-        shutil.rmtree(staged, ignore_errors=True)
+        _rmtree(staged)
         raise OutputError(f"{target}: not written ({_reason(exc)})") from None
     except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
+        _rmtree(staged)
         raise
 
 
@@ -196,8 +194,16 @@ def _reason(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
+def _rmtree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _staging_folder(target: Path) -> Path:
     """A new empty folder beside `target` (same disk, so it can be renamed into place)."""
+    import tempfile  # here, as shutil below: the read paths import this module and write nothing
+
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     staged.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the result is an ordinary folder
@@ -206,6 +212,9 @@ def _staging_folder(target: Path) -> Path:
 
 def _install_folder(staged: Path, target: Path) -> None:
     """Put the complete folder `staged` in place of `target`; the old one back if that fails."""
+    import shutil
+    import tempfile
+
     if target.is_dir() and not target.is_symlink() and not any(target.iterdir()):
         target.rmdir()
     if not os.path.lexists(target):
@@ -225,6 +234,8 @@ def _install_folder(staged: Path, target: Path) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file and a rename."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

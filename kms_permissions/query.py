@@ -157,7 +157,7 @@ class Index:
         self._identities = {identity(n): n for n in key_names if "${" in n}
         self._matcher: Templates | None = None
 
-    def _templates(self) -> Templates:
+    def templates(self) -> Templates:
         """The templated keys, with the instances a source enumerates (read when first needed:
         only a name that is no key itself is matched against them)."""
         if self._matcher is None:
@@ -241,7 +241,7 @@ class Index:
         if canonical is None and "${" in wanted:
             canonical = self._identities.get(identity(wanted))
         if canonical is None:
-            canonical = self._templates().match(wanted)
+            canonical = self.templates().match(wanted)
         return canonical
 
     def resolve(self, name: str) -> dict[str, Any] | None:
@@ -266,10 +266,9 @@ class Index:
 
     def expand(self, pattern: str) -> list[str]:
         """Actions matching an IAM action pattern (`*`, `?`, case-insensitive, whole name)."""
-        from kms_permissions.wildcards import glob
+        from kms_permissions.wildcards import glob_all
 
-        wanted = pattern.strip()
-        return sorted(a for a in self.action_names if glob(wanted, a, ignore_case=True))
+        return sorted(glob_all(pattern.strip(), self.action_names, ignore_case=True))
 
     def select(self, conditions: list[tuple[str, str]]) -> list[dict[str, Any]]:
         """Actions meeting every (field, value) condition; see FILTERS for the fields."""

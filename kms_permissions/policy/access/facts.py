@@ -1,9 +1,10 @@
 """Every dataset fact the access analysis reads, behind one small adapter.
 
 The rest of `kms_permissions.policy.access` never touches the dataset itself: it asks these
-functions, which return small typed views. They read the read model's index (`query`), as
-`lookup` does, not the whole typed reference: a cold `explain` decides one request, and building
-every row of the reference would cost it more than the decision.
+functions, which return small typed views. They read the read model's index (`query`) entry by
+entry, as `lookup` does, not the whole typed reference: a cold `explain` decides one request, and
+building every row of the reference (or reading every entry) would cost it more than the
+decision.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kms_permissions.names import Templates, enumerated_instances
+from kms_permissions.names import Templates
 from kms_permissions.query import load_index
 
 # The template of the encryption context condition keys, as the dataset names it.
@@ -67,15 +68,52 @@ class KeyFacts:
     multi_valued: bool | None
 
 
-@dataclass(frozen=True)
-class _Tables:
-    version: str
-    actions: dict[str, ActionFacts]
-    by_lower: dict[str, str]
-    by_operation: dict[str, str]
-    keys: dict[str, KeyFacts]
-    keys_by_lower: dict[str, str]
-    templates: Templates
+class _Facts:
+    """The facts of one dataset, each entry read from the index when first asked for (the
+    index's TOC gives the names; an entry's part of `index.json` is read and checked alone)."""
+
+    def __init__(self, dataset: str | None) -> None:
+        self.index = load_index(dataset)
+        self.actions_by_lower = {name.lower(): name for name in self.index.action_names}
+        self.keys_by_lower = {name.lower(): name for name in self.index.key_names}
+        self._actions: dict[str, ActionFacts] = {}
+        self._keys: dict[str, KeyFacts] = {}
+
+    def action(self, name: str) -> ActionFacts:
+        """The facts of an action by its exact name."""
+        found = self._actions.get(name)
+        if found is None:
+            info = self.index.entry(name)
+            found = self._actions[name] = ActionFacts(
+                name=name,
+                operation=info["operation"],
+                policy_types=tuple(info["policy_types"]),
+                key_policy_effective=info["key_policy_effective"],
+                cross_account=info["cross_account"],
+                cross_account_text=info["cross_account_text"],
+                resources=tuple(info["resources"]),
+                condition_keys=tuple(info["condition_keys"]),
+                note=info["note"],
+                key_parts=_key_parts(info),
+            )
+        return found
+
+    def key(self, name: str) -> KeyFacts:
+        """The facts of a condition key by its exact name."""
+        found = self._keys.get(name)
+        if found is None:
+            info = self.index.entry(name)
+            value_type = info["value_type"]
+            found = self._keys[name] = KeyFacts(
+                name=name,
+                condition_type=info["condition_type"],
+                multi_valued=None if value_type is None else value_type == "multi-valued",
+            )
+        return found
+
+    def templates(self) -> Templates:
+        """The templated keys and the instances a source enumerates (the index's matcher)."""
+        return self.index.templates()
 
 
 def _key_parts(info: dict[str, Any]) -> tuple[KeyPart, ...]:
@@ -92,71 +130,40 @@ def _key_parts(info: dict[str, Any]) -> tuple[KeyPart, ...]:
 
 
 @cache
-def _tables(dataset: str | None) -> _Tables:
-    index = load_index(dataset)
-    actions = {
-        name: ActionFacts(
-            name=name,
-            operation=info["operation"],
-            policy_types=tuple(info["policy_types"]),
-            key_policy_effective=info["key_policy_effective"],
-            cross_account=info["cross_account"],
-            cross_account_text=info["cross_account_text"],
-            resources=tuple(info["resources"]),
-            condition_keys=tuple(info["condition_keys"]),
-            note=info["note"],
-            key_parts=_key_parts(info),
-        )
-        for name, info in index.actions.items()
-    }
-    keys = {
-        name: KeyFacts(
-            name=name,
-            condition_type=info["condition_type"],
-            multi_valued=None
-            if info["value_type"] is None
-            else info["value_type"] == "multi-valued",
-        )
-        for name, info in index.keys.items()
-    }
-    return _Tables(
-        version=index.version,
-        actions=actions,
-        by_lower={name.lower(): name for name in actions},
-        by_operation={facts.operation: name for name, facts in actions.items()},
-        keys=keys,
-        keys_by_lower={name.lower(): name for name in keys},
-        templates=Templates(
-            keys,
-            {name: enumerated_instances(info["sar_names"]) for name, info in index.keys.items()},
-        ),
-    )
+def _facts(dataset: str | None) -> _Facts:
+    return _Facts(dataset)
 
 
 def dataset_version(dataset: str | None = None) -> str:
     """The version of the dataset the facts come from."""
-    return _tables(dataset).version
+    return _facts(dataset).index.version
 
 
 def action_facts(name: str, dataset: str | None = None) -> ActionFacts | None:
     """A KMS permission by its policy name in any case (`kms:Decrypt`), or None."""
-    tables = _tables(dataset)
-    canonical = tables.by_lower.get(name.strip().lower())
-    return tables.actions[canonical] if canonical else None
+    facts = _facts(dataset)
+    canonical = facts.actions_by_lower.get(name.strip().lower())
+    return facts.action(canonical) if canonical else None
 
 
 def action_for_operation(operation: str, dataset: str | None = None) -> str | None:
-    """The permission named after an API operation (`Decrypt` -> `kms:Decrypt`), or None."""
-    return _tables(dataset).by_operation.get(operation)
+    """The permission named after an API operation (`Decrypt` -> `kms:Decrypt`), or None; of
+    two permissions of one operation (ReEncrypt), the last by name, as the index lists them."""
+    facts = _facts(dataset)
+    found = None
+    for name in facts.index.action_names:
+        if facts.action(name).operation == operation:
+            found = name
+    return found
 
 
 def all_actions(dataset: str | None = None) -> tuple[str, ...]:
     """Every KMS permission the dataset knows, sorted."""
-    return tuple(sorted(_tables(dataset).actions))
+    return tuple(sorted(_facts(dataset).index.action_names))
 
 
 def key_facts(name: str, dataset: str | None = None) -> KeyFacts | None:
     """A condition key by name in any case; a template instance gives its template's facts."""
-    tables = _tables(dataset)
-    canonical = tables.keys_by_lower.get(name.strip().lower()) or tables.templates.match(name)
-    return tables.keys[canonical] if canonical else None
+    facts = _facts(dataset)
+    canonical = facts.keys_by_lower.get(name.strip().lower()) or facts.templates().match(name)
+    return facts.key(canonical) if canonical else None

@@ -7,20 +7,24 @@ A negated operator is its positive twin's comparer, negated by the caller.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 from collections.abc import Callable
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from kms_permissions.policy.access.outcome import TRUE, Outcome, false, unknown
 from kms_permissions.policy.access.variables import Resolved
 from kms_permissions.policy.access.wildcards import matches, pieces_of
 from kms_permissions.policy.operators import TABLE
 
+# decimal, datetime, ipaddress and base64 are imported by the comparers that need them: most
+# requests compare strings only, and a cold `explain` would pay for all four.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
+    from decimal import Decimal
+
 
 def _number(text: str) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
     try:
         return Decimal(text.strip())
     except InvalidOperation:
@@ -28,6 +32,8 @@ def _number(text: str) -> Decimal | None:
 
 
 def _date(text: str) -> datetime | None:
+    from datetime import UTC, datetime
+
     value = text.strip()
     number = _number(value)
     if number is not None:  # epoch seconds are accepted as well as ISO 8601
@@ -84,6 +90,9 @@ def _bool(actual: str, wanted: Resolved) -> Outcome:
 
 
 def _binary(actual: str, wanted: Resolved) -> Outcome:
+    import base64
+    import binascii
+
     try:
         left = base64.b64decode(actual, validate=True)
         right = base64.b64decode(wanted.text, validate=True)
@@ -93,6 +102,8 @@ def _binary(actual: str, wanted: Resolved) -> Outcome:
 
 
 def _ip(actual: str, wanted: Resolved) -> Outcome:
+    import ipaddress
+
     try:
         network = ipaddress.ip_network(wanted.text.strip(), strict=False)
     except ValueError:
