@@ -16,7 +16,7 @@ hold enum members while a dataset loaded from a folder holds plain strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from kms_permissions._records import specs
@@ -529,17 +529,20 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """One dataset version as typed facts: the read model every output uses."""
+    """One dataset version as typed facts: the read model every output uses.
+
+    The bundled dataset's tables are read when first used (`kms_permissions.reference`): a
+    verb that needs a few facts reads only those."""
 
     version: str
     schema_version: str
     folder: str
     actions: Mapping[str, ActionInfo[str]]
     condition_keys: Mapping[str, ConditionKeyInfo[str]]
-    links: tuple[KeyLink, ...]
+    links: Sequence[KeyLink]
     resource_types: Mapping[str, ResourceType]
-    discrepancies: tuple[Discrepancy, ...]
-    notes: tuple[Note, ...]
+    discrepancies: Sequence[Discrepancy]
+    notes: Sequence[Note]
     sources: Mapping[str, Source]
     coverage: Mapping[str, Coverage]
 

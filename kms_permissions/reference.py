@@ -1,14 +1,20 @@
 """The bundled dataset (or another dataset folder) as typed facts: the read model, no pyarrow.
 
-`load()` checks every file against the manifest's sha256 before it trusts any of them, then
-turns `index.json` (the read model as JSON, built by `dataset/read_model.py`) and the tables it
-does not repeat (the relation, resource types, discrepancies, notes, sources) into
-`kms_permissions.model` objects.
+`load(folder)` checks every file of the folder against the manifest's sha256 before it trusts
+any of them, then turns `index.json` (the read model as JSON, built by `dataset/read_model.py`)
+and the tables it does not repeat (the relation, resource types, discrepancies, notes, sources)
+into `kms_permissions.model` objects.
+
+`load()` (the bundled dataset) reads the same facts when they are first used: each action or
+condition key from its part of `index.json` (checked against the sha256 that `index.toc.json`
+gives, the TOC against the manifest, the entry against the read model's fields), each table
+from its file (checked against the manifest and the table's columns). A verb that reads a few
+facts pays for those; what every fact is does not change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from os import PathLike
 from os.path import realpath
@@ -40,6 +46,7 @@ __all__ = [
     "Reference",
     "build_reference",
     "data_path",
+    "lazy_reference",
     "load",
     "load_history",
     "load_manifest",
@@ -130,9 +137,167 @@ def load(folder: Path | str | None = None) -> Reference:
 
 @cache
 def _bundled() -> Reference:
-    from kms_permissions.dataset.integrity import verify
+    from kms_permissions.dataset.integrity import read_manifest
 
-    return build_reference(DATA_DIR, verify(DATA_DIR))
+    return lazy_reference(DATA_DIR, read_manifest(DATA_DIR))
+
+
+class _Entries(Mapping[str, T]):
+    """Facts of one kind by name, the names known at once, each fact read when first asked for."""
+
+    def __init__(self, names: Sequence[str], read: Callable[[str], T]) -> None:
+        self._names = dict.fromkeys(names)
+        self._read = read
+        self._facts: dict[str, T] = {}
+
+    def __getitem__(self, name: str) -> T:
+        found = self._facts.get(name)
+        if found is None:
+            if name not in self._names:
+                raise KeyError(name)
+            found = self._facts[name] = self._read(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} facts: {', '.join(list(self._names)[:3])}, ...>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"cannot pickle {type(self).__name__!r} object (as mappingproxy)")
+
+
+class _Table(Mapping[str, T]):
+    """A table's facts by key, the whole table read when first used."""
+
+    def __init__(self, read: Callable[[], dict[str, T]]) -> None:
+        self._read = read
+        self._facts: dict[str, T] | None = None
+
+    def _all(self) -> dict[str, T]:
+        if self._facts is None:
+            self._facts = self._read()
+        return self._facts
+
+    def __getitem__(self, key: str) -> T:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"cannot pickle {type(self).__name__!r} object (as mappingproxy)")
+
+
+class _Rows(Sequence[T]):
+    """A table's rows, the whole table read when first used; equal to the tuple of its rows."""
+
+    def __init__(self, read: Callable[[], tuple[T, ...]]) -> None:
+        self._read = read
+        self._rows: tuple[T, ...] | None = None
+
+    def _all(self) -> tuple[T, ...]:
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Rows):
+            return self._all() == other._all()
+        return self._all() == other if isinstance(other, tuple) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple, but read lazily: unhashable
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> Any:
+        return (tuple, (self._all(),))
+
+
+def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
+    """The read model of a dataset folder whose facts are read when first used, each checked
+    before it is trusted (see the module's docstring). The folder needs `index.toc.json`."""
+    from kms_permissions.dataset.integrity import IntegrityError
+    from kms_permissions.dataset.shapes import fact_problem
+    from kms_permissions.query import load_index
+
+    index = load_index(str(folder))
+    listed = dict(manifest)
+    if index.version != manifest["dataset_version"]:
+        raise IntegrityError(
+            f"{folder / 'index.json'}: dataset_version {index.version!r}, the manifest says "
+            f"{manifest['dataset_version']!r}"
+        )
+    if index.schema_version != manifest["schema_version"]:
+        raise IntegrityError(
+            f"{folder / 'index.json'}: schema_version {index.schema_version!r}, the manifest "
+            f"says {manifest['schema_version']!r}"
+        )
+
+    def entries(section: str, cls: type[T], kind: str, names: Sequence[str]) -> _Entries[T]:
+        def read(name: str) -> T:
+            entry = index.entry(name)
+            where = f"{section}[{name!r}]"
+            problem = fact_problem(cls, entry, where)
+            if problem is None and entry.get("kind") != kind:
+                problem = f"{where}: kind or name does not match"
+            if problem:
+                raise IntegrityError(f"{folder / 'index.json'}: {problem}")
+            return from_json(cls, entry)
+
+        return _Entries(names, read)
+
+    def table(name: str, cls: type[T]) -> Callable[[], tuple[T, ...]]:
+        return lambda: _rows(folder, listed, name, cls)
+
+    def coverage() -> dict[str, Coverage]:
+        found = index.coverage
+        for source, entry in found.items():
+            problem = fact_problem(Coverage, entry, f"coverage[{source!r}]")
+            if problem:
+                raise IntegrityError(f"{folder / 'index.json'}: {problem}")
+        return {s: from_json(Coverage, c) for s, c in found.items()}
+
+    resource_types = table("resource_types", ResourceType)
+    sources = table("sources", Source)
+    return Reference(
+        version=manifest["dataset_version"],
+        schema_version=manifest["schema_version"],
+        folder=str(folder),
+        actions=entries("actions", ActionInfo, "action", index.action_names),
+        condition_keys=entries(
+            "condition_keys", ConditionKeyInfo, "condition_key", index.key_names
+        ),
+        links=_Rows(table("action_condition_keys", KeyLink)),
+        resource_types=_Table(lambda: {r.resource_type: r for r in resource_types()}),
+        discrepancies=_Rows(table("discrepancies", Discrepancy)),
+        notes=_Rows(table("notes", Note)),
+        sources=_Table(lambda: {s.source_id: s for s in sources()}),
+        coverage=_Table(coverage),
+    )
 
 
 def via_services(reference: Reference | None = None) -> tuple[ViaService, ...]:

@@ -16,8 +16,9 @@ import pickle
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -316,10 +317,10 @@ def _facts() -> dict[type, list[Any]]:
             found.setdefault(type(value), []).append(value)
             for name, _ in specs(type(value)):
                 walk(getattr(value, name))
-        elif isinstance(value, tuple):
-            for item in value:
+        elif isinstance(value, Sequence) and not isinstance(value, str):
+            for item in value:  # tuples, and the bundled read model's lazy tables
                 walk(item)
-        elif isinstance(value, MappingProxyType):
+        elif isinstance(value, Mapping):
             for item in value.values():
                 walk(item)
 
@@ -341,9 +342,9 @@ def _bad_calls(values: dict[str, Any]) -> list[Any]:
 
 
 def _holds_mapping(value: Any) -> bool:
-    if isinstance(value, MappingProxyType):
+    if isinstance(value, Mapping):  # mappingproxy, or a lazily read table
         return True
-    if isinstance(value, tuple):
+    if isinstance(value, Sequence) and not isinstance(value, str):
         return any(_holds_mapping(item) for item in value)
     if type(value) in RECORDS:
         return any(_holds_mapping(getattr(value, name)) for name, _ in specs(type(value)))
