@@ -14,6 +14,7 @@ pattern's length in Python steps). Nothing is compiled or cached.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # A pattern piece: literal text, or a wildcard that policy variables like ${*} did not escape.
@@ -103,7 +104,11 @@ def matches(pieces: tuple[Piece, ...], value: str, ignore_case: bool = False) ->
     """Whether `value` matches the whole pattern."""
     if ignore_case:
         value = _fold(value)
-    first, *middle = _segments(pieces, ignore_case)
+    return _fits(_segments(pieces, ignore_case), value)
+
+
+def _fits(segments: list[_Segment], value: str) -> bool:
+    first, *middle = segments
     if not middle:  # no star: the value is exactly as long as the pattern
         return first.length == len(value) and first.fits(value, 0)
     *middle, last = middle
@@ -122,3 +127,10 @@ def matches(pieces: tuple[Piece, ...], value: str, ignore_case: bool = False) ->
 def glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
     """Whether `value` matches a plain pattern with IAM wildcards."""
     return matches(pieces_of(pattern), value, ignore_case)
+
+
+def glob_all(pattern: str, values: Iterable[str], ignore_case: bool = False) -> list[str]:
+    """The values that match a plain pattern with IAM wildcards, in their order (the pattern
+    is cut into segments once for all of them)."""
+    segments = _segments(pieces_of(pattern), ignore_case)
+    return [v for v in values if _fits(segments, _fold(v) if ignore_case else v)]
