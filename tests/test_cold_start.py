@@ -1,0 +1,205 @@
+"""What a cold `explain` and a cold `check` load (issues 20 and 21). Nothing here is timed.
+
+Each verb runs in a fresh process on one real case; the process reports the modules it imported
+and the bundled data files it opened (an audit hook sees every `open`). A verb must not import
+what it does not use (the checker for `explain`, the evaluator for `check`, YAML for a JSON
+file, the site generator, the scraper's HTTP stack) nor read tables it does not use (the history,
+the action-key relation, the Parquet files).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kms_permissions.policy.access.cases import CASES
+
+from .conftest import ROOT
+
+REALWORLD = ROOT / "tests" / "realworld"
+KEY_POLICY = REALWORLD / "06-cwlogs-guide-key-policy-account-condition.json"
+TEMPLATE = REALWORLD / "12-widdix-kms-key.yaml"
+
+_PROBE = """
+import json, sys
+opened = set()
+
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and "/kms_permissions/data/" in args[0]:
+        opened.add(args[0].rsplit("/kms_permissions/data/", 1)[1])
+
+sys.addaudithook(hook)
+from kms_permissions.cli import main
+
+status = main(json.loads(sys.argv[1]))
+sys.stdout.flush()
+print(json.dumps({"status": status, "modules": sorted(sys.modules), "opened": sorted(opened)}),
+      file=sys.stderr)
+"""
+
+# Never needed by either verb on a JSON input.
+NEVER = (
+    "yaml",
+    "jsonschema",
+    "requests",
+    "bs4",
+    "lxml",
+    "pyarrow",
+    "importlib.metadata",
+    "kms_permissions.generator",
+    "kms_permissions.scraper",
+    "kms_permissions.dataset.columns",
+    "kms_permissions.dataset.build",
+)
+# The tables neither verb reads: only the index, its TOC, the manifest (and the guide's notes,
+# which findings cite) are.
+UNREAD = ("history.json", "action_condition_keys.json", "discrepancies.json", "sources.json")
+
+
+def _cold(argv: list[str]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(argv)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    report: dict[str, object] = json.loads(done.stderr.strip().splitlines()[-1])
+    report["stdout"] = done.stdout
+    return report
+
+
+def _loaded(report: dict[str, object], names: tuple[str, ...]) -> list[str]:
+    modules = report["modules"]
+    assert isinstance(modules, list)
+    return [m for m in modules if any(m == n or m.startswith(f"{n}.") for n in names)]
+
+
+def _opened(report: dict[str, object]) -> list[str]:
+    opened = report["opened"]
+    assert isinstance(opened, list)
+    return [str(name) for name in opened]
+
+
+@pytest.fixture
+def case_files(tmp_path: Path) -> list[str]:
+    case = next(c for c in CASES if c.slug == "same-account-iam-policy")
+    argv = ["explain"]
+    for option, data in (
+        ("--key-policy", case.key_policy),
+        ("--request", case.request),
+        ("--iam-policy", case.iam_policies[0]),
+    ):
+        path = tmp_path / f"{option.strip('-')}.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        argv += [option, str(path)]
+    return argv
+
+
+def test_a_cold_explain_loads_neither_the_checker_nor_the_typed_read_model(
+    case_files: list[str],
+) -> None:
+    report = _cold(case_files)
+    assert report["status"] == 0
+    assert str(report["stdout"]).startswith("decision: allow")
+    heavy = (
+        *NEVER,
+        "kms_permissions.policy.checker",
+        "kms_permissions.policy.rules",
+        "kms_permissions.policy.registry",
+        "kms_permissions.policy.knowledge",
+        "kms_permissions.policy.access.analysis",
+        "kms_permissions.reference",
+        "kms_permissions.dataset",
+        "tomllib",
+        "decimal",
+    )
+    assert _loaded(report, heavy) == []
+    # The index's entries the request names, read through the TOC; no table file.
+    assert _opened(report) == ["index.json", "index.toc.json", "manifest.json"]
+
+
+def test_a_cold_check_of_a_json_policy_loads_no_evaluator_and_no_yaml() -> None:
+    report = _cold(["check", str(KEY_POLICY)])
+    assert report["status"] == 1  # the guide's placeholder account is an error
+    assert f"{KEY_POLICY.name}:9:17: KMS105 [error]" in str(report["stdout"])
+    heavy = (*NEVER, "kms_permissions.policy.access", "kms_permissions.policy.authoring")
+    assert _loaded(report, heavy) == []
+    opened = _opened(report)
+    assert {"manifest.json", "index.toc.json", "index.json"} <= set(opened)
+    assert not [name for name in opened if name in UNREAD or name.endswith(".parquet")]
+    assert not [name for name in opened if name.startswith("schema/")]
+
+
+def test_a_cold_check_of_a_template_reads_yaml_and_still_no_unused_table() -> None:
+    report = _cold(["check", str(TEMPLATE)])
+    assert report["status"] in (0, 1)
+    assert "yaml" in _loaded(report, ("yaml",))  # PyYAML reads the template
+    assert _loaded(report, ("kms_permissions.generator", "requests", "pyarrow")) == []
+    assert not [name for name in _opened(report) if name in UNREAD]
+
+
+def test_the_policy_package_names_its_api_without_importing_the_checker() -> None:
+    code = (
+        "import sys\n"
+        "import kms_permissions.policy as policy\n"
+        "print('kms_permissions.policy.checker' in sys.modules)\n"
+        "import kms_permissions.policy.checker\n"  # the submodule no longer shadows check()
+        "from kms_permissions.policy import *\n"
+        "print(sorted(policy.__all__), check.__module__, Finding.__name__, PolicyError.__name__)\n"
+        "print(len(check({'Statement': []}, kind='iam-policy')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.splitlines() == [
+        "False",
+        "['Finding', 'PolicyError', 'check'] kms_permissions.policy.checker Finding PolicyError",
+        "0",
+    ]
+
+
+def test_the_lazily_read_model_holds_the_facts_the_whole_read_gives() -> None:
+    from kms_permissions.dataset.integrity import verify
+    from kms_permissions.reference import DATA_DIR, build_reference, lazy_reference
+
+    lazy = lazy_reference(DATA_DIR, verify(DATA_DIR))
+    whole = build_reference(DATA_DIR, verify(DATA_DIR))
+    assert list(lazy.actions) == list(whole.actions)
+    assert "kms:Decrypt" in lazy.actions and "kms:Nothing" not in lazy.actions
+    assert lazy.actions["kms:Decrypt"] == whole.actions["kms:Decrypt"]
+    for name in ("actions", "condition_keys", "resource_types", "sources", "coverage"):
+        assert dict(getattr(lazy, name)) == dict(getattr(whole, name)), name
+    for name in ("links", "discrepancies", "notes"):
+        assert tuple(getattr(lazy, name)) == getattr(whole, name), name
+        assert getattr(lazy, name) == getattr(whole, name) == getattr(lazy, name)
+    assert lazy == whole
+
+
+def test_a_lazily_read_fact_is_checked_when_it_is_read(tmp_path: Path) -> None:
+    import shutil
+
+    from kms_permissions.dataset.integrity import IntegrityError, read_manifest
+    from kms_permissions.query import QueryError
+    from kms_permissions.reference import DATA_DIR, lazy_reference
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    notes = folder / "notes.json"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("the", "teh", 1), "utf-8")
+    index = folder / "index.json"
+    toc = json.loads((folder / "index.toc.json").read_text())
+    offset, length, _ = toc["parts"]["actions"]["kms:Encrypt"]
+    data = bytearray(index.read_bytes())
+    data[offset + length - 2 : offset + length - 1] = b" "  # inside the entry, same length
+    index.write_bytes(bytes(data))
+    reference = lazy_reference(folder, read_manifest(folder))
+    # What is intact is read and checked; what changed is refused when it is read, named.
+    assert reference.actions["kms:Decrypt"].action == "kms:Decrypt"
+    with pytest.raises(QueryError, match=r"the bytes of kms:Encrypt changed"):
+        _ = reference.actions["kms:Encrypt"]
+    with pytest.raises(IntegrityError, match=r"notes\.json: sha256 does not match the manifest"):
+        _ = reference.notes[0]
