@@ -554,7 +554,7 @@ BAD_POLICIES = [
     (
         "key_policy",
         {"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]},
-        r"key-policy: \$\.Statement\[0\]: a key-policy statement needs a Principal",
+        r"key-policy: \$\.Statement\[0\]: a key policy statement needs a Principal",
     ),
     (
         "key_policy",

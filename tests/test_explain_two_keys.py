@@ -205,7 +205,7 @@ def test_update_primary_region_on_the_primary_and_the_replica() -> None:
         (
             REENCRYPT,
             {"other_key_policy": policy({"Effect": "Allow", "Action": "*", "Resource": "*"})},
-            r"other-key-policy: \$\.Statement\[0\]: a key-policy statement needs a Principal",
+            r"other-key-policy: \$\.Statement\[0\]: a key policy statement needs a Principal",
         ),
     ],
 )

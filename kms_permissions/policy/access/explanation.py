@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from kms_permissions.policy.access import facts, two_keys
 from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
@@ -89,15 +90,16 @@ def _other_key_policy(
             f"request: other_key_arn: {action.name} is authorized on one key (key_arn); "
             "only a two-key operation's permission has another key"
         )
+    name = str(source) if isinstance(source, Path) else "other-key-policy"
     if source is not None and request.other_key_arn is None:
         raise InputError(
-            "other-key-policy: given, but the request names no other_key_arn (the key it is for)"
+            f"{name}: an other key policy, but the request names no other_key_arn (its key)"
         )
     if request.other_key_arn is not None and request.other_key_arn == request.key_arn:
         if source is not None:
             raise InputError(
-                "other-key-policy: the request's other_key_arn is its key_arn, whose policy is "
-                "the key policy; give no other key policy"
+                f"{name}: the request's other_key_arn is its key_arn, whose policy is the key "
+                "policy; give no other key policy"
             )
         return given.key_policy
     return None if source is None else parse_policy(source, "key-policy", "other-key-policy")

@@ -44,6 +44,7 @@ GRANT_OPERATIONS = (
     "VerifyMac",
     "DeriveSharedSecret",
 )
+_GRANTEES = ("GranteePrincipal", "GranteeServicePrincipal")
 _CONSTRAINTS = ("EncryptionContextEquals", "EncryptionContextSubset", "SourceArn")
 _FIELDS = {
     "GranteeServicePrincipal",
@@ -137,7 +138,7 @@ def _grant(data: Any, name: str, index: int, dataset: str | None) -> Grant:
 
 def _grantee(data: dict[str, Any], where: str) -> str:
     """The grantee: GranteePrincipal, or GranteeServicePrincipal; one, never a wildcard."""
-    given = [f for f in ("GranteePrincipal", "GranteeServicePrincipal") if data.get(f) is not None]
+    given = [f for f in _GRANTEES if data.get(f) is not None]
     if len(given) != 1:
         raise InputError(f"{where}: one of GranteePrincipal and GranteeServicePrincipal")
     field = given[0]
@@ -159,8 +160,16 @@ def _grantee(data: dict[str, Any], where: str) -> str:
 def parse_grants(source: Source, name: str, dataset: str | None = None) -> list[Grant]:
     """The grants of a file: one grant, or ListGrants' `{"Grants": [...]}`."""
     name, data = load_json(source, name)
-    if isinstance(data, dict) and "Grants" in data and isinstance(data["Grants"], list):
+    if isinstance(data, dict) and "Grants" in data:
+        if not isinstance(data["Grants"], list):
+            raise InputError(f"{name}: Grants: a list of grants, as ListGrants returns them")
         return [_grant(g, name, i, dataset) for i, g in enumerate(data["Grants"])]
+    if isinstance(data, dict) and "Statement" in data:
+        raise InputError(f"{name}: a policy document, not a grant (a grant has no Statement)")
+    if isinstance(data, dict) and not set(data) & {"Operations", *_GRANTEES}:
+        raise InputError(
+            f"{name}: not a grant: no Operations or grantee, as ListGrants returns a grant"
+        )
     return [_grant(data, name, 0, dataset)]
 
 

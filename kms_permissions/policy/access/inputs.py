@@ -6,6 +6,7 @@ Every problem is an `InputError` naming the file and the JSON path.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -76,13 +77,27 @@ def load_json(source: Source, name: str) -> tuple[str, Any]:
     else:
         return name, source
     try:
-        return name, json.loads(text)
+        return name, json.loads(text, parse_float=_finite, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{name}: nested too deeply to be a policy") from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's cap on the digits of an int
+            raise InputError(f"{name}: a number of more than 4300 digits") from None
         raise InputError(f"{name}: {str(exc)[:120]}") from None
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent; one beyond a float's range is refused."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]!r} is beyond any float")
+    return value
+
+
+def _not_json(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON (JSON has no NaN or Infinity)")
 
 
 def _strings(statement: Statement, element: str, name: str) -> None:
@@ -129,7 +144,10 @@ def _check_statement(statement: Statement, kind: PolicyKind, name: str) -> None:
             "it is attached to); is this a key policy?"
         )
     if kind not in IDENTITY_KINDS and not has_principal:
-        raise InputError(f"{name}: {statement.path}: a {kind} statement needs a Principal")
+        raise InputError(
+            f"{name}: {statement.path}: a {KIND_NAMES[kind]} statement needs a Principal; is "
+            "this an identity policy (IAM policy, SCP, boundary or session policy)?"
+        )
     if kind == "rcp" and body.get("Principal") != "*":
         # Organizations' RCP syntax: Principal is always "*"; NotPrincipal is not supported.
         raise InputError(
