@@ -4,11 +4,14 @@ assumption (and --strict's "cannot decide") when not."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kms_permissions.cli import main
 from kms_permissions.policy.access import InputError, explain
@@ -16,6 +19,7 @@ from kms_permissions.policy.access.cases import (
     ADMIN_ROLE,
     KEY_ARN,
     OTHER_ACCOUNT,
+    ROOT,
     USER,
     enable_iam,
     iam_policy,
@@ -107,8 +111,8 @@ def test_same_key_reencryption_reads_the_key_policy_for_both_parts() -> None:
 
 
 def test_without_the_other_key_it_is_an_assumption_and_strict_refuses() -> None:
-    for req, given in ((request(USER, "kms:ReEncryptFrom"), None), (REENCRYPT, None)):
-        result = explain(REENCRYPT_BOTH, req, other_key_policy=given)
+    for req in (request(USER, "kms:ReEncryptFrom"), REENCRYPT):
+        result = explain(REENCRYPT_BOTH, req)
         assert outcome(result) == ("allow", True)
         other = [a for a in result.assumptions if a.subject == "other_key"]
         assert len(other) == 1 and other[0].matters
@@ -229,3 +233,112 @@ def test_cli_other_key_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main([*argv, "--other-key-policy", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(tmp_path) in err
+
+
+# --- invariants over both keys (hypothesis) --------------------------------------------------
+
+PATTERNS = ["kms:*", "kms:ReEncrypt*", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:Decrypt"]
+PRINCIPALS: list[Any] = [{"AWS": USER}, {"AWS": ROOT}, "*", {"AWS": ADMIN_ROLE}]
+CONDITIONS: list[Any] = [
+    None,
+    {"Bool": {"kms:ReEncryptOnSameKey": "true"}},
+    {"StringEquals": {"aws:RequestedRegion": "us-west-2"}},
+]
+
+
+@st.composite
+def key_statements(draw: st.DrawFn, effect: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "Effect": effect or draw(st.sampled_from(["Allow", "Deny"])),
+        "Principal": draw(st.sampled_from(PRINCIPALS)),
+        "Action": draw(st.lists(st.sampled_from(PATTERNS), min_size=1, max_size=2)),
+        "Resource": "*",
+    }
+    condition = draw(st.sampled_from(CONDITIONS))
+    if condition:
+        body["Condition"] = condition
+    return body
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    def key_policy() -> dict[str, Any]:
+        return policy(*draw(st.lists(key_statements(), min_size=0, max_size=3)))
+
+    iam = [iam_policy("Allow", draw(st.sampled_from(PATTERNS)), resource="*")]
+    return {
+        "key_policy": key_policy(),
+        "request": {
+            **request(USER, draw(st.sampled_from(["kms:ReEncryptFrom", "kms:ReEncryptTo"]))),
+            "other_key_arn": OTHER_KEY,
+        },
+        "iam_policies": iam if draw(st.booleans()) else [],
+        "other_key_policy": key_policy(),
+    }
+
+
+PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _run(scenario: dict[str, Any]) -> Any:
+    return explain(**copy.deepcopy(scenario))
+
+
+@PROPERTY
+@given(scenarios(), st.sampled_from(["key_policy", "other_key_policy"]))
+def test_a_deny_on_either_key_wins(scenario: dict[str, Any], where: str) -> None:
+    deny = {"Sid": "ZDeny", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}
+    scenario[where]["Statement"].append(deny)
+    result = _run(scenario)
+    assert (result.decision, result.decided) == ("explicit-deny", True)
+    assert "ZDeny" in {r.sid for r in result.reasons if r.code == "explicit-deny"}
+
+
+@PROPERTY
+@given(scenarios(), st.sampled_from(["key_policy", "other_key_policy"]), key_statements("Allow"))
+def test_adding_an_allow_on_either_key_never_denies(
+    scenario: dict[str, Any], where: str, body: dict[str, Any]
+) -> None:
+    before = _run(scenario)
+    scenario[where]["Statement"].append(body)
+    after = _run(scenario)
+    if before.decided and before.decision == "allow":
+        assert after.decision == "allow"
+
+
+@PROPERTY
+@given(scenarios(), st.sampled_from(["key_policy", "other_key_policy"]), key_statements("Deny"))
+def test_adding_a_deny_on_either_key_never_allows(
+    scenario: dict[str, Any], where: str, body: dict[str, Any]
+) -> None:
+    before = _run(scenario)
+    scenario[where]["Statement"].append(body)
+    after = _run(scenario)
+    if before.decided and before.decision != "allow":
+        assert after.decision != "allow"
+
+
+@PROPERTY
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_order_and_the_side_asked_from_never_matter(scenario: dict[str, Any], random: Any) -> None:
+    before = _run(scenario)
+    for where in ("key_policy", "other_key_policy"):
+        random.shuffle(scenario[where]["Statement"])
+    assert (_run(scenario).decision, _run(scenario).decided) == (before.decision, before.decided)
+    # The same operation asked from the other key: the other permission, the keys swapped.
+    req = scenario["request"]
+    swapped = {
+        **scenario,
+        "key_policy": scenario["other_key_policy"],
+        "other_key_policy": scenario["key_policy"],
+        "request": {
+            **req,
+            "action": "kms:ReEncryptTo"
+            if req["action"] == "kms:ReEncryptFrom"
+            else ("kms:ReEncryptFrom"),
+            "key_arn": req["other_key_arn"],
+            "other_key_arn": req["key_arn"],
+        },
+    }
+    other_side = _run(swapped)
+    assert (other_side.decision, other_side.decided) == (before.decision, before.decided)
