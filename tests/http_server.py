@@ -15,9 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Reply:
-    """One scripted reply; `fault` is None, "reset", "truncate", "no-length" or "drip" (the body
-    a byte at a time, `delay` seconds apart); `ranges`: a `Range: bytes=A-B` request gets 206
-    and those bytes (RFC 9110), as a file server does."""
+    """One scripted reply; `fault` is None, "reset", "truncate", "no-length", "drip" (the body
+    a byte at a time, `delay` seconds apart) or "drip-headers" (the status line, then a header
+    a byte at a time, `delay` seconds apart, for as many bytes as the body has); `ranges`: a
+    `Range: bytes=A-B` request gets 206 and those bytes (RFC 9110), as a file server does."""
 
     status: int = 200
     body: bytes = b""
@@ -58,6 +59,17 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
             self.connection.close()
+            return
+        if reply.fault == "drip-headers":
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in reply.body:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(reply.delay)
+                self.wfile.write(b"\r\nContent-Length: 0\r\n\r\n")
+            except OSError:  # the client hung up
+                pass
             return
         if reply.delay and reply.fault != "drip":
             time.sleep(reply.delay)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,51 @@ def test_a_server_dripping_its_body_is_cut_off_at_the_request_deadline() -> None
         with pytest.raises(FetchError, match=r"no whole reply within 1 s; cut off"):
             client.get(base + PAGE)
     assert script.hits(PAGE) == 1
+
+
+def test_a_server_dripping_its_headers_is_cut_off_at_the_request_deadline() -> None:
+    # A header byte every half second for 60 s: each read comes well within the 1-second
+    # timeout, so only the watchdog of the whole request stops it; it is not retried.
+    script = Script({PAGE: [Reply(200, b"x" * 120, fault="drip-headers", delay=0.5)]})
+    with serve(script) as base:
+        client, slept = fetcher(timeout=1.0)
+        began = time.monotonic()
+        with pytest.raises(FetchError, match=r"no whole reply within 1 s; cut off"):
+            client.get(base + PAGE)
+        took = time.monotonic() - began
+    assert took < 30, took  # 60 s if the headers were waited for
+    assert script.hits(PAGE) == 1 and not slept
+
+
+def test_redirects_share_the_request_deadline() -> None:
+    # Five hops, each answered after 0.4 s: every read is within the 1-second timeout, the
+    # whole chain (2 s of waiting at least) is not.
+    routes = {
+        f"/r{i}": [Reply(302, headers={"Location": f"/r{i + 1}"}, delay=0.4)] for i in range(5)
+    }
+    script = Script({**routes, "/r5": [Reply(200, b"# done")]})
+    with serve(script) as base:
+        client, _ = fetcher(timeout=1.0)
+        with pytest.raises(FetchError, match=r"no whole reply within 1 s; cut off"):
+            client.get(base + "/r0")
+    assert script.hits("/r5") == 0
+
+
+def test_a_request_after_one_cut_off_has_its_own_deadline() -> None:
+    # The watchdog that cut the first request off is gone: the next one, on the same session,
+    # is answered.
+    script = Script(
+        {
+            PAGE: [Reply(200, b"x" * 120, fault="drip-headers", delay=0.5)],
+            "/two": [Reply(200, b"# two")],
+        }
+    )
+    with serve(script) as base:
+        client, _ = fetcher(timeout=1.0)
+        with pytest.raises(FetchError, match=r"cut off"):
+            client.get(base + PAGE)
+        client.policy.timeout = 60.0
+        assert client.get(base + "/two").body == b"# two"
 
 
 def test_content_length_is_the_compressed_size_under_content_encoding() -> None:

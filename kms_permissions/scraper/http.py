@@ -19,6 +19,7 @@ from filelock import FileLock
 
 from kms_permissions.errors import FetchError
 from kms_permissions.files import atomic_write
+from kms_permissions.scraper.deadline import Deadline, DeadlineAdapter
 
 ALLOWED_HOSTS = frozenset(
     {
@@ -75,6 +76,8 @@ class Fetcher:
         self.cache = Cache(cache_dir) if cache_dir else None
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        for scheme in ("https://", "http://"):
+            self.session.mount(scheme, DeadlineAdapter())
         self.sleep = sleep
 
     def get(
@@ -98,6 +101,7 @@ class Fetcher:
         fetched_at = _now()
         if response.status_code == 304 and cached:
             response.close()
+            deadline.cancel()
             return Response(
                 final_url,
                 cached.body,
@@ -109,10 +113,12 @@ class Fetcher:
             )
         if response.status_code != 200:
             response.close()
+            deadline.cancel()
             raise FetchError(f"{redact(url)}: HTTP {response.status_code}")
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if accept and not any(content_type.startswith(a) for a in accept):
             response.close()
+            deadline.cancel()
             raise FetchError(
                 f"{redact(url)}: content type {content_type or 'none'!r}, "
                 f"expected {' or '.join(accept)}"
@@ -142,6 +148,7 @@ class Fetcher:
             return self._read_body(response, url, deadline, max_bytes), False
         if response.status_code != 206:
             response.close()
+            deadline.cancel()
             raise FetchError(f"{redact(url)}: HTTP {response.status_code} to a range request")
         content_range = response.headers.get("Content-Range", "")
         body = self._read_body(response, url, deadline, end - start)
@@ -178,27 +185,41 @@ class Fetcher:
 
     def _get_with_retries(
         self, url: str, headers: dict[str, str]
-    ) -> tuple[requests.Response, str, float]:
+    ) -> tuple[requests.Response, str, Deadline]:
         """The response of the first attempt that is not retried, its URL after redirects, and
-        the deadline of its body (`timeout` from the attempt's start)."""
+        the attempt's deadline, still running for the body (`timeout` from the attempt's
+        start, for connect, headers, redirects and body together). An attempt cut off by its
+        deadline is not retried: a server that drips would only be given the time again."""
         last_problem = "no attempt made"
         for attempt in range(1, self.policy.attempts + 1):
-            deadline = time.monotonic() + self.policy.timeout
+            watchdog = Deadline(self.policy.timeout).start()
             try:
                 response, final_url = self._follow(url, headers)
             except (requests.ConnectionError, requests.Timeout) as exc:
+                if watchdog.cancel():
+                    raise self._cut_off(url) from None
                 last_problem = f"{type(exc).__name__}: {_reason(exc)}"
                 delay = self.policy.backoff * 2 ** (attempt - 1)
+            except BaseException:
+                watchdog.cancel()
+                raise
             else:
                 if response.status_code not in RETRY_STATUSES:
-                    return response, final_url, deadline
+                    return response, final_url, watchdog
+                response.close()
+                if watchdog.cancel():
+                    raise self._cut_off(url)
                 last_problem = f"HTTP {response.status_code}"
                 delay = self._retry_after(response) or self.policy.backoff * 2 ** (attempt - 1)
-                response.close()
             if attempt < self.policy.attempts:
                 self.sleep(delay)
         raise FetchError(
             f"{redact(url)}: gave up after {self.policy.attempts} attempts ({last_problem})"
+        )
+
+    def _cut_off(self, url: str) -> FetchError:
+        return FetchError(
+            f"{redact(url)}: no whole reply within {self.policy.timeout:g} s; cut off"
         )
 
     def _follow(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, str]:
@@ -236,42 +257,50 @@ class Fetcher:
         self,
         response: requests.Response,
         url: str,
-        deadline: float,
+        deadline: Deadline,
         max_bytes: int | None = None,
     ) -> bytes:
         """The body, decoded, within the cap (`max_bytes`, else the policy's) and by the
-        request's deadline: it is read as it arrives (a server sending a byte a second is cut
-        off at the deadline, one read's timeout at most after it), and its length checked
-        against Content-Length as sent (the compressed size under a Content-Encoding)."""
+        request's deadline (the watchdog shuts the socket: a server sending a byte a second is
+        cut off when it passes), its length checked against Content-Length as sent (the
+        compressed size under a Content-Encoding). The deadline is over when this returns."""
+        failure = None
+        try:
+            body, sent = self._read_limited(response, url, max_bytes)
+        except FetchError as exc:
+            failure = exc
+        finally:
+            response.close()
+            expired = deadline.cancel()
+        if expired:  # an end of the body the watchdog caused is no end: refused whatever came
+            raise self._cut_off(url) from None
+        if failure is not None:
+            raise failure
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) != sent:
+            raise FetchError(f"{redact(url)}: body cut off ({sent} of {declared} bytes)")
+        return body
+
+    def _read_limited(
+        self, response: requests.Response, url: str, max_bytes: int | None
+    ) -> tuple[bytes, int]:
         cap = self.policy.max_body_bytes if max_bytes is None else max_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
-            response.close()
             raise FetchError(f"{redact(url)}: body of {declared} bytes is over the {cap}-byte cap")
         raw = response.raw
         chunks: list[bytes] = []
         size = 0
         try:
-            while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(
-                        f"{redact(url)}: no whole reply within {self.policy.timeout:g} s; cut off"
-                    )
-                chunk = raw.read1(_READ_SIZE, decode_content=True)
-                if not chunk:
-                    break
+            while chunk := raw.read1(_READ_SIZE, decode_content=True):
                 size += len(chunk)
                 if size > cap:
                     raise FetchError(f"{redact(url)}: body is over the {cap}-byte cap")
                 chunks.append(chunk)
             sent = raw.tell()  # bytes as they came over the wire, before decoding
-        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise FetchError(f"{redact(url)}: body cut off ({type(exc).__name__})") from None
-        finally:
-            response.close()
-        if declared and declared.isdigit() and int(declared) != sent:
-            raise FetchError(f"{redact(url)}: body cut off ({sent} of {declared} bytes)")
-        return b"".join(chunks)
+        return b"".join(chunks), sent
 
 
 # Bytes asked of each read; a compressed read decodes to this much at most (urllib3 2 keeps
