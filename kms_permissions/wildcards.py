@@ -15,7 +15,14 @@ pattern's length in Python steps). Nothing is compiled or cached.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 # A pattern piece: literal text, or a wildcard that policy variables like ${*} did not escape.
 Piece = tuple[str, str]  # ("text", "abc") | ("wild", "*") | ("wild", "?")

@@ -41,8 +41,12 @@ print(json.dumps({"status": status, "modules": sorted(sys.modules), "opened": so
       file=sys.stderr)
 """
 
-# Never needed by either verb on a JSON input.
+# Never needed by either verb on a JSON input. `dataclasses` (with `inspect`, `ast`, `dis`,
+# `tokenize`) costs a cold start more than any verb's work: modules on these paths declare their
+# classes with `kms_permissions._records` at run time.
 NEVER = (
+    "dataclasses",
+    "inspect",
     "yaml",
     "jsonschema",
     "requests",

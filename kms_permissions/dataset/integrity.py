@@ -8,7 +8,6 @@ hash-checked and parsed against its schema (`shapes`); `check_contents` parses e
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -17,9 +16,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kms_permissions.dataset import migrations, shapes
+from kms_permissions.dataset import shapes
 from kms_permissions.errors import InputError, KmsPermissionsError, json_kind
 from kms_permissions.files import describe, read_limited
+
+try:  # The builtin implementation spares loading OpenSSL, which costs more than it saves here.
+    from _sha256 import sha256 as _sha256  # type: ignore[import-not-found, unused-ignore]
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import sha256 as _sha256
 
 MANIFEST = "manifest.json"
 INDEX = "index.json"
@@ -95,6 +99,8 @@ def _manifest_problem(manifest: object, older: bool) -> str | None:
         return f"dataset_version {version!r} is not a version (YYYY.MM.DD[.N])"
     schema = manifest.get("schema_version")
     if older and schema != shapes.SCHEMA_VERSION:
+        from kms_permissions.dataset import migrations
+
         try:
             migrations.chain(schema)
         except migrations.MigrationError as exc:
@@ -171,7 +177,7 @@ def _checked_bytes(folder: Path, entry: dict[str, Any]) -> bytes:
         data = _read(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise IntegrityError(f"{path}: listed in the manifest but missing") from None
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+    if _sha256(data).hexdigest() != entry["sha256"]:
         raise IntegrityError(f"{path}: sha256 does not match the manifest (file changed)")
     if len(data) != entry["bytes"]:
         raise IntegrityError(f"{path}: {len(data)} bytes, the manifest says {entry['bytes']}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.account import valid_account
@@ -23,6 +22,14 @@ from kms_permissions.policy.positions import Locator
 from kms_permissions.policy.reading import MAX_BYTES, safe, shown
 from kms_permissions.policy.registry import Context, all_rules
 from kms_permissions.policy.selection import Selection
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 KINDS = ("auto", *POLICY_KINDS)
 _KNOWLEDGE: dict[str | None, Knowledge] = {}

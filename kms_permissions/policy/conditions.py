@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.operators import FAMILIES, NEGATED, TABLE, parse_operator
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 __all__ = ["FAMILIES", "NEGATED", "Condition", "conditions", "limiting", "when_absent"]
 

@@ -20,13 +20,20 @@ line options win over the table.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kms_permissions.files import real_path
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from kms_permissions._records import dataclass, field
 
 KEYS = {
     "select",

@@ -9,12 +9,19 @@ can compute them; the plan holds them as Terraform will send them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.jsontext import JsonPositions, loads
 from kms_permissions.policy.positions import Locator
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 FORMATS = ("policy", "cloudformation", "terraform-plan")
 HCL_MESSAGE = (

@@ -11,12 +11,19 @@ concluded that; where the content cannot tell two kinds apart it says which it a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from kms_permissions.policy.conditions import conditions
 from kms_permissions.policy.document import Document, Statement
 from kms_permissions.wildcards import glob
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 # Kinds the checker judges as KMS policies, and kinds in which it checks only the statements
 # that name KMS actions (an SCP or RCP) or nothing at all (another service's policy).

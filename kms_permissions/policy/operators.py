@@ -13,7 +13,14 @@ The page defines no other comparison across types.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 OPERATORS_PAGE = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/"

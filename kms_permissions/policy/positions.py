@@ -11,7 +11,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from kms_permissions._records import dataclass, field
 
 Pointer = tuple[str | int, ...]
 Position = tuple[int, int]  # line and column, both from 1

@@ -8,14 +8,20 @@ function's docstring says what the rule catches and why.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from kms_permissions.policy.document import Document, Statement
 from kms_permissions.policy.findings import SEVERITIES
 from kms_permissions.policy.knowledge import Knowledge
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 KINDS = ("key-policy", "iam-policy", "vpc-endpoint-policy")
 
@@ -65,7 +71,14 @@ class Rule:
     good: Any
     kind: str = "key-policy"
     template: str | None = None
-    doc: str = field(default="")
+
+    @property
+    def doc(self) -> str:
+        """What the rule checks: its function's docstring, indentation removed (cleaned when
+        read: `inspect` costs a cold `check` more than every rule's checking)."""
+        import inspect
+
+        return inspect.cleandoc(self.check.__doc__ or "")
 
     def run(self, context: Context) -> Iterator[Hit]:
         """The rule's hits on one policy."""
@@ -112,7 +125,6 @@ def rule(
             good=good,
             kind=kind,
             template=template,
-            doc=inspect.cleandoc(function.__doc__ or ""),
         )
         return function
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from kms_permissions.extras import MissingExtra
@@ -21,6 +20,14 @@ from kms_permissions.policy.findings import SEVERITIES, Finding, at_least
 from kms_permissions.policy.inputs import read_inputs
 from kms_permissions.policy.reading import decode, read_bytes, safe
 from kms_permissions.policy.selection import Selection
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from kms_permissions._records import dataclass, field
 
 FORMAT = "kms-permissions-check/1"
 

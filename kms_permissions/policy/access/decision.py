@@ -9,8 +9,6 @@ policies within their boundary and session policy, a grant). Each stage is one m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.facts import ActionFacts
 from kms_permissions.policy.access.grants import Grant
@@ -36,6 +34,14 @@ from kms_permissions.policy.access.stages.base import (
     undecidable,
 )
 from kms_permissions.policy.access.statements import StatementVerdict, evaluate_policy
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from kms_permissions._records import dataclass, field
 
 
 @dataclass(frozen=True)

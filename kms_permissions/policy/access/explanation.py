@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from kms_permissions.policy.access import facts, two_keys
@@ -21,6 +20,14 @@ from kms_permissions.policy.access.inputs import (
 from kms_permissions.policy.access.request import Request, RequestError, parse_request
 from kms_permissions.policy.access.results import CANNOT_DECIDE, Explanation, Reason
 from kms_permissions.policy.conditions import conditions
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import replace
+else:
+    from kms_permissions._records import replace
 
 
 def read_request(source: Source, dataset: str | None = None) -> Request:

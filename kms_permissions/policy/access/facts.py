@@ -9,12 +9,19 @@ decision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from kms_permissions.names import Templates
 from kms_permissions.query import load_index
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 # The template of the encryption context condition keys, as the dataset names it.
 ENCRYPTION_CONTEXT_TEMPLATE = "kms:EncryptionContext:${context-key}"

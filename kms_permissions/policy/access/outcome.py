@@ -6,7 +6,14 @@ Combined with Kleene's logic, so that a definite result never depends on an unkn
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 
 @dataclass(frozen=True)

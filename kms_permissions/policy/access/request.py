@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.policy.access.principals import (
@@ -34,6 +33,14 @@ from kms_permissions.policy.access.principals import (
     parse_caller,
     with_role_arn,
 )
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 FIELDS = (
     "principal",

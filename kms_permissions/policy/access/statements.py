@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from kms_permissions.policy.access.condition_eval import evaluate_conditions
@@ -29,6 +28,14 @@ from kms_permissions.policy.access.request import Request
 from kms_permissions.policy.access.variables import resolve
 from kms_permissions.policy.access.wildcards import glob, matches
 from kms_permissions.policy.document import Statement
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,19 @@ given (a request does not tell ReEncrypt's source and destination encryption con
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.facts import ActionFacts, KeyPart
 from kms_permissions.policy.access.grants import Grant
 from kms_permissions.policy.access.request import KEY_ARN, Request
 from kms_permissions.policy.access.results import CANNOT_DECIDE, Assumption, Decision, Reason
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, replace
+else:
+    from kms_permissions._records import dataclass, replace
 
 Outcome = tuple[Decision, bool, list[Reason]]
 

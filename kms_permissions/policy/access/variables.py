@@ -5,10 +5,17 @@ against the request context, as IAM does: https://docs.aws.amazon.com/IAM/latest
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kms_permissions.policy.access.request import Context
 from kms_permissions.policy.access.wildcards import Piece, pieces_of
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from kms_permissions._records import dataclass
 
 # Variables exist only in this version of the policy language; in others `${...}` is literal.
 VARIABLES_VERSION = "2012-10-17"

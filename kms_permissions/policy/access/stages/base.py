@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.facts import ActionFacts
 from kms_permissions.policy.access.grants import Grant
@@ -11,6 +9,14 @@ from kms_permissions.policy.access.outcome import Outcome, false, unknown
 from kms_permissions.policy.access.request import Request
 from kms_permissions.policy.access.results import Reason, Stage
 from kms_permissions.policy.access.statements import StatementVerdict
+
+# Records made without importing dataclasses (see kms_permissions._records); type
+# checkers read them as the dataclasses they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:
+    from kms_permissions._records import dataclass, field
 
 
 @dataclass(frozen=True)
