@@ -34,7 +34,7 @@ else:
 
 # The version of the dataset's schema these classes declare: minor for added fields or tables,
 # major for anything else.
-SCHEMA_VERSION = "3.1.0"
+SCHEMA_VERSION = "3.2.0"
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
@@ -51,8 +51,10 @@ ResourceName = Literal["key", "alias", "*"]
 NoteKind = Literal["Note", "Important", "Warning", "Tip"]
 # Where an action's policy types and cross-account use come from.
 ActionDetailsSource = Literal["guide", "api", "none"]
-# Where a condition key's type and operations come from.
+# Where a condition key's headline type and value type come from.
 KeyDetailsSource = Literal["guide", "sar", "none"]
+# A source of facts (the keys of SOURCES that state facts of their own).
+FactSource = Literal["permissions", "conditions", "sar", "api"]
 # A JSON value as text: Parquet's JSON type (DuckDB reads it as JSON), a string in JSON files.
 JsonText = str
 
@@ -178,6 +180,14 @@ class KeyLink:
     """For an action the source does not list yet, the source's rule that pairs them: the
     condition key page's 'KMS key resource operations', or the SAR's key resource type; null
     where the source names the action itself."""
+    applies: bool = column()
+    """Headline: the key applies to the action, as the newest dated source that speaks of the pair
+    says (`decided_by`); a pair an older source lists and the newer one leaves out is kept, with
+    applies false, and is a discrepancy."""
+    decided_by: FactSource | None = column()
+    """The source whose statement is the headline: the newest dated one that speaks of the pair (a
+    source listing the action and the key speaks of it; the API Reference only where it offers
+    the key); null when only undated copies speak of it (they state facts but date none)."""
     grant_rows: tuple[int, ...] = column()
     """Permissions reference rows of the action listing it."""
     group: str | None = column()
@@ -318,10 +328,13 @@ class ActionInfo(Generic[K]):
     grants: tuple[Grant[K], ...] = derived("permissions", element=Grant)
     """The permissions reference's rows for it."""
     condition_keys: tuple[K, ...] = derived()
-    """Condition keys that apply to it by any source: the permissions reference's in its order, then
-    the others."""
+    """Headline: the condition keys that apply to it (per pair, as the newest dated source that
+    speaks of it says): the permissions reference's in its order, then the others."""
     condition_key_sources: Mapping[K, tuple[str, ...]] = derived()
-    """Per condition key, the sources that pair it with this action."""
+    """Per condition key some source pairs with this action (applying or not), those sources."""
+    keys_not_applying: tuple[K, ...] = derived()
+    """Keys an older or undated source pairs with it that the newest dated source speaking of the
+    pair leaves out (not in condition_keys; each is a discrepancy)."""
     condition_key_rules: Mapping[K, str] = derived()
     """Per condition key a source pairs with it by a rule (it does not list the action yet), the
     rule."""
@@ -371,12 +384,19 @@ class ConditionKeyInfo(Generic[A]):
     """Listed in the SAR (itself, its instances or another spelling)."""
     in_api: bool = column()
     """Offered for some operation by the KMS API Reference's text."""
-    condition_type: ConditionType | None = column("conditions")
-    """String, Boolean, Numeric, Timestamp, String (list), ARN."""
-    value_type: ValueType | None = column("conditions")
-    """single-valued or multi-valued."""
+    condition_type: ConditionType | None = column()
+    """Headline: String, Boolean, Numeric, Timestamp, String (list), ARN, as the newest dated
+    source that gives a type says (details_source; the others' are guide_condition_type and
+    sar_type)."""
+    value_type: ValueType | None = column()
+    """Headline: single-valued or multi-valued, from the same source as condition_type."""
     details_source: KeyDetailsSource = column()
-    """Where type and operations come from: guide, sar or none."""
+    """Where the headline condition_type and value_type come from: guide (its condition key
+    pages), sar, or none. The newest dated source that gives a type wins."""
+    guide_condition_type: ConditionType | None = column("conditions")
+    """The guide's condition type (its condition key pages), whatever the headline."""
+    guide_value_type: ValueType | None = column("conditions")
+    """The guide's value type, whatever the headline."""
     sar_type: SarType | None = column("sar")
     """The SAR's type: String, Bool, Numeric, Date, ArrayOfString, ARN."""
     operations_text: str | None = column("conditions")
@@ -391,8 +411,14 @@ class ConditionKeyInfo(Generic[A]):
     """The guide marks the key deprecated."""
     replacement: str | None = column("conditions")
     """The key to use instead of a deprecated one."""
-    description: str | None = column("conditions")
-    """First paragraph of the guide's description."""
+    description: str | None = column()
+    """Headline: the description of the newest dated source that describes it
+    (description_source); the others' are guide_description, sar_description, api_description."""
+    description_source: FactSource | None = column()
+    """The source of the headline description: conditions, sar or api; null when none describes
+    it."""
+    guide_description: str | None = column("conditions")
+    """First paragraph of the guide's description (for an AWS global key, its guidance)."""
     sar_description: str | None = column("sar")
     """The SAR's description (of a template: what its instances' descriptions share)."""
     api_description: str | None = column("api")
@@ -407,11 +433,20 @@ class ConditionKeyInfo(Generic[A]):
     """The SAR's description of each of its sar_names, in the same order, where the SAR describes
     its instances one by one (what each PCR measures); empty otherwise."""
     actions: tuple[A, ...] = derived()
-    """Actions it applies to by any source."""
+    """Headline: the actions it applies to (per pair, as the newest dated source that speaks of it
+    says; see KeyLink.applies)."""
     action_sources: Mapping[A, tuple[str, ...]] = derived()
-    """Per action, the sources that pair it with this key."""
+    """Per action some source pairs with this key (whether or not it applies), those sources."""
+    not_applying: tuple[A, ...] = derived()
+    """Actions an older or undated source pairs with it that the newest dated source speaking of
+    the pair leaves out (not in actions; each is a discrepancy)."""
     as_of: Mapping[str, date | None] = derived()
     """Per source, the revision date of the page the facts come from (null: undated)."""
+    headline_sources: Mapping[str, str] = derived()
+    """Per headline field (condition_type, value_type, description, actions), the source it comes
+    from (actions: the newest source that decides one of its pairs)."""
+    headline_as_of: Mapping[str, date | None] = derived()
+    """Per headline field, the revision date of that source's page (null: undated)."""
     listed_since: Mapping[str, date | None] = derived()
     """Per source, the date of the earliest snapshot held that lists it (null: an undated copy; not
     the date AWS introduced it)."""
@@ -505,8 +540,12 @@ class HistoryRow:
     """The field's value as JSON."""
     source: str = column()
     """permissions, conditions, sar or api: the source the fact comes from."""
-    valid_from: date = column()
-    """Date of the first version showing the fact."""
+    valid_from: date | None = column()
+    """Date of the first version whose copy of the fact's source is dated and shows the fact; null
+    when only undated copies show it (undated says why)."""
+    undated: str | None = column()
+    """Why valid_from is null: the undated copies that show the fact (source ids); null when
+    dated."""
     valid_to: date | None = column()
     """Date of the first version no longer showing it; null if the newest still shows it."""
     first_revision: str = column()

@@ -112,7 +112,8 @@ def test_diff_reports_description_changes(
     }
     assert main(["diff", "--json", str(releases["2026.11.20"]), str(DATA)]) == 0
     report = json.loads(capsys.readouterr().out)
-    descriptions = {c["entity"]: c for c in report["changed"] if c["field"] == "description"}
+    # The guide's description is guide_description since 3.2.0 (description is the headline).
+    descriptions = {c["entity"]: c for c in report["changed"] if c["field"] == "guide_description"}
     # 2026.11.20.2 rewrote aws:SourceIp's description (it began mid-sentence before).
     assert descriptions["aws:SourceIp"]["old"] == old["aws:SourceIp"]
     assert descriptions["aws:SourceIp"]["new"] != old["aws:SourceIp"]

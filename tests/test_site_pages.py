@@ -71,16 +71,34 @@ def test_timeline_and_changelog_list_the_same_versions_and_changes() -> None:
             assert held in entry, version
 
 
+def test_an_undated_copy_dates_nothing() -> None:
+    """The permissions reference held is undated: its facts are in no version (neither a first
+    copy nor added), and are summed up apart with the copy that shows them."""
+    rows = _history_rows()
+    versions = changes.versions(rows)
+    assert all(c.source != "permissions" for v in versions for c in v.coverage)
+    for version in versions:
+        assert all("permissions" not in item.sources for item in version.added), version.date
+    ((why, coverage),) = changes.undated(rows)
+    assert coverage.source == "permissions"
+    assert why.startswith("undated copy: permissions/kms-api-permissions-reference@sha256:")
+    assert dict(coverage.counts)["action"] == 55
+    changelog = (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## Undated\n\n- The permissions reference: held only in an undated copy" in changelog
+
+
 def test_a_sources_first_copy_is_not_called_added() -> None:
     versions = changes.versions(_history_rows())
-    newest = versions[0]
-    assert [c.source for c in newest.coverage] == ["permissions"]
-    assert dict(newest.coverage[0].counts)["action"] == 55
-    added = {(item.kind, item.sources): item.entities for item in newest.added}
-    assert ("action", ("permissions",)) not in added
-    section = changes.changelog_section(newest)
-    assert "The permissions reference is held from here (its first copy): 55 actions" in section
-    assert section.count("\n- ") < 10
+    joining = {(v.date, c.source): dict(c.counts) for v in versions for c in v.coverage}
+    # The SAR's first copy (2019-10-10) lists actions: counted where it joins, not added.
+    assert joining[("2019-10-10", "sar")]["action"] > 40
+    for version in versions:
+        first = {c.source for c in version.coverage}
+        for item in version.added:
+            assert not (set(item.sources) <= first), (version.date, item)
+    (joined,) = [v for v in versions if v.date == "2019-10-10"]
+    section = changes.changelog_section(joined)
+    assert "The SAR is held from here (its first copy): " in section
     # An addition of a source held before is named, in the version of the release that made it.
     (shipped,) = [v for v in versions if v.date == "2026-10-26"]
     added = {(item.kind, item.sources): item.entities for item in shipped.added}

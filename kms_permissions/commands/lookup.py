@@ -181,6 +181,11 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     others = [k for k in entry["condition_keys"] if "permissions" not in sources[k]]
     if others:
         lines.append(row("other keys", _by_sources(others, sources)))
+    left = entry["keys_not_applying"]
+    if left:
+        lines.append(
+            row("keys left out", f"{_by_sources(left, sources)}: a newer source does not list it")
+        )
     rules: dict[str, list[str]] = {}
     for key, rule in entry["condition_key_rules"].items():
         rules.setdefault(rule, []).append(key)
@@ -212,6 +217,27 @@ def _instance_lines(entry: dict[str, Any], asked: str) -> list[str]:
     return []
 
 
+def _stated(entry: dict[str, Any], field: str) -> str:
+    """` (SAR, as of 2026-06-14)`: where a headline fact comes from ('' if nowhere)."""
+    source = entry["headline_sources"].get(field)
+    if source is None:
+        return ""
+    date = entry["headline_as_of"].get(field)
+    return f" ({SOURCE_LABELS.get(source, source)}, {'as of ' + date if date else 'undated'})"
+
+
+def _older(entry: dict[str, Any], field: str, said: dict[str, str | None], shown: str) -> list[str]:
+    """The other sources' values of a headline fact (`shown`), where they differ from it."""
+    headline = entry["headline_sources"].get(field)
+    lines = []
+    for source, value in said.items():
+        if value and source != headline and value != shown:
+            date = entry["as_of"].get(source)
+            when = f"as of {date}" if date else "undated"
+            lines.append(row("  per source", f"{SOURCE_LABELS[source]} ({when}): {value}"))
+    return lines
+
+
 def _key_text(entry: dict[str, Any], coverage: dict[str, Any], asked: str = "") -> list[str]:
     kinds = ", ".join(v for v in (entry["condition_type"], entry["value_type"]) if v)
     # An AWS global key the KMS sources only give guidance for: say so rather than a bare dash.
@@ -219,23 +245,47 @@ def _key_text(entry: dict[str, Any], coverage: dict[str, Any], asked: str = "") 
     untyped = "- (an AWS global condition key: the IAM User Guide gives its type)"
     lines = [
         f"{entry['name']}  (condition key)",
-        row("type", kinds or (untyped if global_key else "- (no source gives it)")),
+        row(
+            "type",
+            kinds + _stated(entry, "condition_type")
+            if kinds
+            else (untyped if global_key else "- (no source gives it)"),
+        ),
     ]
+    guide = ", ".join(v for v in (entry["guide_condition_type"], entry["guide_value_type"]) if v)
+    # The SAR's types have names of their own (ArrayOfString): shown as such, when not the headline.
+    said = {"conditions": guide or None, "sar": entry["sar_type"]}
+    lines += _older(entry, "condition_type", said, kinds)
     if entry["policy_types"]:
         lines.append(row("policy types", ", ".join(map(readable, entry["policy_types"]))))
     actions = entry["actions"]
     none = "- (no KMS source pairs it with an action)"
-    lines.append(row("actions", f"{len(actions)}: {', '.join(actions)}" if actions else none))
+    lines.append(
+        row(
+            "actions",
+            f"{len(actions)}: {', '.join(actions)}{_stated(entry, 'actions')}" if actions else none,
+        )
+    )
     sources = entry["action_sources"]
     if actions:
         lines.append(row("  listed by", _exceptions(actions, sources)))
+    if entry["not_applying"]:
+        left = entry["not_applying"]
+        lines.append(
+            row("  left out", f"{_by_sources(left, sources)}: a newer source does not list it")
+        )
     if entry["sar_names"]:
         lines.append(row("SAR names", ", ".join(compact(entry["sar_names"]))))
     if entry["deprecated"]:
         lines.append(row("deprecated", f"yes, use {entry['replacement'] or '-'}"))
-    described = entry["description"] or entry["sar_description"] or entry["api_description"]
-    if described:
-        lines.append(row("description", described))
+    if entry["description"]:
+        lines.append(row("description", entry["description"] + _stated(entry, "description")))
+        said = {
+            "conditions": entry["guide_description"],
+            "sar": entry["sar_description"],
+            "api": entry["api_description"],
+        }
+        lines += _older(entry, "description", said, entry["description"])
     lines += _instance_lines(entry, asked)
     lines.append(row("sources", _as_of(entry)))
     if entry["listed_since"]:

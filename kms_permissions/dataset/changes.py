@@ -98,18 +98,33 @@ def versions(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> li
     first_copy: dict[str, str] = {}
     for row in rows:
         key = (row["entity_kind"], row["entity"], row["field"], row["source"])
-        starts.setdefault(row["valid_from"], {})[key] = row["value"]
         if row["valid_to"]:
             ends.setdefault(row["valid_to"], {})[key] = row["value"]
-        source = row["source"]
-        if source not in first_copy or row["valid_from"] < first_copy[source]:
-            first_copy[source] = row["valid_from"]
+        start, source = row["valid_from"], row["source"]
+        if start is None:
+            continue  # shown only by undated copies: in no version's changes (see `undated`)
+        starts.setdefault(start, {})[key] = row["value"]
+        if source not in first_copy or start < first_copy[source]:
+            first_copy[source] = start
     dates = sorted(set(starts) | set(ends) | ({newest} if newest else set()))
     found = [
         _version(date, index == 0, starts.get(date, {}), ends.get(date, {}), first_copy)
         for index, date in enumerate(dates)
     ]
     return found[::-1]
+
+
+def undated(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, Coverage]]:
+    """The facts that only undated copies show, per source: why (the copies), and what they
+    list. They are facts with no date, so no version begins them."""
+    started: dict[FactKey, str] = {}
+    why: dict[str, str] = {}
+    for row in rows:
+        if row["valid_from"] is None:
+            key = (row["entity_kind"], row["entity"], row["field"], row["source"])
+            started[key] = row["value"]
+            why.setdefault(row["source"], row["undated"] or "undated copy")
+    return [(why[s], Coverage(s, _counts(started, s))) for s in _in_order(why)]
 
 
 def _version(
@@ -305,7 +320,27 @@ HEADER = (
 def changelog(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> str:
     """CHANGELOG.md of a history table: one section per version, newest first (`newest`: the
     date of the dataset's own version, see `versions`)."""
-    return HEADER + "".join("\n" + changelog_section(v) for v in versions(rows, newest))
+    rows = list(rows)
+    return (
+        HEADER
+        + undated_section(undated(rows))
+        + "".join("\n" + changelog_section(v) for v in versions(rows, newest))
+    )
+
+
+def undated_section(found: list[tuple[str, Coverage]]) -> str:
+    """What undated copies show (no version dates it), before the versions."""
+    if not found:
+        return ""
+    lines = ["", "## Undated", ""]
+    for why, coverage in found:
+        counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in coverage.counts)
+        name = SOURCE_NAMES.get(coverage.source, coverage.source)
+        lines.append(
+            f"- {_upper_first(name)}: held only in an undated copy, so its facts have no date "
+            f"({why}){': ' + counts if counts else ''}."
+        )
+    return "\n".join(lines) + "\n"
 
 
 def changelog_section(version: Version) -> str:

@@ -16,7 +16,7 @@ from kms_permissions.dataset.keys import KeyNames
 from kms_permissions.dataset.links import Links
 from kms_permissions.dataset.model import Row
 from kms_permissions.dataset.snapshot import Snapshot, source_id
-from kms_permissions.display import compact
+from kms_permissions.display import SOURCE_NAMES, compact
 from kms_permissions.scraper.records import Provenance
 
 _COMPATIBLE_TYPES = {
@@ -41,9 +41,40 @@ def find_discrepancies(
     """Rows of the discrepancies table for one snapshot (where two sources are there to
     compare)."""
     rows = _api_discrepancies(snapshot, api)
-    if snapshot.sar is None or (snapshot.permissions is None and not snapshot.condition_keys):
-        return rows
-    return rows + _guide_and_sar(snapshot, names, links)
+    if snapshot.sar is not None and (snapshot.permissions or snapshot.condition_keys):
+        rows += _guide_and_sar(snapshot, names, links)
+    return rows + _left_out(links, {row["subject"] for row in rows})
+
+
+def _left_out(links: Links, reported: set[str]) -> list[Row]:
+    """Pairs an older or undated source lists that the newest dated source speaking of them
+    leaves out (the headline says the key does not apply), where no other row says so."""
+    rows = []
+    for link in links.rows():
+        subject = f"{link['action']}|{link['condition_key']}"
+        if link["applies"] or subject in reported:
+            continue
+        listing = [s for s in ("permissions", "conditions", "sar", "api") if link[f"{s}_source"]]
+        newest = _named(link["decided_by"], links.dates)
+        rows.append(
+            {
+                "kind": "key-left-out-by-newest",
+                "subject": subject,
+                "detail": f"{newest[:1].upper()}{newest[1:]}, the newest dated source that "
+                f"speaks of it, does not pair {link['condition_key']} with {link['action']}; "
+                f"{' and '.join(_named(s, links.dates) for s in listing)} do.",
+                "guide_source": link["permissions_source"] or link["conditions_source"],
+                "sar_source": link["sar_source"],
+                "api_source": link["api_source"],
+            }
+        )
+    return rows
+
+
+def _named(source: str, dates: dict[str, str | None]) -> str:
+    """`the SAR (as of 2026-06-14)`, `the permissions reference (undated copy)`."""
+    date = dates.get(source)
+    return f"{SOURCE_NAMES[source]} ({'as of ' + date if date else 'undated copy'})"
 
 
 def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Row]:
@@ -220,6 +251,16 @@ def _guide_and_sar(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Ro
                         key,
                         f"The guide's {when} give {key} type {guide_type}; the SAR "
                         f"({sar_when}) gives {sar_type}.",
+                        tables_sid,
+                    )
+                guide_values = tables[key].value_type
+                sar_values = "multi-valued" if sar_type.startswith("ArrayOf") else "single-valued"
+                if guide_values and guide_values != sar_values:
+                    add(
+                        "value-type-differs",
+                        key,
+                        f"The guide's {when} give {key} as {guide_values}; the SAR "
+                        f"({sar_when}) gives type {sar_type} ({sar_values}).",
                         tables_sid,
                     )
     return list(rows.values())

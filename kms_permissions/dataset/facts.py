@@ -31,7 +31,7 @@ ACTION_FIELDS = _fields_by_source(model.ActionInfo)
 KEY_FIELDS = _fields_by_source(model.ConditionKeyInfo)
 VIA_SERVICE_FIELDS = _fields_by_source(model.ViaService)
 # Fields that locate a key in the guide rather than describe it: not tracked as facts.
-_UNTRACKED = {"operations_expression", "description", "sar_names"}
+_UNTRACKED = {"operations_expression", "guide_description", "sar_names"}
 # The API Reference's first sentence of an operation changes with every rewording of its text:
 # like the keys' descriptions, diff compares it and history leaves it out.
 _ACTION_UNTRACKED = {"api_description"}
@@ -108,3 +108,21 @@ def revisions(dataset: Dataset) -> dict[str, str]:
             label = f"botocore {row['release']}"
         found.setdefault(model.SOURCE_OF_PAGE_KIND[row["kind"]], label)
     return found
+
+
+def undated_copies(dataset: Dataset) -> dict[str, str]:
+    """Per fact source that no dated page of the version feeds, why its facts have no date: the
+    undated copies it was read from (`undated copy: permissions/...@sha256:d9f971000635`)."""
+    dated: set[str] = set()
+    found: dict[str, list[str]] = {}
+    for row in dataset.rows("sources"):
+        source = model.SOURCE_OF_PAGE_KIND[row["kind"]]
+        if row["revision_date"]:
+            dated.add(source)
+        else:
+            found.setdefault(source, []).append(row["source_id"])
+    return {
+        source: f"undated copy: {', '.join(sorted(ids))}"
+        for source, ids in found.items()
+        if source not in dated
+    }

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kms_permissions.dataset.facts import FactKey, Facts, facts, revisions
+from kms_permissions.dataset.facts import FactKey, Facts, facts, revisions, undated_copies
 from kms_permissions.dataset.merge import merge
 from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.timeline import Version
@@ -16,7 +16,8 @@ from kms_permissions.dataset.timeline import Version
 @dataclass
 class _Open:
     value: str
-    start: str
+    start: str | None  # None while only undated copies of its source have shown it
+    undated: str | None
     first_revision: str
     last_revision: str
 
@@ -45,6 +46,7 @@ def build_history(
         merged.append((version.date, dataset))
         current: Facts = facts(dataset)
         revs = revisions(dataset)
+        undated = undated_copies(dataset)
         for key in list(open_facts):
             state = open_facts[key]
             if current.get(key) != state.value:
@@ -52,10 +54,16 @@ def build_history(
                 del open_facts[key]
         for key, value in current.items():
             revision = revs.get(key[3], "")
-            if key in open_facts:
-                open_facts[key].last_revision = revision
-            else:
-                open_facts[key] = _Open(value, version.date, revision, revision)
+            # A fact its source shows only in undated copies gets no date from the version: the
+            # version's date is some other source's.
+            start = None if key[3] in undated else version.date
+            held = open_facts.get(key)
+            if held is None:
+                open_facts[key] = _Open(value, start, undated.get(key[3]), revision, revision)
+                continue
+            held.last_revision = revision
+            if held.start is None and start is not None:
+                held.start, held.undated = start, None
         if progress:
             progress(version.date)
     rows.extend(_row(key, state, None) for key, state in open_facts.items())
@@ -71,6 +79,7 @@ def _row(key: FactKey, state: _Open, valid_to: str | None) -> Row:
         "value": state.value,
         "source": source,
         "valid_from": state.start,
+        "undated": state.undated if state.start is None else None,
         "valid_to": valid_to,
         "first_revision": state.first_revision,
         "last_revision": state.last_revision,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kms_permissions.dataset.headline import decide_pair
 from kms_permissions.dataset.model import Row
 from kms_permissions.names import natural_key
 
@@ -19,6 +20,7 @@ class Links:
     def __init__(self) -> None:
         self._rows: dict[tuple[str, str], Row] = {}
         self._positions: dict[str, int] = {}
+        self.dates: dict[str, str | None] = {}
 
     def _row(self, action: str, key: str) -> Row:
         pair = (action, key)
@@ -31,6 +33,8 @@ class Links:
                 "sar_source": None,
                 "api_source": None,
                 "rule": None,
+                "applies": True,
+                "decided_by": None,
                 "grant_rows": [],
                 "group": None,
                 "position": None,
@@ -100,6 +104,17 @@ class Links:
                 found.setdefault(row["action"], set()).add(row["condition_key"])
         return found
 
+    def decide(self, speakers: Speakers) -> None:
+        """Set each pair's headline (`applies`, `decided_by`): per pair, the sources that speak
+        of it say whether they pair the two (a source that pairs them says yes; `speakers`
+        says which others speak of it and say no), and the newest dated of them decides."""
+        self.dates = dict(speakers.dates)
+        for (action, key), row in self._rows.items():
+            said = {s: bool(row[column]) for s, column in _SOURCE_COLUMNS.items() if row[column]}
+            for source in speakers.silent(action, key):
+                said.setdefault(source, False)
+            row["applies"], row["decided_by"] = decide_pair(said, speakers.dates)
+
     def rows(self) -> list[Row]:
         """The table rows, lists in a stable order."""
         order = {"key": 0, "alias": 1, "*": 2}
@@ -108,3 +123,39 @@ class Links:
             row["sar_resource_types"].sort(key=lambda r: (order.get(r, 9), r))
             row["sar_names"].sort(key=natural_key)
         return list(self._rows.values())
+
+
+class Speakers:
+    """Which sources speak of a pair they do not list (and so say the key does not apply).
+
+    A source speaks of a pair when its listing is complete for it: the permissions reference for
+    an action it lists; the condition key pages for a key whose API operations they give and an
+    action they know; the SAR for an action and a key it both lists. The API Reference's text
+    offers keys without listing them all, so it speaks only where it offers one."""
+
+    def __init__(
+        self,
+        dates: dict[str, str | None],
+        guide_actions: set[str],
+        condition_actions: set[str],
+        condition_keys: set[str],
+        sar_actions: set[str],
+        sar_keys: set[str],
+    ) -> None:
+        self.dates = dates
+        self._guide_actions = guide_actions
+        self._condition_actions = condition_actions
+        self._condition_keys = condition_keys
+        self._sar_actions = sar_actions
+        self._sar_keys = sar_keys
+
+    def silent(self, action: str, key: str) -> list[str]:
+        """The sources that speak of (action, key), listing the pair or not."""
+        found = []
+        if action in self._guide_actions:
+            found.append("permissions")
+        if action in self._condition_actions and key in self._condition_keys:
+            found.append("conditions")
+        if action in self._sar_actions and key in self._sar_keys:
+            found.append("sar")
+        return found

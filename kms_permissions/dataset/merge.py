@@ -16,13 +16,21 @@ from kms_permissions.dataset.api_facts import ApiFacts, api_actions, required_pe
 from kms_permissions.dataset.columns import ALL_TABLES, row_of
 from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.discrepancies import find_discrepancies
+from kms_permissions.dataset.headline import Stated, headline
 from kms_permissions.dataset.keys import KeyNames, is_template
-from kms_permissions.dataset.links import Links
+from kms_permissions.dataset.links import Links, Speakers
 from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.resolve import ActionIndex
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.names import natural_key
-from kms_permissions.scraper.records import ConditionKey, Operation, SarAction
+from kms_permissions.scraper.records import (
+    ApiReferencePage,
+    ConditionKey,
+    Operation,
+    PermissionsPage,
+    SarAction,
+    SarPage,
+)
 
 SAR_TYPES = {
     "String": "String",
@@ -47,6 +55,7 @@ def merge(snapshot: Snapshot) -> Dataset:
     links = _links(snapshot, names, everything, on_a_key)
     offered = _api_keys(snapshot, names, api, links)
     keys = _condition_keys(snapshot, names, links, offered)
+    links.decide(_speakers(snapshot, names, set(guide_ops), set(sar_actions)))
     api_sid = source_id(snapshot.api.provenance) if snapshot.api else ""
     tables: dict[str, list[Row]] = {
         "actions": [
@@ -253,6 +262,34 @@ def _api_keys(
     return sentences
 
 
+def _speakers(
+    snapshot: Snapshot, names: KeyNames, guide_actions: set[str], sar_actions: set[str]
+) -> Speakers:
+    """Who speaks of which pairs in this snapshot, and the date of each source's page."""
+
+    def date(page: PermissionsPage | SarPage | ApiReferencePage | None) -> str | None:
+        return (page.provenance.revision_date or None) if page else None
+
+    pages = snapshot.condition_keys
+    return Speakers(
+        dates={
+            "permissions": date(snapshot.permissions),
+            "conditions": max((p.provenance.revision_date for p in pages), default="") or None,
+            "sar": date(snapshot.sar),
+            "api": date(snapshot.api),
+        },
+        guide_actions=guide_actions,
+        condition_actions=_action_index(snapshot).actions,
+        condition_keys={
+            names.key_of(k.name) for p in pages for k in p.condition_keys if k.operations
+        },
+        sar_actions=sar_actions,
+        sar_keys={names.key_of(k.name) for k in snapshot.sar.condition_keys}
+        if snapshot.sar
+        else set(),
+    )
+
+
 def _sar_names(snapshot: Snapshot, names: KeyNames) -> dict[str, list[str]]:
     """Per key, the SAR's names for it that differ from its name (instances, spellings)."""
     found: dict[str, set[str]] = {}
@@ -268,9 +305,11 @@ def _condition_keys(
     snapshot: Snapshot, names: KeyNames, links: Links, offered: dict[str, str]
 ) -> list[Row]:
     table_keys: dict[str, ConditionKey] = {}
+    table_dates: dict[str, str | None] = {}
     for page in snapshot.condition_keys:
         for key in page.condition_keys:
             table_keys[key.name] = key
+            table_dates[key.name] = page.provenance.revision_date or None
     sar_keys: dict[str, list[SarConditionKeyView]] = {}
     if snapshot.sar:
         for sar_key in snapshot.sar.condition_keys:
@@ -280,6 +319,11 @@ def _condition_keys(
     global_keys = (
         {k.name: k for k in snapshot.global_keys.global_keys} if snapshot.global_keys else {}
     )
+    global_date = (
+        (snapshot.global_keys.provenance.revision_date or None) if snapshot.global_keys else None
+    )
+    sar_date = (snapshot.sar.provenance.revision_date or None) if snapshot.sar else None
+    api_date = (snapshot.api.provenance.revision_date or None) if snapshot.api else None
     sar_names = _sar_names(snapshot, names)
     guide_listed = links.keys_from("permissions")
     rows = []
@@ -287,20 +331,29 @@ def _condition_keys(
     for name in sorted(every):
         detail = table_keys.get(name)
         sar = _sar_view(name, sar_keys.get(name, []))
-        condition_type: str | None
-        value_type: str | None
-        if detail and detail.condition_type:
-            details_source = "guide"
-            condition_type = detail.condition_type
-            value_type = detail.value_type
-        elif sar:
-            details_source = "sar"
-            condition_type = SAR_TYPES.get(sar.type, sar.type)
-            value_type = "multi-valued" if sar.type.startswith("ArrayOf") else "single-valued"
-        else:
-            details_source = "none"
-            condition_type = value_type = None
         glob = global_keys.get(name)
+        types: list[Stated[tuple[str | None, str | None]]] = []
+        if detail and detail.condition_type:
+            value = (detail.condition_type, detail.value_type)
+            types.append(Stated("conditions", table_dates[name], value))
+        if sar:
+            multi = "multi-valued" if sar.type.startswith("ArrayOf") else "single-valued"
+            types.append(Stated("sar", sar_date, (SAR_TYPES.get(sar.type, sar.type), multi)))
+        typed = headline(types)
+        condition_type, value_type = typed.value if typed else (None, None)
+        details_source = {"conditions": "guide", "sar": "sar"}[typed.source] if typed else "none"
+        guide_description = (detail.description if detail else None) or (
+            glob.guidance if glob else None
+        )
+        descriptions: list[Stated[str]] = []
+        if guide_description:
+            when = table_dates[name] if detail and detail.description else global_date
+            descriptions.append(Stated("conditions", when, guide_description))
+        if sar and sar.description:
+            descriptions.append(Stated("sar", sar_date, sar.description))
+        if offered.get(name):
+            descriptions.append(Stated("api", api_date, offered[name]))
+        described = headline(descriptions)
         rows.append(
             {
                 "condition_key": name,
@@ -312,6 +365,8 @@ def _condition_keys(
                 "condition_type": condition_type,
                 "value_type": value_type,
                 "details_source": details_source,
+                "guide_condition_type": detail.condition_type if detail else None,
+                "guide_value_type": detail.value_type if detail else None,
                 "sar_type": sar.type if sar else None,
                 "operations_text": detail.operations_text if detail else None,
                 "operations_expression": _expression(detail),
@@ -323,8 +378,9 @@ def _condition_keys(
                 "replacement": names.canonical(detail.replacement)
                 if detail and detail.replacement
                 else None,
-                "description": (detail.description if detail else None)
-                or (glob.guidance if glob else None),
+                "description": described.value if described else None,
+                "description_source": described.source if described else None,
+                "guide_description": guide_description,
                 "sar_description": sar.description if sar else None,
                 "api_description": offered.get(name),
                 "anchor": detail.anchor if detail else (glob.section_anchor if glob else None),

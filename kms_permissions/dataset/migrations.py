@@ -163,6 +163,29 @@ def _one_read_model(tables: Tables) -> Tables:
     return tables
 
 
+def _headline_columns(tables: Tables) -> Tables:
+    """3.1.0's type and description were the guide's where it gave them: they stay the headline
+    (that version's own choice), and are the guide's columns where the guide was their source."""
+    for row in tables["condition_keys"]:
+        guide = row["details_source"] == "guide"
+        row["guide_condition_type"] = row["condition_type"] if guide else None
+        row["guide_value_type"] = row["value_type"] if guide else None
+        row["guide_description"] = row["description"]
+        row["description_source"] = "conditions" if row["description"] else None
+    return tables
+
+
+def _undated_history(tables: Tables) -> Tables:
+    """A fact first shown by an undated copy (its revision a sha256) had the version's date: it
+    has none, and says why."""
+    for row in tables.get("history", []):
+        undated = str(row["first_revision"]).startswith("sha256:")
+        row["undated"] = f"undated copy: {row['first_revision']}" if undated else None
+        if undated:
+            row["valid_from"] = None
+    return tables
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "1.0.0",
@@ -224,6 +247,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             added("action_condition_keys", api_source=None, rule=None),
             added("actions", api_description=None),
             added("condition_keys", sar_descriptions=[]),
+        ),
+    ),
+    Migration(
+        "3.1.0",
+        "3.2.0",
+        "the newest dated source states a fact: condition keys' condition_type, value_type and "
+        "description are the headline, beside the guide's own columns guide_condition_type, "
+        "guide_value_type and guide_description (3.1.0's values, the guide's where it was their "
+        "source) and description_source; the action/key relation gains applies (true: 3.1.0 "
+        "applied every pair a source listed) and decided_by (null: not recorded); history's "
+        "facts first shown by an undated copy lose their valid_from, and undated says why",
+        steps(
+            _headline_columns,
+            added("action_condition_keys", applies=True, decided_by=None),
+            _undated_history,
         ),
     ),
 )

@@ -74,18 +74,21 @@ class _Tables:
         ):
             self.required_of[row["operation"]].append(row)
             self.required_for[row["permission"]].append(row)
-        self.listed_since: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        self.listed_since: dict[tuple[str, str], dict[str, str | None]] = defaultdict(dict)
         self.listed_in: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.first: dict[str, str] = {}
         for row in dataset.tables.get("history", []):
-            source = row["source"]
-            if source not in self.first or row["valid_from"] < self.first[source]:
-                self.first[source] = row["valid_from"]
+            source, start = row["source"], row["valid_from"]
+            if start is not None and (source not in self.first or start < self.first[source]):
+                self.first[source] = start
             if row["field"] == "present" and row["entity_kind"] in ("action", "condition_key"):
                 entity = (row["entity_kind"], row["entity"])
                 since = self.listed_since[entity]
-                if source not in since or row["valid_from"] < since[source]:
-                    since[source] = row["valid_from"]
+                # An undated interval (valid_from null) counts only where no dated one does.
+                if source not in since or (
+                    start and (since[source] is None or start < since[source])
+                ):
+                    since[source] = start
                     self.listed_in[entity][source] = row["first_revision"]
 
     def as_of_sources(self, sources: list[str]) -> dict[str, str | None]:
@@ -103,6 +106,20 @@ class _Tables:
             for s in _SOURCE_ORDER
             if s in found
         }
+
+    def headline(self, row: Row, links: list[KeyLink]) -> tuple[dict[str, str], dict[str, Any]]:
+        """Per headline field of a key, its source and that source's revision date."""
+        sources: dict[str, str] = {}
+        type_source = {"guide": "conditions", "sar": "sar"}.get(row["details_source"])
+        if type_source:
+            sources["condition_type"] = sources["value_type"] = type_source
+        if row["description_source"]:
+            sources["description"] = row["description_source"]
+        deciders = {link.decided_by for link in links if link.decided_by}
+        if deciders:
+            newest = max(deciders, key=lambda s: (self.as_of.get(s) or "", -_SOURCE_ORDER.index(s)))
+            sources["actions"] = newest
+        return sources, {field: self.as_of.get(source) for field, source in sources.items()}
 
     def revision_of_first(self, kind: str, name: str) -> dict[str, str]:
         """Per source, the revision of that earliest snapshot."""
@@ -153,8 +170,9 @@ def _action(tables: _Tables, row: Row) -> dict[str, Any]:
     entry = {
         **row,
         "grants": grants,
-        "condition_keys": [link.condition_key for link in links],
+        "condition_keys": [link.condition_key for link in links if link.applies],
         "condition_key_sources": {link.condition_key: list(link.sources) for link in links},
+        "keys_not_applying": [link.condition_key for link in links if not link.applies],
         "condition_key_rules": {link.condition_key: link.rule for link in links if link.rule},
         "resource_arns": {r: tables.arns[r] for r in row["resources"] if r in tables.arns},
         "as_of": tables.as_of_sources(sources),
@@ -173,17 +191,21 @@ def _key(tables: _Tables, row: Row) -> dict[str, Any]:
     name = row["condition_key"]
     links = sorted(tables.links_of_key.get(name, []), key=lambda link: link.action)
     sources = []
-    if row["details_source"] == "guide" or row["section"]:
+    if row["guide_condition_type"] or row["section"]:
         sources.append("conditions")
     if row["in_sar"]:
         sources.append("sar")
     if row["in_api"]:
         sources.append("api")
+    headline_sources, headline_as_of = tables.headline(row, links)
     entry = {
         **row,
-        "actions": [link.action for link in links],
+        "actions": [link.action for link in links if link.applies],
         "action_sources": {link.action: list(link.sources) for link in links},
+        "not_applying": [link.action for link in links if not link.applies],
         "as_of": tables.as_of_sources(sources),
+        "headline_sources": headline_sources,
+        "headline_as_of": headline_as_of,
         "listed_since": tables.since("condition_key", name),
         "discrepancies": _discrepancies(tables, name),
         "listed_in": tables.revision_of_first("condition_key", name),

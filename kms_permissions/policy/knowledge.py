@@ -75,7 +75,8 @@ class Knowledge:
         return self.reference.condition_keys[key] if key else None
 
     def key_actions(self, key: str | ConditionKeyInfo[str]) -> set[str]:
-        """The actions a condition key (a key or its name) applies to, by any source."""
+        """The actions a condition key (a key or its name) applies to: the headline, per pair
+        what the newest dated source that speaks of it says."""
         name = key if isinstance(key, str) else key.condition_key
         info = self.reference.condition_keys.get(name)
         return set(info.actions) if info else set()

@@ -262,7 +262,14 @@ def _condition_keys(
                 lines += [text(f"None ({note})" if note else "None"), ""]
             for group in grant.condition_keys:
                 lines += [f"**{text(group.label or 'Condition keys')}**", ""]
-                lines += key_list(site, list(group.keys), here)
+                applying = [k for k in group.keys if k not in info.keys_not_applying]
+                lines += key_list(site, applying, here)
+                # Listed here, left out by a newer source: named, not linked as applying.
+                lines += [
+                    f"- {code(k)} ({text('left out by a newer source: see Discrepancies')})"
+                    for k in group.keys
+                    if k in info.keys_not_applying
+                ]
                 lines.append("")
     sources = info.condition_key_sources
     others = [k for k in info.condition_keys if "permissions" not in sources[k]]

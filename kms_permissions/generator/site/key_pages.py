@@ -45,6 +45,19 @@ def page(site: Site, key: str, here: str, group: str) -> str:
         for a in actions
     ] or [text(f"None: no source pairs {key} with an action.")]
     parts.append("")
+    if info.not_applying:
+        parts += [
+            "## Left out by a newer source",
+            "",
+            "An older or undated source pairs it with these; the newest dated source that speaks "
+            "of the pair does not (see the discrepancies):",
+            "",
+            *(
+                f"- {code(a)} ({fragment(_sources(site, info.action_sources[a]))})"
+                for a in site.sorted_names(list(info.not_applying))
+            ),
+            "",
+        ]
     parts += mentions_section(site, key, here)
     parts += discrepancy_section(site, info.discrepancies, here)
     parts += history_section(site, key, here)
@@ -54,25 +67,20 @@ def page(site: Site, key: str, here: str, group: str) -> str:
 def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[str]:
     """The guide's and the SAR's words, each quoted and attributed (the guide's is sometimes
     a sentence of its page rather than a definition, as for aws:SourceIp)."""
-    out = []
-    if info.description:
+    out: dict[str, list[str]] = {}
+    if info.guide_description:
         where = f"{GUIDE}/{info.section}.html" + (f"#{info.anchor}" if info.anchor else "")
         page = external(text(info.section), where) if info.section else text("the guide")
         date = text(info.as_of.get("conditions") or "undated")
         said = (
             f"The guide's condition key pages ({page}, as of {date}):"
-            if info.details_source == "guide"
+            if info.guide_condition_type or info.section != "conditions-aws"
             else f"The guide mentions it on its page {page} (as of {date}) without an entry of "
             "its own for it; the passage:"
         )
-        out += [
-            said,
-            "",
-            _quote(prose.block(site, info.description, here)),
-            "",
-        ]
+        out["conditions"] = [said, "", _quote(prose.block(site, info.guide_description, here)), ""]
     if info.sar_description:
-        out += [
+        out["sar"] = [
             f"The SAR (as of {text(site.newest('sar'))}):",
             "",
             _quote(prose.block(site, info.sar_description, here)),
@@ -82,7 +90,7 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
         operations = ", ".join(
             site.name_link(a, here) for a, s in info.action_sources.items() if "api" in s
         )
-        out += [
+        out["api"] = [
             f"The API Reference (as of {text(info.as_of.get('api') or 'undated')}), in the text "
             f"of {operations}:",
             "",
@@ -90,8 +98,13 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
             "",
         ]
     if not out:
-        out += [text("No source describes it."), ""]
-    return out
+        return [text("No source describes it."), ""]
+    # The headline (the newest dated source's words) first, the older ones after it.
+    first = info.description_source
+    ordered = [out[first]] if first in out else []
+    if ordered and len(out) > 1:
+        ordered[0] = [ordered[0][0].replace(":", " (the newest dated source):", 1), *ordered[0][1:]]
+    return [line for part in ordered + [v for k, v in out.items() if k != first] for line in part]
 
 
 def _quote(block: str) -> str:
@@ -100,10 +113,18 @@ def _quote(block: str) -> str:
 
 def facts(site: Site, info: ConditionKeyInfo[str], here: str, group: str) -> list[list[str]]:
     """The fact table's rows; an absent fact names the source that lacks it."""
-    guide = info.details_source == "guide"
+    guide = info.guide_condition_type is not None
 
     def conditions(value: str | None) -> str:
         return text(value) if value else absent(site, "conditions", info.in_guide)
+
+    def headline(field: str, value: str | None) -> str:
+        source = info.headline_sources.get(field)
+        if not value or source is None:
+            return text(value or "not given")
+        when = info.headline_as_of.get(field)
+        dated = f"as of {when.isoformat()}" if when else "undated"
+        return text(f"{value} ({site.short_sources([source])}, {dated})")
 
     deprecated = text("yes" if info.deprecated else "no")
     if info.replacement:
@@ -111,8 +132,10 @@ def facts(site: Site, info: ConditionKeyInfo[str], here: str, group: str) -> lis
     policy_types = ", ".join(POLICY[p] for p in info.policy_types)
     sar_names = ", ".join(code(n) for n in compact(list(info.sar_names)))
     return [
-        ["Condition type (guide)", conditions(info.condition_type)],
-        ["Values (guide)", conditions(info.value_type)],
+        ["Condition type", headline("condition_type", info.condition_type)],
+        ["Values", headline("value_type", info.value_type)],
+        ["Condition type (guide)", conditions(info.guide_condition_type)],
+        ["Values (guide)", conditions(info.guide_value_type)],
         ["Type (SAR)", text(info.sar_type) if info.sar_type else absent(site, "sar", info.in_sar)],
         ["Policy types (guide)", conditions(policy_types or None)],
         ["Deprecated (guide)", deprecated if guide or info.deprecated else conditions(None)],

@@ -179,7 +179,14 @@ def history_section(site: Site, entity: str, here: str) -> list[str]:
     Rows alike but for a numbered pair (PCR0 ... PCR23) are one row."""
     rows = sorted(
         site.history_of.get(entity, []),
-        key=lambda r: (r.valid_from, natural_key(r.entity), r.field, r.source),
+        # Undated facts (valid_from null) first: no date orders them.
+        key=lambda r: (
+            r.valid_from is not None,
+            r.valid_from or "",
+            natural_key(r.entity),
+            r.field,
+            r.source,
+        ),
     )
     if not rows:
         return []
@@ -195,7 +202,7 @@ def history_section(site: Site, entity: str, here: str) -> list[str]:
         shown = code(", ".join(compact(named))) if named else ""
         cells.append(
             [
-                text(str(start)),
+                text(str(start) if start else "undated copy"),
                 text(str(end) if end else newest_copy(site, source)),
                 text(site.source_name(source)),
                 shown or text(field),

@@ -7,6 +7,7 @@ and the changed values are folded, so that the page stays short on a phone.
 
 from __future__ import annotations
 
+from kms_permissions.dataset import changes
 from kms_permissions.dataset.changes import (
     KINDS,
     FoldedChange,
@@ -16,6 +17,7 @@ from kms_permissions.dataset.changes import (
     entity_label,
     folded,
     sources_text,
+    undated_section,
 )
 from kms_permissions.display import compact
 from kms_permissions.generator.markdown import big_table, code, fragment, table, text
@@ -23,6 +25,7 @@ from kms_permissions.generator.site.context import Site
 from kms_permissions.generator.site.keylists import folded_names
 from kms_permissions.generator.site.sections import folded_unsearched as collapsible
 from kms_permissions.generator.site.sections import front_matter, history_value
+from kms_permissions.model import to_json
 
 HERE = "timeline.md"
 # A list of more names than this is folded under its summary (a numbered run is one name).
@@ -52,6 +55,9 @@ def pages(site: Site) -> dict[str, str]:
         table(["Version", "What changed"], [_summary_row(site, v) for v in versions]),
         "",
     ]
+    undated = undated_section(changes.undated(to_json(row) for row in site.history))
+    if undated:
+        parts += [undated.replace("## Undated", "## Undated copies").strip("\n"), ""]
     for version in versions:
         parts += entry(site, version)
     return {HERE: "\n".join(parts).rstrip("\n") + "\n"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kms_permissions import via_service
@@ -150,11 +150,24 @@ def inapplicable_keys(ctx: Context) -> Iterator[Hit]:
                 condition.path,
                 f"{condition.key} applies to none of this statement's actions "
                 f"({listed(actions)}): requests for them never carry it, "
-                + _consequence(statement, condition, absent, "anything"),
+                + _consequence(statement, condition, absent, "anything")
+                + _older_pairing(key, outside),
                 f"{key.condition_key} applies to {len(ctx.knowledge.key_actions(key))} actions, "
                 "condition keys",
                 ctx.knowledge.key_link(key),
             )
+
+
+def _older_pairing(key: ConditionKeyInfo[str], outside: Iterable[str]) -> str:
+    """What the finding assumes where an older or undated source pairs the key with some of the
+    actions and the newest dated source that speaks of the pair does not (the headline)."""
+    left = [a for a in outside if a in key.not_applying]
+    if not left:
+        return ""
+    return (
+        f"; assumed from the newest dated source: an older or undated one pairs it with "
+        f"{listed(set(left))} (see lookup {key.condition_key})"
+    )
 
 
 @rule(
@@ -194,7 +207,8 @@ def partly_applicable_keys(ctx: Context) -> Iterator[Hit]:
                 f"{condition.key} does not apply to {listed(outside)}: requests for "
                 f"{_pronoun(outside)} never carry it, "
                 + _consequence(statement, condition, absent, _pronoun(outside))
-                + f" (move {_pronoun(outside)} to a separate statement)",
+                + f" (move {_pronoun(outside)} to a separate statement)"
+                + _older_pairing(key, outside),
                 f"{key.condition_key} applies to {len(ctx.knowledge.key_actions(key))} actions, "
                 "condition keys",
                 ctx.knowledge.key_link(key),
