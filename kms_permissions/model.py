@@ -607,17 +607,31 @@ T = TypeVar("T")
 def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
     """A fact of class `cls` from the JSON `to_json` made (extra keys such as `kind` ignored)."""
     values: dict[str, Any] = {}
-    dated = _dated(cls)
-    for name, metadata in specs(cls):
+    for name, element, dated in _plan(cls):
         value = data[name]
-        element = metadata.get("element")
-        if element:
-            values[name] = tuple(from_json(element, item) for item in value)
-        elif name in dated:
-            values[name] = _parsed(value, dated[name])
-        else:
+        if element is not None:
+            values[name] = tuple([from_json(element, item) for item in value])
+        elif dated is not None:
+            values[name] = _parsed(value, dated)
+        elif type(value) in _CONTAINERS:
             values[name] = _frozen(value)
+        else:
+            values[name] = value
     return cls(**values)
+
+
+_PLANS: dict[type, tuple[tuple[str, Any, str | None], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, Any, str | None], ...]:
+    """Per field of `cls`: its name, its element class (facts in a list) and its date kind."""
+    found = _PLANS.get(cls)
+    if found is None:
+        dated = _dated(cls)
+        found = _PLANS[cls] = tuple(
+            (name, metadata.get("element"), dated.get(name)) for name, metadata in specs(cls)
+        )
+    return found
 
 
 _DATED: dict[type, dict[str, str]] = {}
@@ -627,18 +641,23 @@ def _dated(cls: type) -> dict[str, str]:
     """The fields of `cls` holding dates or times (or mappings of them): name -> type name."""
     found = _DATED.get(cls)
     if found is None:
-        import re
-
         annotations: dict[str, str] = {}
         for klass in reversed(cls.__mro__):
             annotations.update(klass.__dict__.get("__annotations__", {}))  # noqa: RUF063
         found = {}
         for name, annotation in annotations.items():
-            kind = re.search(r"\b(datetime|date)\b", str(annotation))
+            kind = _date_kind(str(annotation))
             if kind:
-                found[name] = kind.group(1)
+                found[name] = kind
         _DATED[cls] = found
     return found
+
+
+def _date_kind(annotation: str) -> str | None:
+    """The first of the words `datetime` and `date` in an annotation, or None (as the regular
+    expression \\b(datetime|date)\\b finds it, whose compiling a cold start would pay for)."""
+    words = "".join(c if c.isalnum() or c == "_" else " " for c in annotation).split()
+    return next((word for word in words if word in ("datetime", "date")), None)
 
 
 def _parsed(value: Any, kind: str) -> Any:
@@ -651,9 +670,14 @@ def _parsed(value: Any, kind: str) -> Any:
     return None if value is None else parse(value)
 
 
+_CONTAINERS = (list, dict)
+
+
 def _frozen(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_frozen(item) for item in value)
-    if isinstance(value, dict):
-        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    if type(value) is list:
+        return tuple([_frozen(item) if type(item) in _CONTAINERS else item for item in value])
+    if type(value) is dict:
+        return MappingProxyType(
+            {k: _frozen(v) if type(v) in _CONTAINERS else v for k, v in value.items()}
+        )
     return value

@@ -103,6 +103,8 @@ class _Parts:
     def __init__(self, path: str, spans: dict[str, Any]) -> None:
         self.path = path
         self.spans = spans
+        self._reads = 0
+        self._data: bytes | None = None
 
     def read(self, *where: str) -> Any:
         """The part at `where` (`"coverage"`, or `"actions", "kms:Decrypt"`), parsed."""
@@ -114,9 +116,17 @@ class _Parts:
                 f"{self.path}: its TOC gives no [offset, length, sha256] for {where[-1]}"
             )
         offset, length, digest = span
-        with _open(self.path) as handle:
-            handle.seek(offset)
-            data = handle.read(length)
+        # One part (a lookup) is read where it lies; from the second on, the file once, whole.
+        self._reads += 1
+        if self._data is None and self._reads > 1:
+            with _open(self.path) as handle:
+                self._data = handle.read()
+        if self._data is not None:
+            data = self._data[offset : offset + length]
+        else:
+            with _open(self.path) as handle:
+                handle.seek(offset)
+                data = handle.read(length)
         if len(data) != length or _digest(data) != digest:
             raise _refuse(self.path, f"the bytes of {where[-1]} changed")
         try:

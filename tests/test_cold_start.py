@@ -120,6 +120,7 @@ def test_a_cold_explain_loads_neither_the_checker_nor_the_typed_read_model(
         "kms_permissions.dataset",
         "tomllib",
         "decimal",
+        "typing",  # its names on this path are `_records`' stand-ins at run time
     )
     assert _loaded(report, heavy) == []
     # The index's entries the request names, read through the TOC; no table file.
@@ -207,3 +208,20 @@ def test_a_lazily_read_fact_is_checked_when_it_is_read(tmp_path: Path) -> None:
         _ = reference.actions["kms:Encrypt"]
     with pytest.raises(IntegrityError, match=r"notes\.json: sha256 does not match the manifest"):
         _ = reference.notes[0]
+
+
+def test_the_date_fields_are_found_as_the_regular_expression_finds_them() -> None:
+    import re
+
+    from kms_permissions import model
+
+    annotations = {
+        str(annotation)
+        for cls in vars(model).values()
+        if isinstance(cls, type) and cls.__module__ == model.__name__
+        for annotation in vars(cls).get("__annotations__", {}).values()
+    }
+    annotations |= {"tuple[date, datetime]", "datetime_x | date", "Mapping[str, date | None]"}
+    for annotation in annotations:
+        found = re.search(r"\b(datetime|date)\b", annotation)
+        assert model._date_kind(annotation) == (found.group(1) if found else None), annotation
