@@ -119,6 +119,19 @@ class LiteralValues:
 Literal = _LiteralForm()
 
 
+class _AnyForm:
+    """Run-time stand-in for `typing.Any` in a module's type aliases (`dict[str, Any]`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Any"
+
+
+if not TYPE_CHECKING:  # for type checkers `Any` here is typing's
+    Any = _AnyForm()
+
+
 def dataclass(cls: _C | None = None, /, *, frozen: bool = False, slots: bool = False) -> Any:
     """The decorator, as `dataclasses.dataclass` (with or without arguments) for the options
     the project uses: `frozen` and `slots`."""

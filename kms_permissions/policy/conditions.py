@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.operators import FAMILIES, NEGATED, TABLE, parse_operator
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 __all__ = ["FAMILIES", "NEGATED", "Condition", "conditions", "limiting", "when_absent"]
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kms_permissions.errors import KmsPermissionsError
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass, field
+    from kms_permissions._records import Any, dataclass, field
 
 
 class PolicyError(KmsPermissionsError, ValueError):

@@ -8,17 +8,17 @@ an 8-digit account, `arn:aws:iam::${account_id}:root` has an account nobody can 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
 
 from kms_permissions.policy.document import Statement, Unresolved
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any, Literal
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, Literal, dataclass
 
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 OWN_ACCOUNT = "${AWS::AccountId}"  # CloudFormation's pseudo parameter: the deploying account

@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kms_permissions.policy.access import facts
 from kms_permissions.policy.access.operators import comparer
 from kms_permissions.policy.access.outcome import (
@@ -33,6 +31,13 @@ from kms_permissions.policy.access.wildcards import pieces_of
 from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.operators import OPERATORS_PAGE, TABLE, fits
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
 
 
 def _policy_value(value: Any) -> str | None:

@@ -10,18 +10,18 @@ decision.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from kms_permissions.names import Templates
 from kms_permissions.query import load_index
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 # The template of the encryption context condition keys, as the dataset names it.
 ENCRYPTION_CONTEXT_TEMPLATE = "kms:EncryptionContext:${context-key}"

@@ -14,7 +14,6 @@ operations such as RetireGrant, nor to asymmetric keys); their keys ignore case,
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from kms_permissions.policy.access import docs, facts, grant_chain
 from kms_permissions.policy.access.inputs import InputError, Source, load_json
@@ -22,13 +21,14 @@ from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, false, 
 from kms_permissions.policy.access.principals import match_principal
 from kms_permissions.policy.access.request import KEY_ARN, Request
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 _CONTEXT_PREFIX = "kms:encryptioncontext:"
 # CreateGrant's Operations, as ListGrants returns them: each the name of its permission.

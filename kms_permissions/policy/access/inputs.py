@@ -8,20 +8,20 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, Literal
 
 from kms_permissions.errors import InputError as ProjectInputError
 from kms_permissions.files import read_limited
 from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any, Literal
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, Literal, dataclass
 
 PolicyKind = Literal[
     "key-policy",

@@ -10,19 +10,18 @@ only when all of them are listed; a session is named by its own ARN, not by its 
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.outcome import TRUE, Outcome, any_of, false, unknown
 from kms_permissions.policy.principals import parse_principal, principal_entries
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, replace
+    from typing import Any, Literal
 else:
-    from kms_permissions._records import dataclass, replace
+    from kms_permissions._records import Any, Literal, dataclass, replace
 
 __all__ = ["Caller", "PrincipalError", "parse_caller", "principal_entries", "with_role_arn"]
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from kms_permissions.policy.access.principals import (
     Caller,
@@ -34,13 +33,14 @@ from kms_permissions.policy.access.principals import (
     with_role_arn,
 )
 
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 FIELDS = (
     "principal",

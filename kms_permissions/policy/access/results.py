@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-# Records made without importing dataclasses (see kms_permissions._records); type
-# checkers read them as the dataclasses they are.
+# Records, and typing's names, without importing dataclasses or typing (see
+# kms_permissions._records); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any, Literal
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, Literal, dataclass
 
 Decision = Literal["allow", "explicit-deny", "implicit-deny"]
 SourceKind = Literal[
