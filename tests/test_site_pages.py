@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kms_permissions.dataset import changes
+from kms_permissions.generator.markdown import text
 from kms_permissions.generator.site import prose, site_files
 from kms_permissions.generator.site.context import Site
 from kms_permissions.model import to_json
@@ -270,15 +271,23 @@ def test_search_boost_on_the_name_and_summary_pages_only() -> None:
             assert name in load().actions or name in load().condition_keys, path
 
 
-def test_numbered_keys_sort_naturally_and_fold() -> None:
-    page = _pages()["actions/Decrypt.md"]
-    folded = re.search(
-        r"<code>kms:RecipientAttestation:NitroTPMPCR&#123;0..23&#125;</code>.*", page
+def test_enumerated_instances_sort_naturally_under_their_template() -> None:
+    """The SAR's NitroTPMPCR0 ... 23 are one template: an action page names it once, and its
+    page lists the instances in natural order, each with its own description."""
+    pages = _pages()
+    decrypt = pages["actions/Decrypt.md"].split("## Where the sources disagree")[0]
+    assert decrypt.count("(../condition-keys/kms-RecipientAttestation-NitroTPMPCR-PCR-ID.md)") == 1
+    assert "NitroTPMPCR7" not in decrypt
+    page = pages["condition-keys/kms-RecipientAttestation-NitroTPMPCR-PCR-ID.md"]
+    section = page.split("## Instances", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(
+        r"^\| <code>kms:RecipientAttestation:NitroTPMPCR(\d+)</code> \| (.+) \|$",
+        section,
+        re.MULTILINE,
     )
-    assert folded is not None
-    assert "24 keys" in folded.group(0)
-    numbers = re.findall(r"\[<code>(\d+)</code>\]", folded.group(0))
-    assert numbers == [str(n) for n in range(24)]
+    assert [number for number, _ in rows] == [str(n) for n in range(24)]
+    info = load().condition_keys["kms:RecipientAttestation:NitroTPMPCR${PCR_ID}"]
+    assert [said for _, said in rows] == [text(d) for d in info.sar_descriptions]
 
 
 def test_required_permissions_page_lists_each_parameter_or_region_dependence() -> None:

@@ -50,7 +50,10 @@ def merge(snapshot: Snapshot) -> Dataset:
     sar_actions = {f"kms:{a.name}": a for a in snapshot.sar.actions} if snapshot.sar else {}
     api = api_actions(snapshot.api, _operation_of(snapshot))
     everything = set(guide_ops) | set(sar_actions) | set(api)
-    names = KeyNames(_guide_key_names(snapshot))
+    names = KeyNames(
+        _guide_key_names(snapshot),
+        [k.name for k in snapshot.sar.condition_keys] if snapshot.sar else (),
+    )
     on_a_key = {a for a, facts in api.items() if "key" in facts.resources}
     links = _links(snapshot, names, everything, on_a_key)
     offered = _api_keys(snapshot, names, api, links)

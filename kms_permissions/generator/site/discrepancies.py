@@ -27,7 +27,7 @@ def pages(site: Site) -> dict[str, str]:
         "",
         f"The guide, the SAR and the API Reference are all AWS's own references; these are "
         f"the {total} points on which they differ, grouped by kind, each citing the pages "
-        "compared. Rows that differ only by a number (the SAR's NitroTPMPCR0 ... 23 for one "
+        "compared. Rows that differ only by a number (keys of one numbered family for one "
         "action) are one row.",
         "",
         site.as_of(),

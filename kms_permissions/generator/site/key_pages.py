@@ -38,6 +38,7 @@ def page(site: Site, key: str, here: str, group: str) -> str:
             "",
         ]
     # The actions are listed by name: the names search finds each one's own page.
+    parts += _instances(info)
     parts += [not_searched("## Actions"), ""]
     actions = site.sorted_names(list(info.actions))
     parts += [
@@ -105,6 +106,23 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
     if ordered and len(out) > 1:
         ordered[0] = [ordered[0][0].replace(":", " (the newest dated source):", 1), *ordered[0][1:]]
     return [line for part in ordered + [v for k, v in out.items() if k != first] for line in part]
+
+
+def _instances(info: ConditionKeyInfo[str]) -> list[str]:
+    """The instances the SAR enumerates, each with its own description where it gives one."""
+    names = [n for n in info.sar_names if "${" not in n]
+    if not info.is_template or not names:
+        return []
+    said = dict(zip(info.sar_names, info.sar_descriptions, strict=False))
+    rows = [[code(n), text(said.get(n) or "the template's description")] for n in names]
+    return [
+        "## Instances",
+        "",
+        f"The SAR lists {len(names)} instances of it, each a key of its own in policies:",
+        "",
+        table(["Key", "The SAR's description"], rows),
+        "",
+    ]
 
 
 def _quote(block: str) -> str:
