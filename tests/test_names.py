@@ -32,6 +32,8 @@ TEMPLATES = Templates(KEYS, {k: enumerated_instances(i.sar_names) for k, i in KE
         ("aws:ResourceTag/team/cost-centre", "aws:ResourceTag/${tag-key}"),
         ("aws:RequestTag/Owner", "aws:RequestTag/${tag-key}"),
         ("kms:RecipientAttestation:PCR7", "kms:RecipientAttestation:PCR${PCR_ID}"),
+        # The SAR enumerates NitroTPMPCR0 ... 23: a template of its own, not PCR${PCR_ID}'s.
+        ("kms:RecipientAttestation:NitroTPMPCR7", "kms:RecipientAttestation:NitroTPMPCR${PCR_ID}"),
     ],
 )
 def test_instances_match_their_template(name: str, template: str) -> None:
@@ -43,7 +45,7 @@ def test_instances_match_their_template(name: str, template: str) -> None:
     [
         "kms:EncryptionContext:",  # nothing fills the placeholder
         "kms:EncryptionContextKeys",  # its own key, no colon after the stem
-        "kms:RecipientAttestation:NitroTPMPCR7",  # another family: no template of it
+        "kms:RecipientAttestation:NitroTPMPCR24",  # the SAR enumerates 0 ... 23 only
         "kms:EncryptionContext:${context-key}",  # a template is not an instance
         "aws:ResourceTag",
         # The SAR enumerates the PCRs (PCR0 ... PCR31): nothing else is an instance.

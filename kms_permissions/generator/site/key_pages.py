@@ -65,6 +65,10 @@ def page(site: Site, key: str, here: str, group: str) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+# Where the headline's attribution goes in a source's heading.
+NEWEST = "\x00newest\x00"
+
+
 def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[str]:
     """The guide's and the SAR's words, each quoted and attributed (the guide's is sometimes
     a sentence of its page rather than a definition, as for aws:SourceIp)."""
@@ -74,15 +78,15 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
         page = external(text(info.section), where) if info.section else text("the guide")
         date = text(info.as_of.get("conditions") or "undated")
         said = (
-            f"The guide's condition key pages ({page}, as of {date}):"
+            f"The guide's condition key pages ({page}, as of {date}{NEWEST}):"
             if info.guide_condition_type or info.section != "conditions-aws"
-            else f"The guide mentions it on its page {page} (as of {date}) without an entry of "
-            "its own for it; the passage:"
+            else f"The guide mentions it on its page {page} (as of {date}{NEWEST}) without an "
+            "entry of its own for it; the passage:"
         )
         out["conditions"] = [said, "", _quote(prose.block(site, info.guide_description, here)), ""]
     if info.sar_description:
         out["sar"] = [
-            f"The SAR (as of {text(site.newest('sar'))}):",
+            f"The SAR (as of {text(site.newest('sar'))}{NEWEST}):",
             "",
             _quote(prose.block(site, info.sar_description, here)),
             "",
@@ -92,8 +96,8 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
             site.name_link(a, here) for a, s in info.action_sources.items() if "api" in s
         )
         out["api"] = [
-            f"The API Reference (as of {text(info.as_of.get('api') or 'undated')}), in the text "
-            f"of {operations}:",
+            f"The API Reference (as of {text(info.as_of.get('api') or 'undated')}{NEWEST}), in "
+            f"the text of {operations}:",
             "",
             _quote(prose.block(site, info.api_description, here)),
             "",
@@ -102,10 +106,14 @@ def _descriptions(site: Site, info: ConditionKeyInfo[str], here: str) -> list[st
         return [text("No source describes it."), ""]
     # The headline (the newest dated source's words) first, the older ones after it.
     first = info.description_source
+    said = ", the newest dated source" if len(out) > 1 else ""
     ordered = [out[first]] if first in out else []
-    if ordered and len(out) > 1:
-        ordered[0] = [ordered[0][0].replace(":", " (the newest dated source):", 1), *ordered[0][1:]]
-    return [line for part in ordered + [v for k, v in out.items() if k != first] for line in part]
+    ordered += [v for k, v in out.items() if k != first]
+    return [
+        line.replace(NEWEST, said if number == 0 else "")
+        for number, part in enumerate(ordered)
+        for line in part
+    ]
 
 
 def _instances(info: ConditionKeyInfo[str]) -> list[str]:
