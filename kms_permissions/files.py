@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -281,6 +282,49 @@ def read_limited(path: Path, limit: int, what: str = "file") -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     finally:
         os.close(fd)
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (made if absent) for the block; others wait.
+
+    The operating system drops the lock when the process ends, killed or not, so a lock is
+    never left stale. (The `filelock` package does this too, but it is a scraping extra and
+    the corpus is read without extras.)
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        if sys.platform == "win32":
+            import msvcrt
+
+            while True:
+                try:  # LK_LOCK gives up after ten tries a second apart: wait on
+                    handle.seek(0)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the staging folders a killed `replacing_folder` left beside `target`.
+
+    Only safe while no other writer of `target` runs (the caller holds their common lock).
+    Returns what was removed.
+    """
+    found = [
+        path
+        for path in target.parent.glob(f".{target.name}.*")
+        if path.suffix in (".tmp", ".old") and path.is_dir() and not path.is_symlink()
+    ]
+    for path in found:
+        _rmtree(path)
+    return found
 
 
 def _umask() -> int:

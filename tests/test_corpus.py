@@ -19,8 +19,10 @@ from kms_permissions.cli import main
 from kms_permissions.commands.corpus import report_refetch
 from kms_permissions.scraper.corpus import (
     ARCHIVE,
+    LOCK_FILE,
     NOTICE,
     VENDORED,
+    check_extracted,
     extract,
     extracted_corpus,
     refetch,
@@ -114,7 +116,10 @@ def test_a_flipped_byte_in_the_archive_is_named(
     archive.write_bytes(bytes(data))
     lock = read_lock(vendored_copy)
     problems = verify(vendored_copy).problems
-    assert problems[0] == f"{archive}: sha256 expected {lock.archive_sha256}, actual {sha(data)}"
+    assert (
+        problems[0]
+        == f"{archive}: sha256 expected {lock.archive_sha256}, actual {sha(bytes(data))}"
+    )
     damaged = [p for p in problems if ": blob " in p]
     assert damaged, problems
     blob = damaged[0].split(": blob ")[1].split()[0]
@@ -254,6 +259,55 @@ def test_extracted_corpus_is_extracted_once_and_checked(tmp_path: Path) -> None:
         extracted_corpus(tmp_path)
 
 
+def test_processes_extracting_at_once_share_one_whole_copy(tmp_path: Path) -> None:
+    """Parallel test workers start together on an empty cache: one extracts while the others
+    wait on the lock, and every one gets the same folder (one inode: never replaced under a
+    reader), checked against the lock; nothing is left beside it but the lock file."""
+    code = (
+        "import sys; from pathlib import Path;"
+        "from kms_permissions.scraper.corpus import extracted_corpus;"
+        "root = extracted_corpus(Path(sys.argv[1])); print(root, root.stat().st_ino)"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    done = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, [err for _, err in done]
+    home = tmp_path / read_lock(VENDORED).sha256[:16]
+    assert {out for out, _ in done} == {f"{home / 'corpus'} {(home / 'corpus').stat().st_ino}\n"}
+    assert sorted(p.name for p in home.iterdir()) == [LOCK_FILE, "corpus"]
+
+
+def test_a_killed_extraction_leaves_no_copy_and_the_next_one_cleans_up(tmp_path: Path) -> None:
+    """A process killed while extracting (inside the staging folder) leaves only that folder;
+    the next extraction removes it and puts a whole copy in place."""
+    home = tmp_path / read_lock(VENDORED).sha256[:16]
+    code = (
+        "import os, signal, sys; from pathlib import Path;"
+        "from kms_permissions.files import exclusive, replacing_folder;"
+        "home = Path(sys.argv[1]); home.mkdir(parents=True);"
+        f"held = exclusive(home / {LOCK_FILE!r}); held.__enter__();"
+        "writing = replacing_folder(home / 'corpus'); staged = writing.__enter__();"
+        "(staged / 'half.html').write_bytes(b'<html>');"
+        "os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    killed = subprocess.run([sys.executable, "-c", code, str(home)], cwd=ROOT, check=False)
+    assert killed.returncode == -9
+    (leftover,) = [p for p in home.iterdir() if p.name != LOCK_FILE]
+    assert leftover.name.startswith(".corpus.") and (leftover / "half.html").is_file()
+    root = extracted_corpus(tmp_path)  # the dead process's lock went with it: no wait
+    assert sorted(p.name for p in home.iterdir()) == [LOCK_FILE, "corpus"]
+    assert check_extracted(root, read_lock(VENDORED)) is None
+
+
+@pytest.mark.slow
 def test_create_reproduces_the_vendored_bytes(corpus: Path, tmp_path: Path) -> None:
     """From the extracted layout back to the archive, lock and notice: the same bytes."""
     out = tmp_path / "vendored"

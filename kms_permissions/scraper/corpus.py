@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kms_permissions.errors import FetchError, OutputError
-from kms_permissions.files import describe, replacing_folder
+from kms_permissions.files import describe, exclusive, remove_leftovers, replacing_folder
 from kms_permissions.scraper.corpus_lock import LOCK, MARKER, CorpusError, Entry, Lock, read_lock
 
 TYPE_CHECKING = False
@@ -31,6 +31,8 @@ ARCHIVE = "blobs.xz"
 NOTICE = "NOTICE"
 # An extracted folder is named like this: the dataset records page locations under it.
 ROOT_NAME = "corpus"
+# Beside it, the lock extractions into one cache folder take turns on.
+LOCK_FILE = ".extracting.lock"
 
 
 @dataclass(frozen=True)
@@ -206,12 +208,13 @@ def extracted_corpus(cache: Path | None = None, folder: Path = VENDORED) -> Path
     home = (cache or default_cache_dir()) / lock.sha256[:16]
     root = home / ROOT_NAME
     if not root.exists():
-        home.mkdir(parents=True, exist_ok=True)
-        try:
-            extract(folder, root)
-        except CorpusError:
-            if not root.exists():  # another process may have put its copy in place first
-                raise
+        # One extraction at a time (parallel test workers, two commands): the others wait, then
+        # find the copy. It appears whole by a rename and is never replaced here, so readers
+        # never see a half-written or swapped folder; a killed run leaves only a staging folder.
+        with exclusive(home / LOCK_FILE):
+            if not root.exists():
+                remove_leftovers(root)
+                extract(folder, root)
     problem = check_extracted(root, lock)
     if problem:
         raise CorpusError(f"{root}: differs from the lock ({problem}); remove {home} to extract")
