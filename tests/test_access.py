@@ -557,7 +557,7 @@ def test_every_example_of_every_revision_goes_through(corpus: Path) -> None:
 
 # --- Deny statements and ARN patterns bound who "*" is --------------------------------------
 
-ORG_DENY = {
+ORG_DENY: dict[str, Any] = {
     "Sid": "Only the organization",
     "Effect": "Deny",
     "Principal": "*",

@@ -98,7 +98,7 @@ def test_lookup_constants_site_and_check_know_it(
     text = capsys.readouterr().out
     assert "listed by      API Reference" in text
     assert "  description      You can use the kms:PolicyName condition key" in text
-    assert constants.ConditionKey.POLICY_NAME == "kms:PolicyName"
+    assert constants.ConditionKey.POLICY_NAME.value == "kms:PolicyName"
     page = (ROOT / "site/docs/condition-keys/kms-PolicyName.md").read_text()
     assert "The API Reference (as of 2026-11-20), in the text of" in page
     policy = tmp_path / "policy.json"

@@ -173,6 +173,7 @@ def test_the_installed_botocore_is_a_source_with_no_network(corpus: Path, tmp_pa
         list(InstalledBotocoreSource(package=package).pages())
 
 
+@pytest.mark.slow
 def test_the_botocore_installed_here_joins_a_build(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "data"
     argv = ["history", "--corpus", str(corpus), "--source", "installed-botocore"]

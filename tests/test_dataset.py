@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jsonschema
@@ -26,8 +27,9 @@ from .conftest import ROOT
 DATA = ROOT / "kms_permissions" / "data"
 
 
-def rows(table: str) -> list[dict[str, object]]:
-    return json.loads((DATA / f"{table}.json").read_text())
+def rows(table: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads((DATA / f"{table}.json").read_text())
+    return found
 
 
 def test_bundle_verifies_and_names_its_version() -> None:
@@ -198,6 +200,7 @@ def test_verify_catches_flipped_byte_missing_and_extra_files(tmp_path: Path) -> 
     assert main(["verify", str(copy)]) == 1
 
 
+@pytest.mark.slow
 def test_bundle_is_regenerated_byte_for_byte(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "data"
     env_cmd = [
@@ -320,12 +323,12 @@ def test_literal_columns_hold_only_their_values() -> None:
             held = value if isinstance(value, list) else [] if value is None else [value]
             assert set(held) <= set(values), (table, name, value)
     row = rows("action_grants")[0]
-    table = ALL_TABLES["action_grants"]
-    assert check_row(table, row) is None
-    assert check_row(table, {**row, "cross_account": "maybe"}) == (
+    grants = ALL_TABLES["action_grants"]
+    assert check_row(grants, row) is None
+    assert check_row(grants, {**row, "cross_account": "maybe"}) == (
         "cross_account='maybe' is not one of yes, no, n/a, other"
     )
-    assert check_row(table, {**row, "resources": ["key", "keys"]}) == (
+    assert check_row(grants, {**row, "resources": ["key", "keys"]}) == (
         "resources='keys' is not one of key, alias, *"
     )
 
@@ -351,7 +354,7 @@ def test_dates_times_and_json_are_typed_in_parquet_and_the_schemas() -> None:
     types = {
         (table, name): kind
         for table in ("history", "sources", "condition_keys")
-        for name, kind in duckdb.sql(
+        for name, kind in duckdb.execute(
             f"select column_name, column_type from (describe from '{DATA / table}.parquet')"
         ).fetchall()
     }
@@ -365,11 +368,11 @@ def test_dates_times_and_json_are_typed_in_parquet_and_the_schemas() -> None:
     )
     assert types[("history", "entity")] == "VARCHAR"
     # A date compares as a date, a JSON value is queried as JSON.
-    ((newest,),) = duckdb.sql(
+    ((newest,),) = duckdb.execute(
         f"select max(valid_from) from '{DATA / 'history'}.parquet'"
     ).fetchall()
     assert newest.isoformat() == max(r["valid_from"] for r in rows("history") if r["valid_from"])
-    ((kinds,),) = duckdb.sql(
+    ((kinds,),) = duckdb.execute(
         f"select count(*) from '{DATA / 'history'}.parquet' "
         "where field = 'policy_types' and json_type(value) = 'ARRAY'"
     ).fetchall()
@@ -419,7 +422,7 @@ def test_csv_export_says_true_false_and_lists_as_json_arrays(
     # DuckDB reads the booleans as BOOLEAN and the lists back as JSON.
     path = tmp_path / "actions.csv"
     path.write_text(text)
-    found = duckdb.sql(
+    found = duckdb.execute(
         f"select in_guide, json_array_length(policy_types::JSON) from read_csv('{path}') "
         "where action = 'kms:Decrypt'"
     ).fetchall()

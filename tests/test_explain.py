@@ -445,7 +445,7 @@ def test_service_principal_ignores_iam_policies() -> None:
     assert (result, codes) == ("allow", ["key-policy-allows", "iam-policy-not-used"])
 
 
-UNDECIDABLE = [
+UNDECIDABLE: list[tuple[str, Any, Any, Any]] = [
     (
         "unknown operator in a Deny",
         policy(

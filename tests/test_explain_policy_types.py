@@ -257,7 +257,10 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         return policy(*draw(st.lists(identity_statements(), min_size=1, max_size=2)))
 
     caller = draw(st.sampled_from(CALLERS))
-    req = {**caller, "action": draw(st.sampled_from(["kms:Decrypt", "kms:Encrypt"]))}
+    req: dict[str, Any] = {
+        **caller,
+        "action": draw(st.sampled_from(["kms:Decrypt", "kms:Encrypt"])),
+    }
     req["key_arn"] = DECRYPT["key_arn"]
     if draw(st.booleans()):
         req["context"] = {"aws:PrincipalOrgID": draw(st.sampled_from(["o-a1b2c3d4e5", "o-zz"]))}

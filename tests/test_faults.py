@@ -59,7 +59,12 @@ def cached(cache: Path) -> list[str]:
         (Reply(fault="reset"), FetchError, "gave up after 3 attempts (ConnectionError"),
         # The server answers after two minutes; the deadline is 5 s (the good page, on loopback,
         # comes well within it however loaded the machine).
-        (Reply(200, b"<html>", HTML, delay=120.0), FetchError, "no whole reply within 5 s"),
+        pytest.param(
+            Reply(200, b"<html>", HTML, delay=120.0),
+            FetchError,
+            "no whole reply within 5 s",
+            marks=pytest.mark.slow,
+        ),
         (Reply(200, b"<html><title>", HTML, fault="truncate"), FetchError, "cut off"),
         (Reply(200, b"# md", MD), FetchError, "content type 'text/markdown'"),
         (

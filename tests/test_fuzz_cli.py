@@ -23,6 +23,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,7 +43,7 @@ NOT_FUZZED = {
 }
 # Per verb (or "verb action"): options always given, options and actions never drawn. Each rule
 # keeps a run inside the sandbox; see the reason beside it.
-SANDBOX: dict[str, dict[str, object]] = {
+SANDBOX: dict[str, dict[str, Any]] = {
     # No network: a source is always named (the default is the live site).
     "scrape": {"always": ["--source"]},
     "build": {"always": ["--source"]},
@@ -176,7 +177,7 @@ def argv_for(draw: st.DrawFn, verb: str) -> list[str]:
     argv = [verb]
     nested = _nested(parser)
     if nested:
-        allowed = [a for a in nested if a in rules.get("actions", nested)]  # type: ignore[operator]
+        allowed = [a for a in nested if a in rules.get("actions", nested)]
         name = draw(st.sampled_from(allowed))
         argv.append(name)
         parser = nested[name]
@@ -187,13 +188,13 @@ def argv_for(draw: st.DrawFn, verb: str) -> list[str]:
     ]
     options = [a for a in actions if a.option_strings]
     positionals = [a for a in actions if not a.option_strings]
-    never: list[str] = rules.get("never", [])  # type: ignore[assignment]
-    forced: list[str] = rules.get("always", [])  # type: ignore[assignment]
+    never: list[str] = rules.get("never", [])
+    forced: list[str] = rules.get("always", [])
     drawable = [a for a in options if a.option_strings[0] not in [*never, *forced]]
     chosen = draw(st.lists(st.sampled_from(drawable), max_size=4)) if drawable else []
     words: list[str] = []
     if verb == "site":  # the action itself, drawn from the allowed ones
-        words.append(draw(st.sampled_from(rules["actions"])))  # type: ignore[arg-type]
+        words.append(draw(st.sampled_from(rules["actions"])))
         positionals = []
     for action in chosen:
         words.append(action.option_strings[0])
@@ -209,8 +210,9 @@ def argv_for(draw: st.DrawFn, verb: str) -> list[str]:
     return argv + words
 
 
-def _pool_contents(draw: st.DrawFn) -> dict[str, bytes]:
+def _pool_contents(data: st.DataObject) -> dict[str, bytes]:
     """Random and damaged contents for the pool files of one run."""
+    draw = data.draw
 
     def damaged(data: bytes) -> bytes:
         cut = draw(st.integers(0, len(data)))
@@ -290,7 +292,7 @@ def run(argv: list[str], stdin: bytes) -> tuple[int, str, str]:
     texts = []
     for stream in (out, err):
         stream.flush()
-        texts.append(stream.buffer.getvalue().decode("utf-8", "replace"))  # type: ignore[attr-defined]
+        texts.append(stream.buffer.getvalue().decode("utf-8", "replace"))
     return status, texts[0], texts[1]
 
 
@@ -349,7 +351,7 @@ def test_random_arguments_and_bytes_never_end_in_a_traceback(
     )
     @given(data=st.data())
     def fuzz(data: st.DataObject) -> None:
-        for name, body in _pool_contents(data.draw).items():
+        for name, body in _pool_contents(data).items():
             (sandbox / name).write_bytes(body)
         argv = data.draw(argv_for(verb), label="argv")
         stdin = data.draw(st.binary(max_size=300), label="stdin")
@@ -364,6 +366,6 @@ def test_random_arguments_and_bytes_never_end_in_a_traceback(
 def test_the_sandbox_rules_leave_each_verb_something_to_draw() -> None:
     for verb in FUZZED:
         parser = _subparser(verb)
-        for option in SANDBOX.get(verb, {}).get("always", []):  # type: ignore[attr-defined]
+        for option in SANDBOX.get(verb, {}).get("always", []):
             candidates = [parser, *_nested(parser).values()]
             assert any(option in p._option_string_actions for p in candidates), (verb, option)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,6 +119,7 @@ def _leaves(tree: object) -> int:
     return 0 if tree == {"Ref": "AWS::NoValue"} else 1
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(fn_if_tree(), min_size=1, max_size=3))
 def test_fn_if_trees_become_that_many_statements_or_are_refused(entries: list[object]) -> None:

@@ -60,6 +60,7 @@ def _crafted_pages() -> dict[str, list[Reply]]:
     }
 
 
+@pytest.mark.slow
 def test_hostile_page_through_the_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     policy = FetchPolicy(

@@ -76,7 +76,7 @@ def test_every_service_pattern_is_clean_and_verified(name: str) -> None:
 
 
 def test_a_service_call_for_another_account_is_refused() -> None:
-    spec = {"account": ACCOUNT, "region": REGION, "admins": [ADMIN]}
+    spec: dict[str, Any] = {"account": ACCOUNT, "region": REGION, "admins": [ADMIN]}
     spec["services"] = [{"name": "cloudtrail", **SERVICES["cloudtrail"]}]
     checked = read_spec(spec)
     outcomes = verify(checked, kp.key_policy(checked), knowledge())
@@ -430,7 +430,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     facts = knowledge()
     allowed = sorted(statements.uses(KEY_SPECS[key_spec], usage, facts))
     accounts = draw(st.lists(st.sampled_from(["210987654321", "444455556666"]), unique=True))
-    externals = []
+    externals: list[dict[str, Any]] = []
     for account in accounts:
         wanted = draw(st.lists(st.sampled_from(allowed), unique=True, max_size=4))
         grants = symmetric and draw(st.booleans())
@@ -445,6 +445,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     return spec
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs())
 def test_property_every_valid_spec_gives_a_clean_verified_policy(spec: dict[str, Any]) -> None:

@@ -15,6 +15,9 @@ import pytest
 
 from .conftest import Release
 
+# The release fixture builds the wheel and a venv: slow, and built once, on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("release")]
+
 TEMPLATE = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy: {}\n"
 
 

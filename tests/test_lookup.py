@@ -171,7 +171,7 @@ def test_actions_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["actions", "--filter", "colour=blue"]) == 2
     assert main(["actions", "--filter", "nonsense"]) == 2
     with pytest.raises(UsageError):
-        kp.actions(colour="blue")
+        kp.actions(colour="blue")  # type: ignore[call-arg]
 
 
 def test_actions_by_key_from_stdin(
@@ -198,7 +198,7 @@ def test_python_lookup_types() -> None:
     assert isinstance(decrypt, kp.load().actions["kms:Decrypt"].__class__)
     assert decrypt.usable_cross_account
     key = kp.lookup("kms:EncryptionContextKeys")
-    assert key.multi_valued  # type: ignore[union-attr]
+    assert key.multi_valued
     with pytest.raises(kp.NotFoundError) as info:
         kp.lookup("kms:Decrpyt")
     assert info.value.suggestions[0] == "kms:Decrypt"

@@ -13,6 +13,7 @@ import json
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from kms_permissions.scraper.corpus_botocore import LISTING, plan, write
 from kms_permissions.scraper.http import Fetcher, FetchPolicy
 from kms_permissions.scraper.pypi_botocore import (
     SIMPLE_JSON,
+    Release,
     changes,
     located,
     read_model,
@@ -147,26 +149,26 @@ def _no_kms() -> bytes:
 
 
 def test_bisection_reads_a_logarithmic_number_of_releases() -> None:
-    ordered = [f"1.0.{n}" for n in range(1000)]
+    ordered = [Release(f"1.0.{n}", "", ()) for n in range(1000)]
     change_at = (137, 600, 601)
     reads: list[int] = []
 
     def model_of(index: int) -> str:
         return str(sum(index >= at for at in change_at))
 
-    def read(release: object) -> str:
-        index = ordered.index(str(release))
+    def read(release: Release) -> str:
+        index = ordered.index(release)
         reads.append(index)
         return model_of(index)
 
-    found = changes(ordered, model_of(0), model_of(999), read)  # type: ignore[arg-type]
+    found = changes(ordered, model_of(0), model_of(999), read)
     assert found == list(change_at)
     assert len(reads) <= 3 * 10 and 0 not in reads and 999 not in reads
     # Equal ends: nothing read at all (the stated assumption).
     assert changes(ordered, "a", "a", read) == []
 
 
-def _layout(tmp_path: Path, corpus: Path, entries: list[dict[str, object]]) -> Path:
+def _layout(tmp_path: Path, corpus: Path, entries: list[dict[str, Any]]) -> Path:
     layout = tmp_path / "corpus"
     (layout / "botocore-kms").mkdir(parents=True)
     for entry in entries:
@@ -180,7 +182,7 @@ def _layout(tmp_path: Path, corpus: Path, entries: list[dict[str, object]]) -> P
 def _releases(index: Index, built: dict[str, bytes], counts: tuple[int, ...]) -> list[str]:
     """Releases 1.50.0, 1.50.1, ...: `counts[i]` releases in a row with model i; each uploaded
     on its own day of December 2026."""
-    versions = []
+    versions: list[str] = []
     for number, count in enumerate(counts):
         for _ in range(count):
             version = f"1.50.{len(versions)}"

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -59,9 +60,9 @@ def _disagreements(
     ]
 
 
-def _cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def _cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     main(list(argv))
-    document: dict[str, object] = json.loads(capsys.readouterr().out)
+    document: dict[str, Any] = json.loads(capsys.readouterr().out)
     return document
 
 
@@ -118,8 +119,7 @@ def test_both_directions_agree_in_every_output(
     assert isinstance(keys_json, dict)
     by_key_from_actions = {
         key: {
-            str(a["name"])
-            for a in _cli_json(capsys, "actions", "--json", "--key", key)["actions"]  # type: ignore[union-attr]
+            str(a["name"]) for a in _cli_json(capsys, "actions", "--json", "--key", key)["actions"]
         }
         for key in all_keys
         if actions_of_key[key]

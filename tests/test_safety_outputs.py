@@ -135,6 +135,7 @@ def test_an_output_that_is_holds_or_lies_inside_the_source(
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_outputs_that_are_not_regular_files_are_refused(
     sar_page: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -195,6 +196,7 @@ def test_scrape_replaces_only_a_scrape_file(
     assert cli(capsys, *scrape)[0] == 0  # its own file: replaced without --force
 
 
+@pytest.mark.slow
 def test_export_replaces_only_an_earlier_export(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -220,6 +222,7 @@ def test_export_replaces_only_an_earlier_export(
     )
 
 
+@pytest.mark.slow
 def test_build_replaces_its_own_dataset_and_nothing_else(
     sar_page: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -278,6 +281,7 @@ def site_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return site
 
 
+@pytest.mark.slow
 def test_site_build_cli_refuses_before_generating(
     site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -292,6 +296,7 @@ def test_site_build_cli_refuses_before_generating(
     assert snapshot(tmp_path) == before  # the stale page too: nothing was generated
 
 
+@pytest.mark.slow
 def test_generate_removes_and_overwrites_only_what_it_wrote(site_copy: Path) -> None:
     reference = load()
     outputs.generate(reference, [outputs.site_pages], check=False)  # the copy up to date
@@ -353,6 +358,7 @@ def test_site_build_keeps_what_it_did_not_write(tiny_site: Path, tmp_path: Path)
     assert not (out / "CNAME").exists() and "extra" in (out / "extra" / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_site_build_force_never_forces_generate_over_edited_pages(
     site_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

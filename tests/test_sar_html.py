@@ -31,6 +31,7 @@ def _action_rows(path: Path) -> int:
     raise AssertionError("no actions table")
 
 
+@pytest.mark.slow
 def test_every_copy_parses_with_its_action_count(sar_copies: list[Path]) -> None:
     assert len(sar_copies) == 55
     for path in sar_copies:
@@ -40,6 +41,7 @@ def test_every_copy_parses_with_its_action_count(sar_copies: list[Path]) -> None
         assert page.condition_keys
 
 
+@pytest.mark.slow
 def test_when_actions_appear(sar_copies: list[Path]) -> None:
     first_seen: dict[str, str] = {}
     for path in sar_copies:

@@ -29,6 +29,9 @@ from kms_permissions.reference import DATA_DIR, load, load_history, load_manifes
 
 from .conftest import ROOT
 
+# The built site and the browser are module fixtures: one xdist worker builds and starts them.
+pytestmark = pytest.mark.xdist_group("site")
+
 SITE = ROOT / "site"
 HOSTILE = '<script>alert("x")</script> [click](javascript:alert(1)) {{ 7*7 }} **bold** | cell'
 
@@ -76,6 +79,7 @@ def _parsed(path: Path) -> _Links:
     return parser
 
 
+@pytest.mark.slow
 def test_every_internal_link_and_anchor_resolves(built: Path) -> None:
     broken = []
     pages = sorted(built.rglob("*.html"))
@@ -163,6 +167,7 @@ def leaked_markup(page_html: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_page_shows_leaked_markup(built: Path) -> None:
     pages = [p for p in sorted(built.rglob("*.html")) if "downloads" not in p.parts]
     assert len(pages) > 170
@@ -224,6 +229,7 @@ def code_as_paragraphs(page_html: str) -> list[str]:
     return [" ".join("".join(c).split())[:60] for c in parser.inline if "\n" in "".join(c)]
 
 
+@pytest.mark.slow
 def test_no_page_shows_code_as_a_paragraph(built: Path) -> None:
     pages = [p for p in sorted(built.rglob("*.html")) if "downloads" not in p.parts]
     found = {
@@ -244,6 +250,7 @@ def test_the_code_scan_sees_a_fence_markdown_missed() -> None:
     assert code_as_paragraphs(shown) == []
 
 
+@pytest.mark.slow
 def test_every_action_and_key_has_a_page(built: Path) -> None:
     dataset = read_dataset(DATA_DIR)
     titles = {
@@ -272,6 +279,7 @@ def _hostile_reference() -> Any:
     return replace(reference, actions=actions, condition_keys=keys, notes=notes)
 
 
+@pytest.mark.slow
 def test_hostile_text_shows_as_text(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("site", "screenshots"))
@@ -314,6 +322,7 @@ def _hooks() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_only_the_search_language_used_ships(built: Path) -> None:
     hooks = _hooks()
     assert hooks.search_language_files(["en"]) == set()
@@ -332,6 +341,7 @@ def test_only_the_search_language_used_ships(built: Path) -> None:
     assert not (built / "assets" / "javascripts" / "lunr").exists()
 
 
+@pytest.mark.slow
 def test_no_source_map_ships_nor_is_pointed_at(built: Path) -> None:
     assert sorted(built.rglob("*.map")) == []
     shipped = [*built.rglob("*.js"), *built.rglob("*.css")]
@@ -364,6 +374,7 @@ class _Resources(HTMLParser):
 CSS_FETCHES = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)")
 
 
+@pytest.mark.slow
 def test_no_page_or_stylesheet_fetches_from_another_host(built: Path) -> None:
     foreign = []
     for page in sorted(built.rglob("*.html")):
@@ -376,6 +387,7 @@ def test_no_page_or_stylesheet_fetches_from_another_host(built: Path) -> None:
     assert foreign == []
 
 
+@pytest.mark.slow
 def test_names_list_holds_every_action_and_key_page(built: Path) -> None:
     dataset = read_dataset(DATA_DIR)
     names = json.loads((built / "assets" / "names.json").read_text(encoding="utf-8"))
@@ -389,6 +401,7 @@ def test_names_list_holds_every_action_and_key_page(built: Path) -> None:
         assert f"<title>{html.escape(entry['name'], quote=False)} - " in page.read_text()
 
 
+@pytest.mark.slow
 def test_downloads_are_the_bundled_files_byte_for_byte(built: Path) -> None:
     manifest = json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
@@ -397,6 +410,7 @@ def test_downloads_are_the_bundled_files_byte_for_byte(built: Path) -> None:
     assert not (built / "downloads" / "CHANGELOG").exists()  # not rendered as a page
 
 
+@pytest.mark.slow
 def test_home_page_states_the_dataset_version(built: Path) -> None:
     manifest = json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
     home = _Text()

@@ -57,6 +57,7 @@ def test_the_bundled_changelog_is_the_history_tables() -> None:
     assert (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8") == expected
 
 
+@pytest.mark.slow
 def test_timeline_and_changelog_list_the_same_versions_and_changes() -> None:
     changelog = (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
     timeline = _pages()["timeline.md"]
@@ -108,7 +109,9 @@ def test_a_sources_first_copy_is_not_called_added() -> None:
     assert "Added actions (the API Reference): `kms:Decapsulate`, `kms:Encapsulate`" in section
 
 
-def _row(kind: str, entity: str, field: str, value: str, source: str, start: str, end: str | None):
+def _row(
+    kind: str, entity: str, field: str, value: str, source: str, start: str, end: str | None
+) -> dict[str, str | None]:
     return {
         "entity_kind": kind,
         "entity": entity,
@@ -353,6 +356,7 @@ for path in sorted(pages):
 """
 
 
+@pytest.mark.slow
 def test_pages_do_not_depend_on_hash_seed_or_locale() -> None:
     outputs = []
     for seed in ("0", "4242"):

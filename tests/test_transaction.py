@@ -71,6 +71,7 @@ def _run(base: Path, kill_at: int) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_killed_at_every_step_it_recovers_to_all_old_or_all_new(tmp_path: Path) -> None:
     reference = tmp_path / "reference"
     _layout(reference)

@@ -77,6 +77,7 @@ def _mypy(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_mypy_accepts_valid_uses_and_reveals_the_literal(tmp_path: Path) -> None:
     result = _mypy(_program(tmp_path, VALID))
     assert result.returncode == 0, result.stdout
@@ -85,6 +86,7 @@ def test_mypy_accepts_valid_uses_and_reveals_the_literal(tmp_path: Path) -> None
     ), result.stdout
 
 
+@pytest.mark.slow
 def test_mypy_catches_a_misspelt_member_and_a_wrong_literal(tmp_path: Path) -> None:
     result = _mypy(_program(tmp_path, TYPOS))
     assert result.returncode == 1
@@ -109,6 +111,7 @@ def _pyright() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_pyright_agrees(tmp_path: Path) -> None:
     pyright = _pyright()
     run = [pyright, "--pythonpath", sys.executable]
@@ -153,6 +156,7 @@ def _readme_examples(tmp_path: Path) -> Path:
     return _program(tmp_path, "\n".join(blocks))
 
 
+@pytest.mark.slow
 def test_readme_examples_run_and_pass_mypy_strict(tmp_path: Path) -> None:
     program = _readme_examples(tmp_path)
     ran = subprocess.run([sys.executable, str(program)], capture_output=True, text=True)
@@ -161,6 +165,7 @@ def test_readme_examples_run_and_pass_mypy_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_readme_examples_pass_pyright_strict(tmp_path: Path) -> None:
     pyright = _pyright()
     program = _readme_examples(tmp_path)
@@ -173,6 +178,7 @@ def test_readme_examples_pass_pyright_strict(tmp_path: Path) -> None:
     assert done.returncode == 0 and "0 errors" in done.stdout, done.stdout
 
 
+@pytest.mark.slow
 def test_mypy_types_lookup_by_the_name_and_filters_by_their_values(tmp_path: Path) -> None:
     result = _mypy(_program(tmp_path, API))
     assert result.returncode == 0, result.stdout
@@ -232,7 +238,8 @@ def test_the_stub_names_what_the_package_imports_on_first_use() -> None:
         for alias in node.names
     }
     lazy = {
-        name: f"kms_permissions.{module}.{name}" for name, module in kms_permissions._LAZY.items()
+        name: f"kms_permissions.{module}.{name}"
+        for name, module in vars(kms_permissions)["_LAZY"].items()
     }
     assert {k: v for k, v in imported.items() if "_version" not in v} == lazy
     assert sorted(imported) == sorted(kms_permissions.__all__)

@@ -160,6 +160,7 @@ def with_new_operation(pages: dict[str, bytes]) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_the_same_site_changes_nothing(corpus: Path, project: Path, inputs: Inputs) -> None:
     before = state(project)
     done = update(project, inputs, routes(newest_pages(corpus)), "--json")
@@ -175,6 +176,7 @@ def test_the_same_site_changes_nothing(corpus: Path, project: Path, inputs: Inpu
     assert state(project) == before
 
 
+@pytest.mark.slow
 def test_a_new_operation_makes_a_new_version(
     corpus: Path, project: Path, inputs: Inputs, tmp_path: Path
 ) -> None:
@@ -262,6 +264,7 @@ def test_a_new_operation_makes_a_new_version(
     assert state(project) == before
 
 
+@pytest.mark.slow
 def test_a_newer_installed_botocore_makes_a_new_version(
     corpus: Path, project: Path, inputs: Inputs, tmp_path: Path
 ) -> None:
@@ -375,6 +378,7 @@ def test_the_guides_condition_key_and_notes_pages_move_past_2022(
     assert {"grants.md", "conditions-kms.md", "policy-conditions.md"} <= live
 
 
+@pytest.mark.slow
 def test_rows_removed_beyond_the_shrink_guard_are_refused(
     corpus: Path, project: Path, inputs: Inputs
 ) -> None:
@@ -398,6 +402,7 @@ def test_rows_removed_beyond_the_shrink_guard_are_refused(
     assert state(project) == before
 
 
+@pytest.mark.slow
 def test_a_layout_the_parser_does_not_know_is_refused(
     corpus: Path, project: Path, inputs: Inputs
 ) -> None:
@@ -417,6 +422,7 @@ def test_a_layout_the_parser_does_not_know_is_refused(
     assert state(project) == before
 
 
+@pytest.mark.slow
 def test_renderings_that_disagree_are_refused(corpus: Path, project: Path, inputs: Inputs) -> None:
     pages = newest_pages(corpus)
     md = pages[PERMISSIONS_MD].decode()
@@ -430,6 +436,7 @@ def test_renderings_that_disagree_are_refused(corpus: Path, project: Path, input
     assert state(project) == before
 
 
+@pytest.mark.slow
 def test_the_network_failing_is_one_line_and_changes_nothing(
     corpus: Path, project: Path, inputs: Inputs
 ) -> None:

@@ -128,8 +128,8 @@ def test_the_read_model_and_the_query_functions() -> None:
 
 
 def test_the_constants_name_the_services_and_build_values() -> None:
-    assert constants.ViaServiceName.EC2 == "ec2"
-    assert constants.ViaServiceName.BACKUP_GATEWAY == "backup-gateway"
+    assert constants.ViaServiceName.EC2.value == "ec2"
+    assert constants.ViaServiceName.BACKUP_GATEWAY.value == "backup-gateway"
     prefixes = {p for s in via_services() for p in s.prefixes}
     assert {m.value for m in constants.ViaServiceName} == prefixes
     assert constants.via_service(constants.ViaServiceName.EC2, "eu-west-3") == (

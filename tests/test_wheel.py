@@ -28,6 +28,9 @@ STEPS = (
     "== the wheel alone, offline, in a fresh venv: constants, lookup, check, verify",
 )
 
+# The release fixture builds the wheel and a venv: slow, and built once, on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("release")]
+
 
 def test_the_release_check_passes(release: Release) -> None:
     lines = release.done.stdout.splitlines()
@@ -80,7 +83,7 @@ def _changelog_behind(wheel: zipfile.ZipFile) -> dict[str, bytes | None]:
     old = wheel.read(f"{DATA}/CHANGELOG.md")
     new = old.replace(b"\n## ", b"\n## 1999.01.01 (1999-01-01)\n\n- Nothing.\n\n## ", 1)
     digest = (hashlib.sha256(old).hexdigest(), hashlib.sha256(new).hexdigest())
-    manifest = wheel.read(f"{DATA}/manifest.json").replace(*(d.encode() for d in digest))
+    manifest = wheel.read(f"{DATA}/manifest.json").replace(digest[0].encode(), digest[1].encode())
     manifest = manifest.replace(f'"bytes": {len(old)}'.encode(), f'"bytes": {len(new)}'.encode())
     return {f"{DATA}/CHANGELOG.md": new, f"{DATA}/manifest.json": manifest}
 
