@@ -221,7 +221,7 @@ def test_the_command_line_offers_every_kind() -> None:
 
 
 # The region deny of the IAM User Guide and of SCP examples: the same statement in both.
-REGION_DENY = {
+REGION_DENY: dict[str, Any] = {
     "Effect": "Deny",
     "NotAction": ["iam:*", "organizations:*", "route53:*", "support:*"],
     "Resource": "*",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +21,9 @@ from kms_permissions.policy.access.cases import (
     request,
     statement,
 )
+
+if TYPE_CHECKING:
+    from _pytest.capture import CaptureResult  # what capsys.readouterr() gives
 
 KEY_POLICY = json.dumps(policy(enable_iam()))
 REQUEST = json.dumps({**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE})
@@ -57,7 +61,9 @@ BAD: list[tuple[str, bytes, str]] = [
 ]
 
 
-def _run(tmp_path: Path, flag: str, data: bytes | None, capsys: pytest.CaptureFixture[str]):
+def _run(
+    tmp_path: Path, flag: str, data: bytes | None, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, CaptureResult[str], str]:
     (tmp_path / "kp.json").write_text(KEY_POLICY)
     (tmp_path / "req.json").write_text(REQUEST)
     bad = tmp_path / "bad.json"

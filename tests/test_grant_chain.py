@@ -138,7 +138,7 @@ CONTEXTS = [
 pairs = st.dictionaries(st.sampled_from(KEYS), st.sampled_from(VALUES), max_size=2).filter(
     lambda d: len({k.lower() for k in d}) == len(d)
 )
-constraints = st.one_of(
+constraints: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.just({}),
     pairs.map(lambda p: {"EncryptionContextEquals": p}),
     pairs.map(lambda p: {"EncryptionContextSubset": p}),

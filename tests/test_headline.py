@@ -97,9 +97,8 @@ def test_an_older_type_is_a_discrepancy_and_the_checker_reads_the_headline() -> 
     assert (info.condition_type, info.value_type) == ("String", "single-valued")
     assert info.guide_condition_type == "String (list)"
     assert info.headline_sources["condition_type"] == "sar"
-    assert (
-        str(info.headline_as_of["condition_type"]) == reference.coverage["sar"].newest.isoformat()
-    )
+    newest = reference.coverage["sar"].newest
+    assert newest is not None and str(info.headline_as_of["condition_type"]) == newest.isoformat()
     assert [d.kind for d in info.discrepancies] == ["condition-type-differs"]
     known = Knowledge().key("kms:PrimaryRegion")
     assert known is not None and known.condition_type == "String"

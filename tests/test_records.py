@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import pickle
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from types import MemberDescriptorType, ModuleType
 from typing import Any
@@ -122,8 +123,8 @@ def test_fields_and_class_attributes_are_the_dataclass_twins(name: str) -> None:
         ]
 
     assert described(ours) == described(real)
-    assert dataclasses.is_dataclass(ours)
     assert ours.__dataclass_params__.frozen == real.__dataclass_params__.frozen
+    assert dataclasses.is_dataclass(ours)
     for attribute in ("__match_args__", "__doc__", "__qualname__"):
         assert getattr(ours, attribute) == getattr(real, attribute), attribute
     assert hasattr(ours, "__slots__") == hasattr(real, "__slots__")
@@ -159,7 +160,11 @@ def test_instances_behave_as_the_dataclass_twins(
     with pytest.raises(TypeError):
         _records.replace(ours, nothing=1)
     if real.__dataclass_params__.frozen:
-        for error in (lambda v: setattr(v, first, "x"), lambda v: delattr(v, first)):
+        errors: tuple[Callable[[Any], None], ...] = (
+            lambda v: setattr(v, first, "x"),
+            lambda v: delattr(v, first),
+        )
+        for error in errors:
             with pytest.raises(dataclasses.FrozenInstanceError):
                 error(ours)
             with pytest.raises(dataclasses.FrozenInstanceError):
