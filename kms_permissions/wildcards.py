@@ -38,7 +38,10 @@ class _Segment:
 
     def fits(self, value: str, at: int) -> bool:
         """Whether the segment matches `value` at offset `at` (the caller checked the room)."""
-        return all(value.startswith(run, at + offset) for offset, run in self.runs)
+        for offset, run in self.runs:  # noqa: SIM110 - a loop, not all(...): expand calls this most
+            if not value.startswith(run, at + offset):
+                return False
+        return True
 
     def find(self, value: str, start: int, end: int) -> int:
         """The leftmost offset in [start, end - length] where the segment matches, or -1."""

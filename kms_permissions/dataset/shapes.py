@@ -15,10 +15,16 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
 
 from kms_permissions import model
 from kms_permissions.errors import json_kind
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
 
 SCHEMA_VERSION = model.SCHEMA_VERSION
 PARQUET_MAGIC = b"PAR1"
@@ -100,21 +106,36 @@ def _literal(annotation: str) -> tuple[Any, bool, tuple[str, ...]] | None:
     return (_all(_is_str) if is_list else _is_str), nullable, values
 
 
-def _value_problem(name: str, annotation: str, value: object) -> str | None:
+@cache
+def _value_check(annotation: str) -> tuple[Any, bool, tuple[str, ...] | None] | None:
+    """(test, nullable, allowed values) of a column's annotation, or None for a column type
+    this reader does not know (columns.py checks those)."""
     literal = _literal(annotation)
     if literal is None and annotation not in _TYPES:
-        return None  # a column type this reader does not know: columns.py checks
-    test, nullable, values = literal or (*_TYPES[annotation], None)
+        return None
+    return literal or (*_TYPES[annotation], None)
+
+
+def _value_problem(name: str, annotation: str, value: object, where: str = "") -> str | None:
+    check = _value_check(annotation)
+    if check is None:
+        return None
+    test, nullable, values = check
     if value is None:
-        return None if nullable else f"{name} is null"
+        return None if nullable else f"{_label(where, name)} is null"
     if not test(value):
-        return f"{name} is not of type {annotation}"
-    outside = [
-        v for v in (value if isinstance(value, list) else [value]) if v not in (values or ())
-    ]
-    if values is not None and outside:
-        return f"{name} holds {outside[0]!r}, not one of {', '.join(values)}"
+        return f"{_label(where, name)} is not of type {annotation}"
+    if values is None:
+        return None
+    outside = [v for v in (value if isinstance(value, list) else [value]) if v not in values]
+    if outside:
+        return f"{_label(where, name)} holds {outside[0]!r}, not one of {', '.join(values)}"
     return None
+
+
+def _label(where: str, name: str) -> str:
+    """A value's name in a message: `where` is the fact that holds it, if any."""
+    return f"{where}.{name}" if where else name
 
 
 def row_problem(cls: type, row: object) -> str | None:
@@ -151,13 +172,12 @@ def fact_problem(cls: type, value: object, where: str) -> str | None:
     """What is wrong with a read-model fact as `index.json` holds it, or None."""
     if not isinstance(value, dict):
         return f"{where} is {json_kind(value)}, not an object"
-    for name, annotation, metadata in fields_of(cls):
+    for name, annotation, column, element in _fact_fields(cls):
         if name not in value:
             return f"{where} has no {name}"
         item = value[name]
-        element = metadata.get("element")
-        if metadata.get("column"):
-            problem = _value_problem(f"{where}.{name}", annotation, item)
+        if column:
+            problem = _value_problem(name, annotation, item, where)
         elif element is not None:
             if not isinstance(item, list):
                 return f"{where}.{name} is not an array"
@@ -172,6 +192,15 @@ def fact_problem(cls: type, value: object, where: str) -> str | None:
         if problem:
             return problem
     return None
+
+
+@cache
+def _fact_fields(cls: type) -> tuple[tuple[str, str, bool, Any], ...]:
+    """(name, annotation, is a column, element class) of each field of a read-model class."""
+    return tuple(
+        (name, annotation, bool(meta.get("column")), meta.get("element"))
+        for name, annotation, meta in fields_of(cls)
+    )
 
 
 def index_problem(value: object, version: str) -> str | None:

@@ -47,6 +47,8 @@ class Knowledge:
         self.reference = load(dataset)
         self._index: Index = load_index(dataset)
         self._suggest = lru_cache(maxsize=4096)(self._index.suggestions)
+        # The rules expand the same patterns (`kms:*`, `kms:Create*`) again and again.
+        self._expand = lru_cache(maxsize=4096)(self._index.expand)
 
     @property
     def version(self) -> str:
@@ -67,7 +69,7 @@ class Knowledge:
 
     def expand(self, pattern: str) -> list[str]:
         """The actions an IAM action pattern matches (`kms:Get*`, `*`)."""
-        return self._index.expand(pattern)
+        return list(self._expand(pattern))
 
     def key(self, name: str) -> ConditionKeyInfo[str] | None:
         """A condition key (a template instance resolves to its template), or None."""
