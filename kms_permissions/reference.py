@@ -20,7 +20,6 @@ from os import PathLike
 from os.path import realpath
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
 
 from kms_permissions.model import (
     VIA_SERVICE_KEY,
@@ -37,6 +36,13 @@ from kms_permissions.model import (
     ViaService,
     from_json,
 )
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+else:
+    from kms_permissions._records import Any, TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 T = TypeVar("T")

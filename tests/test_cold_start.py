@@ -225,3 +225,15 @@ def test_the_date_fields_are_found_as_the_regular_expression_finds_them() -> Non
     for annotation in annotations:
         found = re.search(r"\b(datetime|date)\b", annotation)
         assert model._date_kind(annotation) == (found.group(1) if found else None), annotation
+
+
+def test_a_cold_check_outside_any_project_imports_neither_tomllib_nor_typing(
+    tmp_path: Path,
+) -> None:
+    policy = tmp_path / KEY_POLICY.name
+    policy.write_bytes(KEY_POLICY.read_bytes())
+    assert not [p for p in (tmp_path, *tmp_path.parents) if (p / "pyproject.toml").exists()]
+    report = _cold(["check", str(policy)])
+    assert report["status"] == 1
+    # No pyproject.toml to read: no TOML parser; typing's names are `_records`' stand-ins.
+    assert _loaded(report, ("tomllib", "typing", *NEVER)) == []

@@ -14,11 +14,17 @@ import re
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from kms_permissions.dataset import shapes
 from kms_permissions.errors import InputError, KmsPermissionsError, json_kind
 from kms_permissions.files import describe, read_limited
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
 
 try:  # The builtin implementation spares loading OpenSSL, which costs more than it saves here.
     from _sha256 import sha256 as _sha256  # type: ignore[import-not-found, unused-ignore]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError, parse_document
 from kms_permissions.policy.findings import SEVERITIES, Finding
@@ -28,8 +26,9 @@ from kms_permissions.policy.selection import Selection
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 KINDS = ("auto", *POLICY_KINDS)
 _KNOWLEDGE: dict[str | None, Knowledge] = {}

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
-from typing import Any
 
 from kms_permissions.files import real_path
 from kms_permissions.policy.account import valid_account
@@ -32,8 +31,9 @@ from kms_permissions.policy.document import PolicyError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass, field
+    from kms_permissions._records import Any, dataclass, field
 
 KEYS = {
     "select",

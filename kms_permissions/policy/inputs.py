@@ -9,7 +9,6 @@ can compute them; the plan holds them as Terraform will send them.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.jsontext import JsonPositions, loads
@@ -20,8 +19,9 @@ from kms_permissions.policy.positions import Locator
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 FORMATS = ("policy", "cloudformation", "terraform-plan")
 HCL_MESSAGE = (

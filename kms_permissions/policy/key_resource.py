@@ -16,11 +16,17 @@ https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.reading import shown
 from kms_permissions.wildcards import matches, pieces_of
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+else:
+    from kms_permissions._records import Literal
 
 KeyMatch = Literal["key", "maybe", "never"]
 

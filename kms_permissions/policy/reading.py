@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import BinaryIO
 
 from kms_permissions.policy.document import PolicyError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # A CloudFormation template is at most 1 MB, a key policy 32 KB; plan JSON of a large
 # configuration runs to megabytes.

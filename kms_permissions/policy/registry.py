@@ -9,7 +9,6 @@ function's docstring says what the rule catches and why.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from kms_permissions.policy.document import Document, Statement
 from kms_permissions.policy.findings import SEVERITIES
@@ -20,8 +19,9 @@ from kms_permissions.policy.knowledge import Knowledge
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._records import Any, dataclass
 
 KINDS = ("key-policy", "iam-policy", "vpc-endpoint-policy")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
 
 from kms_permissions.extras import MissingExtra
 from kms_permissions.policy.account import valid_account
@@ -26,6 +25,7 @@ from kms_permissions.policy.selection import Selection
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from typing import TextIO
 else:
     from kms_permissions._records import dataclass, field
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
+
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"

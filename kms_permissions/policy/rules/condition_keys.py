@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from kms_permissions import via_service
 from kms_permissions.model import ConditionKeyInfo
@@ -22,6 +21,13 @@ from kms_permissions.policy.rules._examples import (
     key_policy,
 )
 from kms_permissions.policy.statements import effective_in, kms_actions, listed, note_basis
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
 
 CONDITIONS_KMS = f"{GUIDE}/conditions-kms.html"
 OPERATORS = f"{IAM_GUIDE}/reference_policies_elements_condition_operators.html"

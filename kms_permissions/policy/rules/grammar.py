@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from kms_permissions.policy.document import Unresolved
 from kms_permissions.policy.jsontext import Duplicates
@@ -19,6 +18,13 @@ from kms_permissions.policy.rules._examples import (
     iam_policy,
     key_policy,
 )
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
 
 GRAMMAR = f"{IAM_GUIDE}/reference_policies_grammar.html"
 _ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from kms_permissions.policy.document import Unresolved
 from kms_permissions.policy.registry import Context, Hit, rule
+
+# Stand-ins for typing's names at run time (see kms_permissions._records).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    from kms_permissions._records import Any
 
 SUB = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
