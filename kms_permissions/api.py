@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import overload
 
-from kms_permissions.datasets import open_index, reading
+from kms_permissions.damage import open_index, reading
 from kms_permissions.errors import ArgumentTypeError, InputError, KmsPermissionsError, expect_str
 from kms_permissions.errors import shown as _shown
 from kms_permissions.model import ActionInfo, ConditionKeyInfo

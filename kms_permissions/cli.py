@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (KmsPermissionsError, QueryError, KeyboardInterrupt, BrokenPipeError):
             raise
         except (Exception, RecursionError) as exc:
-            from kms_permissions.datasets import dataset_problem, datasets_named
+            from kms_permissions.damage import dataset_problem, datasets_named
 
             for folder in datasets_named(namespace, args_list):
                 problem = dataset_problem(folder)

@@ -19,18 +19,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from kms_permissions._records import specs
+from kms_permissions._slotted import specs
 
-# Not `typing.TYPE_CHECKING`: at run time the classes are `_records`' frozen slotted records,
+# Not `typing.TYPE_CHECKING`: at run time the classes are `_slotted`'s frozen slotted records,
 # which behave as the dataclasses type checkers see, without importing dataclasses and typing
-# (most of the cost of the constants' first use and of `load()`). See `_records`.
+# (most of the cost of the constants' first use and of `load()`). See `_slotted`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
     from datetime import date, datetime
     from typing import Any, Generic, Literal, TypeVar
 else:
-    from kms_permissions._records import Generic, Literal, TypeVar, dataclass, field
+    from kms_permissions._slotted import Generic, Literal, TypeVar, dataclass, field
 
 # The version of the dataset's schema these classes declare: minor for added fields or tables,
 # major for anything else.

@@ -37,12 +37,12 @@ from kms_permissions.model import (
     from_json,
 )
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, TypeVar
 else:
-    from kms_permissions._records import Any, TypeVar
+    from kms_permissions._slotted import Any, TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 T = TypeVar("T")

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 # A pattern piece: literal text, or a wildcard that policy variables like ${*} did not escape.
 Piece = tuple[str, str]  # ("text", "abc") | ("wild", "*") | ("wild", "?")

@@ -43,7 +43,7 @@ print(json.dumps({"status": status, "modules": sorted(sys.modules), "opened": so
 
 # Never needed by either verb on a JSON input. `dataclasses` (with `inspect`, `ast`, `dis`,
 # `tokenize`) costs a cold start more than any verb's work: modules on these paths declare their
-# classes with `kms_permissions._records` at run time.
+# classes with `kms_permissions._slotted` at run time.
 NEVER = (
     "dataclasses",
     "inspect",
@@ -120,7 +120,7 @@ def test_a_cold_explain_loads_neither_the_checker_nor_the_typed_read_model(
         "kms_permissions.dataset",
         "tomllib",
         "decimal",
-        "typing",  # its names on this path are `_records`' stand-ins at run time
+        "typing",  # its names on this path are `_slotted`' stand-ins at run time
     )
     assert _loaded(report, heavy) == []
     # The index's entries the request names, read through the TOC; no table file.
@@ -235,5 +235,5 @@ def test_a_cold_check_outside_any_project_imports_neither_tomllib_nor_typing(
     assert not [p for p in (tmp_path, *tmp_path.parents) if (p / "pyproject.toml").exists()]
     report = _cold(["check", str(policy)])
     assert report["status"] == 1
-    # No pyproject.toml to read: no TOML parser; typing's names are `_records`' stand-ins.
+    # No pyproject.toml to read: no TOML parser; typing's names are `_slotted`' stand-ins.
     assert _loaded(report, ("tomllib", "typing", *NEVER)) == []

@@ -90,7 +90,7 @@ def test_import_is_pure_python() -> None:
 def test_facts_and_aliases_are_built_on_first_use() -> None:
     # Importing the module creates the enums only; the facts (and the model behind them) come
     # on first access, once, and `from ... import` works as ever. Neither imports typing or
-    # dataclasses (the model's classes are `_records` at run time).
+    # dataclasses (the model's classes are `_slotted` at run time).
     code = """
 import sys
 import kms_permissions.constants as c

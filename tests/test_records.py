@@ -1,6 +1,6 @@
-"""`_records.dataclass` against `dataclasses.dataclass`: the same declarations, the same behaviour.
+"""`_slotted.dataclass` against `dataclasses.dataclass`: the same declarations, the same behaviour.
 
-The modules a cold `check` or `explain` imports declare their classes with `_records` at run
+The modules a cold `check` or `explain` imports declare their classes with `_slotted` at run
 time (type checkers see `dataclasses`). Each declaration below is made both ways from one source
 text, and every behaviour the project relies on is compared between the twins.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from kms_permissions import _records
+from kms_permissions import _slotted
 
 SOURCE = '''
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _made_with(decorators: Any, name: str) -> ModuleType:
     return module
 
 
-RECORDS = _made_with(_records, "records_twin")
+RECORDS = _made_with(_slotted, "records_twin")
 REAL = _made_with(dataclasses, "dataclasses_twin")
 
 # Arguments each class is made with: positional, by keyword, with defaults left out.
@@ -153,12 +153,12 @@ def test_instances_behave_as_the_dataclass_twins(
     first = dataclasses.fields(real)[0].name
     for changed in (
         dataclasses.replace(ours, **{first: "new"}),
-        _records.replace(ours, **{first: "new"}),
+        _slotted.replace(ours, **{first: "new"}),
     ):
         assert type(changed) is type(ours)
         assert _repr(changed) == _repr(dataclasses.replace(real, **{first: "new"}))
     with pytest.raises(TypeError):
-        _records.replace(ours, nothing=1)
+        _slotted.replace(ours, nothing=1)
     if real.__dataclass_params__.frozen:
         errors: tuple[Callable[[Any], None], ...] = (
             lambda v: setattr(v, first, "x"),
@@ -226,4 +226,4 @@ def test_declarations_dataclasses_refuses_or_records_do_not_support_are_refused(
 ) -> None:
     source = f"@dataclass(frozen=True)\nclass Bad:\n{body}"
     with pytest.raises((TypeError, ValueError)):
-        exec(source, {"dataclass": _records.dataclass, "field": _records.field})
+        exec(source, {"dataclass": _slotted.dataclass, "field": _slotted.field})

@@ -2,7 +2,7 @@
 
 `lookup` reads the manifest, `index.toc.json` (checked against the manifest) and the parts of
 `index.json` it prints (each checked against the TOC). These tests hold it to the read model
-for every name and tamper with each file it reads. The model's classes are `_records`' frozen
+for every name and tamper with each file it reads. The model's classes are `_slotted`'s frozen
 records at run time; they are held to real dataclasses made from the same declaration.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from kms_permissions import jsonfast, model
-from kms_permissions._records import specs
+from kms_permissions._slotted import specs
 from kms_permissions.cli import main
 from kms_permissions.dataset.read_model import TOC, build_index, index_files
 from kms_permissions.model import to_json
@@ -108,7 +108,7 @@ def test_reader_and_writer_name_the_same_files() -> None:
 
 def test_index_files_from_the_tables() -> None:
     from kms_permissions.dataset.columns import ALL_TABLES
-    from kms_permissions.dataset.model import Dataset
+    from kms_permissions.dataset.memory import Dataset
 
     tables = {t: json.loads((DATA / f"{t}.json").read_text()) for t in ALL_TABLES}
     version = json.loads((DATA / "manifest.json").read_text())["dataset_version"]
@@ -272,7 +272,7 @@ def test_the_fast_path_imports_only_the_package_and_three_builtins() -> None:
     assert jsonfast.loads(done.stdout)["results"][0]["name"] == "kms:Decrypt"
 
 
-# The read model's classes at run time: `_records`' frozen slotted records, checked against
+# The read model's classes at run time: `_slotted`'s frozen slotted records, checked against
 # real dataclasses made from the very same declaration (model.py run as type checkers read it).
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kms_permissions.commands.inputs import names_from
 from kms_permissions.commands.output import add_query_options, emit, readable
-from kms_permissions.datasets import open_index, reading
+from kms_permissions.damage import open_index, reading
 from kms_permissions.errors import InputError, shown
 from kms_permissions.vocabulary import FIELDS, check_filters
 

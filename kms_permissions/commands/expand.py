@@ -6,7 +6,7 @@ import sys
 
 from kms_permissions.commands.inputs import names_from
 from kms_permissions.commands.output import add_query_options, emit
-from kms_permissions.datasets import open_index, reading
+from kms_permissions.damage import open_index, reading
 from kms_permissions.errors import shown
 
 TYPE_CHECKING = False

@@ -45,9 +45,9 @@ def run_export(
     """Write one table of a dataset in `fmt` to `out` or standard output."""
     from pathlib import Path
 
+    from kms_permissions.damage import open_index
     from kms_permissions.dataset.integrity import read_bytes, read_manifest
     from kms_permissions.dataset.io import read_dataset
-    from kms_permissions.datasets import open_index
     from kms_permissions.files import output_path, write_file
 
     folder = Path(open_index(dataset).folder)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kms_permissions.commands.output import add_query_options, emit
-from kms_permissions.datasets import open_index, reading
+from kms_permissions.damage import open_index, reading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

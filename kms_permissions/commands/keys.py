@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kms_permissions.commands.inputs import names_from
 from kms_permissions.commands.output import add_query_options, emit, not_actions, not_found
-from kms_permissions.datasets import open_index, reading
+from kms_permissions.damage import open_index, reading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kms_permissions.dataset.model import Row
+from kms_permissions.dataset.memory import Row
 from kms_permissions.scraper.records import ApiOperation, ApiReferencePage
 
 

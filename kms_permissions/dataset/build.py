@@ -8,7 +8,7 @@ from pathlib import Path
 from kms_permissions.dataset import changes
 from kms_permissions.dataset.history import History, build_history
 from kms_permissions.dataset.io import is_dataset_folder, read_dataset, rows_json, write_dataset
-from kms_permissions.dataset.model import Dataset
+from kms_permissions.dataset.memory import Dataset
 from kms_permissions.dataset.timeline import timeline
 from kms_permissions.dataset.validate import validate
 from kms_permissions.dataset.versions import base_version, next_version, real_date

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from kms_permissions import model
-from kms_permissions._records import LiteralValues
+from kms_permissions._slotted import LiteralValues
 
 SCHEMA_VERSION = model.SCHEMA_VERSION
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kms_permissions.dataset.facts import Facts, facts
-from kms_permissions.dataset.model import Dataset
+from kms_permissions.dataset.memory import Dataset
 
 
 @dataclass

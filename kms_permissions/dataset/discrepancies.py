@@ -14,7 +14,7 @@ from kms_permissions.dataset.api_facts import ApiFacts
 from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.keys import KeyNames
 from kms_permissions.dataset.links import Links
-from kms_permissions.dataset.model import Row
+from kms_permissions.dataset.memory import Row
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.display import SOURCE_NAMES, compact
 from kms_permissions.scraper.records import Provenance

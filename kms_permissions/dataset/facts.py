@@ -12,7 +12,7 @@ from dataclasses import fields
 from typing import Any
 
 from kms_permissions import model
-from kms_permissions.dataset.model import Dataset
+from kms_permissions.dataset.memory import Dataset
 
 FactKey = tuple[str, str, str, str]
 Facts = dict[FactKey, str]

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kms_permissions.dataset.facts import FactKey, Facts, facts, revisions, undated_copies
+from kms_permissions.dataset.memory import Dataset, Row
 from kms_permissions.dataset.merge import merge
-from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.timeline import Version
 
 

@@ -19,12 +19,12 @@ from kms_permissions.dataset import shapes
 from kms_permissions.errors import InputError, KmsPermissionsError, json_kind
 from kms_permissions.files import describe, read_limited
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 try:  # The builtin implementation spares loading OpenSSL, which costs more than it saves here.
     from _sha256 import sha256 as _sha256  # type: ignore[import-not-found, unused-ignore]

@@ -32,8 +32,8 @@ from kms_permissions.dataset.integrity import (
     read_manifest,
     verify,
 )
+from kms_permissions.dataset.memory import Dataset, Row
 from kms_permissions.dataset.migrations import migrate
-from kms_permissions.dataset.model import Dataset, Row
 from kms_permissions.dataset.read_model import build_index, index_files
 from kms_permissions.errors import json_kind
 from kms_permissions.files import replacing_folder

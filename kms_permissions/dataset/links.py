@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kms_permissions.dataset.headline import decide_pair
-from kms_permissions.dataset.model import Row
+from kms_permissions.dataset.memory import Row
 from kms_permissions.names import natural_key
 
 _SOURCE_COLUMNS = {

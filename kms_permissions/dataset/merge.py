@@ -19,7 +19,7 @@ from kms_permissions.dataset.discrepancies import find_discrepancies
 from kms_permissions.dataset.headline import Stated, headline
 from kms_permissions.dataset.keys import KeyNames, is_template
 from kms_permissions.dataset.links import Links, Speakers
-from kms_permissions.dataset.model import Dataset, Row
+from kms_permissions.dataset.memory import Dataset, Row
 from kms_permissions.dataset.resolve import ActionIndex
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.names import natural_key

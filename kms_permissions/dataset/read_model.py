@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from kms_permissions.dataset.columns import SCHEMA_VERSION
-from kms_permissions.dataset.model import Dataset, Row
+from kms_permissions.dataset.memory import Dataset, Row
 from kms_permissions.model import (
     SOURCE_OF_PAGE_KIND,
     SOURCES,

@@ -19,12 +19,12 @@ from functools import cache
 from kms_permissions import model
 from kms_permissions.errors import json_kind
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 SCHEMA_VERSION = model.SCHEMA_VERSION
 PARQUET_MAGIC = b"PAR1"
@@ -71,7 +71,7 @@ _TYPES: dict[str, tuple[Any, bool]] = {
 def fields_of(cls: type) -> tuple[tuple[str, str, Mapping[str, Any]], ...]:
     """(name, annotation, metadata) of each field of a read-model class, in order.
 
-    The model's classes are frozen records (`_record_fields`, see `kms_permissions._records`)
+    The model's classes are frozen records (`_record_fields`, see `kms_permissions._slotted`)
     or dataclasses; the records are read directly, so that the read path does not import
     `dataclasses`.
     """

@@ -29,7 +29,7 @@ from kms_permissions.dataset.build import changelog, history_of, load_records, p
 from kms_permissions.dataset.diff import Diff, diff
 from kms_permissions.dataset.integrity import MANIFEST, read_manifest, verify
 from kms_permissions.dataset.io import read_dataset
-from kms_permissions.dataset.model import Dataset
+from kms_permissions.dataset.memory import Dataset
 from kms_permissions.dataset.transaction import JOURNAL, InPlace, Transaction
 from kms_permissions.errors import KmsPermissionsError
 from kms_permissions.files import check_output, output_path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kms_permissions.dataset.columns import ALL_TABLES, check_row
-from kms_permissions.dataset.model import Dataset
+from kms_permissions.dataset.memory import Dataset
 from kms_permissions.errors import KmsPermissionsError
 from kms_permissions.names import identity
 

@@ -21,14 +21,14 @@ from kms_permissions.policy.reading import MAX_BYTES, safe, shown
 from kms_permissions.policy.registry import Context, all_rules
 from kms_permissions.policy.selection import Selection
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 KINDS = ("auto", *POLICY_KINDS)
 _KNOWLEDGE: dict[str | None, Knowledge] = {}

@@ -6,13 +6,13 @@ from kms_permissions.policy.document import Statement
 from kms_permissions.policy.operators import FAMILIES, NEGATED, TABLE, parse_operator
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 __all__ = ["FAMILIES", "NEGATED", "Condition", "conditions", "limiting", "when_absent"]
 

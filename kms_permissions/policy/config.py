@@ -26,14 +26,14 @@ from kms_permissions.files import real_path
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass, field
+    from kms_permissions._slotted import Any, dataclass, field
 
 KEYS = {
     "select",

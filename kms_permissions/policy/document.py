@@ -5,13 +5,13 @@ from __future__ import annotations
 from kms_permissions.errors import KmsPermissionsError
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass, field
+    from kms_permissions._slotted import Any, dataclass, field
 
 
 class PolicyError(KmsPermissionsError, ValueError):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import asdict, dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, asdict, dataclass
+    from kms_permissions._slotted import Any, asdict, dataclass
 
 SEVERITIES = ("error", "warning", "info")
 # What each severity means; the rule pages and the README say the same.

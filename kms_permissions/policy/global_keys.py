@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from kms_permissions.policy.knowledge import IAM_GUIDE
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 GLOBAL_KEYS_PAGE = f"{IAM_GUIDE}/reference_policies_condition-keys.html"
 # Principal types of a statement's Principal element; an IAM policy's principal is "AWS".

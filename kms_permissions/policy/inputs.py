@@ -14,14 +14,14 @@ from kms_permissions.policy.document import NotAPolicy, PolicyError
 from kms_permissions.policy.jsontext import JsonPositions, loads
 from kms_permissions.policy.positions import Locator
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 FORMATS = ("policy", "cloudformation", "terraform-plan")
 HCL_MESSAGE = (

@@ -16,12 +16,12 @@ from kms_permissions.policy.document import PolicyError
 from kms_permissions.policy.positions import Pointer, Position, TextLines
 from kms_permissions.policy.reading import MAX_DEPTH
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 MAX_DIGITS = 40  # an account ID has 12; a 100,000-digit number is refused, not converted
 

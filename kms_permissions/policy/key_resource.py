@@ -21,12 +21,12 @@ from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.reading import shown
 from kms_permissions.wildcards import matches, pieces_of
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Literal
 else:
-    from kms_permissions._records import Literal
+    from kms_permissions._slotted import Literal
 
 KeyMatch = Literal["key", "maybe", "never"]
 

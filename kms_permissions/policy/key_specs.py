@@ -14,13 +14,13 @@ import re
 
 from kms_permissions.policy.knowledge import Knowledge
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 CREATE_KEY_PAGE = "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html"
 

@@ -17,13 +17,13 @@ from kms_permissions.policy.conditions import conditions
 from kms_permissions.policy.document import Document, Statement
 from kms_permissions.wildcards import glob
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 # Kinds the checker judges as KMS policies, and kinds in which it checks only the statements
 # that name KMS actions (an SCP or RCP) or nothing at all (another service's policy).

@@ -12,13 +12,13 @@ import bisect
 import re
 from collections.abc import Callable
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
 else:
-    from kms_permissions._records import dataclass, field
+    from kms_permissions._slotted import dataclass, field
 
 Pointer = tuple[str | int, ...]
 Position = tuple[int, int]  # line and column, both from 1

@@ -14,14 +14,14 @@ from kms_permissions.policy.document import Document, Statement
 from kms_permissions.policy.findings import SEVERITIES
 from kms_permissions.policy.knowledge import Knowledge
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 KINDS = ("key-policy", "iam-policy", "vpc-endpoint-policy")
 

@@ -20,14 +20,14 @@ from kms_permissions.policy.inputs import read_inputs
 from kms_permissions.policy.reading import decode, read_bytes, safe
 from kms_permissions.policy.selection import Selection
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
     from typing import TextIO
 else:
-    from kms_permissions._records import dataclass, field
+    from kms_permissions._slotted import dataclass, field
 
 FORMAT = "kms-permissions-check/1"
 

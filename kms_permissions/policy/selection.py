@@ -9,13 +9,13 @@ from kms_permissions.policy.document import PolicyError
 from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import all_rules
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
 else:
-    from kms_permissions._records import dataclass, field
+    from kms_permissions._slotted import dataclass, field
 
 
 def _codes(names: Iterable[str], what: str) -> tuple[str, ...]:

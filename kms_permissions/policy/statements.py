@@ -7,13 +7,13 @@ from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.key_specs import cryptographic_operations
 from kms_permissions.policy.knowledge import GUIDE, Knowledge
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 
 def cryptographic(knowledge: Knowledge) -> frozenset[str]:

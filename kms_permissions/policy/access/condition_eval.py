@@ -32,12 +32,12 @@ from kms_permissions.policy.conditions import Condition, conditions
 from kms_permissions.policy.document import Statement
 from kms_permissions.policy.operators import OPERATORS_PAGE, TABLE, fits
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 
 def _policy_value(value: Any) -> str | None:

@@ -35,13 +35,13 @@ from kms_permissions.policy.access.stages.base import (
 )
 from kms_permissions.policy.access.statements import StatementVerdict, evaluate_policy
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
 else:
-    from kms_permissions._records import dataclass, field
+    from kms_permissions._slotted import dataclass, field
 
 
 @dataclass(frozen=True)

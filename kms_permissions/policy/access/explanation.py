@@ -21,13 +21,13 @@ from kms_permissions.policy.access.request import Request, RequestError, parse_r
 from kms_permissions.policy.access.results import CANNOT_DECIDE, Explanation, Reason
 from kms_permissions.policy.conditions import conditions
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import replace
 else:
-    from kms_permissions._records import replace
+    from kms_permissions._slotted import replace
 
 
 def read_request(source: Source, dataset: str | None = None) -> Request:

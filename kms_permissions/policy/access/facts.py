@@ -15,13 +15,13 @@ from kms_permissions.names import Templates
 from kms_permissions.query import load_index
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 # The template of the encryption context condition keys, as the dataset names it.
 ENCRYPTION_CONTEXT_TEMPLATE = "kms:EncryptionContext:${context-key}"

@@ -22,13 +22,13 @@ from kms_permissions.policy.access.principals import match_principal
 from kms_permissions.policy.access.request import KEY_ARN, Request
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 _CONTEXT_PREFIX = "kms:encryptioncontext:"
 # CreateGrant's Operations, as ListGrants returns them: each the name of its permission.

@@ -15,13 +15,13 @@ from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any, Literal
 else:
-    from kms_permissions._records import Any, Literal, dataclass
+    from kms_permissions._slotted import Any, Literal, dataclass
 
 PolicyKind = Literal[
     "key-policy",

@@ -15,13 +15,13 @@ from kms_permissions.policy.access.outcome import TRUE, Outcome, any_of, false, 
 from kms_permissions.policy.principals import parse_principal, principal_entries
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, replace
     from typing import Any, Literal
 else:
-    from kms_permissions._records import Any, Literal, dataclass, replace
+    from kms_permissions._slotted import Any, Literal, dataclass, replace
 
 __all__ = ["Caller", "PrincipalError", "parse_caller", "principal_entries", "with_role_arn"]
 

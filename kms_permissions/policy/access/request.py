@@ -34,13 +34,13 @@ from kms_permissions.policy.access.principals import (
 )
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any
 else:
-    from kms_permissions._records import Any, dataclass
+    from kms_permissions._slotted import Any, dataclass
 
 FIELDS = (
     "principal",

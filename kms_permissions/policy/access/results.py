@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 # Records, and typing's names, without importing dataclasses or typing (see
-# kms_permissions._records); type checkers read the real ones.
+# kms_permissions._slotted); type checkers read the real ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
     from typing import Any, Literal
 else:
-    from kms_permissions._records import Any, Literal, dataclass
+    from kms_permissions._slotted import Any, Literal, dataclass
 
 Decision = Literal["allow", "explicit-deny", "implicit-deny"]
 SourceKind = Literal[

@@ -29,13 +29,13 @@ from kms_permissions.policy.access.variables import resolve
 from kms_permissions.policy.access.wildcards import glob, matches
 from kms_permissions.policy.document import Statement
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from kms_permissions.policy.access.grants import Grant
 from kms_permissions.policy.access.request import KEY_ARN, Request
 from kms_permissions.policy.access.results import CANNOT_DECIDE, Assumption, Decision, Reason
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass, replace
 else:
-    from kms_permissions._records import dataclass, replace
+    from kms_permissions._slotted import dataclass, replace
 
 Outcome = tuple[Decision, bool, list[Reason]]
 

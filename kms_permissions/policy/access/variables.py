@@ -9,13 +9,13 @@ import re
 from kms_permissions.policy.access.request import Context
 from kms_permissions.policy.access.wildcards import Piece, pieces_of
 
-# Records made without importing dataclasses (see kms_permissions._records); type
+# Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
-    from kms_permissions._records import dataclass
+    from kms_permissions._slotted import dataclass
 
 # Variables exist only in this version of the policy language; in others `${...}` is literal.
 VARIABLES_VERSION = "2012-10-17"

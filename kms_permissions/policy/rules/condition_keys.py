@@ -22,12 +22,12 @@ from kms_permissions.policy.rules._examples import (
 )
 from kms_permissions.policy.statements import effective_in, kms_actions, listed, note_basis
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 CONDITIONS_KMS = f"{GUIDE}/conditions-kms.html"
 OPERATORS = f"{IAM_GUIDE}/reference_policies_elements_condition_operators.html"

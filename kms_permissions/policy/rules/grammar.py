@@ -19,12 +19,12 @@ from kms_permissions.policy.rules._examples import (
     key_policy,
 )
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 GRAMMAR = f"{IAM_GUIDE}/reference_policies_grammar.html"
 _ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from kms_permissions.policy.document import Unresolved
 from kms_permissions.policy.registry import Context, Hit, rule
 
-# Stand-ins for typing's names at run time (see kms_permissions._records).
+# Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 else:
-    from kms_permissions._records import Any
+    from kms_permissions._slotted import Any
 
 SUB = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
