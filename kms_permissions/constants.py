@@ -530,7 +530,13 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
     "The value of `ACTIONS` (built on first use)."
     from datetime import date
 
-    from kms_permissions.model import ActionInfo, Discrepancy, Grant, KeyGroup, RequiredPermission
+    from kms_permissions.model import (
+        ActionInfo,
+        Discrepancy,
+        KeyGroup,
+        PermissionRow,
+        RequiredPermission,
+    )
 
     return MappingProxyType(
         {
@@ -558,7 +564,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:CancelKeyDeletion",
                         row=0,
                         policy_type="key-policy",
@@ -670,7 +676,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ConnectCustomKeyStore",
                         row=0,
                         policy_type="iam-policy",
@@ -745,7 +751,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy", "key-policy"),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:CreateAlias",
                         row=0,
                         policy_type="iam-policy",
@@ -759,7 +765,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                         source_id="permissions/kms-api-permissions-reference@sha256:d9f971000635",
                         condition_keys=(),
                     ),
-                    Grant(
+                    PermissionRow(
                         action="kms:CreateAlias",
                         row=1,
                         policy_type="key-policy",
@@ -889,7 +895,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:CreateCustomKeyStore",
                         row=0,
                         policy_type="iam-policy",
@@ -964,7 +970,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:CreateGrant",
                         row=0,
                         policy_type="key-policy",
@@ -1124,7 +1130,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:CreateKey",
                         row=0,
                         policy_type="iam-policy",
@@ -1360,7 +1366,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:Decrypt",
                         row=0,
                         policy_type="key-policy",
@@ -1509,7 +1515,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy", "key-policy"),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DeleteAlias",
                         row=0,
                         policy_type="iam-policy",
@@ -1523,7 +1529,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                         source_id="permissions/kms-api-permissions-reference@sha256:d9f971000635",
                         condition_keys=(),
                     ),
-                    Grant(
+                    PermissionRow(
                         action="kms:DeleteAlias",
                         row=1,
                         policy_type="key-policy",
@@ -1649,7 +1655,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DeleteCustomKeyStore",
                         row=0,
                         policy_type="iam-policy",
@@ -1724,7 +1730,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DeleteImportedKeyMaterial",
                         row=0,
                         policy_type="key-policy",
@@ -1836,7 +1842,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DeriveSharedSecret",
                         row=0,
                         policy_type="key-policy",
@@ -1987,7 +1993,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DescribeCustomKeyStores",
                         row=0,
                         policy_type="iam-policy",
@@ -2062,7 +2068,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DescribeKey",
                         row=0,
                         policy_type="key-policy",
@@ -2177,7 +2183,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DisableKey",
                         row=0,
                         policy_type="key-policy",
@@ -2295,7 +2301,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DisableKeyRotation",
                         row=0,
                         policy_type="key-policy",
@@ -2407,7 +2413,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:DisconnectCustomKeyStore",
                         row=0,
                         policy_type="iam-policy",
@@ -2482,7 +2488,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:EnableKey",
                         row=0,
                         policy_type="key-policy",
@@ -2594,7 +2600,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:EnableKeyRotation",
                         row=0,
                         policy_type="key-policy",
@@ -2805,7 +2811,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:Encrypt",
                         row=0,
                         policy_type="key-policy",
@@ -2939,7 +2945,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GenerateDataKey",
                         row=0,
                         policy_type="key-policy",
@@ -3088,7 +3094,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GenerateDataKeyPair",
                         row=0,
                         policy_type="key-policy",
@@ -3259,7 +3265,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GenerateDataKeyPairWithoutPlaintext",
                         row=0,
                         policy_type="key-policy",
@@ -3399,7 +3405,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GenerateDataKeyWithoutPlaintext",
                         row=0,
                         policy_type="key-policy",
@@ -3533,7 +3539,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GenerateMac",
                         row=0,
                         policy_type="key-policy",
@@ -3653,7 +3659,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GenerateRandom",
                         row=0,
                         policy_type="iam-policy",
@@ -3745,7 +3751,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GetKeyLastUsage",
                         row=0,
                         policy_type="key-policy",
@@ -3857,7 +3863,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GetKeyPolicy",
                         row=0,
                         policy_type="key-policy",
@@ -3971,7 +3977,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GetKeyRotationStatus",
                         row=0,
                         policy_type="key-policy",
@@ -4083,7 +4089,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GetParametersForImport",
                         row=0,
                         policy_type="key-policy",
@@ -4206,7 +4212,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:GetPublicKey",
                         row=0,
                         policy_type="key-policy",
@@ -4321,7 +4327,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ImportKeyMaterial",
                         row=0,
                         policy_type="key-policy",
@@ -4441,7 +4447,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListAliases",
                         row=0,
                         policy_type="iam-policy",
@@ -4514,7 +4520,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListGrants",
                         row=0,
                         policy_type="key-policy",
@@ -4636,7 +4642,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListKeyPolicies",
                         row=0,
                         policy_type="key-policy",
@@ -4748,7 +4754,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListKeyRotations",
                         row=0,
                         policy_type="key-policy",
@@ -4860,7 +4866,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListKeys",
                         row=0,
                         policy_type="iam-policy",
@@ -4933,7 +4939,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListResourceTags",
                         row=0,
                         policy_type="key-policy",
@@ -5045,7 +5051,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ListRetirableGrants",
                         row=0,
                         policy_type="iam-policy",
@@ -5118,7 +5124,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:PutKeyPolicy",
                         row=0,
                         policy_type="key-policy",
@@ -5242,7 +5248,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ReEncryptFrom",
                         row=0,
                         policy_type="key-policy",
@@ -5393,7 +5399,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ReEncryptTo",
                         row=0,
                         policy_type="key-policy",
@@ -5549,7 +5555,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ReplicateKey",
                         row=0,
                         policy_type="key-policy",
@@ -5686,7 +5692,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=(),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:RetireGrant",
                         row=0,
                         policy_type="iam-policy",
@@ -5807,7 +5813,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:RevokeGrant",
                         row=0,
                         policy_type="key-policy",
@@ -5929,7 +5935,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:RotateKeyOnDemand",
                         row=0,
                         policy_type="key-policy",
@@ -6041,7 +6047,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:ScheduleKeyDeletion",
                         row=0,
                         policy_type="key-policy",
@@ -6170,7 +6176,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:Sign",
                         row=0,
                         policy_type="key-policy",
@@ -6361,7 +6367,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:TagResource",
                         row=0,
                         policy_type="key-policy",
@@ -6504,7 +6510,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:UntagResource",
                         row=0,
                         policy_type="key-policy",
@@ -6632,7 +6638,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy", "key-policy"),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:UpdateAlias",
                         row=0,
                         policy_type="iam-policy",
@@ -6646,7 +6652,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                         source_id="permissions/kms-api-permissions-reference@sha256:d9f971000635",
                         condition_keys=(),
                     ),
-                    Grant(
+                    PermissionRow(
                         action="kms:UpdateAlias",
                         row=1,
                         policy_type="key-policy",
@@ -6783,7 +6789,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("iam-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:UpdateCustomKeyStore",
                         row=0,
                         policy_type="iam-policy",
@@ -6858,7 +6864,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:UpdateKeyDescription",
                         row=0,
                         policy_type="key-policy",
@@ -6970,7 +6976,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:UpdatePrimaryRegion",
                         row=0,
                         policy_type="key-policy",
@@ -7096,7 +7102,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:Verify",
                         row=0,
                         policy_type="key-policy",
@@ -7222,7 +7228,7 @@ def _actions() -> Mapping[Action, ActionInfo[ConditionKey]]:
                 api_policy_types=("key-policy",),
                 details_source="guide",
                 grants=(
-                    Grant(
+                    PermissionRow(
                         action="kms:VerifyMac",
                         row=0,
                         policy_type="key-policy",

@@ -128,7 +128,7 @@ class KeyGroup(Generic[K]):
 
 
 @dataclass(frozen=True, slots=True)
-class Grant(Generic[K]):
+class PermissionRow(Generic[K]):
     """One policy type / cross-account / resource row of an action (the permissions reference)."""
 
     action: str = column()
@@ -325,7 +325,7 @@ class ActionInfo(Generic[K]):
     details_source: ActionDetailsSource = column()
     """Where policy types and cross-account use come from: guide, api (an action the guide does not
     list yet) or none."""
-    grants: tuple[Grant[K], ...] = derived("permissions", element=Grant)
+    grants: tuple[PermissionRow[K], ...] = derived("permissions", element=PermissionRow)
     """The permissions reference's rows for it."""
     condition_keys: tuple[K, ...] = derived()
     """Headline: the condition keys that apply to it (per pair, as the newest dated source that
@@ -681,3 +681,21 @@ def _frozen(value: Any) -> Any:
             {k: _frozen(v) if type(v) in _CONTAINERS else v for k, v in value.items()}
         )
     return value
+
+
+# Names kept for code written against older releases; each warns once used.
+_DEPRECATED = {"Grant": "PermissionRow"}
+if TYPE_CHECKING:
+    Grant = PermissionRow
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        import warnings
+
+        new = _DEPRECATED[name]
+        warnings.warn(
+            f"kms_permissions.model.{name} is deprecated: use {new}", DeprecationWarning, 2
+        )
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -109,7 +109,7 @@ TABLES: tuple[Table, ...] = (
     _table(
         "action_grants",
         "One row per policy type / cross-account / resource row of an action (guide).",
-        model.Grant,
+        model.PermissionRow,
         ("action", "row"),
     ),
     _table(

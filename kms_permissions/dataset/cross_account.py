@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kms_permissions.scraper.records import GrantRow
+from kms_permissions.scraper.records import PermissionRow
 
 
-def cross_account_value(grants: tuple[GrantRow, ...]) -> str | None:
+def cross_account_value(grants: tuple[PermissionRow, ...]) -> str | None:
     """One value for an action's cross-account use: the rows' common value, `mixed` when rows
     for different policy types or resources differ, `contradictory` when the page gives two
     values for the same row kind (shown as such, never resolved silently)."""

@@ -16,7 +16,7 @@ from kms_permissions.scraper.inline import (
     split_lines,
     squash,
 )
-from kms_permissions.scraper.records import ConditionKeyRef, GrantRow
+from kms_permissions.scraper.records import ConditionKeyRef, PermissionRow
 
 # Raised by the field parsers; the page parsers wrap it into a ParseError naming the page.
 CellError = ValueError
@@ -151,7 +151,7 @@ def _label(text: str) -> str | None:
 FIELDS = ("policy_type", "cross_account", "resources", "condition_keys")
 
 
-def build_grant(cells: dict[str, list[Token]]) -> GrantRow:
+def build_grant(cells: dict[str, list[Token]]) -> PermissionRow:
     """A grant row from the four cells, by field name."""
     missing = [f for f in FIELDS if f not in cells]
     if missing:
@@ -160,7 +160,7 @@ def build_grant(cells: dict[str, list[Token]]) -> GrantRow:
     cross, cross_text = parse_cross_account(cells["cross_account"])
     resources, resource_note = parse_resources(cells["resources"])
     keys, keys_note = parse_condition_keys(cells["condition_keys"])
-    return GrantRow(
+    return PermissionRow(
         policy_type=policy_type,
         policy_type_text=policy_text,
         qualifier=qualifier,

@@ -19,7 +19,7 @@ from kms_permissions.scraper.permission_fields import (
     field_for_header,
     parse_operation_cell,
 )
-from kms_permissions.scraper.records import GrantRow, Operation, PermissionsPage, Provenance
+from kms_permissions.scraper.records import Operation, PermissionRow, PermissionsPage, Provenance
 from kms_permissions.scraper.tables import expand, header_cells, tag_rows, tag_span
 
 RENDERING = "html-table"
@@ -45,7 +45,7 @@ def parse(text: str, provenance: Provenance) -> PermissionsPage:
     op_col = columns.index("operation")
     operations: list[Operation] = []
     heads: list[tuple[str, str | None, tuple[str, ...], str | None]] = []
-    rows: list[list[GrantRow]] = []
+    rows: list[list[PermissionRow]] = []
     for number, row in enumerate(grid, start=1):
         try:
             cell, first = row[op_col]

@@ -36,7 +36,7 @@ class ConditionKeyRef:
 
 
 @dataclass(frozen=True)
-class GrantRow:
+class PermissionRow:
     """One policy type / cross-account / resource row of an API operation."""
 
     policy_type: str
@@ -58,7 +58,7 @@ class Operation:
     api_reference_url: str | None
     permissions: tuple[str, ...]
     note: str | None
-    grants: tuple[GrantRow, ...]
+    grants: tuple[PermissionRow, ...]
 
 
 @dataclass(frozen=True)

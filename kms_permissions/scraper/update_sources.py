@@ -23,7 +23,7 @@ from kms_permissions.scraper.botocore_sources import InstalledBotocoreSource
 from kms_permissions.scraper.corpus import mirrored
 from kms_permissions.scraper.corpus_live import FOLDER, LivePage, snapshot_files
 from kms_permissions.scraper.identify import PageKind, identify
-from kms_permissions.scraper.records import GrantRow, PermissionsPage, ScrapeResult
+from kms_permissions.scraper.records import PermissionRow, PermissionsPage, ScrapeResult
 from kms_permissions.scraper.scrape import add_page
 from kms_permissions.scraper.sources import (
     CONTENT_TYPES,
@@ -290,7 +290,7 @@ def _facts(page: PermissionsPage) -> dict[str, tuple[object, ...]]:
     return {op.name: (op.permissions, tuple(map(_grant, op.grants))) for op in page.operations}
 
 
-def _grant(grant: GrantRow) -> tuple[object, ...]:
+def _grant(grant: PermissionRow) -> tuple[object, ...]:
     keys = tuple(key.name for key in grant.condition_keys)
     return (grant.policy_type, grant.cross_account, grant.resources, keys)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from kms_permissions.policy.access import docs, facts
-from kms_permissions.policy.access.inputs import InputError, Policy, Source, parse_policy
+from kms_permissions.policy.access.inputs import Given, InputError, Policy, parse_policy
 from kms_permissions.policy.access.wildcards import glob
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.conditions import Condition, conditions
@@ -518,7 +518,7 @@ def _statement_access(
 
 
 def access(
-    key_policy: Source, account: str | None = None, dataset: str | None = None
+    key_policy: Given, account: str | None = None, dataset: str | None = None
 ) -> AccessReport:
     """The access a key policy grants on its own, per principal, with Access Analyzer findings.
 

@@ -10,10 +10,10 @@ from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
 from kms_permissions.policy.access.decision import Policies, decide
 from kms_permissions.policy.access.grants import Grant, parse_grants
 from kms_permissions.policy.access.inputs import (
+    Given,
     InputError,
     Policy,
     PolicyKind,
-    Source,
     load_json,
     parse_policy,
 )
@@ -30,7 +30,7 @@ else:
     from kms_permissions._slotted import replace
 
 
-def read_request(source: Source, dataset: str | None = None) -> Request:
+def read_request(source: Given, dataset: str | None = None) -> Request:
     """A request from a file, JSON text or data; InputError names what is wrong."""
     name, data = load_json(source, "request")
 
@@ -55,7 +55,7 @@ def read_request(source: Source, dataset: str | None = None) -> Request:
     return request
 
 
-def _optional(source: Source | None, kind: PolicyKind, name: str) -> Policy | None:
+def _optional(source: Given | None, kind: PolicyKind, name: str) -> Policy | None:
     return None if source is None else parse_policy(source, kind, name)
 
 
@@ -89,7 +89,7 @@ def _other_key_policy(
     action: facts.ActionFacts,
     two: two_keys.Parts | None,
     given: Policies,
-    source: Source | None,
+    source: Given | None,
 ) -> Policy | None:
     """The other key's policy: given, or the key policy when the other key is key_arn."""
     if request.other_key_arn is not None and two is None:
@@ -113,18 +113,18 @@ def _other_key_policy(
 
 
 def explain(
-    key_policy: Source,
-    request: Source | Request,
-    iam_policies: Sequence[Source] = (),
-    grants: Sequence[Source] = (),
-    vpce_policy: Source | None = None,
+    key_policy: Given,
+    request: Given | Request,
+    iam_policies: Sequence[Given] = (),
+    grants: Sequence[Given] = (),
+    vpce_policy: Given | None = None,
     dataset: str | None = None,
     *,
-    scps: Sequence[Source] = (),
-    rcps: Sequence[Source] = (),
-    permissions_boundary: Source | None = None,
-    session_policy: Source | None = None,
-    other_key_policy: Source | None = None,
+    scps: Sequence[Given] = (),
+    rcps: Sequence[Given] = (),
+    permissions_boundary: Given | None = None,
+    session_policy: Given | None = None,
+    other_key_policy: Given | None = None,
     absent: Sequence[str] = (),
     strict: bool = False,
 ) -> Explanation:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from kms_permissions.policy.access import docs, facts, grant_chain
-from kms_permissions.policy.access.inputs import InputError, Source, load_json
+from kms_permissions.policy.access.inputs import Given, InputError, load_json
 from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, false, unknown
 from kms_permissions.policy.access.principals import match_principal
 from kms_permissions.policy.access.request import KEY_ARN, Request
@@ -164,7 +164,7 @@ def _grantee(data: dict[str, Any], where: str) -> str:
     return grantee
 
 
-def parse_grants(source: Source, name: str, dataset: str | None = None) -> list[Grant]:
+def parse_grants(source: Given, name: str, dataset: str | None = None) -> list[Grant]:
     """The grants of a file: one grant, or ListGrants' `{"Grants": [...]}`."""
     name, data = load_json(source, name)
     if isinstance(data, dict) and "Grants" in data:

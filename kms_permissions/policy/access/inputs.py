@@ -9,7 +9,8 @@ import json
 import math
 from pathlib import Path
 
-from kms_permissions.errors import InputError as ProjectInputError
+# The project's one InputError, re-exported as kms_permissions.policy.access.InputError.
+from kms_permissions.errors import InputError as InputError
 from kms_permissions.files import read_limited
 from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
@@ -45,16 +46,11 @@ KIND_NAMES: dict[str, str] = {
 # Policies attached to identities or accounts: they name no Principal.
 IDENTITY_KINDS = ("iam-policy", "scp", "permissions-boundary", "session-policy")
 # What a caller may pass for a policy, grant or request: a file path, JSON text, or parsed data.
-Source = Path | str | dict[str, Any] | list[Any]
+Given = Path | str | dict[str, Any] | list[Any]
 
 
 # The same cap as the checker's: no real policy or request comes near it.
 MAX_INPUT_BYTES = 16 * 1024 * 1024
-
-
-class InputError(ProjectInputError):
-    """An input that cannot be evaluated: which one, where, and what is wrong (a ValueError
-    and, like every error raised on purpose, a `KmsPermissionsError`)."""
 
 
 @dataclass(frozen=True)
@@ -67,15 +63,13 @@ class Policy:
     variables: bool
 
 
-def load_json(source: Source, name: str) -> tuple[str, Any]:
+def load_json(source: Given, name: str) -> tuple[str, Any]:
     """(name, data) of a source: a path is read, a string parsed, data taken as it is."""
     if isinstance(source, Path):
         try:
             text = read_limited(source, MAX_INPUT_BYTES, "regular file").decode("utf-8")
         except FileNotFoundError as exc:
             raise InputError(f"{source}: {exc.strerror}") from None
-        except ProjectInputError as exc:  # special files, too large, unreadable
-            raise InputError(str(exc)) from None
         except UnicodeDecodeError:
             raise InputError(f"{source}: not UTF-8 text") from None
         name = str(source)
@@ -165,7 +159,7 @@ def _check_statement(statement: Statement, kind: PolicyKind, name: str) -> None:
     _check_condition(statement, name)
 
 
-def parse_policy(source: Source, kind: PolicyKind, name: str) -> Policy:
+def parse_policy(source: Given, kind: PolicyKind, name: str) -> Policy:
     """A policy ready for evaluation, or an InputError naming what is wrong and where."""
     name, data = load_json(source, name)
     try:

@@ -13,7 +13,7 @@ from kms_permissions.policy.checker import knowledge
 from kms_permissions.policy.document import PolicyError
 from kms_permissions.policy.key_specs import KeySpec, KeySpecError
 
-Source = Path | str | Mapping[str, Any]
+Given = Path | str | Mapping[str, Any]
 VIA_SERVICE = "kms:ViaService"
 
 
@@ -35,7 +35,7 @@ def spec_data(text: str, name: str) -> Any:
         raise SpecError(f"{name}: {exc}") from None
 
 
-def read_spec(source: Source, dataset: str | None = None) -> Spec:
+def read_spec(source: Given, dataset: str | None = None) -> Spec:
     """A checked spec from a Path (read), JSON or YAML text, or parsed data.
 
     Raises SpecError (an InputError) naming the field that is wrong."""
@@ -73,7 +73,7 @@ def read_spec(source: Source, dataset: str | None = None) -> Spec:
     return spec
 
 
-def key_policy(spec: Source | Spec, dataset: str | None = None) -> dict[str, Any]:
+def key_policy(spec: Given | Spec, dataset: str | None = None) -> dict[str, Any]:
     """The key policy a spec asks for, as a dict (JSON-ready, deterministic).
 
     `spec` is a Path, JSON or YAML text, a dict, or a Spec from `read_spec`."""
