@@ -54,47 +54,58 @@ def has_placeholder(text: str) -> bool:
 
 
 def parse_aws(path: str, value: Any) -> AwsPrincipal:
-    """What one Principal.AWS value names."""
+    """What one Principal.AWS value names (read by `parse_principal`), and why AWS would refuse
+    it. A template's placeholders are masked first, so that only the parts written out are
+    judged."""
     text = str(value)
     if text == "*":
         return AwsPrincipal(path, text, True, None, False, None)
     if isinstance(value, int) and not isinstance(value, bool):
         text = f"{value:012d}" if 0 <= value < 10**12 else text
-    if _ACCOUNT.fullmatch(text):
-        return AwsPrincipal(path, text, False, text, True, None)
     if text == OWN_ACCOUNT:  # `!Ref AWS::AccountId`: the account ID, that is, its root
         return AwsPrincipal(path, text, False, OWN_ACCOUNT, True, None)
-    if not text.startswith("arn:"):
+    # `${AWS::Partition}` holds colons: the ARN is split with its placeholders masked.
+    named = parse_principal(_PLACEHOLDER.sub(_HOLE, text), as_written=True)
+    if named.kind == "account":
+        return AwsPrincipal(path, text, False, named.account, True, None)
+    if named.kind in ("user", "role", "assumed-role", "federated-user"):
+        return AwsPrincipal(path, text, False, named.account, False, None)
+    if named.arn is None:
+        if text.startswith("arn:"):
+            problem = None if has_placeholder(text) else "is not a complete ARN"
+            return AwsPrincipal(path, text, False, None, False, problem)
         if isinstance(value, Unresolved) or has_placeholder(text) or _UNIQUE_ID.fullmatch(text):
             return AwsPrincipal(path, text, False, None, False, None)
         return AwsPrincipal(
             path, text, False, None, False, "is not an account ID, an IAM ARN or '*'"
         )
-    # `${AWS::Partition}` holds colons: split the ARN with its placeholders masked.
-    parts = _PLACEHOLDER.sub(_HOLE, text).split(":", 5)
-    if len(parts) < 6:
-        problem = None if has_placeholder(text) else "is not a complete ARN"
-        return AwsPrincipal(path, text, False, None, False, problem)
-    _, _, service, region, account, resource = parts
+    account, resource = named.arn[4], named.arn[5]
     root = resource == "root"
     own = _own(text)
     if has_placeholder(account) and not own:
         return AwsPrincipal(path, text, False, None, root, None)
-    problem = None
+    return AwsPrincipal(
+        path, text, False, OWN_ACCOUNT if own else account, root, _arn_problem(named.arn, own)
+    )
+
+
+def _arn_problem(arn: tuple[str, ...], own: bool) -> str | None:
+    """Why AWS would refuse an ARN as a principal (its placeholders masked), or None."""
+    _, _, service, region, account, resource = arn
     if service not in ("iam", "sts") and not has_placeholder(service):
-        problem = f"names the service {service!r}; a principal is an IAM or STS ARN"
-    elif region and not has_placeholder(region):
-        problem = "has a Region; IAM and STS ARNs have none"
-    elif not own and not _ACCOUNT.fullmatch(account):
-        problem = f"has the account {account!r}; an account ID is 12 digits"
-    elif (
+        return f"names the service {service!r}; a principal is an IAM or STS ARN"
+    if region and not has_placeholder(region):
+        return "has a Region; IAM and STS ARNs have none"
+    if not own and not _ACCOUNT.fullmatch(account):
+        return f"has the account {account!r}; an account ID is 12 digits"
+    if (
         service == "iam"
         and not has_placeholder(resource)
         and not resource.startswith(_IAM_RESOURCES)
         and resource != "root"
     ):
-        problem = f"names {resource.split('/')[0]!r}; IAM principals are the root, users and roles"
-    return AwsPrincipal(path, text, False, OWN_ACCOUNT if own else account, root, problem)
+        return f"names {resource.split('/')[0]!r}; IAM principals are the root, users and roles"
+    return None
 
 
 def _own(text: str) -> bool:
@@ -167,6 +178,9 @@ class Named:
     partition: str | None = None
     account: str | None = None
     resource: str | None = None  # what follows the account: `root`, `role/PATH/NAME`...
+    # The six fields of any ARN (`arn`, partition, service, Region, account, resource), so that
+    # what is wrong with one that names no principal can be said; None when it is no ARN.
+    arn: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str | None:
@@ -192,18 +206,24 @@ class Named:
         return any(c in self.text for c in "*?")
 
 
-def parse_principal(text: str) -> Named:
-    """What a principal value (an ARN, an account ID, a service principal, `*`) names."""
-    value = text.strip()
+def parse_principal(text: str, *, as_written: bool = False) -> Named:
+    """What a principal value (an ARN, an account ID, a service principal, `*`) names.
+
+    Spaces around the value are ignored unless `as_written` (the checker judges the policy as
+    it is written).
+    """
+    value = text if as_written else text.strip()
     if value == "*":
         return Named(value, "everyone")
     if ACCOUNT_ID.match(value):
         return Named(value, "account", account=value, resource="root")
     if SERVICE_PRINCIPAL.match(value):
         return Named(value, "service")
+    fields = value.split(":", 5)
+    arn = tuple(fields) if value.startswith("arn:") and len(fields) == 6 else None
     match = IAM_ARN.match(value)
     if not match:
-        return Named(value, "other")
+        return Named(value, "other", arn=arn)
     service, resource = match["service"], match["resource"]
     kind: PrincipalKind = "other"
     if service == "iam" and resource == "root":
@@ -216,7 +236,7 @@ def parse_principal(text: str) -> Named:
         kind = "assumed-role"
     elif service == "sts" and resource.startswith("federated-user/"):
         kind = "federated-user"
-    return Named(value, kind, match["partition"], match["account"], resource)
+    return Named(value, kind, match["partition"], match["account"], resource, arn)
 
 
 def principal_entries(element: Any) -> list[tuple[str, str]]:

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterable, Iterator
 
 from kms_permissions import via_service
-from kms_permissions.model import ConditionKeyInfo
+from kms_permissions.model import ConditionKeyInfo, ConditionType
 from kms_permissions.policy.conditions import Condition, conditions, when_absent
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.knowledge import GUIDE, IAM_GUIDE
-from kms_permissions.policy.operators import NEGATED
+from kms_permissions.policy.operators import NEGATED, TABLE
 from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import (
@@ -282,16 +282,29 @@ def unknown_operators(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _only_family(key_type: str) -> str | None:
+    """The one operator family that compares values of a key type (Bool for Boolean), or None
+    when several do (String and Arn operators both compare strings) or none does."""
+    families = {o.family for o in TABLE.values() if key_type in o.key_types}
+    return families.pop() if len(families) == 1 else None
+
+
+# The dataset's condition types, and the families that compare only one of them (Bool,
+# Numeric, Date): such an operator never matches a key of another type.
+_KEY_TYPES: tuple[str, ...] = getattr(ConditionType, "__args__")  # noqa: B009
+_TYPED_FAMILIES = frozenset(f for f in map(_only_family, _KEY_TYPES) if f)
+
+
 def _type_problem(condition: Condition, key: ConditionKeyInfo[str]) -> str | None:
     kind = key.condition_type or ""
-    expected = {"Boolean": "Bool", "Numeric": "Numeric", "Timestamp": "Date"}.get(kind)
+    expected = _only_family(kind)
     values = [v for v in condition.values if _literal(v)]
     if expected and condition.family != expected:
         return (
             f"{key.condition_key} is a {kind} key; {condition.operator} compares it as "
             f"{condition.family} and never matches: use a {expected} operator"
         )
-    if not expected and condition.family in ("Bool", "Numeric", "Date"):
+    if not expected and condition.family in _TYPED_FAMILIES:
         return (
             f"{key.condition_key} is a {kind or 'String'} key; {condition.operator} never "
             "matches it"
