@@ -37,7 +37,7 @@ def family(name: str) -> str:
     return f"{match.group(1)}{{n}}" if match else name
 
 
-# Short names of the sources facts come from (kms_permissions.model.SOURCES has the long ones),
+# Short names of the sources facts come from (kms_permissions.model.FACT_SOURCES has the long ones),
 # in the order outputs show them.
 SOURCE_NAMES = {
     "permissions": "the permissions reference",

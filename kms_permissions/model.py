@@ -59,7 +59,7 @@ FactSource = Literal["permissions", "conditions", "sar", "api"]
 JsonText = str
 
 # The sources facts come from, in the order outputs show them.
-SOURCES: dict[str, str] = {
+FACT_SOURCES: dict[str, str] = {
     "permissions": "the developer guide's permissions reference",
     "conditions": "the developer guide's condition key pages",
     "sar": "the Service Authorization Reference",
@@ -202,7 +202,7 @@ class KeyLink:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """The sources that pair the two, in SOURCES order."""
+        """The sources that pair the two, in FACT_SOURCES order."""
         found = (
             ("permissions", self.permissions_source),
             ("conditions", self.conditions_source),
@@ -683,10 +683,8 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-# Names kept for code written against older releases; each warns once used.
-_DEPRECATED = {"Grant": "PermissionRow"}
-if TYPE_CHECKING:
-    Grant = PermissionRow
+# Names kept for code written against older releases; each warns when used.
+_DEPRECATED = {"Grant": "PermissionRow", "SOURCES": "FACT_SOURCES"}
 
 
 def __getattr__(name: str) -> Any:

@@ -339,11 +339,11 @@ def test_the_read_path_refuses_a_value_outside_a_literal_column() -> None:
     from kms_permissions.dataset.shapes import row_problem
 
     row = rows("action_grants")[0]
-    assert row_problem(model.Grant, row) is None
-    assert row_problem(model.Grant, {**row, "cross_account": "maybe"}) == (
+    assert row_problem(model.PermissionRow, row) is None
+    assert row_problem(model.PermissionRow, {**row, "cross_account": "maybe"}) == (
         "cross_account holds 'maybe', not one of yes, no, n/a, other"
     )
-    assert row_problem(model.Grant, {**row, "resources": ["key", 3]}) == (
+    assert row_problem(model.PermissionRow, {**row, "resources": ["key", 3]}) == (
         "resources is not of type tuple[ResourceName, ...]"
     )
 

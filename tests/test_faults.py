@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kms_permissions.errors import FetchError, ParseError
+from kms_permissions.scraper import kinds
 from kms_permissions.scraper.http import Cache, Fetcher, FetchPolicy
 from kms_permissions.scraper.scrape import scrape, write_json
 from kms_permissions.scraper.sources import GitHubArchiveSource, HttpSource
@@ -115,8 +116,8 @@ def test_fault_then_recovery(
         script.routes[PERMISSIONS] = [Reply(304, headers={"ETag": '"perm-1"'})]
         result = scrape(source(base, cache))
         write_json(result, out)
-    assert len(result.permissions[0].operations) == 54
-    assert len(result.sar[0].actions) == 56
+    assert len(result.of(kinds.PERMISSIONS)[0].operations) == 54
+    assert len(result.of(kinds.SAR)[0].actions) == 56
     revalidation = [h for p, h in script.requests if p == PERMISSIONS][-1]
     assert revalidation.get("If-None-Match") == '"perm-1"'
     assert len(cached(cache)) == 2
@@ -131,14 +132,14 @@ def test_retry_after_is_honoured_end_to_end(corpus: Path, tmp_path: Path) -> Non
         http = source(base, None)
         http.fetcher.sleep = waits.append
         result = scrape(http)
-    assert waits == [2.0] and len(result.sar) == 1
+    assert waits == [2.0] and len(result.of(kinds.SAR)) == 1
 
 
 def _scrape_loop(base: str, cache: str, rounds: int) -> int:
     done = 0
     for _ in range(rounds):
         result = scrape(source(base, Path(cache)))
-        done += len(result.sar[0].actions)
+        done += len(result.of(kinds.SAR)[0].actions)
     return done
 
 
@@ -168,8 +169,8 @@ def test_fixture_pages_parse_from_the_server(tmp_path: Path) -> None:
     )
     with serve(script) as base:
         result = scrape(source(base, tmp_path / "cache"))
-    assert result.permissions[0].operations[0].name == "CreateAlias"
-    assert result.permissions[0].provenance.fetched_at.endswith("Z")
+    assert result.of(kinds.PERMISSIONS)[0].operations[0].name == "CreateAlias"
+    assert result.of(kinds.PERMISSIONS)[0].provenance.fetched_at.endswith("Z")
 
 
 def _write_loop(cache: str, url: str, rounds: int) -> None:
@@ -212,8 +213,8 @@ def test_github_archive_at_a_commit(corpus: Path) -> None:
         fetcher = source(base, None).fetcher
         archive = GitHubArchiveSource(fetcher, commit, api_base=base, raw_base=base)
         result = scrape(archive)
-    (keys,) = result.condition_keys
+    (keys,) = result.of(kinds.CONDITION_KEYS)
     assert keys.provenance.revision == commit
     assert keys.provenance.revision_date == "2017-11-15"
     assert len(keys.condition_keys) == 9
-    assert result.permissions == []  # the archived page links to the website's table
+    assert result.of(kinds.PERMISSIONS) == []  # the archived page links to the website's table

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from kms_permissions.cli import main
+from kms_permissions.scraper.kinds import PERMISSIONS
 from kms_permissions.scraper.page_cache import PageCache
 from kms_permissions.scraper.records import PermissionsPage
 from kms_permissions.scraper.scrape import scrape
@@ -42,19 +43,19 @@ def _edit_decrypt(entry: Path, reseal: bool = False) -> None:
 def test_an_edited_entry_is_parsed_again(corpus: Path, tmp_path: Path) -> None:
     page = corpus / "kms-devguide-current-md" / "kms-api-permissions-reference.md"
     cache = PageCache(tmp_path / "parsed")
-    fresh = scrape(LocalSource(page), cache).permissions
+    fresh = scrape(LocalSource(page), cache).of(PERMISSIONS)
     assert [_decrypt(p) for p in fresh] == [("yes",)]
     entry = _entry(tmp_path / "parsed")
     sealed = json.loads(entry.read_text())
     assert sealed["page_sha256"] == fresh[0].provenance.sha256 and len(sealed["sha256"]) == 64
     # Unchanged, the entry is used as it is (it is the same record).
-    assert scrape(LocalSource(page), cache).permissions == fresh
+    assert scrape(LocalSource(page), cache).of(PERMISSIONS) == fresh
     _edit_decrypt(entry)
-    assert [_decrypt(p) for p in scrape(LocalSource(page), cache).permissions] == [("yes",)]
+    assert [_decrypt(p) for p in scrape(LocalSource(page), cache).of(PERMISSIONS)] == [("yes",)]
     # The miss was parsed anew and the entry written again, sealed.
     assert json.loads(entry.read_text()) == sealed
     _edit_decrypt(entry, reseal=True)
-    assert [_decrypt(p) for p in scrape(LocalSource(page), cache).permissions] == [("yes",)]
+    assert [_decrypt(p) for p in scrape(LocalSource(page), cache).of(PERMISSIONS)] == [("yes",)]
 
 
 def test_the_dataset_is_right_after_an_entry_is_edited(corpus: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import kms_permissions as kp
 from kms_permissions import constants
 from kms_permissions.cli import main
 from kms_permissions.generator.markdown import slug
-from kms_permissions.model import SOURCES, ActionInfo, from_json, to_json
+from kms_permissions.model import FACT_SOURCES, ActionInfo, from_json, to_json
 from kms_permissions.policy.checker import knowledge
 from kms_permissions.reference import load
 
@@ -192,7 +192,7 @@ def test_each_pair_names_its_sources_with_dates(pairs: Pairs) -> None:
     for link in reference.links:
         assert link.sources, link
         for source in link.sources:
-            assert source in SOURCES
+            assert source in FACT_SOURCES
         action = reference.actions[link.action]
         key = reference.condition_keys[link.condition_key]
         assert action.condition_key_sources[link.condition_key] == link.sources

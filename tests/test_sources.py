@@ -12,6 +12,7 @@ import pytest
 
 from kms_permissions.cli import main
 from kms_permissions.errors import SourceError
+from kms_permissions.scraper.kinds import CONDITION_KEYS, GLOBAL_KEYS, PERMISSIONS
 from kms_permissions.scraper.scrape import scrape
 from kms_permissions.scraper.sources import GitSource, LocalSource, archive_urls, open_source
 
@@ -30,13 +31,13 @@ def test_local_sar_folder_uses_file_dates(corpus: Path) -> None:
 def test_local_doc_source_uses_the_archive_commit(corpus: Path) -> None:
     folder = corpus / "kms-devguide-github" / "2022-12-05_3828191" / "doc_source"
     result = scrape(LocalSource(folder))
-    assert result.permissions == []  # the archived page links to the website instead
-    names = sorted(p.provenance.location.rsplit("/", 1)[-1] for p in result.condition_keys)
+    assert result.of(PERMISSIONS) == []  # the archived page links to the website instead
+    names = sorted(p.provenance.location.rsplit("/", 1)[-1] for p in result.of(CONDITION_KEYS))
     assert names == ["conditions-kms.md", "conditions-nitro-enclaves.md"]
-    provenance = result.condition_keys[0].provenance
+    provenance = result.of(CONDITION_KEYS)[0].provenance
     assert provenance.revision == "38281913dc98580974493b2f5194abcd5125d1e0"
     assert provenance.revision_date == "2022-12-05"
-    assert [g.provenance.location.rsplit("/", 1)[-1] for g in result.global_keys] == [
+    assert [g.provenance.location.rsplit("/", 1)[-1] for g in result.of(GLOBAL_KEYS)] == [
         "conditions-aws.md"
     ]
 
@@ -96,7 +97,7 @@ def test_git_source_all_commits(archive_repo: Path) -> None:
     commits = source.commits()
     assert [time[:10] for _, time in commits] == [s[:10] for s in SNAPSHOTS]
     result = scrape(source)
-    by_date = {p.provenance.revision_date: p for p in result.condition_keys}
+    by_date = {p.provenance.revision_date: p for p in result.of(CONDITION_KEYS)}
     assert sorted(by_date) == ["2017-11-15", "2020-10-29", "2022-12-05"]
     assert len(by_date["2017-11-15"].condition_keys) == 9
     assert by_date["2022-12-05"].provenance.revision == commits[-1][0]
@@ -106,7 +107,7 @@ def test_git_source_one_revision(archive_repo: Path) -> None:
     first = GitSource(archive_repo).commits()[0][0]
     source = open_source(f"git:{archive_repo}@{first}")
     result = scrape(source)
-    assert {p.provenance.revision for p in result.condition_keys} == {first}
+    assert {p.provenance.revision for p in result.of(CONDITION_KEYS)} == {first}
     with pytest.raises(SourceError, match="git log"):
         GitSource(archive_repo, "no-such-rev").commits()
 

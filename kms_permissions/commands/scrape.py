@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kms_permissions.errors import FetchError, InputError
     from kms_permissions.files import check_output, output_path
+    from kms_permissions.scraper import kinds
     from kms_permissions.scraper.scrape import is_scrape_file, scrape, write_json
     from kms_permissions.scraper.sources import no_network_hint, open_source
 
@@ -60,9 +61,6 @@ def run(args: argparse.Namespace) -> int:
     except FetchError as exc:
         raise FetchError(no_network_hint(exc)) from None
     write_json(result, target, inputs=inputs, force=args.force)
-    counts = (
-        f"{len(result.permissions)} permissions, {len(result.condition_keys)} condition-key, "
-        f"{len(result.global_keys)} global-key and {len(result.sar)} SAR page(s)"
-    )
-    print(f"wrote {args.out}: {counts}", file=sys.stderr)
+    counts = ", ".join(f"{len(result.of(kind))} {kind.label}" for kind in kinds.KINDS)
+    print(f"wrote {args.out}: {counts} page(s)", file=sys.stderr)
     return 0

@@ -21,8 +21,8 @@ from typing import Any
 from kms_permissions.dataset.columns import SCHEMA_VERSION
 from kms_permissions.dataset.memory import Dataset, Row
 from kms_permissions.model import (
+    FACT_SOURCES,
     SOURCE_OF_PAGE_KIND,
-    SOURCES,
     VIA_SERVICE_KEY,
     ActionInfo,
     ConditionKeyInfo,
@@ -39,7 +39,7 @@ TOC = "index.toc.json"
 TOC_FORMAT = "kms-permissions-index-toc/1"
 # The top-level values of the index that are tables of entries, one part per entry in the TOC.
 ENTRY_TABLES = ("actions", "condition_keys")
-_SOURCE_ORDER = list(SOURCES)
+_SOURCE_ORDER = list(FACT_SOURCES)
 
 
 class _Tables:

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
 from kms_permissions.dataset.snapshot import Snapshot
-from kms_permissions.scraper.records import (
-    ApiReferencePage,
-    CalloutsPage,
-    ConditionKeysPage,
-    GlobalConditionKeysPage,
-    PermissionsPage,
-    Provenance,
-    SarPage,
-    ScrapeResult,
-    ViaServicesPage,
-)
+from kms_permissions.scraper import kinds
+from kms_permissions.scraper.kinds import PERMISSIONS, RecordKind
+from kms_permissions.scraper.records import CalloutsPage, PermissionsPage, Provenance, ScrapeResult
 
-# The permissions page's markdown rendering (permissions_md.RENDERING), preferred to its HTML.
-_MARKDOWN = "md-list"
+Dated = list[tuple[Provenance, Any]]
 
 
 @dataclass(frozen=True)
@@ -35,7 +26,7 @@ def _order(p: Provenance) -> tuple[str, str, str]:
     return (p.revision_date, p.revision_time, p.revision)
 
 
-def _latest(items: list[tuple[Provenance, object]], date: str) -> list[object]:
+def _latest(items: Dated, date: str) -> list[Any]:
     """Pages of the newest revision dated on or before `date`."""
     eligible = [(p, item) for p, item in items if p.revision_date and p.revision_date <= date]
     if not eligible:
@@ -48,68 +39,81 @@ def timeline(result: ScrapeResult) -> list[Version]:
     """Every version the pages allow, oldest first.
 
     A version exists for each date on which some source has a revision. It holds the newest
-    revision of each source as of that date. Undated pages (a local copy of the current
-    permissions page) join one version: the newest before any dated copy of the permissions
-    table (the newest version when there is none), so that dated copies added later (the live
-    pages `update` records) follow it instead of displacing it. The newest permissions page
-    also resolves the condition keys' operation expressions of every version, since older
-    revisions of the guide's source do not carry the permissions table. Of two renderings of
-    one revision the markdown one is used (the HTML one is its cross-check when fetched).
+    revision of each source as of that date (how each kind is picked is declared in
+    `scraper.kinds`). Undated pages (a local copy of the current permissions page) join one
+    version: the newest before any dated copy of the permissions table (the newest version when
+    there is none), so that dated copies added later (the live pages `update` records) follow
+    it instead of displacing it; an undated botocore model (the installed one) is the newest
+    copy. The newest permissions page also resolves the condition keys' operation expressions
+    of every version, since older revisions of the guide's source do not carry the permissions
+    table. Of two renderings of one revision the preferred one is used (the permissions page's
+    markdown; the HTML one is its cross-check when fetched).
     """
-    undated = [p for p in result.permissions if not p.provenance.revision_date]
-    dated_permissions = sorted(
-        ((p.provenance, p) for p in result.permissions if p.provenance.revision_date),
-        key=lambda item: item[0].rendering == _MARKDOWN,  # stable; `_one` takes the last
-    )
-    conditions = [(p.provenance, p) for p in result.condition_keys]
-    globals_ = [(p.provenance, p) for p in result.global_keys]
-    sar = [(p.provenance, p) for p in result.sar]
-    via = [(p.provenance, p) for p in result.via_services if p.provenance.revision_date]
-    api = [(p.provenance, p) for p in result.api_reference if p.provenance.revision_date]
-    # An undated model (the installed botocore) is the newest copy: it joins the newest version.
-    undated_api = [p for p in result.api_reference if not p.provenance.revision_date]
+    dated: dict[str, Dated] = {}
+    undated: dict[str, list[Any]] = {}
+    for kind in kinds.KINDS:
+        pages = result.of(kind)
+        dated[kind.field] = _preferred_last(
+            [(p.provenance, p) for p in pages if p.provenance.revision_date], kind.prefer
+        )
+        undated[kind.field] = [p for p in pages if not p.provenance.revision_date]
     dates = sorted(
-        {
-            p.revision_date
-            for p, _ in dated_permissions + conditions + globals_ + sar + api + via
-            if p.revision_date
-        }
+        {p.revision_date for k in kinds.KINDS if k.dates_versions for p, _ in dated[k.field]}
     )
-    undated_date = _undated_date(dates, dated_permissions)
+    joining = [item for k in kinds.KINDS if k.undated == "before-dated" for item in dated[k.field]]
+    undated_date = _undated_date(dates, joining)
     resolution = _resolution_page(result, undated_date)
     versions: list[Version] = []
     for date in dates:
         in_force = date == undated_date
-        permissions = _latest(list(dated_permissions), date)
-        snapshot = Snapshot(
-            permissions=_one(permissions, PermissionsPage)
-            or (undated[-1] if in_force and undated else None),
-            condition_keys=[
-                p for p in _latest(list(conditions), date) if isinstance(p, ConditionKeysPage)
-            ],
-            global_keys=_one(_latest(list(globals_), date), GlobalConditionKeysPage),
-            sar=_one(_latest(list(sar), date), SarPage),
-            api=(undated_api[-1] if undated_api and date == dates[-1] else None)
-            or _one(_latest(list(api), date), ApiReferencePage),
-            via_services=_one(_latest(list(via), date), ViaServicesPage),
-            callouts=_callouts(result, date, in_force),
-            resolution=resolution,
-        )
-        versions.append(Version(date, snapshot))
+        held = {
+            kind.field: _pick(kind, result, dated, undated, date, in_force, date == dates[-1])
+            for kind in kinds.KINDS
+        }
+        versions.append(Version(date, Snapshot(held, resolution)))
     return versions
 
 
-def _undated_date(dates: list[str], dated: Sequence[tuple[Provenance, object]]) -> str | None:
+def _preferred_last(items: Dated, prefer: str | None) -> Dated:
+    """The pages in order, the preferred rendering's last (where `_pick` takes it)."""
+    return sorted(items, key=lambda item: item[0].rendering == prefer)  # stable
+
+
+def _pick(
+    kind: RecordKind[Any],
+    result: ScrapeResult,
+    dated: dict[str, Dated],
+    undated: dict[str, list[Any]],
+    date: str,
+    in_force: bool,
+    newest: bool,
+) -> Any:
+    """What a version as of `date` holds of one kind, as the registry declares it."""
+    if kind.pick == "per-page":
+        return _per_page(result.of(kind), date, in_force)
+    latest = _latest(dated[kind.field], date)
+    if kind.pick == "all":
+        return latest
+    copies = undated[kind.field]
+    if kind.undated == "newest" and copies and newest:
+        return copies[-1]
+    one = latest[-1] if latest else None
+    if one is None and kind.undated == "before-dated" and in_force and copies:
+        return copies[-1]
+    return one
+
+
+def _undated_date(dates: list[str], dated: Sequence[tuple[Provenance, Any]]) -> str | None:
     """The version undated pages join: the newest before any dated permissions table."""
     first = min((p.revision_date for p, _ in dated), default=None)
     eligible = [date for date in dates if first is None or date < first]
     return eligible[-1] if eligible else None
 
 
-def _callouts(result: ScrapeResult, date: str, undated_in_force: bool) -> list[CalloutsPage]:
-    """Per guide page, its newest callouts as of `date` (undated pages only where in force)."""
+def _per_page(pages: list[CalloutsPage], date: str, undated_in_force: bool) -> list[CalloutsPage]:
+    """Per guide page, its newest copy as of `date` (undated pages only where in force)."""
     chosen: dict[str, CalloutsPage] = {}
-    for page in result.callouts:
+    for page in pages:
         when = page.provenance.revision_date
         if (when and when > date) or (not when and not undated_in_force):
             continue
@@ -126,21 +130,14 @@ def _callout_order(page: CalloutsPage) -> tuple[str, str, str]:
 
 
 def _resolution_page(result: ScrapeResult, undated_date: str | None) -> PermissionsPage | None:
-    if not result.permissions:
+    pages = result.of(PERMISSIONS)
+    if not pages:
         return None
     return max(
-        result.permissions,
+        pages,
         key=lambda p: (
             p.provenance.revision_date or undated_date or "9999",
-            p.provenance.rendering == _MARKDOWN,
+            p.provenance.rendering == PERMISSIONS.prefer,
             p.provenance.revision,
         ),
     )
-
-
-T = TypeVar("T")
-
-
-def _one(items: list[object], kind: type[T]) -> T | None:
-    found = [i for i in items if isinstance(i, kind)]
-    return found[-1] if found else None

@@ -11,18 +11,11 @@ as an element id. A botocore service model is JSON whose metadata names KMS
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kms_permissions.errors import SourceError
 
-# Guide page anchor -> (kind, rendering) of the markdown rendering.
-GUIDE_PAGES = {
-    "kms-api-permissions-reference": ("permissions", "md-list"),
-    "conditions-kms": ("condition-keys", "md-tables"),
-    "policy-conditions": ("condition-keys", "md-tables"),
-    "conditions-nitro-enclaves": ("condition-keys", "md-tables"),
-    "conditions-aws": ("global-keys", "md"),
-}
 _HEAD = 4096  # the title and anchor sit at the very top of every rendering
 _MD_TITLE = re.compile(r"\A\s*(?:---.*?---\s*)?#\s+[^\n]*?<a name=\"([a-z0-9-]+)\"", re.DOTALL)
 _MD_ANCHOR = re.compile(r"\A\s*#\s+[^\n]+\n+\s*<a name=\"([a-z0-9-]+)\"")
@@ -39,43 +32,96 @@ class PageKind:
     page: str
 
 
+class View:
+    """A page's bytes as the recognisers look at them: its head, JSON or not, its anchor."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.head = body[:_HEAD].decode("utf-8", errors="replace")
+        self.is_json = self.head.lstrip().startswith("{")
+        anchor = None if self.is_json else _MD_TITLE.search(self.head)
+        anchor = anchor or (None if self.is_json else _MD_ANCHOR.search(self.head))
+        self.anchor = anchor.group(1) if anchor else None
+        lowered = self.head.lower()
+        self.is_html = (
+            not self.is_json
+            and self.anchor is None
+            and ("<html" in lowered or "<!doctype html" in lowered)
+        )
+
+    def text(self) -> str:
+        """The whole page as text (invalid UTF-8 replaced)."""
+        return self.body.decode("utf-8", errors="replace")
+
+
 def identify(body: bytes) -> PageKind | None:
-    """The kind of page `body` is, or None when it is not a page kms-permissions reads.
+    """The kind of page `body` is, or None when it is not a page kms-permissions reads: the
+    first rendering of the registry (`kinds.PAGES`) that recognises it.
 
     Raises SourceError for a page that looks like one of ours but is for another service (a
     SAR page whose service prefix is not `kms`), so that it is refused by name.
     """
-    head = body[:_HEAD].decode("utf-8", errors="replace")
-    if head.lstrip().startswith("{"):
-        from kms_permissions.scraper import api_reference_json
+    from kms_permissions.scraper import kinds
 
-        text = body.decode("utf-8", errors="replace")
-        if api_reference_json.recognise(text):
-            return PageKind(api_reference_json.KIND, api_reference_json.RENDERING, "kms")
+    view = View(body)
+    for page in kinds.PAGES:
+        name = page.recognise(view)
+        if name is not None:
+            return PageKind(page.kind, page.rendering, name)
+    return None
+
+
+def botocore_model(view: View) -> str | None:
+    """`kms` for botocore's KMS service model."""
+    from kms_permissions.scraper import api_reference_json
+
+    return "kms" if view.is_json and api_reference_json.recognise(view.text()) else None
+
+
+def guide_page(*anchors: str) -> Callable[[View], str | None]:
+    """A recogniser of the guide's markdown pages with one of these anchors."""
+
+    def recognise(view: View) -> str | None:
+        return view.anchor if view.anchor in anchors else None
+
+    return recognise
+
+
+def any_guide_page(view: View) -> str | None:
+    """Any page of the guide in markdown (its anchor)."""
+    return view.anchor
+
+
+def _sar_title(view: View) -> str | None:
+    """The title of a Service Authorization Reference page (lowercase), or None."""
+    if not view.is_html:
         return None
-    anchor = _MD_TITLE.search(head) or _MD_ANCHOR.search(head)
-    if anchor:
-        page = anchor.group(1)
-        kind, rendering = GUIDE_PAGES.get(page, ("guide", "md"))
-        return PageKind(kind, rendering, page)
-    if "<html" not in head.lower() and "<!doctype html" not in head.lower():
-        return None
-    title = _HTML_TITLE.search(head)
+    title = _HTML_TITLE.search(view.head)
     title_text = " ".join(title.group(1).split()).lower() if title else ""
-    if "actions, resources, and condition keys for" in title_text:
-        if "key management service" not in title_text:
-            return None  # the SAR page of another service: not ours, skipped in a folder
-        text = body.decode("utf-8", errors="replace")
-        prefix = _PREFIX.search(text)
-        if prefix is None or prefix.group(1).lower() != "kms":
-            found = prefix.group(1) if prefix else "none"
-            raise SourceError(
-                f"a Service Authorization Reference page titled for KMS but with the service "
-                f"prefix {found!r}, not 'kms'"
-            )
-        return PageKind("sar", "sar-html", "list_awskeymanagementservice")
-    if 'id="kms-api-permissions-reference' in body.decode("utf-8", errors="replace"):
-        return PageKind("permissions", "html-table", "kms-api-permissions-reference")
+    return title_text if "actions, resources, and condition keys for" in title_text else None
+
+
+def sar_page(view: View) -> str | None:
+    """The Service Authorization Reference's page for KMS."""
+    title_text = _sar_title(view)
+    if title_text is None or "key management service" not in title_text:
+        return None  # the SAR page of another service: not ours, skipped in a folder
+    prefix = _PREFIX.search(view.text())
+    if prefix is None or prefix.group(1).lower() != "kms":
+        found = prefix.group(1) if prefix else "none"
+        raise SourceError(
+            f"a Service Authorization Reference page titled for KMS but with the service "
+            f"prefix {found!r}, not 'kms'"
+        )
+    return "list_awskeymanagementservice"
+
+
+def permissions_html_page(view: View) -> str | None:
+    """The guide's permissions page in HTML (its anchor as an element id)."""
+    if not view.is_html or _sar_title(view) is not None:
+        return None
+    if 'id="kms-api-permissions-reference' in view.text():
+        return "kms-api-permissions-reference"
     return None
 
 

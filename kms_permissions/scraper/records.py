@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.scraper.kinds import RecordKind
+
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -223,46 +229,35 @@ class CalloutsPage:
     callouts: tuple[Callout, ...]
 
 
-@dataclass
 class ScrapeResult:
-    """Everything one scrape produced, page by page."""
+    """Everything one scrape produced, page by page, in one list per kind of record
+    (`kinds.KINDS`): `result.of(kinds.SAR)` is the SAR pages."""
 
-    permissions: list[PermissionsPage] = field(default_factory=list)
-    condition_keys: list[ConditionKeysPage] = field(default_factory=list)
-    global_keys: list[GlobalConditionKeysPage] = field(default_factory=list)
-    sar: list[SarPage] = field(default_factory=list)
-    callouts: list[CalloutsPage] = field(default_factory=list)
-    api_reference: list[ApiReferencePage] = field(default_factory=list)
-    via_services: list[ViaServicesPage] = field(default_factory=list)
+    def __init__(self) -> None:
+        from kms_permissions.scraper.kinds import KINDS
+
+        self._pages: dict[str, list[Any]] = {kind.field: [] for kind in KINDS}
+
+    def of(self, kind: RecordKind[P]) -> list[P]:
+        """The pages of one kind."""
+        pages: list[P] = self._pages[kind.field]
+        return pages
 
     def extend(self, other: ScrapeResult) -> None:
         """Add the pages of another scrape (another source of the same build)."""
-        self.permissions += other.permissions
-        self.condition_keys += other.condition_keys
-        self.global_keys += other.global_keys
-        self.sar += other.sar
-        self.callouts += other.callouts
-        self.api_reference += other.api_reference
-        self.via_services += other.via_services
+        for field_name, pages in other._pages.items():
+            self._pages[field_name] += pages
 
     def to_json_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict, pages sorted by location and revision date."""
+        """A JSON-ready dict, pages sorted by revision date and location."""
         from dataclasses import asdict
 
         def ordered(pages: list[Any]) -> list[dict[str, Any]]:
             key = lambda p: (p.provenance.revision_date, p.provenance.location)  # noqa: E731
             return [asdict(p) for p in sorted(pages, key=key)]
 
-        return {
-            "format": "kms-permissions-scrape/1",
-            "permissions": ordered(self.permissions),
-            "condition_keys": ordered(self.condition_keys),
-            "global_keys": ordered(self.global_keys),
-            "sar": ordered(self.sar),
-            "callouts": ordered(self.callouts),
-            "api_reference": ordered(self.api_reference),
-            "via_services": ordered(self.via_services),
-        }
+        lists = {name: ordered(pages) for name, pages in self._pages.items()}
+        return {"format": "kms-permissions-scrape/1", **lists}
 
 
 @dataclass(frozen=True)

@@ -10,106 +10,60 @@ from typing import Any, TypeVar
 
 from kms_permissions.errors import SourceError, json_kind
 from kms_permissions.files import output_path, write_file
-from kms_permissions.scraper import (
-    api_reference_json,
-    callouts_md,
-    condition_keys_md,
-    global_keys_md,
-    permissions_html,
-    permissions_md,
-    sar_html,
-    via_services_md,
-)
+from kms_permissions.scraper import kinds
+from kms_permissions.scraper.kinds import RecordKind
 from kms_permissions.scraper.page_cache import PageCache
-from kms_permissions.scraper.records import (
-    ApiReferencePage,
-    CalloutsPage,
-    ConditionKeysPage,
-    GlobalConditionKeysPage,
-    PermissionsPage,
-    Provenance,
-    SarPage,
-    ScrapeResult,
-    ViaServicesPage,
-)
-from kms_permissions.scraper.sources import HttpSource, Page, Source
+from kms_permissions.scraper.records import Provenance, ScrapeResult
+from kms_permissions.scraper.sources import HttpSource, Page, PageSource
 
-_WEBSITE_TABLE_LINK = "kms-api-permissions-reference.html"
 P = TypeVar("P")
 
 
-def scrape(source: Source, cache: PageCache | None = None) -> ScrapeResult:
+def scrape(source: PageSource, cache: PageCache | None = None) -> ScrapeResult:
     """Parse every page of `source`; a page that does not parse stops the scrape."""
     result = ScrapeResult()
     for page in source.pages():
         add_page(page, result, cache)
         if isinstance(source, HttpSource):
             source.keep(page)
-    if not (
-        result.permissions
-        or result.condition_keys
-        or result.sar
-        or result.global_keys
-        or result.api_reference
-    ):
-        raise SourceError(
-            "the source holds no permissions, condition key, SAR or API Reference page"
-        )
+    alone = [kind for kind in kinds.KINDS if kind.stands_alone]
+    if not any(result.of(kind) for kind in alone):
+        labels = [kind.label for kind in alone]
+        raise SourceError(f"the source holds no {', '.join(labels[:-1])} or {labels[-1]} page")
     return result
 
 
 def add_page(page: Page, result: ScrapeResult, cache: PageCache | None = None) -> None:
-    """Parse one page into `result`, skipping pages that hold nothing of ours."""
+    """Parse one page into `result`: every record the registry (`kinds.KINDS`) reads from a
+    page of its kind and rendering, when the page holds it; pages holding none are skipped."""
     text = page.text()
-    provenance = page.provenance()
+    for kind in kinds.KINDS:
+        for reading in kind.readings:
+            if reading.reads(page.kind, page.rendering) and reading.holds(page.name, text):
+                provenance = page.provenance()
+                if reading.records_as is not None:
+                    as_kind, as_rendering = reading.records_as
+                    provenance = dataclasses.replace(
+                        provenance, kind=as_kind, rendering=as_rendering
+                    )
+                result.of(kind).append(_parsed(kind, reading.parse, text, provenance, cache))
 
-    def parsed(record: type[P], parser: Callable[[str, Provenance], P]) -> P:
-        hit = cache.get(record, provenance) if cache else None
-        if isinstance(hit, record):
-            return hit
-        fresh = parser(text, provenance)
-        if cache:
-            cache.put(fresh)
-        return fresh
 
-    if page.rendering not in ("sar-html", "html-table", api_reference_json.RENDERING):
-        # Every guide page gets its callouts, none included: a newer revision without callouts
-        # must replace an older one that had some.
-        notes = dataclasses.replace(provenance, kind="notes", rendering=callouts_md.RENDERING)
-        hit = cache.get(CalloutsPage, notes) if cache else None
-        if not isinstance(hit, CalloutsPage):
-            hit = callouts_md.parse(text, notes)
-            if cache:
-                cache.put(hit)
-        result.callouts.append(hit)
-    if page.kind == "permissions":
-        if page.rendering == "html-table":
-            result.permissions.append(parsed(PermissionsPage, permissions_html.parse))
-        elif permissions_md.has_table(text) or _WEBSITE_TABLE_LINK not in text:
-            result.permissions.append(parsed(PermissionsPage, permissions_md.parse))
-        # else: the archived page, which links to the website instead of holding the table.
-    elif page.kind == "condition-keys":
-        keys = condition_keys_md.has_condition_keys(text)
-        if keys or page.name != "policy-conditions":
-            result.condition_keys.append(parsed(ConditionKeysPage, condition_keys_md.parse))
-        if page.name == "policy-conditions" and global_keys_md.has_global_keys(text):
-            result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
-        if via_services_md.has_table(text):
-            table = dataclasses.replace(
-                provenance, kind=via_services_md.KIND, rendering=via_services_md.RENDERING
-            )
-            hit = cache.get(ViaServicesPage, table) if cache else None
-            if not isinstance(hit, ViaServicesPage):
-                hit = via_services_md.parse(text, table)
-                if cache:
-                    cache.put(hit)
-            result.via_services.append(hit)
-    elif page.kind == "global-keys":
-        result.global_keys.append(parsed(GlobalConditionKeysPage, global_keys_md.parse))
-    elif page.kind == "sar":
-        result.sar.append(parsed(SarPage, sar_html.parse))
-    elif page.kind == api_reference_json.KIND:
-        result.api_reference.append(parsed(ApiReferencePage, api_reference_json.parse))
+def _parsed(
+    kind: RecordKind[P],
+    parse: Callable[[str, Provenance], P],
+    text: str,
+    provenance: Provenance,
+    cache: PageCache | None,
+) -> P:
+    """The page's record, from the cache when it holds one for this content and parser."""
+    hit = cache.get(kind.record, provenance) if cache else None
+    if isinstance(hit, kind.record):
+        return hit
+    fresh = parse(text, provenance)
+    if cache:
+        cache.put(fresh)
+    return fresh
 
 
 SCRAPE_FORMAT = "kms-permissions-scrape/1"
@@ -174,14 +128,10 @@ def read_json(path: Path) -> ScrapeResult:
     try:
         if data.get("format") != SCRAPE_FORMAT:
             raise ValueError(f"format {data.get('format')!r} is not {SCRAPE_FORMAT}")
-        return ScrapeResult(
-            permissions=[load(PermissionsPage, p) for p in data["permissions"]],
-            condition_keys=[load(ConditionKeysPage, p) for p in data["condition_keys"]],
-            global_keys=[load(GlobalConditionKeysPage, p) for p in data["global_keys"]],
-            sar=[load(SarPage, p) for p in data["sar"]],
-            callouts=[load(CalloutsPage, p) for p in data.get("callouts", [])],
-            api_reference=[load(ApiReferencePage, p) for p in data.get("api_reference", [])],
-            via_services=[load(ViaServicesPage, p) for p in data.get("via_services", [])],
-        )
+        result = ScrapeResult()
+        for kind in kinds.KINDS:
+            pages = data[kind.field] if kind.required_in_file else data.get(kind.field, [])
+            result.of(kind).extend(load(kind.record, p) for p in pages)
+        return result
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise SourceError(f"{path}: not a kms-permissions scrape file ({exc!r:.200})") from None

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from kms_permissions.errors import FetchError, SourceError
 from kms_permissions.files import real_path, under
+from kms_permissions.scraper import kinds
 from kms_permissions.scraper.http import (
     MAX_BODY_BYTES,
     Fetcher,
@@ -27,6 +28,7 @@ from kms_permissions.scraper.http import (
     redact,
 )
 from kms_permissions.scraper.identify import PageKind, date_in_name, identify
+from kms_permissions.scraper.kinds import GUIDE_PAGE, content_types
 from kms_permissions.scraper.records import Provenance
 
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
@@ -61,14 +63,6 @@ LIVE_PAGES = (
 )
 MAX_PAGE_BYTES = MAX_BODY_BYTES
 _SNAPSHOT_DIR = re.compile(r"^(\d{4}-\d{2}-\d{2})_([0-9a-f]{7,40})$")
-CONTENT_TYPES = {
-    "md-list": ("text/markdown", "text/plain", "text/x-markdown"),
-    "md-tables": ("text/markdown", "text/plain", "text/x-markdown"),
-    "md": ("text/markdown", "text/plain", "text/x-markdown"),
-    "html-table": ("text/html",),
-    "sar-html": ("text/html",),
-    "botocore-json": ("application/json", "text/plain", "application/octet-stream"),
-}
 
 
 @dataclass(frozen=True)
@@ -113,7 +107,7 @@ class Page:
         )
 
 
-class Source(Protocol):
+class PageSource(Protocol):
     """Anything that yields pages."""
 
     def pages(self) -> Iterator[Page]:
@@ -127,25 +121,16 @@ def classify(name: str, parent: str = "") -> tuple[str, str] | None:
     Only for sources that must choose what to fetch before they see the content (the live
     site, GitHub); the parsers still check the content. Local files are told by content.
     """
-    if name == "kms-api-permissions-reference.md":
-        return "permissions", "md-list"
-    if name == "kms-api-permissions-reference.html":
-        return "permissions", "html-table"
-    if name in CONDITION_PAGES:
-        return "condition-keys", "md-tables"
-    if name == "conditions-aws.md":
-        return "global-keys", "md"
-    if name == "list_awskeymanagementservice.html":
-        return "sar", "sar-html"
+    for page in kinds.PAGES:
+        if name in page.file_names:
+            return page.kind, page.rendering
     if name.endswith(".md") and (parent == "doc_source" or name in NOTES_PAGES):
-        return "guide", "md"
+        return GUIDE_PAGE.kind, GUIDE_PAGE.rendering
     return None
 
 
 def _content_type(rendering: str) -> str:
-    if rendering == "botocore-json":
-        return "application/json"
-    return "text/html" if rendering in ("html-table", "sar-html") else "text/markdown"
+    return content_types(rendering)[0]
 
 
 class LocalSource:
@@ -351,7 +336,7 @@ class HttpSource:
             kind = classify(name)
             if kind is None:
                 raise SourceError(f"{redact(url)}: not a page kms-permissions knows how to read")
-            response = self.fetcher.get(url, CONTENT_TYPES[kind[1]])
+            response = self.fetcher.get(url, content_types(kind[1]))
             confirm(kind[0], response.body, url)
             self._responses[url] = response
             revision = response.etag or response.last_modified or f"sha256:{_sha(response.body)}"
@@ -418,7 +403,7 @@ class GitHubArchiveSource:
             if kind is None:  # pragma: no cover - ARCHIVE_PAGES are all known
                 continue
             try:
-                page = self.fetcher.get(page_url, CONTENT_TYPES[kind[1]])
+                page = self.fetcher.get(page_url, content_types(kind[1]))
             except FetchError as exc:
                 if "HTTP 404" in str(exc):  # the page did not exist at this commit
                     continue
@@ -468,7 +453,7 @@ def _http_date(value: str | None) -> str | None:
         return None
 
 
-def open_source(spec: str | None) -> Source:
+def open_source(spec: str | None) -> PageSource:
     """The source a `--source` value names: None (live), an https URL, `github:COMMIT` (the
     archived guide on GitHub), `git:PATH[@REV]` (a checkout of it), `github-botocore:TAG`,
     `pypi-botocore:VERSION` or `installed-botocore` (botocore's KMS model at a release, from the

@@ -23,10 +23,10 @@ from kms_permissions.scraper.botocore_sources import InstalledBotocoreSource
 from kms_permissions.scraper.corpus import mirrored
 from kms_permissions.scraper.corpus_live import FOLDER, LivePage, snapshot_files
 from kms_permissions.scraper.identify import PageKind, identify
+from kms_permissions.scraper.kinds import PERMISSIONS, content_types
 from kms_permissions.scraper.records import PermissionRow, PermissionsPage, ScrapeResult
 from kms_permissions.scraper.scrape import add_page
 from kms_permissions.scraper.sources import (
-    CONTENT_TYPES,
     GUIDE,
     LIVE_PAGES,
     LocalSource,
@@ -115,7 +115,7 @@ class LiveDocs:
         expected = classify(name)
         if expected is None:
             raise SourceError(f"{url}: not a page kms-permissions knows how to read")
-        response = fetcher.get(mirrored(url, mirrors), CONTENT_TYPES[expected[1]])
+        response = fetcher.get(mirrored(url, mirrors), content_types(expected[1]))
         found = identify(response.body)
         if found is None or (found.kind, found.rendering) != expected:
             what = f"a {found.kind} page ({found.rendering})" if found else "no page it knows"
@@ -258,7 +258,7 @@ def check_parses(pages: Iterable[LivePage]) -> ScrapeResult:
             body=live.body,
         )
         add_page(page, result)
-    check_renderings(result.permissions)
+    check_renderings(result.of(PERMISSIONS))
     return result
 
 
