@@ -14,6 +14,7 @@ import pytest
 import kms_permissions
 from kms_permissions import errors, model
 from kms_permissions.dataset.timeline import timeline
+from kms_permissions.generator.outputs import GENERATED_MARK, marked
 from kms_permissions.policy.principals import parse_aws, parse_principal
 from kms_permissions.scraper import identify, kinds
 from kms_permissions.scraper.kinds import content_types
@@ -237,3 +238,24 @@ def test_a_templates_placeholders_are_masked_before_parsing() -> None:
     assert (unknown.account, unknown.root, unknown.problem) == (None, False, None)
     region = parse_aws("p", "arn:${AWS::Partition}:iam:us-east-1:123456789012:root")
     assert region.problem == "has a Region; IAM and STS ARNs have none"
+
+
+# Generated pages say so --------------------------------------------------------------------------
+
+ROOT = PACKAGE.parent
+
+
+def test_every_generated_page_says_so_and_no_other_does() -> None:
+    listed = json.loads((ROOT / "site" / "generated.json").read_text())["files"]
+    generated = {p for p in listed if p.startswith("site/docs/") and p.endswith(".md")}
+    assert len(generated) > 100
+    for page in sorted((ROOT / "site" / "docs").rglob("*.md")):
+        relative = page.relative_to(ROOT).as_posix()
+        head = page.read_text().split("\n# ", 1)[0]  # before the page's title
+        assert (GENERATED_MARK in head) == (relative in generated), relative
+
+
+def test_the_mark_goes_after_the_front_matter() -> None:
+    assert marked("# Title\n\nText\n") == f"{GENERATED_MARK}\n\n# Title\n\nText\n"
+    with_front = "---\nsearch:\n  boost: 2\n---\n\n# Title\n"
+    assert marked(with_front) == f"---\nsearch:\n  boost: 2\n---\n{GENERATED_MARK}\n\n# Title\n"

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         verb = "differs from the dataset" if args.check else "written"
         print(f"{path}: {verb}", file=sys.stderr)
     if args.check and stale:
-        print("regenerate with: kms-permissions generate", file=sys.stderr)
+        again = "kms-permissions generate" + (f" --dataset {args.dataset}" if args.dataset else "")
+        print(f"regenerate with: {again} (it rewrites every file listed)", file=sys.stderr)
         return 1
     return 0
