@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from kms_permissions.dataset import changes
+from kms_permissions.dataset.changelog import changelog as changelog_of
+from kms_permissions.dataset.changelog import changelog_section
 from kms_permissions.generator.markdown import text
 from kms_permissions.generator.site import prose, site_files
 from kms_permissions.generator.site.context import Site
@@ -53,7 +55,7 @@ def _history_rows() -> list[dict[str, object]]:
 
 def test_the_bundled_changelog_is_the_history_tables() -> None:
     newest = "-".join(load().version.split(".")[:3])
-    expected = changes.changelog(_history_rows(), newest)
+    expected = changelog_of(_history_rows(), newest)
     assert (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8") == expected
 
 
@@ -99,13 +101,13 @@ def test_a_sources_first_copy_is_not_called_added() -> None:
         for item in version.added:
             assert not (set(item.sources) <= first), (version.date, item)
     (joined,) = [v for v in versions if v.date == "2019-10-10"]
-    section = changes.changelog_section(joined)
+    section = changelog_section(joined)
     assert "The SAR is held from here (its first copy): " in section
     # An addition of a source held before is named, in the version of the release that made it.
     (shipped,) = [v for v in versions if v.date == "2026-10-26"]
     added = {(item.kind, item.sources): item.entities for item in shipped.added}
     assert added[("action", ("api",))] == ("kms:Decapsulate", "kms:Encapsulate")
-    section = changes.changelog_section(shipped)
+    section = changelog_section(shipped)
     assert "Added actions (the API Reference): `kms:Decapsulate`, `kms:Encapsulate`" in section
 
 
@@ -145,7 +147,7 @@ def test_versions_from_a_hand_written_history() -> None:
         changes.FieldChange("action", "kms:A", "access_level", "sar", '"Read"', '"Write"'),
     )
     assert first.first and [c.source for c in first.coverage] == ["sar"]
-    text = changes.changelog(rows, newest="2023-01-01")
+    text = changelog_of(rows, newest="2023-01-01")
     assert "- No change in the facts tracked" in text
     assert "- Removed actions (the SAR): `kms:B`" in text
     assert "`kms:A` access_level (the SAR): `Read` -> `Write`" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from kms_permissions.dataset import changes
+from kms_permissions.dataset.changelog import changelog as changelog_of
 from kms_permissions.dataset.history import History, build_history
 from kms_permissions.dataset.io import is_dataset_folder, read_dataset, rows_json, write_dataset
 from kms_permissions.dataset.memory import Dataset
@@ -174,8 +174,8 @@ def _previous(previous_dir: str | Path | None, target: Path, force: bool) -> Dat
 
 def changelog(history: History) -> bytes:
     """CHANGELOG.md: one section per version, newest first, from the history table (the site's
-    timeline reads the same, `dataset.changes`)."""
-    return changes.changelog(history.rows, history.versions[-1][0]).encode()
+    timeline reads the same, `dataset.changes`, in the words of `dataset.changelog`)."""
+    return changelog_of(history.rows, history.versions[-1][0]).encode()
 
 
 def _content(dataset: Dataset) -> dict[str, bytes]:

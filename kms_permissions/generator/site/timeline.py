@@ -1,23 +1,27 @@
 """timeline.md: what changed in each dataset version, as the CHANGELOG says it.
 
-Both come from `dataset.changes.versions()` over the history table: the same versions, the same
-changes. Each version is an entry with an anchor that the list at the top links to; long lists
-and the changed values are folded, so that the page stays short on a phone.
+Both come from `dataset.changes.versions()` over the history table, folded alike and said in
+the CHANGELOG's words (`dataset.changelog`): the same versions, the same changes. Each version
+is an entry with an anchor that the list at the top links to; long lists and the changed values
+are folded, so that the page stays short on a phone.
 """
 
 from __future__ import annotations
 
 from kms_permissions.dataset import changes
+from kms_permissions.dataset.changelog import (
+    coverage_text,
+    entity_label,
+    listing_text,
+    undated_section,
+)
 from kms_permissions.dataset.changes import (
-    KINDS,
     FoldedChange,
     Listing,
     Version,
-    coverage_text,
-    entity_label,
     folded,
-    sources_text,
-    undated_section,
+    kind_name,
+    pairs_by_action,
 )
 from kms_permissions.display import compact
 from kms_permissions.generator.markdown import big_table, code, fragment, table, text
@@ -77,7 +81,7 @@ def _summary_row(site: Site, version: Version) -> list[str]:
                 said.append(f"{text('condition keys ' + to)} {named}")
             else:
                 named = _few(_labels(kind, entities), len(entities))
-                said.append(f"{text(_kind(kind, len(entities)))} {verb}: {named}")
+                said.append(f"{text(kind_name(kind, len(entities)))} {verb}: {named}")
     if version.changed:
         n = len(version.changed)
         labels = [
@@ -94,8 +98,7 @@ def _summary_row(site: Site, version: Version) -> list[str]:
 def _labels(kind: str, entities: list[str]) -> list[str]:
     """Names as a reader knows them; a pair as its action, a numbered run as one name."""
     if kind == "action_condition_key":
-        actions = list(dict.fromkeys(e.split("|", 1)[0] for e in entities))
-        return actions
+        return [action for action, _ in pairs_by_action(entities)]
     if kind in ("action", "condition_key"):
         return compact(list(entities))
     return [entity_label(kind, e) for e in entities]
@@ -116,11 +119,6 @@ def _few(
     return out
 
 
-def _kind(kind: str, count: int) -> str:
-    name = KINDS.get(kind, kind)
-    return name[:-1] if count == 1 else name
-
-
 def entry(site: Site, version: Version) -> list[str]:
     """One version's entry: its summary, long lists and value changes folded."""
     lines = [f"## {version.version} {{ #{version.anchor} }}", ""]
@@ -137,7 +135,7 @@ def entry(site: Site, version: Version) -> list[str]:
             else:
                 said.append(f"{summary}: {len(item.entities)}, listed below")
                 body = "\n".join(f"- {name}" for name in names)
-                title = text(f"{_plain(verb, item)} ({len(item.entities)})")
+                title = text(f"{listing_text(verb, item)} ({len(item.entities)})")
                 folds.append(collapsible(title, body))
     changes = folded(version.changed)
     short = all(len(c.old or "") + len(c.new or "") <= SHORT_VALUES for c in changes)
@@ -154,24 +152,15 @@ def entry(site: Site, version: Version) -> list[str]:
 
 
 def _listing(site: Site, verb: str, item: Listing) -> tuple[str, list[str]]:
-    summary = text(f"{verb} {KINDS.get(item.kind, item.kind)} ({sources_text(item.sources)})")
-    return summary, _names(site, item)
-
-
-def _plain(verb: str, item: Listing) -> str:
-    return f"{verb} {KINDS.get(item.kind, item.kind)} ({sources_text(item.sources)})"
+    return text(listing_text(verb, item)), _names(site, item)
 
 
 def _names(site: Site, item: Listing) -> list[str]:
     """The entities, linked, numbered runs folded."""
     if item.kind == "action_condition_key":
-        by_action: dict[str, list[str]] = {}
-        for entity in item.entities:
-            action, key = entity.split("|", 1)
-            by_action.setdefault(action, []).append(key)
         return [
             f"{site.name_link(action, HERE)} with {_family(site, keys)}"
-            for action, keys in by_action.items()
+            for action, keys in pairs_by_action(item.entities)
         ]
     if item.kind == "required_permission":
         return [_required(site, entity) for entity in item.entities]
