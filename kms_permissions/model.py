@@ -53,7 +53,7 @@ NoteKind = Literal["Note", "Important", "Warning", "Tip"]
 ActionDetailsSource = Literal["guide", "api", "none"]
 # Where a condition key's headline type and value type come from.
 KeyDetailsSource = Literal["guide", "sar", "none"]
-# A source of facts (the keys of SOURCES that state facts of their own).
+# A source of facts (the keys of FACT_SOURCES that state facts of their own).
 FactSource = Literal["permissions", "conditions", "sar", "api"]
 # A JSON value as text: Parquet's JSON type (DuckDB reads it as JSON), a string in JSON files.
 JsonText = str

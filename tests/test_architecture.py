@@ -259,3 +259,19 @@ def test_the_mark_goes_after_the_front_matter() -> None:
     assert marked("# Title\n\nText\n") == f"{GENERATED_MARK}\n\n# Title\n\nText\n"
     with_front = "---\nsearch:\n  boost: 2\n---\n\n# Title\n"
     assert marked(with_front) == f"---\nsearch:\n  boost: 2\n---\n{GENERATED_MARK}\n\n# Title\n"
+
+
+def test_the_package_itself_uses_no_deprecated_name() -> None:
+    used = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "kms_permissions.model":
+                used += [(path.name, a.name) for a in node.names if a.name in model._DEPRECATED]
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "model"
+                and node.attr in model._DEPRECATED
+            ):
+                used.append((path.name, node.attr))
+    assert used == []

@@ -5,7 +5,7 @@ an action). The headline is the value of the newest dated source among those tha
 others stay in their own columns and history, and where they differ it is a discrepancy. An
 undated copy (the current permissions page read from a local file) states facts but dates none:
 it is the headline only where no dated source states the fact. Sources of the same date are
-taken in the order of `model.SOURCES`.
+taken in the order of `model.FACT_SOURCES`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from kms_permissions.model import SOURCES
+from kms_permissions.model import FACT_SOURCES
 
 V = TypeVar("V")
-_ORDER = list(SOURCES)
+_ORDER = list(FACT_SOURCES)
 
 
 @dataclass(frozen=True)
