@@ -101,7 +101,10 @@ def _pmapper() -> tuple[Callable[[Case], str | None], str] | None:
             or case.session_policy
             or ":root" in principal
             or "arn:" not in principal
-            or any(f in request for f in ("alias", "principal_arn", "management_account"))
+            or any(
+                f in request
+                for f in ("alias", "principal_arn", "management_account", "other_key_arn")
+            )
         ):
             return None
         if ":assumed-role/" in principal:  # the role's node stands for its sessions

@@ -35,6 +35,7 @@ REENCRYPT_BOTH = policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:ReE
 FROM_ONLY = policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:ReEncryptFrom"))
 TO_ONLY = policy(enable_iam(), statement("Allow", {"AWS": USER}, "kms:ReEncryptTo"))
 REENCRYPT = {**request(USER, "kms:ReEncryptFrom"), "other_key_arn": OTHER_KEY}
+IAM_REENCRYPT = iam_policy("Allow", "kms:ReEncrypt*", resource="*")
 
 
 def outcome(result: Any) -> tuple[str, bool]:
@@ -135,6 +136,19 @@ def test_without_the_other_key_it_is_an_assumption_and_strict_refuses() -> None:
     )
     assert outcome(decided) == ("allow", True)
     assert not decided.assumptions
+
+
+def test_the_other_keys_own_facts_are_assumed_for_it() -> None:
+    # The source key is in the organization's management account, which RCPs do not bind; the
+    # destination, in another account, is bound by its owner's RCPs: that is still assumed.
+    foreign = OTHER_KEY.replace("111122223333", OTHER_ACCOUNT)
+    req = {**REENCRYPT, "other_key_arn": foreign, "management_account": "111122223333"}
+    everyone = policy(statement("Allow", "*", "kms:ReEncrypt*"))
+    alone = explain(everyone, {k: v for k, v in req.items() if k != "other_key_arn"})
+    assert "rcp" not in {a.subject for a in alone.assumptions}
+    both = explain(everyone, req, [IAM_REENCRYPT], other_key_policy=everyone)
+    assert both.decision == "allow"
+    assert "rcp" in {a.subject for a in both.assumptions}
 
 
 def test_update_alias_on_the_current_key_the_new_key_and_the_alias() -> None:

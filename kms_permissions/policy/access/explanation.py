@@ -171,6 +171,7 @@ def explain(
     two = two_keys.parts(action)
     other_policy = _other_key_policy(parsed, action, two, given, other_key_policy)
     decision, decided, reasons = decide(parsed, action, given, dataset)
+    other_part = None
     if two is not None and other_policy is not None:
         other = two_keys.other_request(parsed, two.other)
         other_action = facts.action_facts(two.other.permission, dataset)
@@ -180,11 +181,21 @@ def explain(
             key_policy=other_policy,
             grants=two_keys.grants_for(given.grants, other.key_arn or ""),
         )
-        other_outcome = decide(other, other_action, other_given, dataset)
+        other_part = (other, other_action, other_given)
         decision, decided, reasons = two_keys.combine(
-            (decision, decided, reasons), other_outcome, two_keys.label(parsed, two.other)
+            (decision, decided, reasons),
+            decide(other, other_action, other_given, dataset),
+            two_keys.label(parsed, two.other),
         )
     assumed = assumptions(parsed, action, given, set(absent), decision, other_policy is not None)
+    if other_part is not None:
+        # The other key's own facts (its account's RCPs, its manager) are assumed for it too.
+        seen = {a.subject for a in assumed}
+        assumed += [
+            a
+            for a in assumptions(*other_part, set(absent), decision, True)
+            if a.subject not in seen
+        ]
     if strict:
         open_ = [
             Reason(
