@@ -151,6 +151,23 @@ def test_the_other_keys_own_facts_are_assumed_for_it() -> None:
     assert "rcp" in {a.subject for a in both.assumptions}
 
 
+def test_what_the_request_says_of_key_arn_is_not_taken_for_the_other_key() -> None:
+    tagged = policy(
+        statement(
+            "Allow",
+            {"AWS": USER},
+            "kms:ReEncrypt*",
+            condition={"StringEquals": {"aws:ResourceTag/team": "blue"}},
+        )
+    )
+    req = {**REENCRYPT, "context": {"aws:ResourceTag/team": "blue"}, "aliases": ["alias/app"]}
+    result = explain(tagged, req, other_key_policy=tagged)
+    assert result.decided is False
+    assert "aws:ResourceTag/team in the request describes key_arn" in result.undecided[0].rule
+    # Its own part reads them; a condition the other key's policy does not have is no matter.
+    assert outcome(explain(tagged, req, other_key_policy=TO_ONLY)) == ("allow", True)
+
+
 def test_update_alias_on_the_current_key_the_new_key_and_the_alias() -> None:
     update = {**request(USER, "kms:UpdateAlias"), "alias": "alias/app", "other_key_arn": OTHER_KEY}
     anywhere = [iam_policy("Allow", "kms:UpdateAlias", resource="*")]

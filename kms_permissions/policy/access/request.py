@@ -126,6 +126,17 @@ class Context(Mapping[str, ContextValue]):
                 kept[name.lower()] = ContextValue(name, (value,), False, True)
         return Context(kept, self.unknown)
 
+    def unknown_for(self, prefixes: tuple[str, ...], why: str) -> Context:
+        """The same context with the keys that start with these prefixes made unknown."""
+        lowered = tuple(p.lower() for p in prefixes)
+        dropped = {k: v for k, v in self._values.items() if k.startswith(lowered)}
+        kept = {k: v for k, v in self._values.items() if k not in dropped}
+        unknown = {
+            **self.unknown,
+            **{v.name.lower(): why.format(key=v.name) for v in dropped.values()},
+        }
+        return Context(kept, unknown)
+
     def derived(self) -> list[str]:
         """The keys derived from the request (not given in its context), sorted."""
         return sorted((v.name for v in self._values.values() if v.derived), key=str.lower)

@@ -8,7 +8,9 @@ and UpdatePrimaryRegion (on the primary and the replica). A request for one of t
 on `key_arn` names the other key in `other_key_arn`; the other part is the same request for the
 other permission on that key, decided with that key's policy and the grants for that key. Both
 parts must allow; an explicit Deny in either denies. Both parts read the request's context as
-given (a request does not tell ReEncrypt's source and destination encryption contexts apart).
+given (a request does not tell ReEncrypt's source and destination encryption contexts apart),
+but for the keys that describe key_arn itself (its tags, aliases, spec, usage, origin and
+multi-Region type), which the other part does not know.
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ else:
     from kms_permissions._slotted import dataclass, replace
 
 Outcome = tuple[Decision, bool, list[Reason]]
+# Condition keys (and prefixes) that describe the key itself, not the request: what the request
+# gives for them is key_arn's, so a condition on them in the other key's policy is undecided.
+KEY_PROPERTIES = (
+    "aws:ResourceTag/",
+    "kms:ResourceAliases",
+    "kms:KeySpec",
+    "kms:KeyUsage",
+    "kms:KeyOrigin",
+    "kms:MultiRegion",
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,10 @@ def other_request(request: Request, part: KeyPart) -> Request:
     assert other is not None and match is not None  # parse_request checked it
     context = request.context.rederived(
         {"aws:RequestedRegion": match["region"], "aws:ResourceAccount": match["account"]}
+    ).unknown_for(
+        KEY_PROPERTIES,
+        "{key} in the request describes key_arn; the other key's is not given (ask about it "
+        "as its own request)",
     )
     # The alias of an alias operation is decided once, with the request's own part.
     return replace(
