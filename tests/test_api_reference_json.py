@@ -20,6 +20,9 @@ from kms_permissions.scraper.records import ApiOperation, ApiReferencePage
 
 from .conftest import FIXTURES, provenance
 
+# Every revision parsed is a module fixture: one xdist worker parses them, once.
+pytestmark = pytest.mark.xdist_group("api-reference")
+
 NEWEST = "2026-11-20_pypi-1.44.8.json"
 FIRST_WITH_SECTIONS = "2020-12-17_31885bf.json"
 _CROSS_LABEL = re.compile(r"<b>\s*Cross-account use")
