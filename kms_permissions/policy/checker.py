@@ -58,6 +58,11 @@ class Checked:
     kind_from: str = ""
 
 
+def _one(texts: dict[str, str], text: str) -> str:
+    """The one kept copy of `text`."""
+    return texts.setdefault(text, text)
+
+
 def check_policy(
     policy: PolicyInput,
     account: str | None,
@@ -76,6 +81,9 @@ def check_policy(
     kind = inferred.kind
     context = Context(kms_part(document, kind), kind, account, facts, policy.data, template)
     findings = []
+    # Findings repeat their texts (a policy of many alike statements gets the same message and
+    # basis for each): one copy of each text is kept, so memory grows with what is different.
+    texts: dict[str, str] = {}
     for rule in all_rules() if inferred.about_kms else []:
         if selection is not None and not selection.selects(rule.rule_id):
             continue
@@ -92,10 +100,10 @@ def check_policy(
                     rule=rule.name,
                     severity=hit.severity or rule.severity,
                     statement=hit.statement.index if hit.statement else None,
-                    sid=safe(sid[:_SID_SHOWN]) if sid is not None else None,
+                    sid=_one(texts, safe(sid[:_SID_SHOWN])) if sid is not None else None,
                     path=safe(hit.path),
-                    message=safe(hit.message),
-                    basis=f"{hit.basis} (dataset {facts.version})",
+                    message=_one(texts, safe(hit.message)),
+                    basis=_one(texts, f"{hit.basis} (dataset {facts.version})"),
                     link=hit.link or rule.link,
                     line=where[0] if where else None,
                     column=where[1] if where else None,

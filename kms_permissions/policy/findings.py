@@ -20,7 +20,7 @@ MEANING = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem: which rule, how bad, where in the document, why, and on what it rests.
 

@@ -207,6 +207,13 @@ def json_report(results: list[FileResult]) -> dict[str, object]:
     }
 
 
+def _write_json(document: object) -> None:
+    """Write a JSON document to standard output in chunks rather than as one string: a report
+    of many findings is not held twice, as objects and as its whole text."""
+    json.dump(document, sys.stdout, indent=1, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
 def run_check(
     files: list[str],
     options: Options,
@@ -230,9 +237,9 @@ def run_check(
     if as_sarif:
         from kms_permissions.policy.sarif import sarif
 
-        print(json.dumps(sarif(results), indent=1, ensure_ascii=False))
+        _write_json(sarif(results))
     elif as_json:
-        print(json.dumps(json_report(results), indent=1, ensure_ascii=False))
+        _write_json(json_report(results))
     elif as_github:
         github_report(results, sys.stdout)
     else:
