@@ -3,10 +3,14 @@ near misses each must leave alone."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import pytest
 
 from kms_permissions.policy import check
 from kms_permissions.policy.global_keys import PRESENCE, presence
+from kms_permissions.policy.registry import Rule, all_rules
 from kms_permissions.policy.rules._examples import (
     ACCOUNT,
     KEY_ARN,
@@ -178,3 +182,35 @@ def test_an_encryption_context_naming_one_accounts_resource_pins_the_service() -
     assert "KMS044" in rules(key_policy(allow("kms:GenerateDataKey*", LOGS, Condition=anyone)))
     negated = {"ArnNotLike": {context: f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:*"}}
     assert "KMS044" in rules(key_policy(allow("kms:GenerateDataKey*", LOGS, Condition=negated)))
+
+
+def test_via_service_on_an_operation_it_does_not_condition_is_reported() -> None:
+    # The part of "a service that never calls the operation" the dataset can say: the
+    # operations kms:ViaService is a condition key of. ListAliases is not one (KMS013 says the
+    # statement never allows it); Decrypt and CreateKey are. Which operations each service
+    # calls is not in the dataset, so EC2 with kms:Sign is not judged (KMS015's page says why).
+    via = {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}
+    found = check(iam_policy(iam_allow(["kms:Decrypt", "kms:ListAliases"], "*", Condition=via)))
+    assert [
+        (f.rule_id, "kms:ListAliases" in f.message) for f in found if f.rule_id != "KMS152"
+    ] == [("KMS013", True)]
+    assert not {"KMS010", "KMS013", "KMS015"} & set(
+        rules(iam_policy(iam_allow(["kms:Decrypt", "kms:CreateKey"], "*", Condition=via)))
+    )
+    assert "KMS015" not in rules(key_policy(allow("kms:Sign", Condition=via)))
+
+
+# A fix is an imperative clause after the diagnosis: "; add ...", ": write ...", "(use ...".
+_FIX = re.compile(
+    r"(?:[;:.(]|\bor)\s*(?:if [^;]*, )?(?:add|write|use|remove|name|move|grant|give|list|limit|"
+    r"put|compare|test|wrap|correct|allow|did you mean|exempt)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.rule_id)
+def test_every_finding_says_how_to_fix_it(rule: Rule) -> None:
+    found = [f for f in check(rule.bad, kind=rule.kind) if f.rule_id == rule.rule_id]
+    assert found, rule.rule_id
+    for finding in found:
+        assert _FIX.search(finding.message), (rule.rule_id, finding.message)

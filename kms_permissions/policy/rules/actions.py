@@ -44,7 +44,11 @@ def unknown_actions(ctx: Context) -> Iterator[Hit]:
         if suggested < _SUGGESTED_PER_POLICY:
             suggested += 1
             hints = ctx.knowledge.suggestions(text)
-            hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+            hint = (
+                f"; did you mean {', '.join(hints)}?"
+                if hints
+                else "; correct the name or remove it"
+            )
         verb = "allows" if statement.effect == "Allow" else "denies"
         yield Hit(
             statement,
@@ -72,7 +76,8 @@ def empty_wildcards(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 statement,
                 path,
-                f"{shown(text)} matches no KMS permission: this entry has no effect",
+                f"{shown(text)} matches no KMS permission: this entry has no effect; correct the "
+                "pattern (kms:Describe*) or remove it",
                 "IAM wildcard over the dataset's actions",
                 PERMISSIONS_PAGE,
             )
@@ -110,7 +115,7 @@ def not_action(ctx: Context) -> Iterator[Hit]:
             statement,
             f"{statement.path}.NotAction",
             f"NotAction {verb} {len(covered)} KMS actions ({listed(covered, 8)}) and every "
-            "action of other services",
+            "action of other services; if that is more than meant, name the actions in Action",
             "expanded over the dataset's actions",
             PERMISSIONS_PAGE,
         )

@@ -77,7 +77,11 @@ def unknown_keys(ctx: Context) -> Iterator[Hit]:
         if suggested < _SUGGESTED_PER_POLICY:
             suggested += 1
             hints = ctx.knowledge.suggestions(condition.key)
-            hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+            hint = (
+                f"; did you mean {', '.join(hints)}?"
+                if hints
+                else "; correct the name or remove it"
+            )
         yield Hit(
             statement,
             condition.path,
@@ -157,6 +161,7 @@ def inapplicable_keys(ctx: Context) -> Iterator[Hit]:
                 f"{condition.key} applies to none of this statement's actions "
                 f"({listed(actions)}): requests for them never carry it, "
                 + _consequence(statement, condition, absent, "anything")
+                + "; move the condition to a statement of actions it applies to, or remove it"
                 + _older_pairing(key, outside),
                 f"{key.condition_key} applies to {len(ctx.knowledge.key_actions(key))} actions, "
                 "condition keys",
@@ -244,7 +249,7 @@ def deprecated_keys(ctx: Context) -> Iterator[Hit]:
     kms:CustomerMasterKeyUsage): AWS still evaluates it, but documents a replacement."""
     for statement, condition, key in _conditions(ctx):
         if key and key.deprecated:
-            instead = f"; use {key.replacement}" if key.replacement else ""
+            instead = f"; use {key.replacement}" if key.replacement else "; remove it"
             yield Hit(
                 statement,
                 condition.path,
@@ -276,7 +281,7 @@ def unknown_operators(ctx: Context) -> Iterator[Hit]:
                 statement,
                 condition.path,
                 f"{shown(condition.operator)} is not an IAM condition operator; AWS refuses "
-                "the policy",
+                f"the policy; write one of IAM's operators ({_operator_hint(condition.operator)})",
                 "IAM condition operators",
                 OPERATORS,
             )
@@ -295,6 +300,17 @@ _KEY_TYPES: tuple[str, ...] = getattr(ConditionType, "__args__")  # noqa: B009
 _TYPED_FAMILIES = frozenset(f for f in map(_only_family, _KEY_TYPES) if f)
 
 
+def _operator_hint(written: str) -> str:
+    """The IAM operator closest to a misspelt one, or a few common ones."""
+    import difflib
+
+    base = written.rsplit(":", 1)[-1].removesuffix("IfExists")
+    close = difflib.get_close_matches(base, list(TABLE), n=1)
+    if close:
+        return f"{close[0]}?"
+    return "StringEquals, StringLike, ArnLike, Bool, NumericLessThan, ..."
+
+
 def _type_problem(condition: Condition, key: ConditionKeyInfo[str]) -> str | None:
     kind = key.condition_type or ""
     expected = _only_family(kind)
@@ -307,14 +323,19 @@ def _type_problem(condition: Condition, key: ConditionKeyInfo[str]) -> str | Non
     if not expected and condition.family in _TYPED_FAMILIES:
         return (
             f"{key.condition_key} is a {kind or 'String'} key; {condition.operator} never "
-            "matches it"
+            f"matches it: use a {'Arn' if kind == 'ARN' else 'String'} operator"
         )
     if kind == "Boolean" and not all(v in BOOLEAN for v in values):
-        return f"{key.condition_key} is true or false, never {shown(values)}"
+        return (
+            f'{key.condition_key} is true or false, never {shown(values)}: write "true" or "false"'
+        )
     if kind == "Numeric" and not all(_numeric(v) for v in values):
-        return f"{key.condition_key} is a number, never {shown(values)}"
+        return f"{key.condition_key} is a number, never {shown(values)}: write a number"
     if kind == "Timestamp" and not all(_date(v) for v in values):
-        return f"{key.condition_key} is a date (ISO 8601 or epoch seconds), never {shown(values)}"
+        return (
+            f"{key.condition_key} is a date, never {shown(values)}: write an ISO 8601 date "
+            "(2026-01-31T00:00:00Z) or epoch seconds"
+        )
     return None
 
 
@@ -403,7 +424,8 @@ def value_formats(ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     statement,
                     condition.path,
-                    f"kms:CallerAccount is a 12-digit account ID, never {shown(text)}",
+                    f"kms:CallerAccount is a 12-digit account ID, never {shown(text)}: write the "
+                    "account's ID (111122223333)",
                     "kms:CallerAccount, condition keys",
                     ctx.knowledge.key_link(key),
                 )
@@ -412,7 +434,8 @@ def value_formats(ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     statement,
                     condition.path,
-                    f"kms:ViaService is SERVICE.REGION.amazonaws.com, never {shown(text)}",
+                    f"kms:ViaService is SERVICE.REGION.amazonaws.com, never {shown(text)}: write "
+                    "the service and Region (s3.us-east-1.amazonaws.com)",
                     "kms:ViaService, condition keys",
                     ctx.knowledge.key_link(key),
                 )

@@ -105,7 +105,8 @@ def cross_account(ctx: Context) -> Iterator[Hit]:
                         statement,
                         path,
                         f"{value} granted {where} includes {len(local)} permissions that "
-                        f"cannot be used cross-account (no effect there): {listed(local)}",
+                        f"cannot be used cross-account (no effect there): {listed(local)}; "
+                        "name the permissions the other account needs instead",
                         "cross-account use of each matched action, permissions reference",
                         PERMISSIONS_PAGE,
                         severity="info",
@@ -117,7 +118,7 @@ def cross_account(ctx: Context) -> Iterator[Hit]:
                     statement,
                     path,
                     f"{entry.action} cannot be used cross-account: granting it {where} has "
-                    "no effect",
+                    "no effect; grant it to principals of the key's own account",
                     fact(entry, "cross_account"),
                     PERMISSIONS_PAGE,
                 )

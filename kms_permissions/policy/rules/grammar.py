@@ -51,7 +51,8 @@ def invalid_effect(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             statement,
             f"{statement.path}.Effect",
-            f"{what}: a statement's Effect is Allow or Deny; AWS refuses the policy",
+            f"{what}: a statement's Effect is Allow or Deny; AWS refuses the policy; write "
+            '"Allow" or "Deny" (with capitals)',
             "IAM policy grammar: Effect",
         )
 
@@ -156,7 +157,8 @@ def statement_elements(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 statement,
                 statement.path,
-                f"the statement {problem}; AWS refuses the policy",
+                f"the statement {problem}; AWS refuses the policy; add the missing element or "
+                "remove the extra one",
                 "IAM policy grammar: statement elements",
             )
 
@@ -234,7 +236,8 @@ def iam_sid(ctx: Context) -> Iterator[Hit]:
                 statement,
                 f"{statement.path}.Sid",
                 f"Sid {shown(text)} has characters other than ASCII letters and digits; "
-                "IAM refuses the policy",
+                "IAM refuses the policy; write it with letters and digits only "
+                "(AllowUseOfTheKey)",
                 "IAM: the Sid element supports ASCII letters and digits",
             )
         elif text in seen:
@@ -242,7 +245,7 @@ def iam_sid(ctx: Context) -> Iterator[Hit]:
                 statement,
                 f"{statement.path}.Sid",
                 f"Sid {shown(text)} is used by an earlier statement; Sids are unique in an "
-                "IAM policy and IAM refuses the policy",
+                "IAM policy and IAM refuses the policy; give each statement its own Sid",
                 "IAM: the Sid value must be unique within a JSON policy",
             )
         seen.add(text)
@@ -305,7 +308,8 @@ def invalid_principal(ctx: Context) -> Iterator[Hit]:
                     statement,
                     principal.path,
                     f"principal {shown(principal.text)} {principal.problem}; KMS refuses a "
-                    "policy with an invalid principal",
+                    "policy with an invalid principal; write the principal's full ARN "
+                    "(arn:aws:iam::111122223333:role/Name) or its account's root",
                     "IAM: AWS account principals and IAM principals",
                 )
 
@@ -353,7 +357,7 @@ def malformed_elements(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             statement,
             path,
-            f"{element} entry is {problem}; AWS refuses the policy",
+            f"{element} entry is {problem}; AWS refuses the policy; correct the entry or remove it",
             "IAM policy grammar: action_string, resource_string",
         )
     for statement in ctx.document.statements:

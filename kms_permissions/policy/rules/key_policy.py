@@ -66,7 +66,7 @@ def iam_only_in_key_policy(ctx: Context) -> Iterator[Hit]:
                 statement,
                 path,
                 f"{entry.action} can be granted only in an IAM policy; in a key policy this "
-                "entry has no effect",
+                "entry has no effect; grant it in an IAM policy and remove it here",
                 fact(entry, "policy_types"),
                 PERMISSIONS_PAGE,
             )
@@ -93,7 +93,8 @@ def not_effective_in_key_policy(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 statement,
                 path,
-                f"{entry.action} in a key policy: {qualifier}",
+                f"{entry.action} in a key policy: {qualifier.rstrip('.')}; remove it from "
+                "the key policy",
                 f"{entry.action} policy type qualifier, permissions reference",
                 PERMISSIONS_PAGE,
             )
@@ -154,7 +155,9 @@ def iam_policies_not_enabled(ctx: Context) -> Iterator[Hit]:
         None,
         "$.Statement",
         "no statement allows the account (arn:aws:iam::ACCOUNT:root): IAM policies cannot "
-        "give anyone access to this key; only the principals this policy names have it",
+        "give anyone access to this key; only the principals this policy names have it; "
+        "if IAM policies should grant access, allow the account (kms:*), as the default key "
+        "policy does",
         note_basis(note),
         note_link(note),
     )
@@ -213,7 +216,8 @@ def no_key_administrator(ctx: Context) -> Iterator[Hit]:
         None,
         "$.Statement",
         f"{what}: CreateKey and PutKeyPolicy refuse it (policy lockout safety check), and if "
-        "the check is bypassed nobody can manage the key",
+        "the check is bypassed nobody can manage the key; allow the account (kms:*) or a "
+        "key administrator (kms:PutKeyPolicy), as the default key policy does",
         "KMS API reference, PutKeyPolicy: BypassPolicyLockoutSafetyCheck",
         PUT_KEY_POLICY,
     )

@@ -113,7 +113,8 @@ def public_principal(ctx: Context) -> Iterator[Hit]:
                 statement,
                 f"{statement.path}.Principal",
                 'Principal "*" with no condition: every identity in every AWS account may use '
-                "this statement's permissions on the key",
+                "this statement's permissions on the key; name the principals, or limit it "
+                "with kms:CallerAccount or aws:PrincipalOrgID",
                 note_basis(note),
                 note_link(note, EXTERNAL),
             )

@@ -83,7 +83,7 @@ def required_permission_missing(ctx: Context) -> Iterator[Hit]:
                     statement,
                     f"{statement.path}.Action",
                     f"{info.api_operation or info.operation}{when} also needs {_said(need)}, "
-                    "which no statement of this policy allows",
+                    "which no statement of this policy allows; allow it as well",
                     f"{info.api_operation} required permissions, KMS API Reference",
                     f"{API_REFERENCE}/API_{info.api_operation}.html",
                     severity=None if need.parameter else "info",

@@ -92,7 +92,8 @@ def no_resource_scoped(ctx: Context) -> Iterator[Hit]:
             statement,
             f"{statement.path}.Resource",
             f'{listed(unscoped)} act on no resource: IAM matches them against "*", which this '
-            "Resource does not include, so the statement never allows them",
+            "Resource does not include, so the statement never allows them; move them to "
+            'a statement with Resource "*"',
             "permissions reference, Resources column",
             PERMISSIONS_PAGE,
         )

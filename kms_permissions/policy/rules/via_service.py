@@ -45,7 +45,16 @@ def via_service_value(ctx: Context) -> Iterator[Hit]:
     one the guide lists as supporting kms:ViaService (`sns`, `iam`, a typo), or whose Region
     is not a Region name (`us-east1`, `us-east-1a`, an Availability Zone): no request carries
     it, so the value never matches. Values with wildcards or template placeholders
-    (`${AWS::Region}`) are not judged."""
+    (`${AWS::Region}`) are not judged.
+
+    Not checked: whether the named service ever calls the statement's operations
+    (`ec2.REGION.amazonaws.com` with kms:Sign, say). The guide's table, the only source the
+    dataset reads for kms:ViaService, lists the services that send the key and their names,
+    not the operations each calls on a caller's behalf, and no other page the dataset holds
+    says it; a service-to-operations map written here would be a guess that goes stale as
+    services add integrations. What the dataset does say is which operations kms:ViaService
+    is a condition key of: a statement that limits an operation it is not one of (ListAliases,
+    ListKeys) by kms:ViaService never allows it, and KMS010/KMS013 report that."""
     services = via_services(ctx.knowledge.reference)
     if not services:
         return  # a dataset without the guide's table: nothing to compare with
