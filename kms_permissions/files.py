@@ -11,22 +11,38 @@ folder the user names as an output:
   (each writer passes its own test: a dataset's manifest, a scrape file's format, a marker);
   `--force` replaces it anyway;
 - the new content is written beside the target and renamed into place, so the old output stays
-  whole until the new one is complete.
+  whole until the new one is complete; a folder is swapped with one atomic exchange where the
+  system has it (Linux's renameat2), else by two renames that the next run can undo;
+- whatever a writer stages beside its target carries a name it owns (`.NAME.kms-permissions-*`)
+  and is written under a lock beside the target (`.NAME.kms-permissions.lock`, an flock the
+  kernel releases when the process dies, however it dies). A run that takes the lock therefore
+  knows that no writer of that target is alive: it removes the staged copies a killed run left,
+  puts a folder the kill left retired back in place, and only then writes. A second run while
+  one is writing is refused rather than interleaved.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; writes are still atomic, leftovers stay
+    fcntl = None  # type: ignore[assignment]
 
 from kms_permissions.errors import InputError, OutputError, shown
 
 # What a writer recognises as its own earlier output at a path (a file or a folder).
 Recogniser = Callable[[Path], bool]
+
+# The part of a staged name that says this tool made it: `.NAME.kms-permissions-XXXX.tmp`.
+OWNED = "kms-permissions"
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -91,6 +107,9 @@ def check_output(
     output is called in messages.
     """
     _check_inputs(target, inputs or {})
+    if target.parent.is_dir():
+        with claimed(target):  # what a killed run left is put right before the target is judged
+            pass
     try:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
@@ -163,7 +182,7 @@ def write_file(
     """Check `path` against the output rules, then write `data` to it atomically."""
     check_output(path, folder=False, ours=ours, inputs=inputs, force=force, mine=mine)
     try:
-        atomic_write(path, data)
+        atomic_write(path, data, wait=False)
     except OSError as exc:
         raise OutputError(f"{path}: not written ({_reason(exc)})") from None
 
@@ -172,22 +191,103 @@ def write_file(
 def replacing_folder(target: Path) -> Iterator[Path]:
     """A new empty folder beside `target` to fill; put in place of `target` when the block ends.
 
-    The caller has checked `target` with `check_output`. If the block fails, the staged folder
-    is removed and `target` is left as it was; an OSError becomes an OutputError naming it.
+    The caller has checked `target` with `check_output`. The target is claimed (see `claimed`)
+    for the whole block. If the block fails, the staged folder is removed and `target` is left
+    as it was; an OSError becomes an OutputError naming it.
     """
+    with claimed(target):
+        try:
+            staged = _staging_folder(target)
+        except OSError as exc:
+            raise OutputError(f"{target}: not written ({_reason(exc)})") from None
+        try:
+            yield staged
+            _install_folder(staged, target)
+        except OSError as exc:
+            _rmtree(staged)
+            raise OutputError(f"{target}: not written ({_reason(exc)})") from None
+        except BaseException:
+            _rmtree(staged)
+            raise
+
+
+@contextmanager
+def claimed(target: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the lock of `target` (beside it) for the block, after putting right what a killed
+    writer of it left: its staged copies removed, its retired folder back if the target is
+    gone. With `wait`, wait for a writer that holds it; else refuse at once."""
+    if fcntl is None:
+        yield
+        return
+    lock = target.parent / f".{target.name}.{OWNED}.lock"
     try:
-        staged = _staging_folder(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = _lock(lock, wait)
+    except BlockingIOError:
+        raise OutputError(
+            f"{target}: another kms-permissions run is writing it; nothing written (try again "
+            "when it is done)"
+        ) from None
     except OSError as exc:
         raise OutputError(f"{target}: not written ({_reason(exc)})") from None
     try:
-        yield staged
-        _install_folder(staged, target)
-    except OSError as exc:
-        _rmtree(staged)
-        raise OutputError(f"{target}: not written ({_reason(exc)})") from None
-    except BaseException:
-        _rmtree(staged)
-        raise
+        _clear_leftovers(target)
+        yield
+    finally:
+        with suppress(OSError):
+            os.unlink(lock)  # while still held: a waiter then finds its lock file gone, retries
+        os.close(fd)
+
+
+def _lock(lock: Path, wait: bool) -> int:
+    """An open descriptor of `lock` holding its flock (the file at that name, not one a
+    finishing writer unlinked meanwhile)."""
+    assert fcntl is not None
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        fd = os.open(lock, flags, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            held, named = os.fstat(fd), os.stat(lock, follow_symlinks=False)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+            return fd
+        os.close(fd)
+
+
+def _clear_leftovers(target: Path) -> None:
+    """Under the target's lock: what a killed writer of `target` staged beside it (its own
+    names only) is removed; a retired folder goes back in place of a missing target."""
+    prefix = f".{target.name}.{OWNED}-"
+    try:
+        names = [name for name in os.listdir(target.parent) if name.startswith(prefix)]
+    except OSError:
+        return
+    retired = [name for name in names if name.endswith(".old")]
+    if retired and not os.path.lexists(target):  # killed between the two renames of a swap
+        os.rename(target.parent / retired[0], target)
+    for name in names:
+        if name.endswith((".tmp", ".old")):
+            _remove(target.parent / name)
+
+
+def _rmtree(folder: Path) -> None:
+    import shutil  # here, as tempfile below: the read paths import this module and write nothing
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        _rmtree(path)
+    else:
+        with suppress(OSError):
+            path.unlink()
 
 
 def _reason(exc: OSError) -> str:
@@ -195,34 +295,36 @@ def _reason(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
-def _rmtree(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def _staging_folder(target: Path) -> Path:
     """A new empty folder beside `target` (same disk, so it can be renamed into place)."""
-    import tempfile  # here, as shutil below: the read paths import this module and write nothing
+    import tempfile
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    staged = Path(tempfile.mkdtemp(dir=target.parent, prefix=_owned(target), suffix=".tmp"))
     staged.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the result is an ordinary folder
     return staged
 
 
-def _install_folder(staged: Path, target: Path) -> None:
-    """Put the complete folder `staged` in place of `target`; the old one back if that fails."""
-    import shutil
-    import tempfile
+def _owned(target: Path) -> str:
+    return f".{target.name}.{OWNED}-"
 
+
+def _install_folder(staged: Path, target: Path) -> None:
+    """Put the complete folder `staged` in place of `target`: one atomic exchange where the
+    system has it, else two renames (a kill between them leaves the old folder retired, which
+    the next run puts back); the old one back if that fails."""
     if target.is_dir() and not target.is_symlink() and not any(target.iterdir()):
         target.rmdir()
     if not os.path.lexists(target):
         os.rename(staged, target)
         return
+    if exchange(staged, target):
+        _rmtree(staged)  # the old folder, now under the staged name
+        return
+    import tempfile
+
     # mkdtemp only to reserve an unused name beside the target, so both renames stay on one disk.
-    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=_owned(target), suffix=".old"))
     retired.rmdir()
     os.rename(target, retired)
     try:
@@ -230,25 +332,63 @@ def _install_folder(staged: Path, target: Path) -> None:
     except OSError:
         os.rename(retired, target)
         raise
-    shutil.rmtree(retired)
+    _rmtree(retired)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux's renameat2 with RENAME_EXCHANGE, which the
+    standard library does not wrap: ctypes, loaded only here); False where the system or the
+    file system cannot, and nothing is changed then."""
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            import ctypes
+
+            function = ctypes.CDLL(None, use_errno=True).renameat2
+            function.argtypes = [
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_uint,
+            ]
+            _renameat2 = function
+        except (OSError, AttributeError):  # not Linux, or a C library without it
+            _renameat2 = False
+    if not callable(_renameat2):
+        return False
+    import ctypes
+
+    at_cwd, rename_exchange = -100, 2
+    done = _renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(second))
+
+
+_renameat2: Callable[..., int] | bool | None = None
+
+
+def atomic_write(path: Path, data: bytes, wait: bool = True) -> None:
+    """Write `data` to `path` through a temporary file and a rename, under the path's lock
+    (`claimed`; `wait`: for a writer holding it, else refuse)."""
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with claimed(path, wait):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_owned(path), suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def read_limited(path: Path, limit: int, what: str = "file") -> bytes:

@@ -8,6 +8,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+    from kms_permissions.generator.outputs import Generation
+
 HELP = "regenerate the typed constants and site pages from the bundled dataset"
 
 
@@ -28,10 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write (or check) every generated artifact."""
-    from kms_permissions.generator.outputs import generate, package_files, site_pages
+    from kms_permissions.generator.outputs import package_files, plan, site_pages
     from kms_permissions.reference import load
 
-    stale = generate(load(args.dataset), [package_files, site_pages], args.check, args.force)
+    generation = plan(load(args.dataset), [package_files, site_pages], args.check, args.force)
+    stale = generation.stale
+    if not args.check:
+        write_generated(generation)
     for path in stale:
         verb = "differs from the dataset" if args.check else "written"
         print(f"{path}: {verb}", file=sys.stderr)
@@ -40,3 +45,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"regenerate with: {again} (it rewrites every file listed)", file=sys.stderr)
         return 1
     return 0
+
+
+def write_generated(generation: Generation) -> None:
+    """Write what `plan` found stale as one journalled transaction (the checkout's, as
+    `update`'s): killed midway, it is rolled back by the next writing verb, so the constants
+    and the pages never stay half old, half new."""
+    if not generation.stale:
+        return
+    from pathlib import Path
+
+    import kms_permissions
+    from kms_permissions.dataset.transaction import JOURNAL, InPlace, Transaction
+
+    checkout = Path(kms_permissions.__file__).resolve().parent.parent
+    transaction = Transaction(checkout / JOURNAL, what="generate")
+    transaction.run_in_place(InPlace(lambda: None, lambda: generation.stale, generation.apply))
+    transaction.commit()

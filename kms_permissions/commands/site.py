@@ -38,11 +38,12 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.extras import require
 
     require("site")
+    from kms_permissions.commands.generate import write_generated
     from kms_permissions.generator.outputs import (
         SITE,
         build_site,
-        generate,
         mkdocs,
+        plan,
         site_output,
         site_pages,
     )
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         check_address(args.address)
     else:
         out = site_output(args.out if args.out is not None else SITE / "site", force=args.force)
-    generate(load(), [site_pages], check=False)  # --force is about --out, never hand-edited pages
+    # --force is about --out, never hand-edited pages.
+    write_generated(plan(load(), [site_pages], check=False))
     if args.action == "serve":
         return mkdocs(["serve", "-a", args.address])
     status = build_site(out, force=args.force)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kms_permissions.errors import OutputError
-from kms_permissions.files import atomic_write
+from kms_permissions.files import atomic_write, claimed
 
 FORMAT = "kms-permissions-transaction/1"
 JOURNAL = ".kms-permissions-update.journal"  # update's, in the checkout beside corpus/
@@ -47,8 +47,9 @@ class Transaction:
     """Outputs to replace together; `commit` does all of them or none, journalled in `journal`
     (one transaction at a time per journal)."""
 
-    def __init__(self, journal: Path) -> None:
+    def __init__(self, journal: Path, what: str = "update") -> None:
         self.journal = journal
+        self.what = what  # the verb, as the recovery's message names it
         self._folders: list[tuple[Path, Path | Mapping[str, bytes]]] = []
         self._writers: list[InPlace] = []
         self._record: dict[str, object] = {}
@@ -82,6 +83,7 @@ class Transaction:
         backup = _reserve(self.journal, ".backup")
         self._record = {
             "format": FORMAT,
+            "what": self.what,
             "state": "staging",
             "folders": folders,
             "backup": str(backup),
@@ -192,7 +194,8 @@ def _undo(record: Mapping[str, object]) -> None:
     backup = Path(str(record["backup"]))
     assert isinstance(files, dict)
     for path, name in files.items():
-        _remove_temporaries(Path(path))
+        with claimed(Path(path), wait=True):  # what a killed atomic_write of it left, removed
+            pass
         if name is None:
             Path(path).unlink(missing_ok=True)
             continue
@@ -230,7 +233,15 @@ def _remove_temporaries(path: Path) -> None:
 
 def recover(journal: Path) -> str | None:
     """Finish or roll back a transaction a kill interrupted; what was done, or None when no
-    transaction was pending."""
+    transaction was pending (nothing is touched then: the checkout may be read-only)."""
+    leftovers = glob.glob(f"{glob.escape(str(journal.parent))}/.{glob.escape(journal.name)}.*")
+    if not journal.exists() and not leftovers:
+        return None
+    with claimed(journal, wait=True):  # its lock and temporaries removed, as a writer's are
+        return _recover(journal)
+
+
+def _recover(journal: Path) -> str | None:
     _remove_temporaries(journal)
     try:
         text = journal.read_text()
@@ -245,14 +256,15 @@ def recover(journal: Path) -> str | None:
         targets = [str(folder["target"]) for folder in record["folders"]]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise OutputError(f"{journal}: not a transaction journal ({exc}); not recovered") from None
-    names = ", ".join(Path(t).name for t in targets)
+    names = ", ".join([*(Path(t).name for t in targets), "the generated files"])
+    what = str(record.get("what", "update"))
     if record["state"] == "done":
         _finish(record)
         journal.unlink()
-        return f"{journal}: an interrupted update had replaced {names}; its clean-up is finished"
+        return f"{journal}: an interrupted {what} was complete; its clean-up is finished"
     _undo(record)
     journal.unlink()
     return (
-        f"{journal}: an interrupted update ({record['state']}) was rolled back; {names} and "
-        "the generated files are as they were before it"
+        f"{journal}: an interrupted {what} ({record['state']}) was rolled back; {names} are as "
+        "they were before it"
     )

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from kms_permissions.errors import OutputError
@@ -209,14 +210,32 @@ def marked(page: str) -> str:
     return f"{page[:body_at]}{GENERATED_MARK}\n\n{body}"
 
 
-def generate(
-    reference: Reference, renderers: list[Renderer], check: bool, force: bool = False
-) -> list[Path]:
-    """Write the artifacts, or with `check` only report those that differ; returns them.
+@dataclass(frozen=True)
+class Generation:
+    """What `generate` would change: the files to write (with their bytes), the listed ones to
+    remove."""
 
-    Generated files that are no longer produced (a page of a removed action) are removed, or
-    reported with `check`, when the listing shows that `generate` wrote them as they are.
-    """
+    writes: dict[Path, bytes]
+    removals: list[Path]
+
+    @property
+    def stale(self) -> list[Path]:
+        """Every path written or removed."""
+        return [*self.writes, *self.removals]
+
+    def apply(self) -> None:
+        """Write and remove (each file atomically)."""
+        for path, data in self.writes.items():
+            atomic_write(path, data)
+        for path in self.removals:
+            path.unlink(missing_ok=True)
+
+
+def plan(
+    reference: Reference, renderers: list[Renderer], check: bool = False, force: bool = False
+) -> Generation:
+    """What `generate` would change; unless `check`, every file checked by the output rules
+    first (a file changed by hand refused without `force`)."""
     produced: dict[Path, bytes] = {}
     for render in renderers:
         produced.update((path, text.encode()) for path, text in render(reference).items())
@@ -229,8 +248,7 @@ def generate(
     if not check:
         for path in stale:  # every file checked before any is written
             _check_generated(path, produced[path], listed, force)
-        for path in stale:
-            atomic_write(path, produced[path])
+    removals: list[Path] = []
     if listed is not None and site_pages in renderers:
         for relative, digest in sorted(listed.items()):
             path = SITE.parent / relative
@@ -239,10 +257,22 @@ def generate(
                 continue
             if _sha256_of(path) != digest:
                 continue  # gone already, or changed by hand since: not ours to remove
-            stale.append(path)
-            if not check:
-                path.unlink()
-    return stale
+            removals.append(path)
+    return Generation({path: produced[path] for path in stale}, removals)
+
+
+def generate(
+    reference: Reference, renderers: list[Renderer], check: bool, force: bool = False
+) -> list[Path]:
+    """Write the artifacts, or with `check` only report those that differ; returns them.
+
+    Generated files that are no longer produced (a page of a removed action) are removed, or
+    reported with `check`, when the listing shows that `generate` wrote them as they are.
+    """
+    generation = plan(reference, renderers, check, force)
+    if not check:
+        generation.apply()
+    return generation.stale
 
 
 def _holds(path: Path, data: bytes) -> bool:
