@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import lzma
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -263,6 +264,74 @@ def test_json_positions_point_at_the_value_cited(
         else:
             assert at.startswith(json.dumps(child, ensure_ascii=ascii)[:1]), (pointer, at)
     assert positions((*next(iter(_pointers(value)))[0], "no such member")) is None
+
+
+# What a killed writer leaves beside its output, mixed with the user's files of similar names:
+# the next write removes only the names it owns, puts a retired folder back only in place of a
+# missing target, and never touches the rest.
+OWNED_LEFTOVERS = [".out.kms-permissions-a1b2.tmp", ".out.kms-permissions-c3d4.tmp"]
+FOREIGN = [
+    ".out.kms-permissions.tmp",  # no dash: not a name the writer makes
+    ".out.tmp",
+    ".out.x.tmp",
+    ".other.kms-permissions-a1b2.tmp",  # another target's
+    "out.kms-permissions-a1b2.tmp",
+    ".out.kms-permissions-a1b2.bak",
+    "notes.txt",
+]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(OWNED_LEFTOVERS), unique=True),
+    st.lists(st.sampled_from(FOREIGN), unique=True),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_write_clears_only_the_leftovers_it_owns(
+    owned: list[str], foreign: list[str], folders: bool, retired: bool, target_there: bool
+) -> None:
+    from kms_permissions.files import replacing_folder
+
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch)
+        for name in [*owned, *foreign]:
+            if folders:
+                (base / name).mkdir()
+                (base / name / "inside").write_text(name)
+            else:
+                (base / name).write_text(name)
+        if target_there:
+            (base / "out").mkdir()
+            (base / "out" / "old.txt").write_text("old")
+        if retired:  # killed between the two renames of a swap (or after them)
+            (base / ".out.kms-permissions-e5f6.old").mkdir()
+            (base / ".out.kms-permissions-e5f6.old" / "old.txt").write_text("retired")
+        with replacing_folder(base / "out") as staged:
+            kept = sorted((base / "out").iterdir()) if (base / "out").exists() else []
+            assert [p.read_text() for p in kept] == (
+                ["old"] if target_there else ["retired"] if retired else []
+            )
+            (staged / "new.txt").write_text("new")
+        assert sorted(p.name for p in base.iterdir()) == sorted([*foreign, "out"])
+        assert [p.name for p in (base / "out").iterdir()] == ["new.txt"]
+        for name in foreign:
+            inside = base / name / "inside" if folders else base / name
+            assert inside.read_text() == name
+
+
+# `?`-heavy IAM patterns (shift-and) against long values, as a regular expression decides.
+@SETTINGS
+@given(
+    st.lists(st.sampled_from(["a", "b", "?", "?", "?", "*", "ab", "a?"]), max_size=40).map("".join),
+    st.lists(st.sampled_from(["a", "b", "aa", "ab", "ba"]), max_size=60).map("".join),
+)
+def test_question_mark_patterns_match_as_a_regex_would(pattern: str, value: str) -> None:
+    from kms_permissions.wildcards import glob
+
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    assert glob(pattern, value) == (re.fullmatch(regex, value, re.DOTALL) is not None)
 
 
 def test_unmutated_pages_pass_the_oracle() -> None:
