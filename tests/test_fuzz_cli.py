@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import io
 import os
+import re
 import shutil
 import signal
 import sys
@@ -306,6 +307,10 @@ DEFAULT_OUTPUTS = (
 )
 
 
+# The names writers stage, retire and lock under beside a target (kms_permissions.files).
+STAGED = re.compile(r"\..+\.kms-permissions(-.+\.(tmp|old)|\.lock)")
+
+
 def fingerprint(root: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every entry under the source tree's default outputs."""
     found = {}
@@ -359,6 +364,9 @@ def test_random_arguments_and_bytes_never_end_in_a_traceback(
         assert "Traceback" not in out + err, err
         assert "internal error" not in err, err
         assert status in (0, 1, 2), (status, err)
+        # A run that ended, however it failed, leaves nothing staged, retired or locked.
+        left = [p.name for p in sandbox.rglob(".*") if STAGED.fullmatch(p.name)]
+        assert not left, (argv, left)
 
     fuzz()
 

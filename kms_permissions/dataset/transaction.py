@@ -20,8 +20,8 @@ from __future__ import annotations
 import glob
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,11 +154,13 @@ class Transaction:
 
 
 def _reserve(target: Path, suffix: str) -> Path:
-    """An unused name beside `target` (same disk, so that a rename moves it)."""
+    """An unused name beside `target` (same disk, so that a rename moves it); nothing is made
+    there, so a kill before the journal names it leaves nothing unnamed behind."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix))
-    folder.rmdir()
-    return folder
+    while True:
+        name = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"
+        if not os.path.lexists(name):
+            return name
 
 
 def _umask() -> int:
