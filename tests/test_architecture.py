@@ -20,7 +20,7 @@ from kms_permissions.scraper import identify, kinds
 from kms_permissions.scraper.kinds import content_types
 from kms_permissions.scraper.records import Provenance
 from kms_permissions.scraper.scrape import read_json, scrape, write_json
-from kms_permissions.scraper.sources import LocalSource, classify
+from kms_permissions.scraper.sources import LocalSource, archive_urls, classify
 
 PACKAGE = Path(kms_permissions.__file__).parent
 
@@ -129,6 +129,7 @@ def test_a_registered_kind_is_identified_scraped_kept_and_placed_in_versions(
         "key-policies", "md", "key-policies"
     )
     assert classify("key-policies.md") == ("key-policies", "md")
+    assert archive_urls("0123456")[0].endswith("/0123456/doc_source/key-policies.md")
     assert content_types("md") == kinds.MARKDOWN
 
     result = scrape(LocalSource(archive))
@@ -165,6 +166,7 @@ def test_without_the_entry_the_kind_is_unknown(corpus: Path, tmp_path: Path) -> 
     archive = _two_revisions(corpus, tmp_path)
     page = archive / "2022-12-05_3828191" / "doc_source" / "key-policies.md"
     assert identify.identify(page.read_bytes()) == identify.PageKind("guide", "md", "key-policies")
+    assert not any(url.endswith("/key-policies.md") for url in archive_urls("0123456"))
     out = tmp_path / "scrape.json"
     write_json(scrape(LocalSource(archive)), out)
     assert "headings" not in json.loads(out.read_text())

@@ -59,20 +59,14 @@ class PageRendering:
     file_names: tuple[str, ...] = ()
 
 
-# In the order `identify` tries them: the first that recognises a page says what it is.
+# In the order `identify` tries them: the first that recognises a page says what it is (the
+# markdown pages also in the order the archived guide's pages are fetched).
 PAGES: tuple[PageRendering, ...] = (
     PageRendering(
         api_reference_json.KIND,
         api_reference_json.RENDERING,
         identify.botocore_model,
         ("application/json", "text/plain", "application/octet-stream"),
-    ),
-    PageRendering(
-        "permissions",
-        permissions_md.RENDERING,
-        identify.guide_page("kms-api-permissions-reference"),
-        MARKDOWN,
-        ("kms-api-permissions-reference.md",),
     ),
     PageRendering(
         "condition-keys",
@@ -87,6 +81,13 @@ PAGES: tuple[PageRendering, ...] = (
         identify.guide_page("conditions-aws"),
         MARKDOWN,
         ("conditions-aws.md",),
+    ),
+    PageRendering(
+        "permissions",
+        permissions_md.RENDERING,
+        identify.guide_page("kms-api-permissions-reference"),
+        MARKDOWN,
+        ("kms-api-permissions-reference.md",),
     ),
     # Any other page of the guide: its callouts are kept.
     PageRendering("guide", callouts_md.RENDERING, identify.any_guide_page, MARKDOWN),

@@ -37,9 +37,8 @@ SAR_URL = (
     "list_awskeymanagementservice.html"
 )
 ARCHIVE_REPO = "awsdocs/aws-kms-developer-guide"
-CONDITION_PAGES = ("conditions-kms.md", "policy-conditions.md", "conditions-nitro-enclaves.md")
-ARCHIVE_PAGES = (*CONDITION_PAGES, "conditions-aws.md", "kms-api-permissions-reference.md")
-# The guide's pages whose notes (callouts) the dataset keeps, besides the pages above.
+# The guide's pages whose notes (callouts) the dataset keeps, besides those the registry
+# reads (`kinds.PAGES`).
 NOTES_PAGES = (
     "alias-access.md",
     "control-access.md",
@@ -359,16 +358,23 @@ class HttpSource:
             self.fetcher.store(page.location, response)
 
 
+def archive_pages() -> tuple[str, ...]:
+    """The archived guide's pages the registry reads: the file names of its markdown pages."""
+    markdown = [page for page in kinds.PAGES if page.content_types == kinds.MARKDOWN]
+    return tuple(name for page in markdown for name in page.file_names)
+
+
 def archive_urls(
     commit: str,
-    pages: tuple[str, ...] = ARCHIVE_PAGES,
+    pages: tuple[str, ...] | None = None,
     raw_base: str = "https://raw.githubusercontent.com",
 ) -> tuple[str, ...]:
-    """Raw URLs of the archived guide's pages at a commit (raw.githubusercontent.com)."""
+    """Raw URLs of the archived guide's pages at a commit (raw.githubusercontent.com); by
+    default every page `archive_pages()` names."""
     if not re.fullmatch(r"[0-9a-f]{7,40}", commit):
         raise SourceError(f"{commit!r} is not a commit id")
     base = f"{raw_base}/{ARCHIVE_REPO}/{commit}/doc_source"
-    return tuple(f"{base}/{page}" for page in pages)
+    return tuple(f"{base}/{page}" for page in (archive_pages() if pages is None else pages))
 
 
 class GitHubArchiveSource:
@@ -400,7 +406,7 @@ class GitHubArchiveSource:
         for page_url in self.urls:
             name = page_url.rsplit("/", 1)[-1]
             kind = classify(name, "doc_source")
-            if kind is None:  # pragma: no cover - ARCHIVE_PAGES are all known
+            if kind is None:  # pragma: no cover - archive_pages() are all known
                 continue
             try:
                 page = self.fetcher.get(page_url, content_types(kind[1]))
