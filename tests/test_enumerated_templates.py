@@ -107,3 +107,27 @@ def test_the_check_knows_an_instance(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "no KMS condition key" not in out
     assert "NitroTPMPCR7 applies to none" not in out
+
+
+def test_an_older_release_reads_the_family_as_its_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2026.11.20 held NitroTPMPCR0 ... 23 as 24 keys: its migration folds them as builds do,
+    so diff reports no key removed or added for them."""
+    import tarfile
+
+    from kms_permissions.dataset.io import read_dataset
+
+    releases = Path(__file__).parent / "releases"
+    with tarfile.open(releases / "2026.11.20.tar.xz") as archive:
+        archive.extractall(tmp_path, filter="data")
+    old = read_dataset(tmp_path / "2026.11.20")
+    keys = {r["condition_key"]: r for r in old.rows("condition_keys")}
+    assert [k for k in keys if "NitroTPMPCR" in k] == [NITRO]
+    assert len(keys[NITRO]["sar_names"]) == len(keys[NITRO]["sar_descriptions"]) == 24
+    pairs = [r for r in old.rows("action_condition_keys") if "NitroTPMPCR" in r["condition_key"]]
+    assert pairs and all(r["condition_key"] == NITRO for r in pairs)
+    assert main(["diff", "--json", str(tmp_path / "2026.11.20"), str(DATA_DIR)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for part in ("added", "removed", "changed"):
+        assert not [c for c in report[part] if "NitroTPMPCR" in json.dumps(c)], part

@@ -274,7 +274,9 @@ def _hostile_reference() -> Any:
         actions["kms:CreateGrant"], description=HOSTILE, note=HOSTILE
     )
     keys = dict(reference.condition_keys)
-    keys["kms:ViaService"] = replace(keys["kms:ViaService"], description=HOSTILE)
+    keys["kms:ViaService"] = replace(
+        keys["kms:ViaService"], description=HOSTILE, guide_description=HOSTILE
+    )
     notes = (replace(reference.notes[0], text=HOSTILE), *reference.notes[1:])
     return replace(reference, actions=actions, condition_keys=keys, notes=notes)
 

@@ -17,7 +17,13 @@ from kms_permissions.dataset.columns import ALL_TABLES, row_of
 from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.discrepancies import find_discrepancies
 from kms_permissions.dataset.headline import Stated, headline
-from kms_permissions.dataset.keys import KeyNames, is_template
+from kms_permissions.dataset.keys import (
+    KeyNames,
+    SarConditionKeyView,
+    is_template,
+)
+from kms_permissions.dataset.keys import instance_descriptions as _instance_descriptions
+from kms_permissions.dataset.keys import sar_view as _sar_view
 from kms_permissions.dataset.links import Links, Speakers
 from kms_permissions.dataset.memory import Dataset, Row
 from kms_permissions.dataset.resolve import ActionIndex
@@ -395,59 +401,6 @@ def _condition_keys(
             }
         )
     return rows
-
-
-def _instance_descriptions(names: list[str], found: list[SarConditionKeyView]) -> list[str]:
-    """Each SAR name's own description, in `names`' order, where they differ from each other."""
-    described = {k.name: k.description for k in found}
-    own = [described.get(name) for name in names]
-    if len(own) < 2 or None in own or len({_instance_free(k) for k in found}) == 1:
-        return []
-    return [text for text in own if text is not None]
-
-
-class SarConditionKeyView:
-    """The SAR's facts for one key, or for a template from its instances."""
-
-    def __init__(self, name: str, type_: str, description: str) -> None:
-        self.name = name
-        self.type = type_
-        self.description = description
-
-
-def _sar_view(name: str, found: list[SarConditionKeyView]) -> SarConditionKeyView | None:
-    """The SAR's facts for a key: its own entry, or what all its instances share."""
-    if not found:
-        return None
-    own = [k for k in found if k.name == name] or found
-    if len(own) == 1:
-        return own[0]
-    types = sorted({k.type for k in own})
-    descriptions = sorted({_instance_free(k) for k in own})
-    return SarConditionKeyView(
-        name,
-        types[0] if len(types) == 1 else " / ".join(types),
-        descriptions[0] if len(descriptions) == 1 else _shared(descriptions),
-    )
-
-
-def _shared(descriptions: list[str]) -> str:
-    """The leading sentences all descriptions share (each instance's own are kept apart)."""
-    split = [re.split(r"(?<=[.!?])\s+", d) for d in descriptions]
-    shared = []
-    for sentences in zip(*split, strict=False):
-        if len(set(sentences)) != 1:
-            break
-        shared.append(sentences[0])
-    return " ".join(shared) or " / ".join(descriptions)
-
-
-def _instance_free(key: SarConditionKeyView) -> str:
-    """An instance's description with its own number generalised, so instances compare equal."""
-    number = re.search(r"(\d+)$", key.name)
-    if not number:
-        return key.description
-    return re.sub(rf"\b{number.group(1)}\b", "N", key.description)
 
 
 def _expression(detail: ConditionKey | None) -> str | None:

@@ -186,6 +186,73 @@ def _undated_history(tables: Tables) -> Tables:
     return tables
 
 
+def _fold_enumerated(tables: Tables) -> Tables:
+    """3.1.0 kept a numbered family the SAR enumerates without a template (NitroTPMPCR0 ...
+    23) as separate keys: they fold into a template of their own, as builds make it now
+    (`dataset.keys.enumerated_templates`), with the SAR's description of each instance."""
+    from kms_permissions.dataset.keys import (
+        SarConditionKeyView,
+        enumerated_templates,
+        instance_descriptions,
+        sar_view,
+    )
+    from kms_permissions.names import Templates
+
+    keys = tables["condition_keys"]
+    guide = Templates(row["condition_key"] for row in keys if row["is_template"])
+    loose = [r["condition_key"] for r in keys if r["in_sar"] and not r["in_guide"]]
+    families = Templates(enumerated_templates(loose, guide))
+    template_of = {name: t for name in loose if (t := families.match(name))}
+    if not template_of:
+        return tables
+    by_name = {row["condition_key"]: row for row in keys}
+    members: dict[str, list[str]] = {}
+    for name, template in template_of.items():
+        members.setdefault(template, []).append(name)
+    folded = [row for row in keys if row["condition_key"] not in template_of]
+    for template, names in members.items():
+        names.sort(key=_natural)
+        rows = [by_name[n] for n in names]
+        views = [
+            SarConditionKeyView(r["condition_key"], r["sar_type"] or "", r["sar_description"] or "")
+            for r in rows
+        ]
+        sar = sar_view(template, views)
+        first = rows[0]
+        folded.append(
+            {
+                **first,
+                "condition_key": template,
+                "is_template": True,
+                "in_api": any(r["in_api"] for r in rows),
+                "sar_type": sar.type if sar and sar.type else first["sar_type"],
+                "sar_description": sar.description if sar else None,
+                "sar_names": names,
+                "sar_descriptions": instance_descriptions(names, views),
+            }
+        )
+    tables["condition_keys"] = folded
+    pairs: dict[tuple[str, str], Row] = {}
+    for row in tables["action_condition_keys"]:
+        name = row["condition_key"]
+        family = template_of.get(name)
+        if family is None:
+            pairs[(row["action"], name)] = row
+            continue
+        pair = pairs.setdefault(
+            (row["action"], family), {**row, "condition_key": family, "sar_names": []}
+        )
+        pair["sar_resource_types"] = sorted(
+            {*pair["sar_resource_types"], *row["sar_resource_types"]}
+        )
+        pair["sar_names"] = sorted({*pair["sar_names"], name}, key=_natural)
+        pair["grant_rows"] = sorted({*pair["grant_rows"], *row["grant_rows"]})
+        for column in ("permissions_source", "conditions_source", "sar_source", "api_source"):
+            pair[column] = pair[column] or row[column]
+    tables["action_condition_keys"] = list(pairs.values())
+    return tables
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "1.0.0",
@@ -257,11 +324,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         "guide_value_type and guide_description (3.1.0's values, the guide's where it was their "
         "source) and description_source; the action/key relation gains applies (true: 3.1.0 "
         "applied every pair a source listed) and decided_by (null: not recorded); history's "
-        "facts first shown by an undated copy lose their valid_from, and undated says why",
+        "facts first shown by an undated copy lose their valid_from, and undated says why; a "
+        "numbered family the SAR enumerates that no template covers (NitroTPMPCR0 ... 23) is "
+        "one template, as builds now make it (its history rows keep the instances' names)",
         steps(
             _headline_columns,
             added("action_condition_keys", applies=True, decided_by=None),
             _undated_history,
+            _fold_enumerated,
         ),
     ),
 )
