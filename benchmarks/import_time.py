@@ -1,8 +1,9 @@
 """Import time of the generated constants, against `python -c pass` and `import awacs.kms`.
 
 Run: python benchmarks/import_time.py   (target: `import kms_permissions.constants` within 2x of
-`python -c pass`). The import creates the enums; `ACTIONS` is built on first use, so the cost of
-`from kms_permissions.constants import ACTIONS` is shown too.
+`python -c pass`; the cpu columns decide, as in the cold-start benchmarks: on a shared machine
+wall time mostly measures the others' load). The import creates the enums; `ACTIONS` is built
+on first use, so the cost of `from kms_permissions.constants import ACTIONS` is shown too.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ def main() -> None:
     report(timings, PASS)
     if "import awacs.kms" not in commands:
         print("import awacs.kms: not installed (pip install awacs)")
-    ratio = timings[IMPORT].wall / timings[PASS].wall
-    verdict = "met" if ratio <= TARGET else "NOT met"
-    print(f"target: {IMPORT} within {TARGET:.1f} x {PASS}: {verdict} ({ratio:.2f} x)")
+    cpu = timings[IMPORT].cpu / timings[PASS].cpu
+    wall = timings[IMPORT].wall / timings[PASS].wall
+    verdict = "met" if cpu <= TARGET else "NOT met"
+    print(f"target: {IMPORT} within {TARGET:.1f} x {PASS} (cpu): {verdict}")
+    print(f"  ({cpu:.2f} x cpu, {wall:.2f} x wall)")
 
 
 if __name__ == "__main__":
