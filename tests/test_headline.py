@@ -188,3 +188,42 @@ def test_check_reads_the_headline_and_says_what_it_assumed(
     assert "KMS010" in out
     assert "assumed from the newest dated source" in out
     assert "pairs it with kms:UntagResource" in out
+
+
+def test_a_fact_an_undated_copy_shows_first_is_dated_by_the_first_dated_copy(
+    corpus: Path,
+) -> None:
+    """The undated permissions page joins the version of the SAR of 2026-06-14 (the newest
+    before any dated copy); a dated copy of the same page (2026-07-01) dates its facts, never
+    the SAR's date."""
+    from dataclasses import replace
+
+    from kms_permissions.dataset.build import load_records
+    from kms_permissions.dataset.history import build_history
+    from kms_permissions.dataset.timeline import timeline
+    from kms_permissions.scraper import kinds
+
+    result = load_records(str(corpus / "kms-devguide-current-md/kms-api-permissions-reference.md"))
+    result.extend(load_records(str(corpus / SAR.format("2026-06-14"))))
+    pages = result.of(kinds.PERMISSIONS)
+    (undated,) = pages
+    when = replace(undated.provenance, revision_date="2026-07-01", revision="2026-07-01")
+    pages.append(replace(undated, provenance=when))
+    versions = timeline(result)
+    assert [v.date for v in versions] == ["2026-06-14", "2026-07-01"]
+    assert versions[0].snapshot.permissions is undated
+    rows = build_history(versions).rows
+    facts = [r for r in rows if r["source"] == "permissions"]
+    assert facts
+    for row in facts:
+        assert row["valid_from"] == "2026-07-01", row
+        assert row["undated"] is None
+    (decrypt,) = [r for r in facts if (r["entity"], r["field"]) == ("kms:Decrypt", "present")]
+    assert decrypt["first_revision"].startswith("sha256:")
+    # Without the dated copy, the same facts have no date and say why.
+    (alone,) = [p for p in pages if not p.provenance.revision_date]
+    pages[:] = [alone]
+    for row in build_history(timeline(result)).rows:
+        if row["source"] == "permissions":
+            assert row["valid_from"] is None
+            assert str(row["undated"]).startswith("undated copy: permissions/")
