@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kms_permissions.cli import main
 from kms_permissions.errors import FetchError
@@ -194,3 +196,30 @@ def test_a_compressed_body_cut_short_is_still_refused() -> None:
         client, _ = fetcher()
         with pytest.raises(FetchError, match="body cut off"):
             client.get(base + PAGE)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, database=None)
+@given(
+    st.sampled_from(["drip-headers", "drip", None]),
+    st.sampled_from([0.0, 0.05, 0.3]),
+    st.integers(0, 3),
+    st.integers(1, 40),
+)
+def test_drawn_slow_replies_end_whole_or_cut_off(
+    fault: str | None, delay: float, hops: int, size: int
+) -> None:
+    # Whatever the server's pace, a fetch ends: the whole body, or the deadline's one error
+    # (never a body the watchdog cut short taken for whole).
+    body = bytes(range(65, 65 + size))
+    routes = {f"/h{i}": [Reply(302, headers={"Location": f"/h{i + 1}"})] for i in range(hops)}
+    routes[f"/h{hops}"] = [Reply(200, body, fault=fault, delay=delay)]
+    with serve(Script(routes)) as base:
+        client, _ = fetcher(timeout=1.0)
+        began = time.monotonic()
+        try:
+            got = client.get(base + "/h0").body
+        except FetchError as exc:
+            assert "cut off" in str(exc), exc
+        else:
+            assert got == (b"" if fault == "drip-headers" else body)
+        assert time.monotonic() - began < 30
