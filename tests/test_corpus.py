@@ -286,8 +286,8 @@ def test_processes_extracting_at_once_share_one_whole_copy(tmp_path: Path) -> No
 
 
 def test_a_killed_extraction_leaves_no_copy_and_the_next_one_cleans_up(tmp_path: Path) -> None:
-    """A process killed while extracting (inside the staging folder) leaves only that folder;
-    the next extraction removes it and puts a whole copy in place."""
+    """A process killed while extracting (inside the staging folder) leaves only that folder
+    and its lock; the next extraction removes both and puts a whole copy in place."""
     home = tmp_path / read_lock(VENDORED).sha256[:16]
     code = (
         "import os, signal, sys; from pathlib import Path;"
@@ -300,8 +300,10 @@ def test_a_killed_extraction_leaves_no_copy_and_the_next_one_cleans_up(tmp_path:
     )
     killed = subprocess.run([sys.executable, "-c", code, str(home)], cwd=ROOT, check=False)
     assert killed.returncode == -9
-    (leftover,) = [p for p in home.iterdir() if p.name != LOCK_FILE]
-    assert leftover.name.startswith(".corpus.") and (leftover / "half.html").is_file()
+    left = sorted(p for p in home.iterdir() if p.name != LOCK_FILE)
+    # The staged folder, and the lock its writer held beside the target (released by the kill).
+    assert [p.name for p in left][1:] == [".corpus.kms-permissions.lock"], left
+    assert left[0].name.startswith(".corpus.") and (left[0] / "half.html").is_file()
     root = extracted_corpus(tmp_path)  # the dead process's lock went with it: no wait
     assert sorted(p.name for p in home.iterdir()) == [LOCK_FILE, "corpus"]
     assert check_extracted(root, read_lock(VENDORED)) is None
