@@ -15,7 +15,7 @@ from kms_permissions.errors import KmsPermissionsError
 EXTRAS: dict[str, tuple[str, ...]] = {
     "scrape": ("requests", "bs4", "lxml", "platformdirs", "filelock"),
     "parquet": ("pyarrow",),
-    "site": ("mkdocs", "material"),
+    "site": ("mkdocs", "material", "rjsmin", "rcssmin"),
     "templates": ("yaml",),
 }
 

@@ -59,10 +59,17 @@ def test_the_bundled_changelog_is_the_history_tables() -> None:
     assert (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8") == expected
 
 
+def _timeline_entries() -> str:
+    """The timeline's year pages, newest year first, as one text."""
+    years = sorted((p for p in _pages() if re.fullmatch(r"timeline/\d{4}\.md", p)), reverse=True)
+    assert len(years) > 5
+    return "\n".join(_pages()[year] for year in years)
+
+
 @pytest.mark.slow
 def test_timeline_and_changelog_list_the_same_versions_and_changes() -> None:
     changelog = (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
-    timeline = _pages()["timeline.md"]
+    timeline = _timeline_entries()
     listed = re.findall(r"^## (\S+) \((\S+)\)$", changelog, re.MULTILINE)
     entries = re.findall(r"^## (\S+) \{ #v(\S+) \}$", timeline, re.MULTILINE)
     assert entries == listed and len(entries) > 20
@@ -241,7 +248,7 @@ def test_provenance_says_as_of_and_never_now() -> None:
     assert "as of 2022-12-05" in via
     for path, page in pages.items():
         assert not re.search(r"\bnow\b", page), path
-        assert "introduced" not in page or path in {"timeline.md"}, path
+        assert "introduced" not in page or path in {"timeline/index.md"}, path
     assert "still in the newest copy &#40;2026-06-14&#41;" in decrypt
 
 
@@ -266,7 +273,7 @@ def test_search_boost_on_the_name_and_summary_pages_only() -> None:
         if path.startswith("notes/"):
             assert path not in boosted, path
     summaries = {"cross-account.md", "policy-types.md", "matrix.md", "discrepancies.md"}
-    assert summaries | {"timeline.md", "required-permissions.md"} <= boosted
+    assert summaries | {"timeline/index.md", "required-permissions.md"} <= boosted
     for path, page in pages.items():
         if path.startswith(("actions/", "condition-keys/")) and not path.endswith("index.md"):
             title = re.search(r"^# (.+)$", page, re.MULTILINE)
@@ -317,7 +324,7 @@ def test_retire_grant_says_how_its_facts_fit() -> None:
     fit = page.split('!!! info "How these facts fit"', 1)[1].split("\n## ", 1)[0]
     assert "not effective in a key policy" in fit
     assert "determined by the grant" in fit
-    assert "](../access.md#retire-grant-retiring-principal)" in fit
+    assert re.search(r"\]\(\.\./access/[\w-]+\.md#retire-grant-retiring-principal\)", fit)
 
 
 def test_action_pages_link_back_to_the_notes_that_mention_them() -> None:
@@ -330,10 +337,16 @@ def test_action_pages_link_back_to_the_notes_that_mention_them() -> None:
             assert f"](../{path}#note-" in page, (name, path)
 
 
-def test_the_access_page_shows_every_case_as_tested() -> None:
-    page = _pages()["access.md"]
+def test_the_access_pages_show_every_case_as_tested() -> None:
+    from kms_permissions.generator.site.access import case_page
+
+    pages = _pages()
+    rules = [p for p in pages if p.startswith("access/") and p != "access/index.md"]
+    assert len(rules) > 5  # a page per rule
+    page = "\n".join(pages[p] for p in rules)
     for case in CASES:
-        section = page.split(f"{{ #{case.slug} }}", 1)[1].split("\n### ", 1)[0]
+        assert f"{{ #{case.slug} }}" in pages[case_page(case)]
+        section = page.split(f"{{ #{case.slug} }}", 1)[1].split("\n## ", 1)[0]
         assert f"(<code>{case.decision}</code>)" in section, case.slug
         assert "This dataset decides it otherwise" not in section
         assert section.count("\n1. ") == 1 and len(re.findall(r"^\d+\. ", section, re.M)) == len(
@@ -380,8 +393,9 @@ def test_access_page_opens_with_the_why_denied_checklist_in_aws_order() -> None:
     from dataclasses import replace
 
     from kms_permissions.generator.site import checklist
+    from kms_permissions.generator.site.access import case_page
 
-    page = _pages()["access.md"]
+    page = _pages()["access/index.md"]
     body = page.split("# How KMS decides a request\n\n", 1)[1]
     assert body.startswith("## Why was my request denied?")
     checklist_text = body.split("\n## The rules", 1)[0]
@@ -400,7 +414,7 @@ def test_access_page_opens_with_the_why_denied_checklist_in_aws_order() -> None:
     assert by_step["The VPC endpoint"] and by_step["The encryption context"]
     for cases in by_step.values():
         for case in cases:
-            assert f"(access.md#{case.slug})" in checklist_text
+            assert f"{case_page(case)}#{case.slug})" in checklist_text
     # A case an SCP denies goes to its step, by its reasons' source kind.
     denied = next(c for c in CASES if c.decision == "implicit-deny")
     scp_case = replace(denied, reasons=(("not-allowed", "scp", 0),))
@@ -412,8 +426,15 @@ def test_timeline_rows_name_what_changed() -> None:
     from kms_permissions.display import compact
     from kms_permissions.generator.site.timeline import SUMMARY_NAMES
 
-    page = _pages()["timeline.md"]
-    rows = {m[1]: m[2] for m in re.finditer(r"^\| \[([\d.]+)\]\(#[\w-]+\) \| (.*) \|$", page, re.M)}
+    page = _pages()["timeline/index.md"]
+    row = re.compile(r"^\| \[([\d.]+)\]\((\d{4})\.md#v([\w-]+)\) \| (.*) \|$", re.M)
+    links = {m[1]: (m[2], m[3]) for m in row.finditer(page)}
+    rows = {m[1]: m[4] for m in row.finditer(page)}
+    for version, (year, date) in links.items():  # each to the entry on its year's page
+        assert (
+            date.startswith(year)
+            and f"## {version} {{ #v{date} }}" in _pages()[f"timeline/{year}.md"]
+        )
     versions = _site().versions
     assert len(rows) == len(versions) > 10
     for version in versions:
@@ -469,3 +490,32 @@ def test_the_via_service_page_lists_every_service_and_works_examples() -> None:
         assert via_service.problem(value, prefixes) is None  # what the checker accepts
     key_page = _pages()["condition-keys/kms-ViaService.md"]
     assert "(../via-service.md)" in key_page
+
+
+# Topics ----------------------------------------------------------------------------------------
+
+
+def test_a_topic_lists_the_actions_and_keys_its_sources_name() -> None:
+    from kms_permissions.generator.site.topics import TOPICS, actions_of, keys_of
+
+    site = _site()
+    by_title = {topic.title: topic for topic in TOPICS}
+    multi = by_title["Multi-Region keys"]
+    assert {"kms:ReplicateKey", "kms:UpdatePrimaryRegion"} <= set(actions_of(site, multi))
+    assert {"kms:MultiRegion", "kms:PrimaryRegion", "kms:ReplicaRegion"} <= set(
+        keys_of(site, multi)
+    )
+    assert "kms:Decrypt" not in actions_of(site, multi)  # its description names no Region
+    grants = by_title["Grants"]
+    assert {"kms:CreateGrant", "kms:RetireGrant", "kms:ListRetirableGrants"} <= set(
+        actions_of(site, grants)
+    )
+    assert "kms:GrantOperations" in keys_of(site, grants)
+    assert "kms:TagResource" in actions_of(site, by_title["Tags"])  # by its name's words
+    assert "kms:Encrypt" not in actions_of(site, by_title["Tags"])
+    page = _pages()["topics/multi-region-keys.md"]
+    # What ReplicateKey needs besides itself, from the API Reference's Required permissions.
+    assert re.search(r"<code>ReplicateKey</code>: .*kms:CreateKey.* in the replica Region", page)
+    assert "Key policy; IAM policies too, where the key policy enables them" in page
+    index = _pages()["topics/index.md"]
+    assert all(f"topics/{topic.page})" in index for topic in TOPICS)

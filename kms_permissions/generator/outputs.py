@@ -36,7 +36,16 @@ SITE = PACKAGE.parent / "site"
 # The tool's changes, release by release (the dataset's are in data/CHANGELOG.md).
 CHANGES = PACKAGE.parent / "CHANGES.md"
 # Folders whose every file is generated: files no longer produced there are removed.
-GENERATED_DIRS = ("docs/actions", "docs/condition-keys", "docs/notes", "docs/rules", "snippets")
+GENERATED_DIRS = (
+    "docs/access",
+    "docs/actions",
+    "docs/condition-keys",
+    "docs/notes",
+    "docs/rules",
+    "docs/timeline",
+    "docs/topics",
+    "snippets",
+)
 # What `generate` wrote under the site folder, with each file's sha256.
 LISTING = "generated.json"
 # /2: every generated file (the package's too), keyed by its path from the checkout's root

@@ -29,6 +29,7 @@ from kms_permissions.generator.site import (
     required_permissions,
     snippets,
     timeline,
+    topics,
     via_services,
 )
 from kms_permissions.generator.site.context import Site
@@ -43,6 +44,7 @@ PAGES: tuple[Pages, ...] = (
     keys_index.pages,
     key_pages.pages,
     via_services.pages,
+    topics.pages,
     matrix.pages,
     policy_types.pages,
     policy_only.pages,

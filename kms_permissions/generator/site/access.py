@@ -1,4 +1,8 @@
-"""access.md: how KMS decides a request, each rule shown by worked cases.
+"""access/: how KMS decides a request, each rule shown by worked cases.
+
+access/index.md opens with the why-denied checklist and lists the rules; each rule has its own
+page, access/<rule>.md, with its worked cases (all of them on one page made the site's heaviest
+page: every case carries its policies).
 
 The cases are `policy.access.cases` (tests/test_explain.py runs each). The page runs `explain` on
 every case at generation time, against the dataset it renders: the reasons' words exist only
@@ -21,7 +25,8 @@ from kms_permissions.policy.access import docs as aws
 from kms_permissions.policy.access.cases import CASES, Case
 from kms_permissions.policy.access.results import Explanation
 
-HERE = "access.md"
+FOLDER = "access"
+HERE = f"{FOLDER}/index.md"
 DECISIONS = {
     "allow": "Allowed",
     "explicit-deny": "Denied by an explicit Deny",
@@ -52,7 +57,7 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
         aws.CROSS_ACCOUNT,
         "A principal in another account needs the key policy to allow it (or its account) and "
         "an IAM policy of its own account to allow it. Some permissions cannot be used across "
-        "accounts whatever the policies say; the [cross-account page](cross-account.md) lists "
+        "accounts whatever the policies say; the [cross-account page](../cross-account.md) lists "
         "which.",
     ),
     (
@@ -61,7 +66,7 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
         aws.PERMISSIONS,
         "Permissions that are not on a key (CreateKey, ListKeys, ...) are decided by IAM "
         "policies alone, and some permissions on a key are not effective in a key policy; the "
-        "[policy types page](policy-types.md) lists both.",
+        "[policy types page](../policy-types.md) lists both.",
     ),
     (
         "explicit-deny",
@@ -132,6 +137,16 @@ def rule_of(case: Case) -> str:
     return RULE_OF_PAGE.get(case.basis, OTHER[0])
 
 
+def rule_page(anchor: str) -> str:
+    """The page of a rule and its cases."""
+    return f"{FOLDER}/{anchor}.md"
+
+
+def case_page(case: Case) -> str:
+    """The page that shows a case (its anchor there is the case's slug)."""
+    return rule_page(rule_of(case))
+
+
 def _explained(case: Case, dataset: str) -> Explanation | str:
     try:
         return explain(**case.inputs(), dataset=dataset)
@@ -140,7 +155,7 @@ def _explained(case: Case, dataset: str) -> Explanation | str:
 
 
 def pages(site: Site) -> dict[str, str]:
-    """access.md."""
+    """access/index.md and a page per rule."""
     by_rule: dict[str, list[Case]] = {}
     for case in CASES:
         by_rule.setdefault(rule_of(case), []).append(case)
@@ -153,25 +168,35 @@ def pages(site: Site) -> dict[str, str]:
         "",
         "KMS decides each request from the key policy, the caller's IAM policies, the key's "
         "grants and, for a request through a VPC endpoint, the endpoint's policy, with rules of "
-        "its own on top of IAM's policy evaluation. Each rule below comes with worked cases: "
-        "the policies and the request, and the decision with its reasons as "
+        "its own on top of IAM's policy evaluation. Each rule's page shows it with worked "
+        "cases: the policies and the request, and the decision with its reasons as "
         "`kms-permissions explain` gives them "
         f"(run on the dataset {text(site.ref.version)}; the project's tests hold each case "
-        "to its expected decision and reasons). Each rule links the AWS page it rests on.",
+        "to its expected decision and reasons), and links the AWS page it rests on.",
         "",
         "The same analysis from a shell: `kms-permissions explain --key-policy FILE --request "
         "FILE [--iam-policy FILE]... [--grant FILE]... [--vpce-policy FILE]`.",
         "",
     ]
+    out = {}
     for anchor, title, page, said in (*RULES, OTHER):
         cases = by_rule.get(anchor, [])
         if not cases and anchor == OTHER[0]:
             continue
-        parts += [f"## {title} {{ #{anchor} }}", "", said, ""]
-        parts += [f"AWS: {external(fragment(_page_title(page)), page)}", ""]
+        here = rule_page(anchor)
+        count = f"{len(cases)} worked case{'s' if len(cases) != 1 else ''}"
+        parts += [f"- {site.link(text(title), here, HERE)} ({count}): {said}"]
+        # Unboosted: the cases' words (Regions, service names) would outrank the pages that
+        # are about them (the kms:ViaService values for "s3.eu-west-1.amazonaws.com").
+        # "How KMS decides:" tells this page from the topic and the guide's notes on grants.
+        body = [f"# How KMS decides: {title}", "", said, ""]
+        body += [f"AWS: {external(fragment(_page_title(page)), page)}", ""]
+        back = site.link("How KMS decides", HERE, here)
+        body += [f"The other rules and the why-denied checklist: {back}.", ""]
         for case in cases:
-            parts += case_section(site, case)
-    return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+            body += case_section(site, case, here)
+        out[here] = "\n".join(body).rstrip("\n") + "\n"
+    return {HERE: "\n".join(parts).rstrip("\n") + "\n", **out}
 
 
 def why_denied(site: Site) -> list[str]:
@@ -185,7 +210,8 @@ def why_denied(site: Site) -> list[str]:
     for number, step in enumerate(checklist.STEPS, 1):
         cases = checklist.cases_of(step, CASES)
         shown = (
-            "Cases: " + ", ".join(site.link(fragment(c.title), HERE, HERE, c.slug) for c in cases)
+            "Cases: "
+            + ", ".join(site.link(fragment(c.title), case_page(c), HERE, c.slug) for c in cases)
             if cases
             else "No worked case shows it yet"
         )
@@ -197,17 +223,53 @@ def why_denied(site: Site) -> list[str]:
     return [*lines, ""]
 
 
+# What the links to AWS's pages say: the subject of each page, in a reader's words (a URL's
+# file name, "orgs_manage_policies_scps_evaluation", read as a label is noise).
+AWS_PAGES = {
+    aws.EVALUATION_LOGIC: "policy evaluation logic",
+    aws.MULTI_VALUED: "single-valued and multivalued context keys",
+    aws.POLICY_VARIABLES: "policy variables",
+    aws.PRINCIPAL: "the Principal element",
+    aws.NOT_PRINCIPAL: "the NotPrincipal element",
+    aws.KEY_POLICIES: "key policies",
+    aws.ENABLE_IAM: "the default key policy enables IAM policies",
+    aws.CROSS_ACCOUNT: "using a KMS key from another account",
+    aws.PERMISSIONS: "the KMS permissions reference",
+    aws.GRANTS: "grants",
+    aws.GRANT_CONSTRAINTS: "grant constraints",
+    aws.RETIRE_GRANT: "retiring and revoking grants",
+    aws.VPC_ENDPOINT_POLICY: "VPC endpoint policies",
+    aws.ENCRYPTION_CONTEXT_CASE: "encryption context conditions",
+    aws.ACCESS_ANALYZER: "IAM Access Analyzer and KMS keys",
+    aws.SCP: "service control policies",
+    aws.SCP_EVALUATION: "how SCPs are evaluated",
+    aws.RCP: "resource control policies",
+    aws.KMS_RCP: "resource control policies in KMS",
+    aws.BOUNDARIES: "permissions boundaries",
+    aws.SESSION_POLICIES: "session policies",
+    aws.CROSS_ACCOUNT_EVALUATION: "cross-account policy evaluation",
+    aws.SERVICE_LINKED_ROLES: "service-linked roles",
+    aws.CONDITION_KEYS: "global condition keys",
+    aws.ALIAS_ACCESS: "controlling access to aliases",
+    aws.GRANT_CONCEPTS: "grant concepts",
+    aws.CREATE_GRANT: "CreateGrant",
+}
+
+
 def _page_title(url: str) -> str:
+    """A link's words for an AWS page: its subject, else its file name as words."""
+    if url in AWS_PAGES:
+        return AWS_PAGES[url]
     name = url.rsplit("/", 1)[1].split(".html", 1)[0]
     return name.replace("_", " ").replace("-", " ")
 
 
-def case_section(site: Site, case: Case) -> list[str]:
+def case_section(site: Site, case: Case, here: str) -> list[str]:
     """One worked case: its inputs folded, its decision and reasons shown."""
     result = _explained(case, site.ref.folder)
-    rule = prose.inline(site, case.rule, HERE)
+    rule = prose.inline(site, case.rule, here)
     basis = external(fragment(_page_title(case.basis)), case.basis)
-    lines = [f"### {fragment(case.title)} {{ #{case.slug} }}", "", f"{rule} (AWS: {basis})", ""]
+    lines = [f"## {fragment(case.title)} {{ #{case.slug} }}", "", f"{rule} (AWS: {basis})", ""]
     lines += [folded("The policies and the request", _inputs(case), kind="example"), ""]
     if isinstance(result, str):
         lines += [f'!!! warning "Not decided with this dataset"\n    {text(result)}', ""]
@@ -224,7 +286,7 @@ def case_section(site: Site, case: Case) -> list[str]:
         ]
     lines += [f"**{text(DECISIONS[result.decision])}** ({code(result.decision)}). Reasons:", ""]
     for number, reason in enumerate(result.reasons, 1):
-        rule = prose.inline(site, reason.rule, HERE)
+        rule = prose.inline(site, reason.rule, here)
         where = text(reason.where)
         lines.append(f"{number}. {rule} ({where}; {external(text('AWS'), reason.basis)})")
     return [*lines, ""]

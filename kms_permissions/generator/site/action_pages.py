@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kms_permissions.generator.markdown import EMPTY, code, external, fragment, table, text
 from kms_permissions.generator.site import prose
-from kms_permissions.generator.site.access import cases_for
+from kms_permissions.generator.site.access import case_page, cases_for
 from kms_permissions.generator.site.answers import answers
 from kms_permissions.generator.site.context import POLICY, Site
 from kms_permissions.generator.site.groups import group_of
@@ -16,6 +16,7 @@ from kms_permissions.generator.site.sections import (
     history_section,
     mentions_section,
     not_searched,
+    unsearched_block,
 )
 from kms_permissions.model import ActionInfo, RequiredPermission
 from kms_permissions.policy.access import docs as aws
@@ -51,7 +52,9 @@ def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
         parts += ['!!! note "From the permissions reference"', ""]
         parts += ["    " + line if line else "" for line in _block_lines(site, info.note, here)]
         parts.append("")
-    parts += [table(["Fact", "Value"], facts(site, info, here)), ""]
+    # The facts table is out of the search index: its words (Write, key, as of ...) are the
+    # same on every page, and the names in it have their own pages.
+    parts += [unsearched_block(table(["Fact", "Value"], facts(site, info, here))), ""]
     parts += how_they_fit(site, info, here)
     parts += _grants(site, info, here)
     parts += _api_section(site, info, here)
@@ -64,12 +67,14 @@ def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
 
 
 def _answers(site: Site, info: ActionInfo[str], here: str) -> list[str]:
-    """One plain sentence per question a reader has, from the facts below."""
+    """One plain sentence per question a reader has, from the facts below. The same sentences
+    open many pages: out of the search index, where they would rank every action page for
+    "another account" (the cross-account and policy pages say them once)."""
     lines = []
     for question, answer in answers(info):
         more = f" ({external(text('AWS: grants'), aws.GRANTS)})" if question == "Grants" else ""
         lines.append(f"- **{question}:** {prose.inline(site, answer, here)}{more}")
-    return [*lines, ""]
+    return [unsearched_block("\n".join(lines))]
 
 
 def _block_lines(site: Site, value: str, here: str) -> list[str]:
@@ -84,7 +89,7 @@ def facts(site: Site, info: ActionInfo[str], here: str) -> list[list[str]]:
     ]
     return [
         ["Operation", external(text(info.operation), info.api_reference_url)],
-        ["Policy types", _policy_types(site, info)],
+        ["Policy types", policy_types_text(site, info)],
         ["Works in a key policy", _key_policy_effective(site, info)],
         ["Cross-account use", _cross_account(site, info, here)],
         ["Resources", ", ".join(resources) or absent(site, "sar", info.in_sar)],
@@ -102,7 +107,8 @@ def _sar(site: Site, info: ActionInfo[str]) -> str:
     return absent(site, "sar", info.in_sar)
 
 
-def _policy_types(site: Site, info: ActionInfo[str]) -> str:
+def policy_types_text(site: Site, info: ActionInfo[str]) -> str:
+    """Where it can be granted, in words: a key policy only "Key policy" says IAM counts too."""
     if not info.policy_types:
         return absent(site, "permissions", info.in_guide)
     shown = ", ".join(POLICY[p] for p in info.policy_types)
@@ -163,7 +169,7 @@ def how_they_fit(site: Site, info: ActionInfo[str], here: str) -> list[str]:
     if cases:
         lines.append(
             "    Worked cases, decided by `kms-permissions explain`: "
-            + ", ".join(site.link(fragment(c.title), "access.md", here, c.slug) for c in cases)
+            + ", ".join(site.link(fragment(c.title), case_page(c), here, c.slug) for c in cases)
             + ".\n"
         )
     return lines
@@ -183,7 +189,8 @@ def _grants(site: Site, info: ActionInfo[str], here: str) -> list[str]:
         for g in info.grants
     ]
     header = ["Policy type", "Qualifier", "Cross-account", "Resources", "Note"]
-    return ["## Where it can be granted", "", table(header, rows), ""]
+    # A table of marks, the same on most pages: nothing a search would look for.
+    return [not_searched("## Where it can be granted"), "", table(header, rows), ""]
 
 
 def _api_section(site: Site, info: ActionInfo[str], here: str) -> list[str]:
@@ -305,8 +312,7 @@ def _cases(site: Site, action: str, here: str) -> list[str]:
     if not cases:
         return []
     lines = ["## Worked cases", "", "Requests for it that `kms-permissions explain` decides:", ""]
-    lines += [
-        f"- {site.link(fragment(case.title), 'access.md', here, case.slug)}: {text(case.decision)}"
-        for case in cases
-    ]
+    for case in cases:
+        shown = site.link(fragment(case.title), case_page(case), here, case.slug)
+        lines.append(f"- {shown}: {text(case.decision)}")
     return [*lines, ""]

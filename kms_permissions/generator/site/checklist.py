@@ -1,4 +1,4 @@
-"""The "why was my request denied?" checklist that opens access.md: AWS's order of evaluation,
+"""The "why was my request denied?" checklist that opens access/index.md: AWS's order of evaluation,
 each step linked to the worked cases that show it.
 
 A case belongs to a step by what it holds, not by its name: the source kinds of the reasons

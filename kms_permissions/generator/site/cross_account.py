@@ -33,7 +33,7 @@ def pages(site: Site) -> dict[str, str]:
         "effect: the key policy must allow the other account and that account's IAM policy "
         "its principal, and only for these permissions. From the guide's permissions "
         "reference, with the API Reference's statement where the guide is silent or unclear; "
-        "[How KMS decides](access.md#cross-account) shows the rule at work.",
+        "[How KMS decides](access/cross-account.md) shows the rule at work.",
         "",
         site.as_of(),
         "",

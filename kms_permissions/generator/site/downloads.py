@@ -24,7 +24,7 @@ def pages(site: Site) -> dict[str, str]:
         "# Downloads",
         "",
         f"The files of dataset version {text(site.ref.version)}, as the wheel bundles them. "
-        "Each file's sha256 is also in `manifest.json`. The [timeline](timeline.md) shows "
+        "Each file's sha256 is also in `manifest.json`. The [timeline](timeline/index.md) shows "
         "`CHANGELOG.md` version by version.",
         "",
         table(["File", "Format", "Rows", "Bytes", "sha256"], rows),

@@ -15,6 +15,7 @@ from kms_permissions.generator.site.sections import (
     history_section,
     mentions_section,
     not_searched,
+    unsearched_block,
 )
 from kms_permissions.model import ConditionKeyInfo
 
@@ -30,7 +31,8 @@ def page(site: Site, key: str, here: str, group: str) -> str:
     info = site.keys[key]
     parts = [front_matter(), f"# {text(key)}", ""]
     parts += _descriptions(site, info, here)
-    parts += [table(["Fact", "Value"], facts(site, info, here, group)), ""]
+    # Out of the search index, as on action pages: the same words on every page.
+    parts += [unsearched_block(table(["Fact", "Value"], facts(site, info, here, group))), ""]
     if info.via_services:
         parts += [
             f"The value it takes, service by service, with worked examples: "

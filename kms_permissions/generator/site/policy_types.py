@@ -30,7 +30,7 @@ def pages(site: Site) -> dict[str, str]:
         "",
         "Where each permission can be granted, as the guide's permissions reference says (for "
         "an action it does not list yet, the API Reference). "
-        "[How KMS decides](access.md) shows the rules at work.",
+        "[How KMS decides](access/index.md) shows the rules at work.",
         "",
         site.as_of(),
         "",

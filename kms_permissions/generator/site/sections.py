@@ -45,6 +45,13 @@ def folded_unsearched(title: str, body: str, kind: str = "note") -> str:
     )
 
 
+def unsearched_block(body: str) -> str:
+    """Markdown the site search leaves out (Material's data-search-exclude on a div around it).
+    `body` must hold no div: Material's parser ends an exclusion at the first closing tag of
+    the same name."""
+    return f"<div data-search-exclude markdown>\n\n{body}\n\n</div>\n"
+
+
 def not_searched(heading: str) -> str:
     """A heading whose section the site search leaves out (Material's data-search-exclude):
     long repetitive tables that would weigh on every page's search index."""

@@ -1,9 +1,11 @@
-"""timeline.md: what changed in each dataset version, as the CHANGELOG says it.
+"""timeline/: what changed in each dataset version, as the CHANGELOG says it.
 
 Both come from `dataset.changes.versions()` over the history table, folded alike and said in
-the CHANGELOG's words (`dataset.changelog`): the same versions, the same changes. Each version
-is an entry with an anchor that the list at the top links to; long lists and the changed values
-are folded, so that the page stays short on a phone.
+the CHANGELOG's words (`dataset.changelog`): the same versions, the same changes.
+timeline/index.md lists every version with what changed by name; each version is an entry
+with an anchor on its year's page (timeline/2021.md), which the list links to. A year a page
+keeps each page's weight near the others' (all of them on one page made the site's heaviest
+page); long lists and the changed values are folded, so that a page stays short on a phone.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from kms_permissions.generator.site.sections import folded_unsearched as collaps
 from kms_permissions.generator.site.sections import front_matter, history_value
 from kms_permissions.model import to_json
 
-HERE = "timeline.md"
+FOLDER = "timeline"
+HERE = f"{FOLDER}/index.md"
 # A list of more names than this is folded under its summary (a numbered run is one name).
 SHOWN_NAMES = 8
 # More changed values than this, or longer ones, are a folded table.
@@ -42,7 +45,7 @@ SUMMARY_NAMES = 3
 
 
 def pages(site: Site) -> dict[str, str]:
-    """timeline.md."""
+    """timeline/index.md and a page per year, timeline/YYYY.md."""
     versions = site.versions
     oldest = versions[-1].date if versions else None
     parts = [
@@ -53,8 +56,9 @@ def pages(site: Site) -> dict[str, str]:
         f"the sources allow ({text(oldest)}), newest first: what each source began or stopped "
         "listing, and the values that changed. The copies held begin at different dates for "
         "each source; where a source's first copy joins, what it lists is counted, not called "
-        "added, and a date is the copy's, never the day AWS introduced something. "
-        "[CHANGELOG.md](downloads/CHANGELOG.md) says the same as text.",
+        "added, and a date is the copy's, never the day AWS introduced something. Each "
+        "version links to its entry on its year's page. "
+        "[CHANGELOG.md](../downloads/CHANGELOG.md) says the same as text.",
         "",
         table(["Version", "What changed"], [_summary_row(site, v) for v in versions]),
         "",
@@ -62,9 +66,33 @@ def pages(site: Site) -> dict[str, str]:
     undated = undated_section(changes.undated(to_json(row) for row in site.history))
     if undated:
         parts += [undated.replace("## Undated", "## Undated copies").strip("\n"), ""]
+    out = {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+    by_year: dict[str, list[Version]] = {}
     for version in versions:
-        parts += entry(site, version)
-    return {HERE: "\n".join(parts).rstrip("\n") + "\n"}
+        by_year.setdefault(year_of(version), []).append(version)
+    for year, listed in by_year.items():
+        out[f"{FOLDER}/{year}.md"] = _year_page(site, year, listed)
+    return out
+
+
+def year_of(version: Version) -> str:
+    """The year whose page holds the version's entry."""
+    return version.date[:4]
+
+
+def _year_page(site: Site, year: str, versions: list[Version]) -> str:
+    here = f"{FOLDER}/{year}.md"
+    count = f"{len(versions)} version{'s' if len(versions) != 1 else ''}"
+    parts = [
+        f"# Timeline: {year}",
+        "",
+        f"What changed in the dataset's {count} of {year}, newest first; "
+        "[every version](index.md) is listed on the timeline.",
+        "",
+    ]
+    for version in versions:
+        parts += entry(site, version, here)
+    return "\n".join(parts).rstrip("\n") + "\n"
 
 
 def _summary_row(site: Site, version: Version) -> list[str]:
@@ -92,7 +120,8 @@ def _summary_row(site: Site, version: Version) -> list[str]:
         said.append(f"{text('values' if n != 1 else 'value')} changed: {shown}")
     if version.first:
         said.insert(0, text("first version"))
-    return [f"[{version.version}](#{version.anchor})", "; ".join(said)]
+    where = f"{year_of(version)}.md#{version.anchor}"
+    return [f"[{version.version}]({where})", "; ".join(said)]
 
 
 def _labels(kind: str, entities: list[str]) -> list[str]:
@@ -119,7 +148,7 @@ def _few(
     return out
 
 
-def entry(site: Site, version: Version) -> list[str]:
+def entry(site: Site, version: Version, here: str) -> list[str]:
     """One version's entry: its summary, long lists and value changes folded."""
     lines = [f"## {version.version} {{ #{version.anchor} }}", ""]
     said = []
@@ -129,7 +158,7 @@ def entry(site: Site, version: Version) -> list[str]:
     folds = []
     for verb, listings in (("Added", version.added), ("Removed", version.removed)):
         for item in listings:
-            summary, names = _listing(site, verb, item)
+            summary, names = _listing(site, verb, item, here)
             if len(names) <= SHOWN_NAMES:
                 said.append(f"{summary}: {', '.join(names)}")
             else:
@@ -140,42 +169,44 @@ def entry(site: Site, version: Version) -> list[str]:
     changes = folded(version.changed)
     short = all(len(c.old or "") + len(c.new or "") <= SHORT_VALUES for c in changes)
     if 0 < len(changes) <= SHOWN_CHANGES and short:
-        said += [_change_line(site, change) for change in changes]
+        said += [_change_line(site, change, here) for change in changes]
     elif changes:
         n = len(version.changed)
         said.append(text(f"{n} value{'s' if n != 1 else ''} changed, listed below."))
-        folds.append(collapsible(text(f"Values changed ({n})"), _changes_table(site, changes)))
+        folds.append(
+            collapsible(text(f"Values changed ({n})"), _changes_table(site, changes, here))
+        )
     lines += [f"- {item}" for item in said] + [""]
     for block in folds:
         lines += [block, ""]
     return lines
 
 
-def _listing(site: Site, verb: str, item: Listing) -> tuple[str, list[str]]:
-    return text(listing_text(verb, item)), _names(site, item)
+def _listing(site: Site, verb: str, item: Listing, here: str) -> tuple[str, list[str]]:
+    return text(listing_text(verb, item)), _names(site, item, here)
 
 
-def _names(site: Site, item: Listing) -> list[str]:
+def _names(site: Site, item: Listing, here: str) -> list[str]:
     """The entities, linked, numbered runs folded."""
     if item.kind == "action_condition_key":
         return [
-            f"{site.name_link(action, HERE)} with {_family(site, keys)}"
+            f"{site.name_link(action, here)} with {_family(site, keys, here)}"
             for action, keys in pairs_by_action(item.entities)
         ]
     if item.kind == "required_permission":
-        return [_required(site, entity) for entity in item.entities]
+        return [_required(site, entity, here) for entity in item.entities]
     if item.kind in ("action", "condition_key"):
-        return folded_names(site, list(item.entities), HERE, numbers=False)
+        return folded_names(site, list(item.entities), here, numbers=False)
     return [code(e) for e in item.entities]
 
 
-def _family(site: Site, keys: list[str]) -> str:
-    return ", ".join(folded_names(site, keys, HERE, numbers=False))
+def _family(site: Site, keys: list[str], here: str) -> str:
+    return ", ".join(folded_names(site, keys, here, numbers=False))
 
 
-def _required(site: Site, entity: str) -> str:
+def _required(site: Site, entity: str, here: str) -> str:
     operation, permission, parameter, where = ([*entity.split("|"), "", "", ""])[:4]
-    said = f"{code(operation)} needs {site.name_link(permission, HERE)}"
+    said = f"{code(operation)} needs {site.name_link(permission, here)}"
     if parameter:
         said += f" with {code(parameter)}"
     if where:
@@ -183,35 +214,35 @@ def _required(site: Site, entity: str) -> str:
     return said
 
 
-def _entity(site: Site, change: FoldedChange) -> str:
+def _entity(site: Site, change: FoldedChange, here: str) -> str:
     if change.kind in ("action", "condition_key"):
-        return ", ".join(folded_names(site, list(change.entities), HERE, numbers=False))
+        return ", ".join(folded_names(site, list(change.entities), here, numbers=False))
     if change.kind == "action_condition_key":
         return ", ".join(
-            " · ".join(site.name_link(part, HERE) for part in entity.split("|", 1))
+            " · ".join(site.name_link(part, here) for part in entity.split("|", 1))
             for entity in change.entities
         )
     return code(entity_label(change.kind, change.shown))
 
 
-def _value(site: Site, value: str | None) -> str:
-    return history_value(site, value, HERE) if value else text("not given")
+def _value(site: Site, value: str | None, here: str) -> str:
+    return history_value(site, value, here) if value else text("not given")
 
 
-def _change_line(site: Site, change: FoldedChange) -> str:
+def _change_line(site: Site, change: FoldedChange, here: str) -> str:
     source = text(f"({site.source_name(change.source)})")
-    before, after = _value(site, change.old), _value(site, change.new)
-    return f"{_entity(site, change)} {code(change.field)} {source}: {before} &#8594; {after}"
+    before, after = _value(site, change.old, here), _value(site, change.new, here)
+    return f"{_entity(site, change, here)} {code(change.field)} {source}: {before} &#8594; {after}"
 
 
-def _changes_table(site: Site, changes: list[FoldedChange]) -> str:
+def _changes_table(site: Site, changes: list[FoldedChange], here: str) -> str:
     rows = [
         [
-            _entity(site, change),
+            _entity(site, change, here),
             text(change.field),
             text(site.source_name(change.source)),
-            _value(site, change.old),
-            _value(site, change.new),
+            _value(site, change.old, here),
+            _value(site, change.new, here),
         ]
         for change in changes
     ]

@@ -4,7 +4,8 @@
  * of the site search's results (search-names.js).
  *
  * Names come from assets/names.json, which site/hooks.py writes at build time from the pages
- * under actions/ and condition-keys/ (title and URL of each, URLs relative to the site root):
+ * under actions/, condition-keys/ and topics/ (title and URL of each, URLs relative to the site
+ * root; a topic's name is its title, "Multi-Region keys"):
  *   [{"name": "kms:Decrypt", "kind": "action", "url": "actions/Decrypt/"}, ...]
  *
  * Ranking, best first, ignoring case, spaces and the "kms:" / "aws:" prefix:
@@ -19,7 +20,9 @@
 (function () {
   "use strict";
 
-  var WORD_BOUNDARY = /(?<=[:/|{}-])|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
+  // Topics' titles have spaces: a word ends there too, and the spaces are not part of the name
+  // the query is matched against ("key rotation" and "keyrotation" find "Key rotation").
+  var WORD_BOUNDARY = /(?<=[:/|{}\s-])|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
   var loaded = null;
 
   function maxTypos(query) {
@@ -54,13 +57,14 @@
     var ends = [];
     var position = 0;
     entry.name.split(WORD_BOUNDARY).forEach(function (word) {
+      word = word.replace(/\s+/g, "");
       starts.push(position);
       // A word ends before the separator it carries: "Context" in "EncryptionContext:${...}".
       ends.push(position + word.replace(/[:/|{}$-]+$/, "").length);
       position += word.length;
       ends.push(position);
     });
-    var full = entry.name.toLowerCase();
+    var full = entry.name.replace(/\s+/g, "").toLowerCase();
     return {
       entry: entry,
       full: full,
@@ -104,9 +108,11 @@
     return best;
   }
 
-  // Alike otherwise, an action before a condition key: "tag" finds kms:TagResource first.
+  // Alike otherwise, an action before a condition key before a topic: "tag" finds
+  // kms:TagResource first.
+  var KIND_ORDER = { action: 0, "condition key": 1, topic: 2 };
   function kindOrder(item) {
-    return item.entry.kind === "action" ? 0 : 1;
+    return KIND_ORDER[item.entry.kind] === undefined ? 3 : KIND_ORDER[item.entry.kind];
   }
 
   function rank(query, items, count) {

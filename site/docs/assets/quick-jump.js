@@ -18,7 +18,8 @@
     var link = document.createElement("a");
     link.href = window.kpNameFinder.pageUrl(entry);
     link.tabIndex = -1;
-    var name = document.createElement("code");
+    // A name is code; a topic's title is words.
+    var name = document.createElement(entry.kind === "topic" ? "span" : "code");
     name.textContent = entry.name;
     var kind = document.createElement("span");
     kind.className = "kp-jump__kind";

@@ -17,7 +17,8 @@
     var link = document.createElement("a");
     link.className = "kp-search-names__link";
     link.href = window.kpNameFinder.pageUrl(match.entry);
-    var name = document.createElement("code");
+    // A name is code; a topic's title is words.
+    var name = document.createElement(match.entry.kind === "topic" ? "span" : "code");
     name.textContent = match.entry.name;
     name.setAttribute("data-md-score", index === 0 ? "Infinity" : "-Infinity");
     var kind = document.createElement("span");
