@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from kms_permissions.generator.outputs import GENERATED_MARK
 from kms_permissions.names import natural_key
 from kms_permissions.reference import DATA_DIR
 
@@ -87,7 +88,12 @@ def on_files(files: Files, config: Any) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: Any, files: Files) -> str:
-    """Put the dataset's version and date where the home page asks for them."""
+    """Drop a generated page's mark; put the dataset's version and date where the home page
+    asks for them."""
+    # The mark is for the source file's reader. Left in, it is the page's first element and
+    # mkdocs takes a page's title only from an h1 that comes first: every generated page was
+    # titled by its file name ("CancelKeyDeletion"), and the names list with it.
+    markdown = markdown.replace(f"{GENERATED_MARK}\n", "", 1)
     if page.file.src_uri != HOME:
         return markdown
     if DATASET_STAMP not in markdown:
