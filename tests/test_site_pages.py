@@ -427,9 +427,9 @@ def test_timeline_rows_name_what_changed() -> None:
     from kms_permissions.generator.site.timeline import SUMMARY_NAMES
 
     page = _pages()["timeline/index.md"]
-    row = re.compile(r"^\| \[([\d.]+)\]\((\d{4})\.md#v([\w-]+)\) \| (.*) \|$", re.M)
-    links = {m[1]: (m[2], m[3]) for m in row.finditer(page)}
-    rows = {m[1]: m[4] for m in row.finditer(page)}
+    summary = re.compile(r"^\| \[([\d.]+)\]\((\d{4})\.md#v([\w-]+)\) \| (.*) \|$", re.M)
+    links = {m[1]: (m[2], m[3]) for m in summary.finditer(page)}
+    rows = {m[1]: m[4] for m in summary.finditer(page)}
     for version, (year, date) in links.items():  # each to the entry on its year's page
         assert (
             date.startswith(year)
