@@ -104,7 +104,7 @@ def check_policy(
                     path=safe(hit.path),
                     message=_one(texts, safe(hit.message)),
                     basis=_one(texts, f"{hit.basis} (dataset {facts.version})"),
-                    link=hit.link or rule.link,
+                    link=_one(texts, hit.link) if hit.link else rule.link,
                     line=where[0] if where else None,
                     column=where[1] if where else None,
                     policy=safe(policy.label) if policy.label is not None else None,

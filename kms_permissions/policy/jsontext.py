@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from kms_permissions.policy.document import PolicyError
@@ -107,9 +110,10 @@ def loads(text: str) -> Any:
 class JsonPositions:
     """Line and column of the values (of the key, for object members) of a JSON text, found
     when asked for: a lookup walks from the top along its pointer, reading only the members of
-    the objects and arrays on the way (each one once, kept for later lookups) and stepping over
-    the others whole, by where each bracket closes (found in one pass over the text). A lookup
-    costs the length of its path's members, never the depth times the size of the text."""
+    the objects and arrays on the way (kept for later lookups, the latest few thousand) and
+    stepping over the others whole, by where each bracket closes (found in one pass over the
+    text). A lookup costs the length of its path's members, never the depth times the size of
+    the text."""
 
     def __init__(self, text: str, lines: TextLines | None = None, offsets: list[int] | None = None):
         # `offsets` maps each character of `text` to its offset in the file it was embedded in
@@ -117,8 +121,11 @@ class JsonPositions:
         self.text = text
         self._lines = lines
         self.offsets = offsets
-        self._closes: dict[int, int] | None = None
-        self._members: dict[int, dict[str, tuple[int, int]] | list[int]] = {}
+        self._closes: Brackets | None = None
+        # The members read lately, the most recent last: a lookup reads the containers on its
+        # path, so the document's and its Statement list's stay while those of the statements
+        # looked up long ago make room (a file of many statements is not held twice over).
+        self._members: OrderedDict[int, dict[str, tuple[int, int]] | list[int]] = OrderedDict()
 
     @property
     def lines(self) -> TextLines:
@@ -152,9 +159,14 @@ class JsonPositions:
         """The members of the object or array at `at` (None for a scalar), read once."""
         if self.text[at] not in "{[":
             return None
-        if at not in self._members:
-            self._members[at] = self._read_members(at)
-        return self._members[at]
+        members = self._members.get(at)
+        if members is None:
+            members = self._members[at] = self._read_members(at)
+            if len(self._members) > _MEMBERS_KEPT:
+                self._members.popitem(last=False)
+        else:
+            self._members.move_to_end(at)
+        return members
 
     def _read_members(self, start: int) -> dict[str, tuple[int, int]] | list[int]:
         text = self.text
@@ -182,7 +194,7 @@ class JsonPositions:
         if char in "{[":
             if self._closes is None:
                 self._closes = closing_brackets(self.text)
-            return self._closes[at] + 1
+            return self._closes.close(at) + 1
         if char == '"':
             end: int = scanstring(self.text, at + 1)[1]
             return end
@@ -205,21 +217,40 @@ class JsonPositions:
         return found[1] if self.offsets is None else self.offsets[found[1]]
 
 
+# Containers whose members a JsonPositions keeps (see `_members`).
+_MEMBERS_KEPT = 4096
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")
 # A string (skipped whole, so that brackets inside it do not count) or a bracket.
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 
 
-def closing_brackets(text: str) -> dict[int, int]:
-    """For the offset of each `{` and `[` of a valid JSON text, the offset of its closing bracket
-    (one pass, linear in the text)."""
-    closes: dict[int, int] = {}
-    opened: list[int] = []
-    for token in _TOKEN.finditer(text):
-        char = text[token.start()]
-        if char in "{[":
-            opened.append(token.start())
-        elif char in "}]":
-            closes[opened.pop()] = token.start()
-    return closes
+class Brackets:
+    """Where each `{` and `[` of a valid JSON text closes, found in one pass (linear in the
+    text) and kept as two arrays of offsets in the order the brackets open (8 bytes a bracket,
+    where a dict of ints takes about a hundred)."""
+
+    def __init__(self, text: str) -> None:
+        self.opens = array("q")
+        self.closes = array("q")
+        opened: list[int] = []
+        for token in _TOKEN.finditer(text):
+            char = text[token.start()]
+            if char in "{[":
+                opened.append(len(self.opens))
+                self.opens.append(token.start())
+                self.closes.append(-1)
+            elif char in "}]":
+                self.closes[opened.pop()] = token.start()
+
+    def close(self, at: int) -> int:
+        """The offset of the bracket closing the one opened at `at`."""
+        index = bisect_left(self.opens, at)
+        if index == len(self.opens) or self.opens[index] != at:
+            raise KeyError(at)
+        return self.closes[index]
+
+
+def closing_brackets(text: str) -> Brackets:
+    """Where each bracket of a valid JSON text closes (see `Brackets`)."""
+    return Brackets(text)

@@ -38,10 +38,24 @@ def safe(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most MAX_BYTES + 1 bytes of a stream, read a megabyte at a time: `read(MAX_BYTES + 1)`
+    would set aside a buffer of that size for every file, however small."""
+    chunks: list[bytes] = []
+    left = MAX_BYTES + 1
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def read_bytes(name: str, stdin: BinaryIO | None = None) -> bytes:
     """The bytes of a file (`-`: standard input), at most MAX_BYTES."""
     if name == "-":
-        data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
+        data = _read_capped(stdin or sys.stdin.buffer)
     else:
         try:
             info = os.stat(name)
@@ -60,7 +74,7 @@ def read_bytes(name: str, stdin: BinaryIO | None = None) -> bytes:
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise PolicyError("not a regular file (a device, FIFO or socket is not read)")
-            data = handle.read(MAX_BYTES + 1)
+            data = _read_capped(handle)
     if len(data) > MAX_BYTES:
         raise PolicyError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not read")
     return data
