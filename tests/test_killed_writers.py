@@ -17,7 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -70,7 +70,7 @@ STRUCTURAL = {"rename", "replace", "exchange", "fsync", "rmtree", "unlink", "rmd
 
 
 def _run(
-    job: dict[str, object], kill_at: int, root: Path = ROOT
+    job: Mapping[str, object], kill_at: int, root: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
     code = CHILD.format(root=str(root))
     return subprocess.run(
@@ -105,7 +105,7 @@ def _leftovers(folder: Path, keep: set[str]) -> list[str]:
 
 
 def _kill_everywhere(
-    job: dict[str, object],
+    job: Mapping[str, object],
     out: Path,
     keep: set[str],
     make_old: Callable[[], None],
