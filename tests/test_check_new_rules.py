@@ -74,6 +74,23 @@ def test_via_service_regions() -> None:
     assert "KMS071" in via("s3.amazonaws.com")
 
 
+def test_a_service_region_value_is_judged_by_kms015_alone() -> None:
+    # A value of the form SERVICE.REGION.amazonaws.com is KMS015's: KMS071 (the value's form)
+    # stays quiet on it, right or wrong, so a mistake in it is one finding, not two.
+    def via(value: str) -> list[str]:
+        condition = {"StringEquals": {"kms:ViaService": value}}
+        return rules(key_policy(allow("kms:Decrypt", Condition=condition)))
+
+    for wrong in ("ec2.eu_west_2.amazonaws.com", "EC2.us-east-1.amazonaws.com",
+                  "secretsmanager.eu-west.amazonaws.com"):  # fmt: skip
+        found = via(wrong)
+        assert found.count("KMS015") == 1 and "KMS071" not in found, (wrong, found)
+    for right in ("ec2.${aws_region}.amazonaws.com", "rds.*.amazonaws.com",
+                  "dynamodb.eu-west-2.amazonaws.com"):  # fmt: skip
+        found = via(right)
+        assert "KMS015" not in found and "KMS071" not in found, (right, found)
+
+
 def test_grant_escalation_needs_a_principal_without_use() -> None:
     admin = {"AWS": f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"}
     found = check(key_policy(allow(["kms:Create*", "kms:Put*"], admin)))
