@@ -1,8 +1,10 @@
 """kms:ViaService values: `SERVICE.REGION.amazonaws.com`, their parts and the Region's form.
 
-The guide writes each service's name as `ec2.AWS_region.amazonaws.com` and uses the
-`.amazonaws.com` suffix in every partition. Standard library only, and no `re` at import time
-(the generated constants import this on first use of their helper).
+The guide writes each service's name as `ec2.AWS_region.amazonaws.com`. The China Regions'
+endpoints end in `.amazonaws.com.cn` instead, so a value of that form in a `cn-` Region is read
+as well-formed (never flagged); the suffix is not accepted with another Region. Standard
+library only, and no `re` at import time (the generated constants import this on first use of
+their helper).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from functools import cache
 
 SUFFIX = ".amazonaws.com"
+CHINA_SUFFIX = ".amazonaws.com.cn"
+CHINA_REGION_PREFIX = "cn-"
 PLACEHOLDER = "AWS_region"
 # A Region: two letters, one or two words, a number (us-east-1, us-gov-west-1, us-isob-east-1).
 REGION_PATTERN = r"[a-z]{2}(?:-[a-z]+){1,2}-[1-9][0-9]?"
@@ -42,11 +46,16 @@ def value(prefix: str, region: str) -> str:
 
 
 def split(text: str) -> tuple[str, str] | None:
-    """(service part, Region part) of `SERVICE.REGION.amazonaws.com`; None for another form."""
-    if not text.endswith(SUFFIX):
+    """(service part, Region part) of `SERVICE.REGION.amazonaws.com` (or of
+    `SERVICE.cn-REGION.amazonaws.com.cn`); None for another form."""
+    china = text.endswith(CHINA_SUFFIX)
+    suffix = CHINA_SUFFIX if china else SUFFIX
+    if not text.endswith(suffix):
         return None
-    parts = text[: -len(SUFFIX)].split(".")
+    parts = text[: -len(suffix)].split(".")
     if len(parts) != 2 or not all(parts):
+        return None
+    if china and not parts[1].startswith(CHINA_REGION_PREFIX):
         return None
     return parts[0], parts[1]
 

@@ -125,6 +125,11 @@ def test_the_read_model_and_the_query_functions() -> None:
     assert region is not None and "'US-EAST-1' is not a Region name" in region
     form = via_service_problem("ec2.amazonaws.com")
     assert form is not None and "not of the form SERVICE.REGION.amazonaws.com" in form
+    # The China Regions' endpoints end in .amazonaws.com.cn: well-formed there, nowhere else.
+    assert via_service_problem("ec2.cn-north-1.amazonaws.com.cn") is None
+    assert via_service_problem("s3.cn-northwest-1.amazonaws.com.cn") is None
+    assert via_service_problem("ec2.us-east-1.amazonaws.com.cn") is not None
+    assert via_service.split("ec2.cn-north-1.amazonaws.com.cn") == ("ec2", "cn-north-1")
 
 
 def test_the_constants_name_the_services_and_build_values() -> None:
