@@ -61,6 +61,26 @@ def test_unstated_policy_types_are_assumptions_and_strict_refuses_them() -> None
     assert (stated.decision, stated.decided) == ("allow", True)
 
 
+def test_a_request_from_a_role_may_carry_a_session_policy() -> None:
+    # A role calls KMS only through a session (IAM User Guide, "Session policies"): a request
+    # naming the role's ARN is a session's, and its session policy is an assumption too.
+    from_role = explain(policy(enable_iam()), request(APP_ROLE, "kms:Decrypt"), [IAM_DECRYPT])
+    assert (from_role.decision, from_role.decided) == ("allow", True)
+    assert {a.subject: a.matters for a in from_role.assumptions}["session-policy"] is True
+    strict = explain(
+        policy(enable_iam()),
+        request(APP_ROLE, "kms:Decrypt"),
+        [IAM_DECRYPT],
+        absent=["scp", "rcp", "permissions-boundary"],
+        strict=True,
+    )
+    assert (strict.decision, strict.decided) == ("allow", False)
+    assert [r.stage for r in strict.undecided] == ["assumption"]
+    # A user has no session: nothing to assume.
+    from_user = explain(policy(enable_iam()), request(USER, "kms:Decrypt"), [IAM_DECRYPT])
+    assert "session-policy" not in {a.subject for a in from_user.assumptions}
+
+
 def test_an_absent_granting_policy_matters_only_to_a_deny() -> None:
     denied = explain(policy(enable_iam()), request(USER, "kms:Decrypt"), strict=True)
     assert (denied.decision, denied.decided) == ("implicit-deny", False)

@@ -81,7 +81,9 @@ def assumptions(
     )
     policy_type(
         "session-policy",
-        caller.kind in ("assumed-role", "federated-user"),
+        # A role never calls KMS itself: a request "from the role" comes from one of its
+        # sessions, which may carry a session policy (aws:PrincipalType is AssumedRole).
+        caller.kind in ("role", "assumed-role", "federated-user"),
         given.session is not None,
         "no session policy was given: assumed the session has none",
         True,
