@@ -8,6 +8,8 @@ The names below are imported on first use (PEP 562), so that importing a part of
 
 from __future__ import annotations
 
+from kms_permissions._lazy import exports
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kms_permissions.policy.checker import check
@@ -18,15 +20,7 @@ __all__ = ["Finding", "PolicyError", "check"]
 _LAZY = {"Finding": "findings", "PolicyError": "document", "check": "checker"}
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = exports(globals(), _LAZY)
 
 
 def __dir__() -> list[str]:
