@@ -24,11 +24,18 @@ from kms_permissions.dataset.changes import (
 from kms_permissions.display import SOURCE_NAMES, compact
 
 
+def required_parts(entity: str) -> tuple[str, str, str, str]:
+    """A required permission's entity `Op|perm|param|where` as its four parts (missing ones
+    empty)."""
+    operation, permission, parameter, where = ([*entity.split("|"), "", "", ""])[:4]
+    return operation, permission, parameter, where
+
+
 def entity_label(kind: str, entity: str) -> str:
     """An entity as people read it: a required permission `Op|perm|param|where` as
     `CreateKey needs kms:TagResource with Tags`, a pair `action|key` as `action, key`."""
     if kind == "required_permission":
-        operation, permission, parameter, where = ([*entity.split("|"), "", "", ""])[:4]
+        operation, permission, parameter, where = required_parts(entity)
         said = f"{operation} needs {permission}"
         if parameter:
             said += f" with {parameter}"

@@ -15,6 +15,7 @@ from kms_permissions.dataset.changelog import (
     coverage_text,
     entity_label,
     listing_text,
+    required_parts,
     undated_section,
 )
 from kms_permissions.dataset.changes import (
@@ -205,7 +206,7 @@ def _family(site: Site, keys: list[str], here: str) -> str:
 
 
 def _required(site: Site, entity: str, here: str) -> str:
-    operation, permission, parameter, where = ([*entity.split("|"), "", "", ""])[:4]
+    operation, permission, parameter, where = required_parts(entity)
     said = f"{code(operation)} needs {site.name_link(permission, here)}"
     if parameter:
         said += f" with {code(parameter)}"
