@@ -388,6 +388,30 @@ def test_condition_keys_are_shown_as_the_policy_writes_them() -> None:
     assert "limited only by kms:EncryptionContext:Dept, KMS:ViaService:" in finding.message
 
 
+def test_an_organization_statement_that_leaves_the_key_account_out_is_not_account_wide() -> None:
+    # Principal "*" in an organization, less the key's own account: only other accounts'
+    # principals, each needing an IAM policy of its own, may use the key (key-policy new's
+    # organization statement). With the key's account in, or unknown, KMS042 stands.
+    def org(excluded: str) -> dict[str, Any]:
+        return key_policy(
+            allow(
+                "kms:Decrypt",
+                "*",
+                Condition={
+                    "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+                    "StringNotEquals": {"kms:CallerAccount": excluded},
+                },
+            )
+        )
+
+    def kms042(policy: dict[str, Any], account: str | None) -> list[str]:
+        return [f.rule_id for f in check(policy, account=account) if f.rule_id == "KMS042"]
+
+    assert kms042(org("111122223333"), "111122223333") == []
+    assert kms042(org("444455556666"), "111122223333") == ["KMS042"]
+    assert kms042(org("111122223333"), None) == ["KMS042"]
+
+
 # --- AWS's own examples ---------------------------------------------------------------------
 
 # Errors and warnings on the guide's examples, each a real slip of the example, with why.

@@ -295,6 +295,58 @@ BAD_SPECS = [
         "services[0].log_group_arn:",
     ),
     ([], "$: must be an object"),
+    (
+        {**ISSUE_SPEC, "encryption_context": {"aws:s3:arn": "*"}},
+        "encryption_context.aws:s3:arn: '*' matches any value",
+    ),
+    (
+        {**ISSUE_SPEC, "encryption_context": {"App*": "orders"}},
+        "encryption_context.App*: not an encryption context key",
+    ),
+    (
+        {**ISSUE_SPEC, "encryption_context": {"App": "a", "app": "b"}},
+        "encryption_context: 'app' is given twice (keys ignore case)",
+    ),
+    (
+        {**ISSUE_SPEC, "encryption_context": ["App"]},
+        "encryption_context: must be an object, not an array",
+    ),
+    (
+        {**ISSUE_SPEC, "users": [], "encryption_context": {"App": "orders"}},
+        "encryption_context: given, but there are no users",
+    ),
+    (
+        {
+            **ISSUE_SPEC,
+            "key_spec": "HMAC_256",
+            "services": [],
+            "external_accounts": [],
+            "encryption_context": {"App": "orders"},
+        },
+        "encryption_context: a HMAC_256 key takes no encryption context",
+    ),
+    (
+        {**ISSUE_SPEC, "organization": {"id": "123456789012", "use": ["decrypt"]}},
+        "organization.id: '123456789012' is not an AWS Organizations ID",
+    ),
+    (
+        {**ISSUE_SPEC, "organization": {"id": "o-a1b2c3d4e5", "use": []}},
+        "organization.use: empty",
+    ),
+    (
+        {**ISSUE_SPEC, "organization": {"id": "o-a1b2c3d4e5", "use": ["sign"]}},
+        "organization.use[0]: 'sign' is not a use",
+    ),
+    (
+        {**ISSUE_SPEC, "organization": {"id": "o-a1b2c3d4e5", "use": ["decrypt"], "x": 1}},
+        "organization.x: unknown field",
+    ),
+    ({**ISSUE_SPEC, "replica_regions": [REGION]}, f"replica_regions[0]: {REGION} is the key's own"),
+    ({**ISSUE_SPEC, "replica_regions": ["mars-1"]}, "replica_regions[0]: 'mars-1' is not an AWS"),
+    (
+        {**ISSUE_SPEC, "admins": [], "iam_policies": True, "replica_regions": ["us-west-2"]},
+        "replica_regions: given, but there are no admins",
+    ),
 ]
 
 

@@ -39,6 +39,15 @@ FIELDS = (
     ("via_services", "Services users must go through (kms:ViaService), in the key's Region."),
     ("services", "Service integrations, each with the ARNs it names."),
     ("external_accounts", "Other accounts: the uses they get, and grants for AWS resources."),
+    (
+        "encryption_context",
+        "Context key -> value (or pattern) users' requests and grants must carry.",
+    ),
+    (
+        "organization",
+        "An organization's id and the uses its other accounts get (aws:PrincipalOrgID).",
+    ),
+    ("replica_regions", "Regions administrators may replicate a multi-Region key into."),
 )
 
 

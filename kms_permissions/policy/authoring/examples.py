@@ -17,6 +17,10 @@ SERVICES: dict[str, dict[str, str]] = {
         "topic_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms",
         "source_arn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:orders-latency",
     },
+    "sqs": {
+        "queue_arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders",
+        "source_arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:order-events",
+    },
     "s3-inventory": {"source_bucket_arn": "arn:aws:s3:::orders-data"},
     "events": {"event_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/orders"},
     "backup": {"role_arn": f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"},

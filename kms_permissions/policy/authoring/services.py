@@ -150,6 +150,30 @@ def _sns(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     )
 
 
+def _sqs(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
+    source = arns["source_arn"]
+    # An S3 bucket's ARN names no account: the bucket is the key's account's.
+    owner = source.account or env.account
+    foreign = other_account(owner)
+    return (
+        ServiceStatement(
+            f"Send from {source.service} to the encrypted queue",
+            f"{source.service}.amazonaws.com",
+            ("kms:GenerateDataKey", "kms:Decrypt"),
+            (
+                Pin("StringEquals", "aws:SourceAccount", owner, owner, foreign),
+                Pin(
+                    "ArnEquals",
+                    "aws:SourceArn",
+                    source.text,
+                    source.text,
+                    source.in_account(foreign) if source.account else f"{source.text}-other",
+                ),
+            ),
+        ),
+    )
+
+
 def _s3_inventory(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     bucket = arns["source_bucket_arn"]
     account = env.account
@@ -270,6 +294,23 @@ INTEGRATIONS: dict[str, Integration] = {
             ),
             _sns,
             same_region=("topic_arn",),
+        ),
+        Integration(
+            "sqs",
+            "Amazon SQS (an AWS service sending to an encrypted queue)",
+            "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+            "sqs-key-management.html",
+            (
+                Field("queue_arn", "sqs", "", "arn:aws:sqs:REGION:ACCOUNT:QUEUE"),
+                Field(
+                    "source_arn",
+                    "",
+                    "",
+                    "the sending resource: an SNS topic, an EventBridge rule, an S3 bucket",
+                ),
+            ),
+            _sqs,
+            same_region=("queue_arn",),
         ),
         Integration(
             "s3-inventory",

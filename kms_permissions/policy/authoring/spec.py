@@ -6,6 +6,7 @@ is wrong with it, one line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,8 +36,18 @@ FIELDS = (
     "via_services",
     "services",
     "external_accounts",
+    "encryption_context",
+    "organization",
+    "replica_regions",
 )
 EXTERNAL_FIELDS = ("account", "use", "grants_for_aws_resources")
+ORGANIZATION_FIELDS = ("id", "use")
+# AWS Organizations IDs: o- and 10 to 32 lowercase letters or digits.
+ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}\Z")
+# An encryption context key as a condition key names it: no wildcard (the key is literal in the
+# condition key's name), no space or control character, at most 256 characters.
+CONTEXT_KEY = re.compile(r"[!-~]{1,256}\Z")
+MAX_CONTEXT_VALUE = 1024
 # A spec is a handful of lines; this bounds the work a hostile one can ask for.
 MAX_ITEMS = 100
 
@@ -65,6 +76,15 @@ class ExternalAccount:
 
 
 @dataclass(frozen=True)
+class Organization:
+    """Every principal of an AWS organization given uses of the key (their own IAM policies
+    must allow them too)."""
+
+    id: str
+    uses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Spec:
     """A checked spec."""
 
@@ -79,6 +99,12 @@ class Spec:
     via_services: tuple[str, ...]
     services: tuple[ServiceUse, ...]
     external_accounts: tuple[ExternalAccount, ...]
+    # The encryption context users' requests must carry: context key -> value (a value with
+    # `*` or `?` is a pattern).
+    encryption_context: tuple[tuple[str, str], ...] = ()
+    organization: Organization | None = None
+    # The Regions administrators may replicate a multi-Region key into.
+    replica_regions: tuple[str, ...] = ()
 
     @property
     def root(self) -> str:
@@ -304,17 +330,7 @@ def parse_spec(
             raise _fail(f"{where}.account", f"{other} is the key's own account; use users")
         if any(e.account == other for e in externals):
             raise _fail(f"{where}.account", f"{other} is listed twice")
-        wanted: list[str] = []
-        for j, use in enumerate(_list(entry.get("use", []), f"{where}.use")):
-            name = _string(use, f"{where}.use[{j}]")
-            if name not in uses:
-                raise _fail(
-                    f"{where}.use[{j}]",
-                    f"{shown(name)} is not a use a {key_spec.name} {usage} key allows "
-                    f"({', '.join(uses)})",
-                )
-            if name not in wanted:
-                wanted.append(name)
+        wanted = _uses(entry.get("use", []), f"{where}.use", uses, key_spec, usage)
         grants = entry.get("grants_for_aws_resources", False)
         if not isinstance(grants, bool):
             raise _fail(f"{where}.grants_for_aws_resources", "must be true or false")
@@ -325,11 +341,15 @@ def parse_spec(
             )
         if not wanted and not grants:
             raise _fail(f"{where}.use", "empty, and no grants for AWS resources: nothing to allow")
-        externals.append(ExternalAccount(other, tuple(wanted), grants, where))
+        externals.append(ExternalAccount(other, wanted, grants, where))
+    context = _encryption_context(top, users, key_spec)
+    organization = _organization(top, uses, key_spec, usage)
+    replicas = _replica_regions(top, admins, region)
     # Describing the key is not using it; fetching an asymmetric key's public key is (check's
     # KMS052 counts it too: the public key is used outside KMS).
     crypto_uses = {use for use, names in uses.items() if set(names) - {DESCRIBE_KEY}}
-    if not (iam_policies or users or services or any(set(e.uses) & crypto_uses for e in externals)):
+    outside = [*(e.uses for e in externals), organization.uses if organization else ()]
+    if not (iam_policies or users or services or any(set(u) & crypto_uses for u in outside)):
         raise _fail(
             "users",
             "empty while iam_policies is false, and no service or other account uses the key: "
@@ -347,4 +367,113 @@ def parse_spec(
         via_services=tuple(via),
         services=services,
         external_accounts=tuple(externals),
+        encryption_context=context,
+        organization=organization,
+        replica_regions=replicas,
     )
+
+
+def _uses(
+    values: Any, where: str, uses: Mapping[str, tuple[str, ...]], key_spec: KeySpec, usage: str
+) -> tuple[str, ...]:
+    wanted: list[str] = []
+    for j, use in enumerate(_list(values, where)):
+        name = _string(use, f"{where}[{j}]")
+        if name not in uses:
+            raise _fail(
+                f"{where}[{j}]",
+                f"{shown(name)} is not a use a {key_spec.name} {usage} key allows "
+                f"({', '.join(uses)})",
+            )
+        if name not in wanted:
+            wanted.append(name)
+    return tuple(wanted)
+
+
+def _encryption_context(
+    top: dict[str, Any], users: tuple[str, ...], key_spec: KeySpec
+) -> tuple[tuple[str, str], ...]:
+    if "encryption_context" not in top:
+        return ()
+    entries = top["encryption_context"]
+    if not isinstance(entries, dict):
+        raise _fail("encryption_context", f"must be an object, not {json_kind(entries)}")
+    repeated = getattr(entries, "repeated", ())
+    if repeated:
+        raise _fail(shown(f"encryption_context.{repeated[0]}")[1:-1], "given twice")
+    if not entries:
+        raise _fail(
+            "encryption_context", "empty; name a context key and its value, or leave it out"
+        )
+    if not users:
+        raise _fail("encryption_context", "given, but there are no users for it to limit")
+    if not key_spec.symmetric_encryption:
+        raise _fail(
+            "encryption_context",
+            f"a {key_spec.name} key takes no encryption context (only symmetric encryption "
+            "keys do)",
+        )
+    if len(entries) > MAX_ITEMS:
+        raise _fail("encryption_context", f"{len(entries)} pairs; at most {MAX_ITEMS}")
+    found: list[tuple[str, str]] = []
+    for name, value in entries.items():
+        where = f"encryption_context.{name}"
+        if not CONTEXT_KEY.match(name) or "*" in name or "?" in name:
+            raise _fail(
+                shown(where)[1:-1],
+                "not an encryption context key a condition can name (printable characters, "
+                "no space, no wildcard, at most 256)",
+            )
+        text = _string(value, where)
+        if not text or len(text) > MAX_CONTEXT_VALUE:
+            raise _fail(where, f"must be 1 to {MAX_CONTEXT_VALUE} characters")
+        if not text.strip("*"):
+            raise _fail(
+                where,
+                f"{shown(text)} matches any value; name the value (a pattern may use * and ?)",
+            )
+        found.append((name, text))
+    folded = [name.lower() for name, _ in found]
+    repeated = next((n for n in folded if folded.count(n) > 1), None)
+    if repeated is not None:
+        # KMS compares context keys in conditions without case (the guide's case sensitivity).
+        raise _fail("encryption_context", f"{shown(repeated)} is given twice (keys ignore case)")
+    return tuple(found)
+
+
+def _organization(
+    top: dict[str, Any], uses: Mapping[str, tuple[str, ...]], key_spec: KeySpec, usage: str
+) -> Organization | None:
+    if "organization" not in top:
+        return None
+    entry = _object(top["organization"], "organization", ORGANIZATION_FIELDS)
+    if "id" not in entry:
+        raise _fail("organization.id", "missing (the organization's ID, o-...)")
+    org_id = _string(entry["id"], "organization.id")
+    if not ORGANIZATION_ID.match(org_id):
+        raise _fail(
+            "organization.id",
+            f"{shown(org_id)} is not an AWS Organizations ID (o- and 10 to 32 lowercase "
+            "letters or digits)",
+        )
+    wanted = _uses(entry.get("use", []), "organization.use", uses, key_spec, usage)
+    if not wanted:
+        raise _fail("organization.use", "empty: nothing to allow")
+    return Organization(org_id, wanted)
+
+
+def _replica_regions(top: dict[str, Any], admins: tuple[str, ...], region: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for i, value in enumerate(_list(top.get("replica_regions", []), "replica_regions")):
+        where = f"replica_regions[{i}]"
+        text = _string(value, where)
+        if not REGION.match(text):
+            raise _fail(where, f"{shown(text)} is not an AWS Region name (e.g. us-east-1)")
+        if text == region:
+            raise _fail(where, f"{text} is the key's own Region; a replica is in another")
+        if text in found:
+            raise _fail(where, f"{text} is listed twice")
+        found.append(text)
+    if found and not admins:
+        raise _fail("replica_regions", "given, but there are no admins to replicate the key")
+    return tuple(found)

@@ -33,7 +33,44 @@ GRANT_FOR_AWS = {"Bool": {"kms:GrantIsForAWSResource": "true"}}
 # the dataset, then CreateGrant and every cryptographic operation are taken out.
 ADMIN_PATTERNS = (*DEFAULT_ADMIN_ACTIONS, "kms:RotateKeyOnDemand")
 
+REPLICATE_KEY = "kms:ReplicateKey"
+REPLICA_REGION = "kms:ReplicaRegion"
+PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
+CALLER_ACCOUNT = "kms:CallerAccount"
+ENCRYPTION_CONTEXT = "kms:EncryptionContext:"
+
 Statement = dict[str, Any]
+
+
+def _one_or_list(values: Iterable[str]) -> str | list[str]:
+    names = list(values)
+    return names[0] if len(names) == 1 else names
+
+
+def is_pattern(value: str) -> bool:
+    """Whether a condition value has IAM's wildcards (then StringLike compares it)."""
+    return "*" in value or "?" in value
+
+
+def context_condition(spec: Spec) -> dict[str, Any] | None:
+    """The condition requiring the spec's encryption context: StringEquals for each exact
+    value, StringLike for each pattern; None when the spec names none."""
+    condition: dict[str, Any] = {}
+    for name, value in spec.encryption_context:
+        operator = "StringLike" if is_pattern(value) else "StringEquals"
+        condition.setdefault(operator, {})[f"{ENCRYPTION_CONTEXT}{name}"] = value
+    return condition or None
+
+
+def context_actions(spec: Spec, facts: Knowledge) -> set[str]:
+    """The permissions every one of the spec's encryption context keys applies to (the
+    dataset's kms:EncryptionContext:${context-key}): the others never carry a context."""
+    found: set[str] | None = None
+    for name, _ in spec.encryption_context:
+        key = facts.key(f"{ENCRYPTION_CONTEXT}{name}")
+        applies = facts.key_actions(key) if key is not None else set()
+        found = applies if found is None else found & applies
+    return found or set()
 
 
 def on_key(facts: Knowledge, patterns: Iterable[str]) -> list[str]:
@@ -92,6 +129,34 @@ def _aws(principals: Iterable[str]) -> dict[str, Any]:
     return {"AWS": names[0] if len(names) == 1 else names}
 
 
+def _user_grants(
+    spec: Spec, via: dict[str, Any] | None, context: dict[str, Any] | None
+) -> list[Statement]:
+    """Users let AWS services create grants for AWS resources. With an encryption context, a
+    grant must be constrained to it too (the condition reads a CreateGrant's constraints), so
+    that no grant widens the users' use; listing and revoking grants carry no context."""
+    sid = "AllowKeyUsersGrantsForAwsResources"
+    if not context:
+        return [
+            _statement(sid, _aws(spec.users), list(GRANT_PERMISSIONS), _merge(GRANT_FOR_AWS, via))
+        ]
+    others = [name for name in GRANT_PERMISSIONS if name != CREATE_GRANT]
+    return [
+        _statement(
+            f"{sid}WithTheEncryptionContext",
+            _aws(spec.users),
+            [CREATE_GRANT],
+            _merge(GRANT_FOR_AWS, via, context),
+        ),
+        _statement(
+            "AllowKeyUsersToListAndRevokeGrants",
+            _aws(spec.users),
+            others,
+            _merge(GRANT_FOR_AWS, via),
+        ),
+    ]
+
+
 def via_condition(spec: Spec, facts: Knowledge) -> dict[str, Any] | None:
     """The condition that limits users to requests through the spec's services, in its
     Region; None when the spec names none."""
@@ -147,20 +212,52 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
         out.append(
             _statement("AllowKeyAdministration", _aws(spec.admins), admin_actions(facts), None)
         )
+    if spec.replica_regions:
+        out.append(
+            _statement(
+                "AllowKeyAdministratorsToReplicateTheKey",
+                _aws(spec.admins),
+                [REPLICATE_KEY],
+                {"StringEquals": {REPLICA_REGION: _one_or_list(spec.replica_regions)}},
+            )
+        )
     use_of = uses(spec.key_spec, spec.key_usage, facts)
     via = via_condition(spec, facts)
     if spec.users:
         crypto = sorted({name for names in use_of.values() for name in names})
-        out.append(_statement("AllowKeyUsersToUseTheKey", _aws(spec.users), crypto, via))
-        if spec.key_spec.symmetric_encryption:
+        context = context_condition(spec)
+        if context:
+            bound = sorted(set(crypto) & context_actions(spec, facts))
+            free = [name for name in crypto if name not in bound]
             out.append(
                 _statement(
-                    "AllowKeyUsersGrantsForAwsResources",
+                    "AllowKeyUsersToUseTheKeyWithTheEncryptionContext",
                     _aws(spec.users),
-                    list(GRANT_PERMISSIONS),
-                    _merge(GRANT_FOR_AWS, via),
+                    bound,
+                    _merge(via, context),
                 )
             )
+            if free:
+                out.append(_statement("AllowKeyUsersToDescribeTheKey", _aws(spec.users), free, via))
+        else:
+            out.append(_statement("AllowKeyUsersToUseTheKey", _aws(spec.users), crypto, via))
+        if spec.key_spec.symmetric_encryption:
+            out += _user_grants(spec, via, context)
+    if spec.organization is not None:
+        names = sorted({n for use in spec.organization.uses for n in use_of[use]})
+        out.append(
+            _statement(
+                "AllowOrganizationToUseTheKey",
+                {"AWS": "*"},
+                names,
+                # The key's own account is left out: there a key policy grant needs no IAM
+                # permission, so every role of it would get the use; name those as users.
+                {
+                    "StringEquals": {PRINCIPAL_ORG_ID: spec.organization.id},
+                    "StringNotEquals": {CALLER_ACCOUNT: spec.account},
+                },
+            )
+        )
     for external in spec.external_accounts:
         root = f"arn:{spec.partition}:iam::{external.account}:root"
         if external.uses:

@@ -19,7 +19,7 @@ from kms_permissions.policy.access import explain
 from kms_permissions.policy.authoring import statements
 from kms_permissions.policy.authoring.arns import other_account
 from kms_permissions.policy.authoring.services import Pin, other_region
-from kms_permissions.policy.authoring.spec import Spec
+from kms_permissions.policy.authoring.spec import Organization, Spec
 from kms_permissions.policy.authoring.via import via_value
 from kms_permissions.policy.key_specs import operations
 from kms_permissions.policy.knowledge import Knowledge
@@ -124,20 +124,28 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
             (),
             "deny",
         )
+    for admin in spec.admins:
+        yield from _replica_cases(spec, admin)
     use_of = statements.uses(spec.key_spec, spec.key_usage, facts)
     user_actions = sorted({a for names in use_of.values() for a in names})
     via = _via_context(spec, facts, spec.region)
+    bound = statements.context_actions(spec, facts) if spec.encryption_context else set()
+    context = tuple(
+        (f"{statements.ENCRYPTION_CONTEXT}{k}", _instance(v)) for k, v in spec.encryption_context
+    )
     for user in spec.users:
         for action in user_actions:
-            yield Case("intended", "user uses the key", user, action, via, (), "allow")
+            carried = (*via, *context) if action in bound else via
+            yield Case("intended", "user uses the key", user, action, carried, (), "allow")
         if spec.key_spec.symmetric_encryption:
             for action in statements.GRANT_PERMISSIONS:
+                carried = (*via, *context) if action == statements.CREATE_GRANT else via
                 yield Case(
                     "intended",
                     "user lets an AWS service grant itself use",
                     user,
                     action,
-                    ((GRANT_FOR_AWS, "true"), *via),
+                    ((GRANT_FOR_AWS, "true"), *carried),
                     (),
                     "allow",
                 )
@@ -146,10 +154,11 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
                 "user creates a grant that is not for an AWS resource",
                 user,
                 statements.CREATE_GRANT,
-                via,
+                (*via, *context),
                 (),
                 "deny",
             )
+        yield from _context_cases(spec, user, sorted(bound & set(user_actions)), via, context)
         for action in ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"):
             yield Case("adversarial", "user administers the key", user, action, via, (), "deny")
         if spec.via_services:
@@ -203,6 +212,8 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
         (),
         "deny",
     )
+    if spec.organization is not None:
+        yield from _organization_cases(spec, spec.organization, use_of)
     for external in spec.external_accounts:
         yield from _external_cases(
             spec, external.account, external.uses, external.grants_for_aws_resources, use_of
@@ -213,6 +224,164 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
                 yield from _service_cases(
                     service.integration.name, statement.principal, action, statement.pins
                 )
+
+
+def _instance(value: str) -> str:
+    """A value a pattern matches (each `*` as nothing, each `?` as one letter); an exact
+    value as it is."""
+    return value.replace("*", "").replace("?", "x")
+
+
+def _mismatch(value: str) -> str | None:
+    """A value that the spec's value (exact or pattern) does not match, or None when every
+    candidate matches it."""
+    from kms_permissions.wildcards import glob
+
+    base = _instance(value)
+    for candidate in (f"x{base}", f"{base}x", "other", base.swapcase()):
+        if not glob(value, candidate):
+            return candidate
+    return None
+
+
+def _context_cases(
+    spec: Spec,
+    user: str,
+    bound: list[str],
+    via: tuple[tuple[str, str], ...],
+    context: tuple[tuple[str, str], ...],
+) -> Iterator[Case]:
+    """A user's use without the encryption context, or with another value, is refused; and
+    so is a grant not constrained to the context."""
+    if not context or not bound:
+        return
+    action = bound[0]
+    yield Case(
+        "adversarial",
+        "user uses the key without the encryption context",
+        user,
+        action,
+        via,
+        (),
+        "deny",
+    )
+    for i, (name, value) in enumerate(spec.encryption_context):
+        wrong = _mismatch(value)
+        if wrong is None:
+            continue
+        other = (*context[:i], (context[i][0], wrong), *context[i + 1 :])
+        yield Case(
+            "adversarial",
+            f"user uses the key with another {name} in the encryption context",
+            user,
+            action,
+            (*via, *other),
+            (),
+            "deny",
+        )
+    if spec.key_spec.symmetric_encryption:
+        yield Case(
+            "adversarial",
+            "user lets an AWS service create a grant not constrained to the encryption context",
+            user,
+            statements.CREATE_GRANT,
+            ((GRANT_FOR_AWS, "true"), *via),
+            (),
+            "deny",
+        )
+
+
+def _replica_cases(spec: Spec, admin: str) -> Iterator[Case]:
+    """Replicating into a listed Region is allowed, into any other refused; without
+    replica_regions, replicating at all is refused."""
+    action = statements.REPLICATE_KEY
+    for region in spec.replica_regions:
+        yield Case(
+            "intended",
+            f"administrator replicates the key into {region}",
+            admin,
+            action,
+            ((statements.REPLICA_REGION, region),),
+            (),
+            "allow",
+        )
+    elsewhere = other_region(spec.region)
+    while elsewhere in spec.replica_regions or elsewhere == spec.region:
+        elsewhere = "ap-northeast-3" if elsewhere != "ap-northeast-3" else "sa-east-1"
+    yield Case(
+        "adversarial",
+        f"administrator replicates the key into a Region not listed ({elsewhere})",
+        admin,
+        action,
+        ((statements.REPLICA_REGION, elsewhere),),
+        (),
+        "deny",
+    )
+
+
+def _organization_cases(
+    spec: Spec, organization: Organization, use_of: dict[str, tuple[str, ...]]
+) -> Iterator[Case]:
+    """A principal of another account of the organization uses what it was given (with an
+    IAM policy of its own); of another organization, or of none, it is refused; and the key's
+    own account gets nothing through the organization."""
+    member = _role(spec.partition, _stranger(spec), "OrganizationMember")
+    allowed = sorted({a for use in organization.uses for a in use_of[use]})
+    org = ((statements.PRINCIPAL_ORG_ID, organization.id),)
+    for action in allowed:
+        yield Case(
+            "intended",
+            "an organization member uses the key",
+            member,
+            action,
+            org,
+            (action,),
+            "allow",
+        )
+    action = allowed[0]
+    yield Case(
+        "adversarial",
+        "an organization member without an IAM policy of its own",
+        member,
+        action,
+        org,
+        (),
+        "deny",
+    )
+    foreign = (
+        (
+            statements.PRINCIPAL_ORG_ID,
+            f"{organization.id[:-1]}{'b' if organization.id[-1] == 'a' else 'a'}",
+        ),
+    )
+    yield Case(
+        "adversarial",
+        "a principal of another organization",
+        member,
+        action,
+        foreign,
+        (action,),
+        "deny",
+    )
+    yield Case(
+        "adversarial",
+        "a principal of no organization",
+        member,
+        action,
+        (),
+        (action,),
+        "deny",
+    )
+    insider = _role(spec.partition, spec.account, "OrganizationMemberOfTheKeysAccount")
+    yield Case(
+        "adversarial",
+        "a principal of the key's own account in the organization, with no IAM policy",
+        insider,
+        action,
+        org,
+        (),
+        "deny",
+    )
 
 
 def _external_cases(

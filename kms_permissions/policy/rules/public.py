@@ -22,6 +22,8 @@ ACCOUNT_KEYS = {
     "aws:principalorgid",
     "aws:principalorgpaths",
 }
+# Keys that name the caller's own account.
+OWN_ACCOUNT_KEYS = {"kms:calleraccount", "aws:principalaccount"}
 # Keys that confine a request to some principals, sources or networks.
 IDENTITY_KEYS = ACCOUNT_KEYS | {
     "aws:principalarn",
@@ -69,6 +71,23 @@ def _written(keys: dict[str, str]) -> str:
 
 def _confined_by(keys: set[str], wanted: set[str]) -> bool:
     return any(k in wanted or k.startswith("aws:principaltag/") for k in keys)
+
+
+def _leaves_out(ctx: Context, statement: Statement) -> bool:
+    """Whether a statement leaves the key's own account out (a StringNotEquals, without
+    IfExists, of kms:CallerAccount or aws:PrincipalAccount with the key's account among its
+    values): the principals it then allows are other accounts', which need IAM permission of
+    their own. False when the key's account is not known."""
+    if ctx.account is None:
+        return False
+    return any(
+        c.base == "StringNotEquals"
+        and not c.if_exists
+        and c.set_operator is None
+        and c.key.lower() in OWN_ACCOUNT_KEYS
+        and ctx.account in c.values
+        for c in limiting(statement)
+    )
 
 
 def _public_allows(ctx: Context) -> Iterator[Statement]:
@@ -195,12 +214,14 @@ def account_wide_principal(ctx: Context) -> Iterator[Hit]:
     aws:PrincipalAccount, aws:PrincipalOrgID) and by nothing else. In the key's own account a
     key policy grant needs no IAM permission, so every user and role there, whatever their
     IAM policies say, gets these permissions directly. AWS managed keys add kms:ViaService
-    so that the access works only through one service."""
+    so that the access works only through one service. A statement that leaves the key's own
+    account out (StringNotEquals kms:CallerAccount on it) allows only other accounts, whose
+    principals need IAM permission too: not flagged."""
     if ctx.kind == "vpc-endpoint-policy":
         return
     for statement in _public_allows(ctx):
         keys, confining = _keys(statement)
-        if keys and set(keys) <= ACCOUNT_KEYS and confining:
+        if keys and set(keys) <= ACCOUNT_KEYS and confining and not _leaves_out(ctx, statement):
             yield Hit(
                 statement,
                 f"{statement.path}.Principal",
