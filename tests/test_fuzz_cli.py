@@ -54,13 +54,15 @@ SANDBOX: dict[str, dict[str, Any]] = {
     "site": {"actions": ["build"], "never": ["--force"], "always": ["--out"]},
     # No network (refetch, fill-botocore), and the vendored corpus is never the one written.
     "corpus": {"actions": ["list", "verify", "extract", "create"], "always": ["--vendored"]},
-    # Writes only standard output; its one action is drawn.
-    "key-policy": {"actions": ["new"]},
+    # Its one action is drawn; --out only inside the sandbox, never --force (the pool's files
+    # are not its own: refused).
+    "key-policy": {"actions": ["new"], "never": ["--force"]},
 }
 # Values that keep a run in the sandbox: where output goes, where a site is "served".
 FORCED_VALUES = {
     ("site", "--out"): ["site-out"],  # a folder of the user's: refused before mkdocs
     ("corpus", "--vendored"): ["vendored", "folder", "nope"],
+    ("key-policy", "--out"): ["key-policy.json", "folder/junk.txt", "folder"],
 }
 
 REAL_POLICY = ROOT / "tests" / "realworld" / "27-kms-guide-example-console-key-policy.json"

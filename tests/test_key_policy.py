@@ -491,8 +491,19 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                 {"account": account, "use": wanted, "grants_for_aws_resources": grants}
             )
     spec["external_accounts"] = externals
+    if users and symmetric and draw(st.booleans()):
+        values = st.sampled_from(["orders", "arn:aws:s3:::orders-data", "prod/*", "v?"])
+        keys = st.sampled_from(["aws:s3:arn", "SecretARN", "App", "aws:lambda:FunctionArn"])
+        spec["encryption_context"] = draw(st.dictionaries(keys, values, min_size=1, max_size=2))
+    if draw(st.booleans()):
+        org_uses = draw(st.lists(st.sampled_from(allowed), unique=True, min_size=1, max_size=3))
+        spec["organization"] = {"id": "o-a1b2c3d4e5", "use": org_uses}
+    if admins:
+        regions = st.sampled_from(["us-east-1", "eu-west-3", "us-west-2"])
+        spec["replica_regions"] = draw(st.lists(regions, unique=True, max_size=2))
     describe = {"describe-key"}  # describing the key is not using it
-    if not (users or spec.get("services") or any(set(e["use"]) - describe for e in externals)):
+    outside = [*(e["use"] for e in externals), spec.get("organization", {}).get("use", [])]
+    if not (users or spec.get("services") or any(set(u) - describe for u in outside)):
         spec["iam_policies"] = True  # else nobody could use the key: refused (tested above)
     return spec
 
@@ -560,3 +571,95 @@ def test_verify_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
             "agrees": True,
         }
     ]
+
+
+def test_out_writes_the_policy_and_replaces_only_its_own_unchanged_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(ISSUE_SPEC))
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({**ISSUE_SPEC, "external_accounts": []}))
+    for form in ("json", "yaml", "cloudformation", "terraform"):
+        out = tmp_path / f"policy.{form}"
+        assert main(["key-policy", "new", str(spec), "--format", form, "--out", str(out)]) == 0
+        first = out.read_text()
+        assert main(["key-policy", "new", str(spec), "--format", form]) == 0
+        assert capsys.readouterr().out == first
+        # Its own earlier output, in any of the formats, is replaced.
+        assert main(["key-policy", "new", str(other), "--format", form, "--out", str(out)]) == 0
+        assert out.read_text() != first
+    out = tmp_path / "policy.json"
+    assert json.loads(out.read_text()) == kp.key_policy({**ISSUE_SPEC, "external_accounts": []})
+    # Edited since (a statement changed, its formatting kept): no longer its own.
+    out.write_text(out.read_text().replace("KeyAdministrators", "KeyAdministratorz"))
+    edited = out.read_text()
+    assert main(["key-policy", "new", str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "refusing to replace it" in err
+    assert out.read_text() == edited
+    # A file of the user's, a policy written by hand in the same layout, the spec itself.
+    hand = tmp_path / "hand.json"
+    hand.write_text(json.dumps({"Version": "2012-10-17", "Statement": []}, indent=2) + "\n")
+    for target in (hand, spec):
+        before = target.read_bytes()
+        assert main(["key-policy", "new", str(spec), "--out", str(target)]) == 2
+        assert target.read_bytes() == before
+    capsys.readouterr()
+    assert main(["key-policy", "new", str(spec), "--out", str(hand), "--force"]) == 0
+    assert json.loads(hand.read_text()) == kp.key_policy(ISSUE_SPEC)
+    assert main(["key-policy", "new", str(spec), "--out", str(out), "--verify"]) == 2
+    assert main(["key-policy", "new", str(spec), "--force"]) == 2
+    link = tmp_path / "link.json"
+    link.symlink_to(hand)
+    assert main(["key-policy", "new", str(spec), "--out", str(link), "--force"]) == 2
+    assert link.is_symlink()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+HOSTILE_SPECS: list[tuple[bytes, str]] = [
+    (b'{"account": "123456789012", "region": "us-east-1\xff"}', "not UTF-8 text"),
+    (b"\xef\xbb\xbf" + json.dumps(ISSUE_SPEC).encode()[:-1], "spec.json"),
+    (b"[" * 100_000, "nested deeper than"),
+    (b"a: &a [1, 2]\nb: *a\n", "a: unknown field"),
+    (
+        json.dumps({**ISSUE_SPEC, "users": [USER] * 100_000}).encode(),
+        "users: 100000 items; at most 100",
+    ),
+    (
+        json.dumps({**ISSUE_SPEC, "users": [f"{USER}{'/a' * 5000}"]}).encode(),
+        f"users[0]: {len(USER) + 10000} characters; an ARN has at most 2048",
+    ),
+    (
+        json.dumps({**ISSUE_SPEC, "users": [ADMIN]}).encode(),
+        "users: 'arn:aws:iam::123456789012:role/KeyAdministrators' is also an admin",
+    ),
+    (
+        json.dumps({**ISSUE_SPEC, "admins": ["arn:aws:iam::210987654321:role/Admin"]}).encode(),
+        "admins[0]: 'arn:aws:iam::210987654321:role/Admin' is in account 210987654321",
+    ),
+    (
+        json.dumps({**ISSUE_SPEC, "admins": ["arn:aws:iam::210987654321:root"]}).encode(),
+        "admins[0]: 'arn:aws:iam::210987654321:root' is not an IAM role or user ARN",
+    ),
+    (
+        json.dumps({**ISSUE_SPEC, "services": [{"name": "cloudtrail", "trail_arn": 7}]}).encode(),
+        "services[0].trail_arn: must be a string, not a number",
+    ),
+    (json.dumps({**ISSUE_SPEC, "iam_policies": "no"}).encode(), "iam_policies: must be true"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), HOSTILE_SPECS)
+def test_a_hostile_spec_is_one_line_exit_2_and_nothing_written(
+    body: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_bytes(body)
+    out = tmp_path / "policy.json"
+    assert main(["key-policy", "new", str(spec), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1, captured.err
+    assert message in captured.err, captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.json"]

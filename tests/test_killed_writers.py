@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from kms_permissions.policy.authoring import examples
+
 from .conftest import CORPUS, ROOT
 from .safety import snapshot
 
@@ -156,6 +158,22 @@ def test_scrape_killed_at_each_step(tmp_path: Path) -> None:
     out.parent.mkdir()
     old_job = {"argv": ["scrape", "--source", str(_sar(0)), "--out", str(out), "--force"]}
     job = {"argv": ["scrape", "--source", str(_sar(-1)), "--out", str(out)]}
+
+    def make_old() -> None:
+        _steps(_run(old_job, 0))
+
+    assert _kill_everywhere(job, out, set(), make_old) >= 3
+
+
+@pytest.mark.slow
+def test_key_policy_out_killed_at_each_step(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "policy.json"
+    out.parent.mkdir()
+    old_spec, spec = tmp_path / "old-spec.json", tmp_path / "spec.json"
+    old_spec.write_text(json.dumps(examples.service_spec("logs")))
+    spec.write_text(json.dumps(examples.SPEC))
+    old_job = {"argv": ["key-policy", "new", str(old_spec), "--out", str(out)]}
+    job = {"argv": ["key-policy", "new", str(spec), "--out", str(out)]}
 
     def make_old() -> None:
         _steps(_run(old_job, 0))

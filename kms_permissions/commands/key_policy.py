@@ -4,7 +4,8 @@ The spec names the account and Region, the key's spec and usage, its administrat
 whether IAM policies apply, the services users go through, the service integrations and the
 other accounts (see the README's "Writing key policies"). `--verify` decides the intended
 and adversarial requests with explain and exits 1 when any differs from what the spec means.
-Exit 2 for a bad spec, naming the field.
+Exit 2 for a bad spec, naming the field. `--out FILE` replaces an existing file only when it
+is a key policy this command wrote, unchanged since (or with `--force`), atomically.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 HELP = "write a key policy from a spec, proved by check and explain"
 FORMATS = ("json", "yaml", "cloudformation", "terraform")
+MINE = "key policy written by kms-permissions key-policy new"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="print the intended and adversarial requests with explain's decision on each "
         "(--format json: one JSON document); exit 1 if any differs from what the spec means",
     )
+    new.add_argument(
+        "--out",
+        help="a file to write the policy to (default: standard output); an existing file is "
+        "replaced only if it is a key policy this command wrote, unchanged since",
+    )
+    new.add_argument(
+        "--force", action="store_true", help="replace --out even if this command did not write it"
+    )
     new.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
 
 
@@ -43,15 +53,31 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kms_permissions.commands.output import read_stdin
+    from kms_permissions.errors import InputError
     from kms_permissions.policy.authoring.api import read_spec
     from kms_permissions.policy.authoring.render import YAML_FORMATS, render
     from kms_permissions.policy.authoring.statements import policy
     from kms_permissions.policy.checker import knowledge
 
+    if args.verify and args.out is not None:
+        raise InputError("--out: writes the policy; --verify prints its proof (use one)")
+    if args.force and args.out is None:
+        raise InputError("--force: only with --out")
     if args.format in YAML_FORMATS and not args.verify:
         from kms_permissions.extras import require
 
         require("templates")
+    target = None
+    if args.out is not None:
+        from kms_permissions.files import check_output, output_path
+        from kms_permissions.policy.authoring.render import is_written
+
+        target = output_path(args.out)
+        inputs = {"SPEC": None if args.spec == "-" else Path(args.spec)}
+        # Judged before the spec is read, so that a refused --out costs nothing.
+        check_output(
+            target, folder=False, ours=is_written, inputs=inputs, force=args.force, mine=MINE
+        )
     source: Path | str = read_stdin("a spec") if args.spec == "-" else Path(args.spec)
     spec = read_spec(source, args.dataset)
     facts = knowledge(args.dataset)
@@ -78,5 +104,11 @@ def run(args: argparse.Namespace) -> int:
                 )
             print(report(outcomes))
         return 0 if all(o.agrees for o in outcomes) else 1
-    sys.stdout.write(render(spec, document, args.format or "json"))
+    text = render(spec, document, args.format or "json")
+    if target is None:
+        sys.stdout.write(text)
+        return 0
+    from kms_permissions.files import write_file
+
+    write_file(target, text.encode(), ours=is_written, inputs=inputs, force=args.force, mine=MINE)
     return 0

@@ -70,6 +70,11 @@ def read_spec(source: Given, dataset: str | None = None) -> Spec:
                 f"dataset), which a {spec.key_spec.name} {spec.key_usage} key's users need: "
                 "the condition would never hold for them"
             )
+    if spec.encryption_context and not statements.context_actions(spec, facts):
+        raise SpecError(
+            "encryption_context: the dataset names no operation that every one of these "
+            "context keys applies to; the condition would never hold"
+        )
     return spec
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 ACCOUNT = re.compile(r"\d{12}\Z")
+# IAM's limit on an ARN in a policy; a longer value is refused before it is parsed.
+MAX_ARN = 2048
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d\Z")
 PARTITION = re.compile(r"aws(?:-[a-z]+)*\Z")
 # arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (region and account may be empty).

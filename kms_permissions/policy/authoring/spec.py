@@ -15,6 +15,7 @@ from kms_permissions.errors import InputError, json_kind
 from kms_permissions.policy.authoring.arns import (
     ACCOUNT,
     IAM_PRINCIPAL,
+    MAX_ARN,
     PARTITION,
     REGION,
     Arn,
@@ -143,6 +144,13 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
+def _arn_text(value: Any, where: str) -> str:
+    text = _string(value, where)
+    if len(text) > MAX_ARN:
+        raise _fail(where, f"{len(text)} characters; an ARN has at most {MAX_ARN}")
+    return text
+
+
 def _account(value: Any, where: str) -> str:
     text = _string(value, where)
     if not ACCOUNT.match(text):
@@ -156,7 +164,7 @@ def _principals(
     found: list[str] = []
     for i, value in enumerate(_list(data.get(field, []), field)):
         where = f"{field}[{i}]"
-        text = _string(value, where)
+        text = _arn_text(value, where)
         match = IAM_PRINCIPAL.match(text)
         if match is None:
             raise _fail(
@@ -224,7 +232,7 @@ def _service(
         at = f"{where}.{field.name}"
         if field.name not in value:
             raise _fail(at, f"missing ({field.example})")
-        text = _string(value[field.name], at)
+        text = _arn_text(value[field.name], at)
         arn = parse_arn(text)
         wanted = f"a {field.service} ARN" if field.service else "an ARN without wildcards"
         if (

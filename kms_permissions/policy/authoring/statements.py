@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from kms_permissions.policy.authoring.services import Env, Pin, ServiceStatement
+from kms_permissions.policy.authoring.services import INTEGRATIONS, Env, Pin, ServiceStatement
 from kms_permissions.policy.authoring.spec import Spec
 from kms_permissions.policy.authoring.via import via_value
 from kms_permissions.policy.key_specs import (
@@ -24,6 +24,7 @@ from kms_permissions.policy.key_specs import (
 from kms_permissions.policy.knowledge import DEFAULT_ADMIN_ACTIONS, Knowledge
 
 VERSION = "2012-10-17"
+ID_PREFIX = "kms-permissions-key-policy-new-"
 CREATE_GRANT = "kms:CreateGrant"
 # The grant permissions of the console's default "Allow attachment of persistent resources"
 # statement (key-policy-default), for grants an AWS service creates.
@@ -298,6 +299,33 @@ def service_statements(spec: Spec, facts: Knowledge) -> list[Statement]:
     return out
 
 
+# The Sids `build` gives, but for the service integrations' (Allow<Integration>To<Purpose>).
+_SIDS = re.compile(
+    r"(?:EnableIamPoliciesOfTheAccount|AllowKeyAdministration|AllowKeyAdministratorsToReplicateTheKey"
+    r"|AllowKeyUsers[A-Za-z]+|AllowAccount\d{12}(?:ToUseTheKey|GrantsForAwsResources)"
+    r"|AllowOrganizationToUseTheKey)\Z"
+)
+
+
+def written_sid(sid: str) -> bool:
+    """Whether `sid` is one this writer gives (to recognise its own earlier output)."""
+    if _SIDS.match(sid):
+        return True
+    prefixes = [f"Allow{_camel(name)}To" for name in INTEGRATIONS]
+    return any(sid.startswith(p) and sid[len(p) :].isalnum() for p in prefixes)
+
+
+def policy_id(body: list[Statement]) -> str:
+    """The policy's Id: a digest of its statements, so that `--out` knows an earlier output of
+    its own, unchanged since, from a file someone wrote or edited."""
+    import hashlib
+    import json
+
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"{ID_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:24]}"
+
+
 def policy(spec: Spec, facts: Knowledge) -> dict[str, Any]:
     """The key policy document."""
-    return {"Version": VERSION, "Statement": build(spec, facts)}
+    body = build(spec, facts)
+    return {"Version": VERSION, "Id": policy_id(body), "Statement": body}
