@@ -110,6 +110,17 @@ def _applicability(
     return actions, outside, absent
 
 
+def _misapplied(
+    ctx: Context,
+) -> Iterator[tuple[Statement, Condition, ConditionKeyInfo[str], set[str], set[str], bool]]:
+    """Each condition whose key some of its statement's actions do not carry, with what
+    `_applicability` tells of it (KMS010 takes those where none does, KMS013 the others)."""
+    for statement, condition, key in _conditions(ctx):
+        found = _applicability(ctx, statement, condition, key) if key else None
+        if key is not None and found is not None:
+            yield statement, condition, key, *found
+
+
 def _consequence(statement: Statement, condition: Condition, absent: bool, them: str) -> str:
     verb = "allows" if statement.effect == "Allow" else "denies"
     if absent:
@@ -149,11 +160,7 @@ def inapplicable_keys(ctx: Context) -> Iterator[Hit]:
     decides the condition as for an absent key: false for most operators (the statement
     never applies), true for the negated ones and `...IfExists` (the condition limits
     nothing)."""
-    for statement, condition, key in _conditions(ctx):
-        found = _applicability(ctx, statement, condition, key) if key else None
-        if key is None or found is None:
-            continue
-        actions, outside, absent = found
+    for statement, condition, key, actions, outside, absent in _misapplied(ctx):
         if outside == actions:
             yield Hit(
                 statement,
@@ -206,11 +213,7 @@ def partly_applicable_keys(ctx: Context) -> Iterator[Hit]:
     encryption-context condition on kms:DescribeKey (which takes no encryption context), or
     kms:GrantIsForAWSResource on Encrypt and Decrypt (only grant operations carry it), make
     the statement never allow those actions. Put them in a statement of their own."""
-    for statement, condition, key in _conditions(ctx):
-        found = _applicability(ctx, statement, condition, key) if key else None
-        if key is None or found is None:
-            continue
-        actions, outside, absent = found
+    for statement, condition, key, actions, outside, absent in _misapplied(ctx):
         if outside != actions:
             yield Hit(
                 statement,
