@@ -16,6 +16,7 @@ import yaml
 
 from kms_permissions.cli import main
 from kms_permissions.policy import Finding, PolicyError, check
+from kms_permissions.policy.inputs import read_inputs
 from kms_permissions.policy.reading import MAX_BYTES, MAX_DEPTH
 
 REALWORLD = Path(__file__).parent / "realworld"
@@ -169,6 +170,36 @@ Resources:
     assert [(f.rule_id, f.line, f.column) for f in found] == [("KMS040", 26, 15)]
     with pytest.raises(PolicyError, match="merge keys"):
         check("a: &x {b: 1}\nc:\n  <<: *x\n")
+
+
+def test_a_resource_given_without_its_template_is_read_as_its_resources() -> None:
+    """Guides publish a resource alone (`myKey: {Type: AWS::KMS::Key, ...}`, no Resources:):
+    an object whose every entry is a resource with a Type is read as a template's Resources,
+    its policies named and placed as in a template; one that is not all resources is not."""
+    fragment = """
+myKey:
+  Type: AWS::KMS::Key
+  Properties:
+    KeyPolicy:
+      Version: '2012-10-17'
+      Statement:
+        - Effect: Allow
+          Principal: '*'
+          Action: kms:Decrypt
+          Resource: '*'
+Topic:
+  Type: AWS::SNS::Topic
+"""
+    found = check(fragment)
+    assert [(f.rule_id, f.policy, f.line, f.column) for f in found] == [
+        ("KMS051", "myKey", 7, 7),
+        ("KMS040", "myKey", 9, 11),
+    ]
+    assert read_inputs(fragment).format == "cloudformation"
+    mixed = fragment + "Version: '2012-10-17'\n"
+    assert read_inputs(mixed).format == "policy"
+    with pytest.raises(PolicyError, match="not a policy"):
+        check(mixed)
 
 
 def test_a_yaml_alias_bomb_is_refused() -> None:

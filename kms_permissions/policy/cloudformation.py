@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from kms_permissions.policy.document import PolicyError, Unresolved
-from kms_permissions.policy.inputs import PolicyInput
+from kms_permissions.policy.inputs import PolicyInput, is_resources
 from kms_permissions.policy.jsontext import Duplicates, loads
 from kms_permissions.policy.positions import Locator, Lookup, Pointer
 from kms_permissions.policy.suppressions import resource_ignores, template_ignores
@@ -171,8 +171,12 @@ def _is_kms_endpoint(properties: dict[str, Any]) -> bool:
 
 
 def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyInput]:
-    """The policies of a CloudFormation template, in the order of its resources."""
+    """The policies of a CloudFormation template (or of its Resources given alone), in the
+    order of its resources."""
     resources = template.get("Resources")
+    prefix: Pointer = ("Resources",)
+    if not isinstance(resources, dict) and is_resources(template):
+        resources, prefix = template, ()
     found: list[PolicyInput] = []
     if not isinstance(resources, dict):
         return found
@@ -183,8 +187,8 @@ def template_policies(template: dict[str, Any], lookup: Lookup) -> list[PolicyIn
         start = len(found)
         kind = resource.get("Type")
         properties = resource["Properties"]
-        base: Pointer = ("Resources", name, "Properties")
-        label = f"Resources.{name}"
+        base: Pointer = (*prefix, name, "Properties")
+        label = ".".join([*map(str, prefix), str(name)])
         given = f"the template's resource type {kind}"
         if kind in KEY_TYPES and "KeyPolicy" in properties:
             found += _policy(

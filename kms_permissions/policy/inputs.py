@@ -81,10 +81,32 @@ def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
     return parsed.data, parsed
 
 
+# A CloudFormation resource type: AWS::SERVICE::RESOURCE (or a third party's, as Alexa::ASK::Skill).
+_RESOURCE_TYPE = re.compile(r"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+")
+
+
+def is_resources(data: Any) -> bool:
+    """A template's Resources given alone, as guides publish a resource: an object whose every
+    entry is an object with a resource Type (a policy document's entries never are)."""
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and all(
+            isinstance(entry, dict)
+            and isinstance(entry.get("Type"), str)
+            and _RESOURCE_TYPE.fullmatch(entry["Type"]) is not None
+            for entry in data.values()
+        )
+    )
+
+
 def is_cloudformation(data: Any) -> bool:
-    """A CloudFormation template: a format version or a Resources object."""
+    """A CloudFormation template: a format version or a Resources object, or its Resources
+    given alone."""
     return isinstance(data, dict) and (
-        "AWSTemplateFormatVersion" in data or isinstance(data.get("Resources"), dict)
+        "AWSTemplateFormatVersion" in data
+        or isinstance(data.get("Resources"), dict)
+        or is_resources(data)
     )
 
 
