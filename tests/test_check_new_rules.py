@@ -231,3 +231,39 @@ def test_every_finding_says_how_to_fix_it(rule: Rule) -> None:
     assert found, rule.rule_id
     for finding in found:
         assert _FIX.search(finding.message), (rule.rule_id, finding.message)
+
+
+ALIAS = f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/app"
+ALIAS_OPERATIONS = ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"]
+
+
+def test_alias_operations_allowed_only_on_keys() -> None:
+    """KMS112 judges the policy: an alias operation is allowed when some statement allows it on
+    a resource that can be an alias, whichever statement that is."""
+    assert rules(iam_policy(iam_allow(ALIAS_OPERATIONS, KEY_ARN))) == ["KMS112"]
+    key_and_alias = iam_policy(
+        iam_allow(ALIAS_OPERATIONS, KEY_ARN), iam_allow(["kms:CreateAlias"], ALIAS)
+    )
+    found = check(key_and_alias)
+    assert [f.rule_id for f in found] == ["KMS112"]
+    assert "kms:DeleteAlias, kms:UpdateAlias" in found[0].message
+    assert "CreateAlias" not in found[0].message
+    for resource in ("*", [KEY_ARN, ALIAS], f"arn:aws:kms:us-east-1:{ACCOUNT}:*", "${key}"):
+        assert "KMS112" not in rules(iam_policy(iam_allow(ALIAS_OPERATIONS, resource))), resource
+    # A lone statement is a part of a policy whose other statements are not seen.
+    assert "KMS112" not in rules(iam_allow(ALIAS_OPERATIONS, KEY_ARN))
+    # Key policies authorize the key part only: not this rule's.
+    assert "KMS112" not in rules(key_policy(allow(ALIAS_OPERATIONS)))
+
+
+def test_a_missing_version_is_advice_on_kms_policies_only() -> None:
+    statement = iam_allow("kms:Decrypt", KEY_ARN)
+    assert rules({"Statement": [statement]}) == ["KMS108"]
+    assert rules({"Version": "2008-10-17", "Statement": [statement]}) == []
+    assert rules([statement]) == [] and rules(statement) == []  # snippets
+    s3_only = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    assert rules(s3_only) == []
+    everything = {
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
+    }
+    assert "KMS108" not in rules(everything, kind="vpc-endpoint-policy")

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from kms_permissions.policy.document import Unresolved
+from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.jsontext import Duplicates
 from kms_permissions.policy.knowledge import IAM_GUIDE
 from kms_permissions.policy.principals import PRINCIPAL_TYPES, aws_principals
@@ -431,7 +431,7 @@ def variables_need_version(ctx: Context) -> Iterator[Hit]:
     Version (which means 2008-10-17) or with the old one, AWS reads `${aws:username}` as
     literal text, so the Resource or condition value can never match. Placeholders of
     templates (`${account_id}`, without a colon) are not policy variables and are left
-    alone. A missing Version on its own changes nothing and is not reported."""
+    alone. A missing Version without variables is KMS108's advice."""
     if not ctx.document.whole or ctx.document.version == "2012-10-17":
         return
     version = ctx.document.version
@@ -452,3 +452,41 @@ def variables_need_version(ctx: Context) -> Iterator[Hit]:
                 'literal text, so it never matches. Add "Version": "2012-10-17"',
                 "IAM: policy variables require Version 2012-10-17",
             )
+
+
+@rule(
+    "KMS108",
+    "info",
+    "No Version element",
+    name="no-version",
+    kind="iam-policy",
+    link=f"{IAM_GUIDE}/reference_policies_elements_version.html",
+    bad={"Statement": [iam_allow("kms:Decrypt", "arn:aws:kms:*:111122223333:key/*")]},
+    good=iam_policy(iam_allow("kms:Decrypt", "arn:aws:kms:*:111122223333:key/*")),
+)
+def no_version(ctx: Context) -> Iterator[Hit]:
+    """A whole policy without a Version element: AWS reads it as the old language version
+    2008-10-17, in which later features (policy variables among them) do not work, and IAM's
+    guide says to always give `"Version": "2012-10-17"`. Nothing the policy says today changes
+    (KMS107 reports variables that it breaks); a lone statement or statement list is a
+    snippet meant for a policy that has its own Version, and is left alone, as is a policy
+    that names no KMS action (not this checker's to advise on)."""
+    if not ctx.document.whole or ctx.document.version is not None:
+        return
+    if ctx.kind == "key-policy" or any(_names_kms(s) for s in ctx.document.statements):
+        yield Hit(
+            None,
+            "$.Statement",
+            "the policy has no Version, so AWS reads it as language version 2008-10-17, in "
+            'which policy variables do not work; add "Version": "2012-10-17"',
+            "IAM: Version element",
+        )
+
+
+def _names_kms(statement: Statement) -> bool:
+    """Whether the statement's Action or NotAction names a KMS action (not only `*`)."""
+    return any(
+        isinstance(value, str) and value.lower().startswith("kms:")
+        for element in ("Action", "NotAction")
+        for _, value in statement.values(element)
+    )

@@ -1,11 +1,12 @@
-"""Resources of IAM and VPC endpoint policies: alias ARNs and actions on no resource."""
+"""Resources of IAM and VPC endpoint policies: alias ARNs, alias operations and actions on no
+resource."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from kms_permissions.policy.document import Statement
+from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.knowledge import GUIDE, PERMISSIONS_PAGE
 from kms_permissions.policy.reading import shown
 from kms_permissions.policy.registry import Context, Hit, rule
@@ -13,7 +14,9 @@ from kms_permissions.policy.rules._examples import KEY_ARN, iam_allow, iam_polic
 from kms_permissions.policy.statements import kms_actions, listed
 
 ALIAS_AUTHORIZATION = f"{GUIDE}/alias-authorization.html"
+ALIAS_ACCESS = f"{GUIDE}/alias-access.html"
 _ALIAS_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:alias/")
+_KEY_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:key/")
 ALIAS_ARN = "arn:aws:kms:us-east-1:111122223333:alias/app"
 
 
@@ -97,3 +100,65 @@ def no_resource_scoped(ctx: Context) -> Iterator[Hit]:
             "permissions reference, Resources column",
             PERMISSIONS_PAGE,
         )
+
+
+def _only_keys(statement: Statement) -> bool:
+    """Whether the statement's Resource names key ARNs and nothing else (no alias, pattern of
+    other resources, NotResource or template value)."""
+    if "NotResource" in statement.body:
+        return False
+    values = [v for _, v in statement.values("Resource")]
+    return bool(values) and all(
+        isinstance(v, str) and not isinstance(v, Unresolved) and _KEY_ARN.match(v) is not None
+        for v in values
+    )
+
+
+@rule(
+    "KMS112",
+    "warning",
+    "Alias operation allowed only on keys",
+    name="alias-operation-on-keys-only",
+    kind="iam-policy",
+    link=ALIAS_ACCESS,
+    bad=iam_policy(iam_allow(["kms:CreateAlias", "kms:DeleteAlias"], KEY_ARN)),
+    good=iam_policy(iam_allow(["kms:CreateAlias", "kms:DeleteAlias"], [ALIAS_ARN, KEY_ARN])),
+)
+def alias_operation_on_keys(ctx: Context) -> Iterator[Hit]:
+    """CreateAlias, UpdateAlias and DeleteAlias are authorized on the alias as well as on its
+    key (the permissions reference lists both resources), and only an IAM policy can allow an
+    alias (aliases have no policy of their own). A policy in which every statement that allows
+    such an operation names only key ARNs never allows it on an alias: the request is denied
+    unless another IAM policy of the principal allows the alias. A lone statement is a part of
+    a policy whose other statements are not seen, and is left alone."""
+    if not ctx.document.whole:
+        return
+    reached: dict[str, bool] = {}
+    keys_only: list[tuple[Statement, set[str]]] = []
+    for statement in ctx.document.statements:
+        actions = _allowed(ctx, statement)
+        operations = {a for a in actions if "alias" in ctx.knowledge.actions[a].resources}
+        if not operations:
+            continue
+        only = _only_keys(statement)
+        for action in operations:
+            reached[action] = reached.get(action, False) or not only
+        if only:
+            keys_only.append((statement, operations))
+    for statement, operations in keys_only:
+        missing = {a for a in operations if not reached[a]}
+        if missing:
+            yield Hit(
+                statement,
+                f"{statement.path}.Resource",
+                f"{listed(missing)} act on an alias as well as on its key, and this policy allows "
+                f"{_pronoun(missing)} only on key ARNs: every request is denied unless another "
+                "IAM policy allows the alias; add the alias ARN "
+                "(arn:aws:kms:REGION:ACCOUNT:alias/NAME) to Resource",
+                "permissions reference, Resources column (alias and key)",
+                ALIAS_ACCESS,
+            )
+
+
+def _pronoun(names: set[str]) -> str:
+    return "it" if len(names) == 1 else "them"
