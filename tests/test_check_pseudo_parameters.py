@@ -85,6 +85,7 @@ Resources:
     Type: AWS::KMS::Key
     Properties:
       KeyPolicy:
+        Version: "2012-10-17"
         Statement:
           - Effect: Allow
             Principal: {AWS: !Ref AWS::AccountId}
