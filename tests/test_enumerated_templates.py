@@ -122,10 +122,10 @@ def test_an_older_release_reads_the_family_as_its_template(
     with tarfile.open(releases / "2026.11.20.tar.xz") as archive:
         archive.extractall(tmp_path, filter="data")
     old = read_dataset(tmp_path / "2026.11.20")
-    keys = {r["condition_key"]: r for r in old.rows("condition_keys")}
+    keys = {r["condition_key"]: r for r in old.tables["condition_keys"]}
     assert [k for k in keys if "NitroTPMPCR" in k] == [NITRO]
     assert len(keys[NITRO]["sar_names"]) == len(keys[NITRO]["sar_descriptions"]) == 24
-    pairs = [r for r in old.rows("action_condition_keys") if "NitroTPMPCR" in r["condition_key"]]
+    pairs = [r for r in old.tables["action_condition_keys"] if "NitroTPMPCR" in r["condition_key"]]
     assert pairs and all(r["condition_key"] == NITRO for r in pairs)
     assert main(["diff", "--json", str(tmp_path / "2026.11.20"), str(DATA_DIR)]) == 0
     report = json.loads(capsys.readouterr().out)

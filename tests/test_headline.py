@@ -59,7 +59,7 @@ def test_a_build_takes_the_newer_of_the_guide_and_the_sar(
     assert main(["build", *sources, "--out", str(out), "--no-cache", "--allow-shrink"]) == 0
     (row,) = [
         r
-        for r in read_dataset(out).rows("condition_keys")
+        for r in read_dataset(out).tables["condition_keys"]
         if r["condition_key"] == "kms:PrimaryRegion"
     ]
     assert (row["details_source"], row["condition_type"]) == (source, condition_type)

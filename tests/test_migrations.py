@@ -53,10 +53,10 @@ def test_an_earlier_release_reads_as_the_current_schema(
     dataset = read_dataset(releases[version])
     assert dataset.version == version
     assert sorted(dataset.tables) == sorted(ALL_TABLES)
-    for name, rows in dataset.tables.items():
+    for name, rows in dataset.by_name().items():
         columns = ALL_TABLES[name].column_names()
         assert all(list(row) == columns for row in rows), name
-    actions = {row["action"] for row in dataset.rows("actions")}
+    actions = {row["action"] for row in dataset.tables["actions"]}
     assert {"kms:Decrypt", "kms:CreateGrant", "kms:ReplicateKey"} <= actions
 
 
@@ -73,10 +73,11 @@ def test_the_sar_instances_of_a_template_fold_into_it_as_the_next_schema_does(
     releases: dict[str, Path],
 ) -> None:
     migrated = {
-        r["condition_key"]: r for r in read_dataset(releases["2026.06.14"]).rows("condition_keys")
+        r["condition_key"]: r for r in read_dataset(releases["2026.06.14"]).tables["condition_keys"]
     }
     published = {
-        r["condition_key"]: r for r in read_dataset(releases["2026.06.14.2"]).rows("condition_keys")
+        r["condition_key"]: r
+        for r in read_dataset(releases["2026.06.14.2"]).tables["condition_keys"]
     }
     assert sorted(migrated) == sorted(published)
     template = "kms:RecipientAttestation:PCR${PCR_ID}"
@@ -108,7 +109,7 @@ def test_diff_reports_description_changes(
 ) -> None:
     old = {
         r["condition_key"]: r["description"]
-        for r in read_dataset(releases["2026.11.20"]).rows("condition_keys")
+        for r in read_dataset(releases["2026.11.20"]).tables["condition_keys"]
     }
     assert main(["diff", "--json", str(releases["2026.11.20"]), str(DATA)]) == 0
     report = json.loads(capsys.readouterr().out)

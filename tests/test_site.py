@@ -257,10 +257,10 @@ def test_every_action_and_key_has_a_page(built: Path) -> None:
         p.read_text(encoding="utf-8").split("<title>", 1)[1].split(" - ", 1)[0]
         for p in built.rglob("index.html")
     }
-    for row in dataset.rows("actions"):
-        assert row["action"] in titles
-    for row in dataset.rows("condition_keys"):
-        assert row["condition_key"] in titles
+    for action in dataset.tables["actions"]:
+        assert action["action"] in titles
+    for key in dataset.tables["condition_keys"]:
+        assert key["condition_key"] in titles
     assert (built / "downloads" / "actions.parquet").read_bytes() == (
         DATA_DIR / "actions.parquet"
     ).read_bytes()
@@ -478,8 +478,8 @@ def test_names_list_holds_every_action_key_and_topic_page(built: Path) -> None:
     names = json.loads((built / "assets" / "names.json").read_text(encoding="utf-8"))
     by_name = {entry["name"]: entry for entry in names}
     assert len(by_name) == len(names)
-    expected = {row["action"]: "action" for row in dataset.rows("actions")}
-    expected |= {row["condition_key"]: "condition key" for row in dataset.rows("condition_keys")}
+    expected = {row["action"]: "action" for row in dataset.tables["actions"]}
+    expected |= {row["condition_key"]: "condition key" for row in dataset.tables["condition_keys"]}
     expected |= {topic.title: "topic" for topic in TOPICS}
     assert {name: entry["kind"] for name, entry in by_name.items()} == expected
     for entry in names:

@@ -107,12 +107,11 @@ def test_reader_and_writer_name_the_same_files() -> None:
 
 
 def test_index_files_from_the_tables() -> None:
-    from kms_permissions.dataset.columns import ALL_TABLES
+    from kms_permissions.dataset.io import read_dataset
     from kms_permissions.dataset.memory import Dataset
 
-    tables = {t: json.loads((DATA / f"{t}.json").read_text()) for t in ALL_TABLES}
-    version = json.loads((DATA / "manifest.json").read_text())["dataset_version"]
-    built = index_files(build_index(Dataset(tables, version)))
+    stored = read_dataset(DATA)
+    built = index_files(build_index(Dataset(stored.tables, stored.version)))
     assert built["index.json"] == (DATA / "index.json").read_bytes()
     assert built[TOC] == (DATA / TOC).read_bytes()
 

@@ -15,6 +15,7 @@ from kms_permissions.errors import InputError, shown
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 HELP = "a table as json, ndjson, csv or parquet"
@@ -61,7 +62,7 @@ def run_export(
         raise InputError(
             f"--table {shown(table)}: no such table{hint}; tables: {', '.join(sorted(data.tables))}"
         )
-    rows = data.tables[table]
+    rows = data.by_name()[table]
     if fmt == "parquet":
         if target is None:
             raise InputError("--format parquet needs --out FILE")
@@ -82,7 +83,7 @@ def run_export(
     return 0
 
 
-def _text(rows: list[dict[str, object]], fmt: str) -> str:
+def _text(rows: Sequence[Mapping[str, object]], fmt: str) -> str:
     import json
 
     if fmt == "json":

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kms_permissions.dataset.memory import Row
 from kms_permissions.scraper.records import ApiOperation, ApiReferencePage
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import RequiredPermissionsRow
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,9 @@ def api_actions(page: ApiReferencePage | None, operation_of: dict[str, str]) -> 
     return found
 
 
-def required_permission_rows(page: ApiReferencePage | None, source_id: str) -> list[Row]:
+def required_permission_rows(
+    page: ApiReferencePage | None, source_id: str
+) -> list[RequiredPermissionsRow]:
     """Rows of the required_permissions table."""
     if page is None:
         return []

@@ -188,6 +188,6 @@ def _content(dataset: Dataset) -> dict[str, bytes]:
     index = dataset.stored_index or build_index(Dataset(dataset.tables, ""))
     index = {k: v for k, v in index.items() if k != "dataset_version"}
     return {
-        **{name: rows_json(rows) for name, rows in dataset.tables.items()},
+        **{name: rows_json(rows) for name, rows in dataset.by_name().items()},
         "index.json": json.dumps(index, sort_keys=True).encode(),
     }

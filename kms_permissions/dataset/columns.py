@@ -6,6 +6,7 @@ Schemas and the row checks are derived from them, so a column is declared once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -169,15 +170,17 @@ HISTORY = _table(
 ALL_TABLES = {t.name: t for t in (*TABLES, HISTORY)}
 
 
-def row_of(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+def row_of(table: Table, values: Mapping[str, object]) -> dict[str, object]:
     """A row in the table's column order, from values that hold at least every column."""
     missing = [c.name for c in table.columns if c.name not in values]
     if missing:
         raise KeyError(f"{table.name}: no value for {', '.join(missing)}")
-    return {
-        c.name: list(values[c.name]) if isinstance(values[c.name], tuple) else values[c.name]
-        for c in table.columns
-    }
+    return {c.name: _listed(values[c.name]) for c in table.columns}
+
+
+def _listed(value: object) -> object:
+    """A tuple as the list a row holds; any other value as it is."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def arrow_schema(table: Table) -> Any:
@@ -243,7 +246,7 @@ def json_schema(table: Table) -> dict[str, Any]:
     }
 
 
-def check_row(table: Table, row: dict[str, Any]) -> str | None:
+def check_row(table: Table, row: Mapping[str, object]) -> str | None:
     """What is wrong with a row for this table, or None when it conforms."""
     if list(row) != table.column_names():
         return f"columns {sorted(row)} are not {table.column_names()}"
@@ -307,7 +310,9 @@ def _is_json(value: object) -> bool:
     return isinstance(value, str)
 
 
-def arrow_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def arrow_rows(
+    table: Table, rows: Sequence[Mapping[str, object]]
+) -> Sequence[Mapping[str, object]]:
     """Rows with their date and time columns as `date` and `datetime` values, as pyarrow takes
     them (the JSON files hold ISO 8601 text)."""
     from datetime import date, datetime
@@ -317,6 +322,6 @@ def arrow_rows(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     if not timed:
         return rows
     return [
-        {**row, **{name: None if row[name] is None else to(row[name]) for name, to in timed}}
+        {**row, **{name: None if row[name] is None else to(str(row[name])) for name, to in timed}}
         for row in rows
     ]

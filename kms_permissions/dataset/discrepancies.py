@@ -14,10 +14,13 @@ from kms_permissions.dataset.api_facts import ApiFacts
 from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.keys import KeyNames
 from kms_permissions.dataset.links import Links
-from kms_permissions.dataset.memory import Row
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.display import SOURCE_NAMES, compact
 from kms_permissions.scraper.records import Provenance
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import DiscrepanciesRow
 
 _COMPATIBLE_TYPES = {
     "String": {"String"},
@@ -37,7 +40,7 @@ def _as_of(provenance: Provenance) -> str:
 
 def find_discrepancies(
     snapshot: Snapshot, names: KeyNames, links: Links, api: dict[str, ApiFacts]
-) -> list[Row]:
+) -> list[DiscrepanciesRow]:
     """Rows of the discrepancies table for one snapshot (where two sources are there to
     compare)."""
     rows = _api_discrepancies(snapshot, api)
@@ -46,16 +49,24 @@ def find_discrepancies(
     return rows + _left_out(links, {row["subject"] for row in rows})
 
 
-def _left_out(links: Links, reported: set[str]) -> list[Row]:
+def _left_out(links: Links, reported: set[str]) -> list[DiscrepanciesRow]:
     """Pairs an older or undated source lists that the newest dated source speaking of them
     leaves out (the headline says the key does not apply), where no other row says so."""
-    rows = []
+    rows: list[DiscrepanciesRow] = []
     for link in links.rows():
         subject = f"{link['action']}|{link['condition_key']}"
-        if link["applies"] or subject in reported:
+        decider = link["decided_by"]
+        # A pair left out has a decider: only a dated source says no (`headline.decide_pair`).
+        if link["applies"] or decider is None or subject in reported:
             continue
-        listing = [s for s in ("permissions", "conditions", "sar", "api") if link[f"{s}_source"]]
-        newest = _named(link["decided_by"], links.dates)
+        said = {
+            "permissions": link["permissions_source"],
+            "conditions": link["conditions_source"],
+            "sar": link["sar_source"],
+            "api": link["api_source"],
+        }
+        listing = [s for s, sid in said.items() if sid]
+        newest = _named(decider, links.dates)
         rows.append(
             {
                 "kind": "key-left-out-by-newest",
@@ -77,7 +88,7 @@ def _named(source: str, dates: dict[str, str | None]) -> str:
     return f"{SOURCE_NAMES[source]} ({'as of ' + date if date else 'undated copy'})"
 
 
-def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Row]:
+def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[DiscrepanciesRow]:
     """Where the API Reference and the guide's permissions reference disagree, and the
     permissions the API Reference names that no other reference lists."""
     if snapshot.api is None or not any(op.permissions_text for op in snapshot.api.operations):
@@ -87,7 +98,7 @@ def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Row
     release = f"botocore {page.release}, " if page.release else ""
     api_when = f"the API Reference ({release}{_as_of(page)})"
     api_says = f"The API Reference ({release}{_as_of(page)})"
-    rows: list[Row] = []
+    rows: list[DiscrepanciesRow] = []
 
     def add(
         kind: str, subject: str, detail: str, guide_sid: str | None, sar_sid: str | None
@@ -175,13 +186,13 @@ def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Row
     return rows
 
 
-def _guide_and_sar(snapshot: Snapshot, names: KeyNames, links: Links) -> list[Row]:
+def _guide_and_sar(snapshot: Snapshot, names: KeyNames, links: Links) -> list[DiscrepanciesRow]:
     """Where the guide and the SAR disagree."""
     assert snapshot.sar is not None
     sar = snapshot.sar
     sar_sid = source_id(sar.provenance)
     sar_when = _as_of(sar.provenance)
-    rows: dict[tuple[str, str], Row] = {}
+    rows: dict[tuple[str, str], DiscrepanciesRow] = {}
 
     def add(kind: str, subject: str, detail: str, guide_sid: str | None) -> None:
         rows.setdefault(

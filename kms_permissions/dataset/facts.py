@@ -8,11 +8,15 @@ comes from which source is read from the model's declaration (`source` metadata)
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any
 
 from kms_permissions import model
 from kms_permissions.dataset.memory import Dataset
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import ConditionKeysRow
 
 FactKey = tuple[str, str, str, str]
 Facts = dict[FactKey, str]
@@ -37,11 +41,11 @@ _UNTRACKED = {"operations_expression", "guide_description", "sar_names"}
 _ACTION_UNTRACKED = {"api_description"}
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def in_condition_tables(row: dict[str, Any]) -> bool:
+def in_condition_tables(row: ConditionKeysRow) -> bool:
     """Whether a condition key has its own section in the guide's condition key pages."""
     return bool(row["anchor"]) and row["section"] != "conditions-aws"
 
@@ -51,49 +55,67 @@ def facts(dataset: Dataset, every_field: bool = False) -> Facts:
     (descriptions, the parsed operations, the SAR's spellings), for `diff`."""
     untracked = set() if every_field else _UNTRACKED
     found: Facts = {}
-    for row in dataset.rows("actions"):
-        present = {"permissions": row["in_guide"], "sar": row["in_sar"], "api": row["in_api"]}
+    for action in dataset.tables["actions"]:
+        present = {
+            "permissions": action["in_guide"],
+            "sar": action["in_sar"],
+            "api": action["in_api"],
+        }
+        columns: Mapping[str, object] = action  # the model's fields of a source, by name
         for source in (s for s, listed in present.items() if listed):
-            found[("action", row["action"], "present", source)] = "true"
+            found[("action", action["action"], "present", source)] = "true"
             for field in ACTION_FIELDS[source]:
                 if every_field or field not in _ACTION_UNTRACKED:
-                    found[("action", row["action"], field, source)] = _value(row[field])
-    for row in dataset.rows("condition_keys"):
+                    found[("action", action["action"], field, source)] = _value(columns[field])
+    for key in dataset.tables["condition_keys"]:
         # The global keys the guide describes (conditions-aws) are facts history leaves out.
-        described = bool(row["anchor"]) if every_field else in_condition_tables(row)
-        present = {"conditions": described, "sar": row["in_sar"], "api": row["in_api"]}
+        described = bool(key["anchor"]) if every_field else in_condition_tables(key)
+        present = {"conditions": described, "sar": key["in_sar"], "api": key["in_api"]}
+        key_columns: Mapping[str, object] = key
         for source in (s for s, listed in present.items() if listed):
-            found[("condition_key", row["condition_key"], "present", source)] = "true"
+            found[("condition_key", key["condition_key"], "present", source)] = "true"
             for field in KEY_FIELDS.get(source, ()):
                 if field not in untracked:
-                    found[("condition_key", row["condition_key"], field, source)] = _value(
-                        row[field]
+                    found[("condition_key", key["condition_key"], field, source)] = _value(
+                        key_columns[field]
                     )
-    for row in dataset.rows("action_condition_keys"):
-        entity = f"{row['action']}|{row['condition_key']}"
-        labels = {
-            "permissions": row["group"] or "",
+    for link in dataset.tables["action_condition_keys"]:
+        entity = f"{link['action']}|{link['condition_key']}"
+        labels: dict[str, object] = {
+            "permissions": link["group"] or "",
             "conditions": "",
-            "sar": row["sar_resource_types"],
+            "sar": link["sar_resource_types"],
             "api": "",
         }
+        sources = {
+            "permissions": link["permissions_source"],
+            "conditions": link["conditions_source"],
+            "sar": link["sar_source"],
+            "api": link["api_source"],
+        }
         for source, label in labels.items():
-            if row[f"{source}_source"]:
+            if sources[source]:
                 found[("action_condition_key", entity, "present", source)] = _value(label)
-    for row in dataset.rows("required_permissions"):
+    for required in dataset.tables["required_permissions"]:
         entity = "|".join(
-            [row["operation"], row["permission"], row["parameter"] or "", row["where"] or ""]
+            [
+                required["operation"],
+                required["permission"],
+                required["parameter"] or "",
+                required["where"] or "",
+            ]
         )
         found[("required_permission", entity, "present", "api")] = _value(
-            {"policy_types": row["policy_types"], "resource": row["resource"]}
+            {"policy_types": required["policy_types"], "resource": required["resource"]}
         )
-    for row in dataset.rows("via_services") if "via_services" in dataset.tables else ():
-        found[("via_service", row["service"], "present", "conditions")] = "true"
+    for via in dataset.tables["via_services"]:
+        found[("via_service", via["service"], "present", "conditions")] = "true"
+        via_columns: Mapping[str, object] = via
         for field in VIA_SERVICE_FIELDS["conditions"]:
-            found[("via_service", row["service"], field, "conditions")] = _value(row[field])
-    for row in dataset.rows("resource_types"):
-        found[("resource_type", row["resource_type"], "arn_pattern", "sar")] = _value(
-            row["arn_pattern"]
+            found[("via_service", via["service"], field, "conditions")] = _value(via_columns[field])
+    for resource in dataset.tables["resource_types"]:
+        found[("resource_type", resource["resource_type"], "arn_pattern", "sar")] = _value(
+            resource["arn_pattern"]
         )
     return found
 
@@ -102,7 +124,7 @@ def revisions(dataset: Dataset) -> dict[str, str]:
     """The source revision behind each fact source of a version: a commit, a date, a hash, or
     for botocore's model the release that first shipped it (`botocore 1.44.8`)."""
     found: dict[str, str] = {}
-    for row in dataset.rows("sources"):
+    for row in dataset.tables["sources"]:
         label = row["revision"]
         if row.get("release"):
             label = f"botocore {row['release']}"
@@ -115,7 +137,7 @@ def undated_copies(dataset: Dataset) -> dict[str, str]:
     undated copies it was read from (`undated copy: permissions/...@sha256:d9f971000635`)."""
     dated: set[str] = set()
     found: dict[str, list[str]] = {}
-    for row in dataset.rows("sources"):
+    for row in dataset.tables["sources"]:
         source = model.SOURCE_OF_PAGE_KIND[row["kind"]]
         if row["revision_date"]:
             dated.add(source)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from kms_permissions.dataset.facts import FactKey, Facts, facts, revisions, undated_copies
-from kms_permissions.dataset.memory import Dataset, Row
+from kms_permissions.dataset.memory import Dataset
 from kms_permissions.dataset.merge import merge
 from kms_permissions.dataset.timeline import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import HistoryRow
 
 
 @dataclass
@@ -27,7 +29,7 @@ class History:
     """The merged versions in date order and the temporal table built from them."""
 
     versions: list[tuple[str, Dataset]]
-    rows: list[Row]
+    rows: list[HistoryRow]
 
     def newest(self) -> Dataset:
         """The newest version's dataset."""
@@ -40,7 +42,7 @@ def build_history(
     """Merge each version and record, per fact, the intervals in which it held."""
     merged: list[tuple[str, Dataset]] = []
     open_facts: dict[FactKey, _Open] = {}
-    rows: list[Row] = []
+    rows: list[HistoryRow] = []
     for version in versions:
         dataset = merge(version.snapshot)
         merged.append((version.date, dataset))
@@ -70,7 +72,7 @@ def build_history(
     return History(merged, rows)
 
 
-def _row(key: FactKey, state: _Open, valid_to: str | None) -> Row:
+def _row(key: FactKey, state: _Open, valid_to: str | None) -> HistoryRow:
     kind, entity, field, source = key
     return {
         "entity_kind": kind,
@@ -84,8 +86,3 @@ def _row(key: FactKey, state: _Open, valid_to: str | None) -> Row:
         "first_revision": state.first_revision,
         "last_revision": state.last_revision,
     }
-
-
-def value(row: Row) -> Any:
-    """A history row's value, decoded."""
-    return json.loads(row["value"])

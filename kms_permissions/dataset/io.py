@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,18 @@ from kms_permissions.dataset.integrity import (
     read_manifest,
     verify,
 )
-from kms_permissions.dataset.memory import Dataset, Row
+from kms_permissions.dataset.memory import AnyRow, Dataset, as_tables
 from kms_permissions.dataset.migrations import migrate
 from kms_permissions.dataset.read_model import build_index, index_files
 from kms_permissions.errors import json_kind
 from kms_permissions.files import replacing_folder
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import Tables
 
-def rows_json(rows: list[Row]) -> bytes:
+
+def rows_json(rows: Sequence[AnyRow]) -> bytes:
     """A table's JSON: an array with one row per line, columns in schema order."""
     lines = [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows]
     return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode()
@@ -49,7 +53,7 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
-def _parquet(name: str, rows: list[Row], path: Path) -> None:
+def _parquet(name: str, rows: Sequence[AnyRow], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -67,8 +71,7 @@ def write_dataset(dataset: Dataset, out: Path, extra_files: dict[str, bytes] | N
     with replacing_folder(out) as tmp:
         files: list[dict[str, Any]] = []
         (tmp / "schema").mkdir()
-        for name in sorted(dataset.tables):
-            rows = dataset.tables[name]
+        for name, rows in sorted(dataset.by_name().items()):
             (tmp / f"{name}.json").write_bytes(rows_json(rows))
             _parquet(name, rows, tmp / f"{name}.parquet")
             (tmp / "schema" / f"{name}.schema.json").write_bytes(
@@ -126,12 +129,24 @@ def read_dataset(folder: Path) -> Dataset:
     if manifest["schema_version"] != SCHEMA_VERSION:
         return _read_older(folder, manifest)
     check_contents(folder, manifest, table_checks())
-    tables: dict[str, list[Row]] = {}
+    tables: dict[str, list[dict[str, object]]] = {}
     for entry in manifest["files"]:
         if entry["format"] == "json" and entry["table"]:
             tables[entry["table"]] = read_json(folder, manifest, entry["path"])
     index = read_json(folder, manifest, "index.json")
-    return Dataset(tables, manifest["dataset_version"], index if isinstance(index, dict) else None)
+    return Dataset(
+        _typed(tables, folder),
+        manifest["dataset_version"],
+        index if isinstance(index, dict) else None,
+    )
+
+
+def _typed(tables: dict[str, list[dict[str, object]]], folder: Path) -> Tables:
+    """Tables whose rows were checked against the current columns, as typed tables."""
+    try:
+        return as_tables(tables, str(folder))
+    except ValueError as exc:
+        raise IntegrityError(str(exc)) from None
 
 
 def table_checks() -> dict[str, TableCheck]:
@@ -151,7 +166,7 @@ def table_checks() -> dict[str, TableCheck]:
 def _read_older(folder: Path, manifest: dict[str, Any]) -> Dataset:
     """An older schema version's tables, migrated and checked row by row against the current
     columns (the read model is rebuilt from them when asked for: `stored_index` is None)."""
-    tables: dict[str, list[Row]] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
     for entry in manifest["files"]:
         if entry["format"] == "json" and entry["table"]:
             rows = read_json(folder, manifest, entry["path"])
@@ -167,6 +182,7 @@ def _read_older(folder: Path, manifest: dict[str, Any]) -> Dataset:
             "migration reads"
         ) from None
     checks = table_checks()
+    shaped_tables: dict[str, list[dict[str, object]]] = {}
     for name, (columns, check) in checks.items():
         if name not in tables:
             raise IntegrityError(f"{folder}: no {name} table after migrating from {version}")
@@ -183,17 +199,17 @@ def _read_older(folder: Path, manifest: dict[str, Any]) -> Dataset:
                     f"version {version}: {problem}"
                 )
             ordered.append(shaped)
-        tables[name] = ordered
+        shaped_tables[name] = ordered
     extra = sorted(set(tables) - set(checks))
     if extra:
         raise IntegrityError(
             f"{folder}: table {extra[0]} is unknown after migrating from {version}"
         )
-    dataset = Dataset(tables, manifest["dataset_version"], None)
+    dataset = Dataset(_typed(shaped_tables, folder), manifest["dataset_version"], None)
     dataset.sort()
     return dataset
 
 
-def _extra(row: Row, columns: list[str]) -> str | None:
+def _extra(row: Mapping[str, object], columns: list[str]) -> str | None:
     extra = sorted(set(row) - set(columns))
     return f"column {extra[0]} is unknown (the migration keeps it)" if extra else None

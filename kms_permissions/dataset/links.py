@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from kms_permissions.dataset.headline import decide_pair
-from kms_permissions.dataset.memory import Row
 from kms_permissions.names import natural_key
 
-_SOURCE_COLUMNS = {
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from kms_permissions.dataset.row_types import ActionConditionKeysRow
+
+    SourceColumn = Literal["permissions_source", "conditions_source", "sar_source", "api_source"]
+
+_SOURCE_COLUMNS: dict[str, SourceColumn] = {
     "permissions": "permissions_source",
     "conditions": "conditions_source",
     "sar": "sar_source",
@@ -18,11 +25,11 @@ class Links:
     """Pairs of (action, condition key), each with what every source says of it."""
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, str], Row] = {}
+        self._rows: dict[tuple[str, str], ActionConditionKeysRow] = {}
         self._positions: dict[str, int] = {}
         self.dates: dict[str, str | None] = {}
 
-    def _row(self, action: str, key: str) -> Row:
+    def _row(self, action: str, key: str) -> ActionConditionKeysRow:
         pair = (action, key)
         if pair not in self._rows:
             self._rows[pair] = {
@@ -115,7 +122,7 @@ class Links:
                 said.setdefault(source, False)
             row["applies"], row["decided_by"] = decide_pair(said, speakers.dates)
 
-    def rows(self) -> list[Row]:
+    def rows(self) -> list[ActionConditionKeysRow]:
         """The table rows, lists in a stable order."""
         order = {"key": 0, "alias": 1, "*": 2}
         for row in self._rows.values():

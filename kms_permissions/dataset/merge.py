@@ -2,8 +2,9 @@
 
 The developer guide is authoritative for policy types, cross-account use, per-resource condition
 keys and condition-key details; the SAR adds access levels, descriptions, ARN formats and
-dependent actions. Where the two disagree the disagreement is kept as data. Rows are built as
-value dicts and laid out by the table specs (`columns.row_of`), so no column list lives here.
+dependent actions. Where the two disagree the disagreement is kept as data. Rows are the typed
+dicts of `dataset/row_types.py` (generated from the model: mypy holds each row to its table's
+columns), laid out in column order by `Dataset.sort`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from dataclasses import asdict
 
 from kms_permissions.dataset.api_facts import ApiFacts, api_actions, required_permission_rows
-from kms_permissions.dataset.columns import ALL_TABLES, row_of
 from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.discrepancies import find_discrepancies
 from kms_permissions.dataset.headline import Stated, headline
@@ -25,7 +25,7 @@ from kms_permissions.dataset.keys import (
 from kms_permissions.dataset.keys import instance_descriptions as _instance_descriptions
 from kms_permissions.dataset.keys import sar_view as _sar_view
 from kms_permissions.dataset.links import Links, Speakers
-from kms_permissions.dataset.memory import Dataset, Row
+from kms_permissions.dataset.memory import Dataset
 from kms_permissions.dataset.resolve import ActionIndex
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.names import natural_key
@@ -37,6 +37,19 @@ from kms_permissions.scraper.records import (
     SarAction,
     SarPage,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import (
+        ActionGrantsRow,
+        ActionsRow,
+        ConditionKeysRow,
+        NotesRow,
+        ResourceTypesRow,
+        SourcesRow,
+        Tables,
+        ViaServicesRow,
+    )
 
 SAR_TYPES = {
     "String": "String",
@@ -66,7 +79,7 @@ def merge(snapshot: Snapshot) -> Dataset:
     keys = _condition_keys(snapshot, names, links, offered)
     links.decide(_speakers(snapshot, names, set(guide_ops), set(sar_actions)))
     api_sid = source_id(snapshot.api.provenance) if snapshot.api else ""
-    tables: dict[str, list[Row]] = {
+    tables: Tables = {
         "actions": [
             _action_row(action, guide_ops.get(action), sar_actions.get(action), api.get(action))
             for action in sorted(everything)
@@ -87,8 +100,6 @@ def merge(snapshot: Snapshot) -> Dataset:
         {r["action"] for r in tables["actions"]},
         {r["condition_key"] for r in keys},
     )
-    for name, rows in tables.items():
-        tables[name] = [row_of(ALL_TABLES[name], row) for row in rows]
     dataset = Dataset(tables)
     dataset.sort()
     return dataset
@@ -128,7 +139,7 @@ def _guide_key_names(snapshot: Snapshot) -> set[str]:
 
 def _action_row(
     action: str, op: Operation | None, sar: SarAction | None, api: ApiFacts | None
-) -> Row:
+) -> ActionsRow:
     grants = op.grants if op else ()
     policy_types = sorted({g.policy_type for g in grants})
     ineffective = any("not effective in a key policy" in (g.qualifier or "") for g in grants)
@@ -175,20 +186,26 @@ def _action_row(
     }
 
 
-def _grants(snapshot: Snapshot) -> list[Row]:
+def _grants(snapshot: Snapshot) -> list[ActionGrantsRow]:
     if snapshot.permissions is None:
         return []
     sid = source_id(snapshot.permissions.provenance)
-    rows: list[Row] = []
+    rows: list[ActionGrantsRow] = []
     for op in snapshot.permissions.operations:
         for action in op.permissions:
             for index, grant in enumerate(op.grants):
                 rows.append(
                     {
-                        **asdict(grant),
                         "action": action,
                         "row": index,
+                        "policy_type": grant.policy_type,
+                        "qualifier": grant.qualifier,
+                        "policy_type_text": grant.policy_type_text,
+                        "cross_account": grant.cross_account,
+                        "cross_account_text": grant.cross_account_text,
                         "resources": list(grant.resources),
+                        "resource_note": grant.resource_note,
+                        "condition_keys_note": grant.condition_keys_note,
                         "source_id": sid,
                     }
                 )
@@ -312,7 +329,7 @@ def _sar_names(snapshot: Snapshot, names: KeyNames) -> dict[str, list[str]]:
 
 def _condition_keys(
     snapshot: Snapshot, names: KeyNames, links: Links, offered: dict[str, str]
-) -> list[Row]:
+) -> list[ConditionKeysRow]:
     table_keys: dict[str, ConditionKey] = {}
     table_dates: dict[str, str | None] = {}
     for page in snapshot.condition_keys:
@@ -335,7 +352,7 @@ def _condition_keys(
     api_date = (snapshot.api.provenance.revision_date or None) if snapshot.api else None
     sar_names = _sar_names(snapshot, names)
     guide_listed = links.keys_from("permissions")
-    rows = []
+    rows: list[ConditionKeysRow] = []
     every = set(table_keys) | set(sar_keys) | set(global_keys) | links.keys() | set(offered)
     for name in sorted(every):
         detail = table_keys.get(name)
@@ -420,7 +437,7 @@ def _action_index(snapshot: Snapshot) -> ActionIndex:
     return ActionIndex()
 
 
-def _resource_types(snapshot: Snapshot, names: KeyNames) -> list[Row]:
+def _resource_types(snapshot: Snapshot, names: KeyNames) -> list[ResourceTypesRow]:
     if snapshot.sar is None:
         return []
     sid = source_id(snapshot.sar.provenance)
@@ -439,10 +456,12 @@ _KEY_MENTION = re.compile(r"\b(?:kms|aws):[A-Za-z0-9:/${}_-]*[A-Za-z0-9}]")
 _WORD = re.compile(r"\b[A-Z][a-zA-Z]+\b")
 
 
-def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str]) -> list[Row]:
+def _notes(
+    snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str]
+) -> list[NotesRow]:
     """The callouts, each with the actions and condition keys its text names."""
     operations = {a.split(":", 1)[1]: a for a in actions}
-    rows = []
+    rows: list[NotesRow] = []
     for page in snapshot.callouts:
         sid = source_id(page.provenance)
         for position, callout in enumerate(page.callouts):
@@ -450,8 +469,12 @@ def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str
             named |= {operations[w] for w in _WORD.findall(callout.text) if w in operations}
             rows.append(
                 {
-                    **asdict(callout),
+                    "page": callout.page,
                     "position": position,
+                    "section": callout.section,
+                    "section_anchor": callout.section_anchor,
+                    "kind": callout.kind,
+                    "text": callout.text,
                     "mentions": sorted(named & (actions | keys)),
                     "source_id": sid,
                 }
@@ -459,7 +482,7 @@ def _notes(snapshot: Snapshot, names: KeyNames, actions: set[str], keys: set[str
     return rows
 
 
-def _via_services(snapshot: Snapshot) -> list[Row]:
+def _via_services(snapshot: Snapshot) -> list[ViaServicesRow]:
     """The guide's table of services that support kms:ViaService, one row per service."""
     if snapshot.via_services is None:
         return []
@@ -470,13 +493,18 @@ def _via_services(snapshot: Snapshot) -> list[Row]:
     ]
 
 
-def _sources(snapshot: Snapshot) -> list[Row]:
+def _sources(snapshot: Snapshot) -> list[SourcesRow]:
     return [
         {
-            **asdict(p),
             "source_id": source_id(p),
+            "kind": p.kind,
+            "rendering": p.rendering,
+            "location": p.location,
+            "revision": p.revision,
             "revision_date": p.revision_date or None,
             "fetched_at": p.fetched_at or None,
+            "sha256": p.sha256,
+            "content_type": p.content_type,
             "release": p.release or None,
         }
         for p in snapshot.provenances()

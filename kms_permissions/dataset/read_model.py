@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from kms_permissions.dataset.columns import SCHEMA_VERSION
-from kms_permissions.dataset.memory import Dataset, Row
+from kms_permissions.dataset.memory import Dataset
 from kms_permissions.model import (
     FACT_SOURCES,
     SOURCE_OF_PAGE_KIND,
@@ -32,6 +32,16 @@ from kms_permissions.model import (
     to_json,
 )
 from kms_permissions.names import natural_key
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import (
+        ActionGrantsRow,
+        ActionsRow,
+        ConditionKeysRow,
+        DiscrepanciesRow,
+        RequiredPermissionsRow,
+    )
 
 FORMAT = "kms-permissions-index/2"
 INDEX = "index.json"
@@ -48,32 +58,30 @@ class _Tables:
     def __init__(self, dataset: Dataset) -> None:
         self.links_of_action: dict[str, list[KeyLink]] = defaultdict(list)
         self.links_of_key: dict[str, list[KeyLink]] = defaultdict(list)
-        for row in dataset.rows("action_condition_keys"):
-            link = from_json(KeyLink, row)
+        for pair in dataset.tables["action_condition_keys"]:
+            link = from_json(KeyLink, pair)
             self.links_of_action[link.action].append(link)
             self.links_of_key[link.condition_key].append(link)
-        self.grants: dict[str, list[Row]] = defaultdict(list)
-        for row in dataset.rows("action_grants"):
-            self.grants[row["action"]].append(row)
-        self.arns = {r["resource_type"]: r["arn_pattern"] for r in dataset.rows("resource_types")}
-        self.via_services = list(dataset.tables.get("via_services", ()))
-        self.discrepancies: dict[str, list[Row]] = defaultdict(list)
-        for row in dataset.rows("discrepancies"):
-            for subject in dict.fromkeys(row["subject"].split("|")):
-                self.discrepancies[subject].append(row)
+        self.grants: dict[str, list[ActionGrantsRow]] = defaultdict(list)
+        for grant in dataset.tables["action_grants"]:
+            self.grants[grant["action"]].append(grant)
+        self.arns = {r["resource_type"]: r["arn_pattern"] for r in dataset.tables["resource_types"]}
+        self.via_services = list(dataset.tables["via_services"])
+        self.discrepancies: dict[str, list[DiscrepanciesRow]] = defaultdict(list)
+        for discrepancy in dataset.tables["discrepancies"]:
+            for subject in dict.fromkeys(discrepancy["subject"].split("|")):
+                self.discrepancies[subject].append(discrepancy)
         self.as_of: dict[str, str | None] = {}
-        for row in dataset.rows("sources"):
-            source = SOURCE_OF_PAGE_KIND[row["kind"]]
-            date = row["revision_date"]
+        for page in dataset.tables["sources"]:
+            source = SOURCE_OF_PAGE_KIND[page["kind"]]
+            date = page["revision_date"]
             if source not in self.as_of or (date and (self.as_of[source] or "") < date):
                 self.as_of[source] = date
-        self.required_of: dict[str, list[Row]] = defaultdict(list)
-        self.required_for: dict[str, list[Row]] = defaultdict(list)
-        for row in (
-            dataset.rows("required_permissions") if "required_permissions" in dataset.tables else ()
-        ):
-            self.required_of[row["operation"]].append(row)
-            self.required_for[row["permission"]].append(row)
+        self.required_of: dict[str, list[RequiredPermissionsRow]] = defaultdict(list)
+        self.required_for: dict[str, list[RequiredPermissionsRow]] = defaultdict(list)
+        for required in dataset.tables["required_permissions"]:
+            self.required_of[required["operation"]].append(required)
+            self.required_for[required["permission"]].append(required)
         self.listed_since: dict[tuple[str, str], dict[str, str | None]] = defaultdict(dict)
         self.listed_in: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         self.first: dict[str, str] = {}
@@ -85,9 +93,8 @@ class _Tables:
                 entity = (row["entity_kind"], row["entity"])
                 since = self.listed_since[entity]
                 # An undated interval (valid_from null) counts only where no dated one does.
-                if source not in since or (
-                    start and (since[source] is None or start < since[source])
-                ):
+                held = since.get(source)
+                if source not in since or (start and (held is None or start < held)):
                     since[source] = start
                     self.listed_in[entity][source] = row["first_revision"]
 
@@ -107,7 +114,9 @@ class _Tables:
             if s in found
         }
 
-    def headline(self, row: Row, links: list[KeyLink]) -> tuple[dict[str, str], dict[str, Any]]:
+    def headline(
+        self, row: ConditionKeysRow, links: list[KeyLink]
+    ) -> tuple[dict[str, str], dict[str, str | None]]:
         """Per headline field of a key, its source and that source's revision date."""
         sources: dict[str, str] = {}
         type_source = {"guide": "conditions", "sar": "sar"}.get(row["details_source"])
@@ -147,11 +156,11 @@ def _groups(links: list[KeyLink], row: int) -> list[dict[str, Any]]:
     return [{"label": label, "keys": keys} for label, keys in groups.items()]
 
 
-def _discrepancies(tables: _Tables, name: str) -> list[Row]:
+def _discrepancies(tables: _Tables, name: str) -> list[DiscrepanciesRow]:
     return tables.discrepancies.get(name, [])
 
 
-def _action(tables: _Tables, row: Row) -> dict[str, Any]:
+def _action(tables: _Tables, row: ActionsRow) -> dict[str, Any]:
     name = row["action"]
     links = _ordered(tables.links_of_action.get(name, []))
     grants = [
@@ -187,7 +196,7 @@ def _action(tables: _Tables, row: Row) -> dict[str, Any]:
     return {"kind": "action", "name": name, **to_json(from_json(ActionInfo, entry))}
 
 
-def _key(tables: _Tables, row: Row) -> dict[str, Any]:
+def _key(tables: _Tables, row: ConditionKeysRow) -> dict[str, Any]:
     name = row["condition_key"]
     links = sorted(tables.links_of_key.get(name, []), key=lambda link: link.action)
     sources = []
@@ -236,9 +245,9 @@ def build_index(dataset: Dataset) -> dict[str, Any]:
         "dataset_version": dataset.version,
         "schema_version": SCHEMA_VERSION,
         "coverage": coverage,
-        "actions": {r["action"]: _action(tables, r) for r in dataset.rows("actions")},
+        "actions": {r["action"]: _action(tables, r) for r in dataset.tables["actions"]},
         "condition_keys": {
-            r["condition_key"]: _key(tables, r) for r in dataset.rows("condition_keys")
+            r["condition_key"]: _key(tables, r) for r in dataset.tables["condition_keys"]
         },
     }
 

@@ -23,7 +23,7 @@ class ValidationError(KmsPermissionsError):
 def validate(dataset: Dataset, previous: Dataset | None = None, allow_shrink: bool = False) -> None:
     """Raise ValidationError unless the dataset conforms, is consistent and did not shrink."""
     problems: list[str] = []
-    for name, rows in dataset.tables.items():
+    for name, rows in dataset.by_name().items():
         table = ALL_TABLES.get(name)
         if table is None:
             problems.append(f"unknown table {name}")
@@ -47,48 +47,56 @@ def validate(dataset: Dataset, previous: Dataset | None = None, allow_shrink: bo
         raise ValidationError(problems)
 
 
-_LINK_SOURCES = ("permissions_source", "conditions_source", "sar_source", "api_source")
-
-
 def _integrity(dataset: Dataset) -> list[str]:
     problems: list[str] = []
-    actions = {r["action"] for r in dataset.rows("actions")}
-    keys = {r["condition_key"]: r for r in dataset.rows("condition_keys")}
-    resources = {r["resource_type"] for r in dataset.rows("resource_types")} | {"*"}
-    sources = {r["source_id"] for r in dataset.rows("sources")}
+    actions = {r["action"] for r in dataset.tables["actions"]}
+    keys = {r["condition_key"]: r for r in dataset.tables["condition_keys"]}
+    resources = {r["resource_type"] for r in dataset.tables["resource_types"]} | {"*"}
+    sources = {r["source_id"] for r in dataset.tables["sources"]}
     if not actions:
         problems.append("actions: the table is empty")
-    for row in dataset.rows("action_condition_keys"):
-        where = f"action_condition_keys {row['action']}|{row['condition_key']}"
-        if row["action"] not in actions:
+    for link in dataset.tables["action_condition_keys"]:
+        where = f"action_condition_keys {link['action']}|{link['condition_key']}"
+        if link["action"] not in actions:
             problems.append(f"{where}: unknown action")
-        key = keys.get(row["condition_key"])
+        key = keys.get(link["condition_key"])
         if key is None:
             problems.append(f"{where}: unknown condition key")
         elif not (key["in_guide"] or key["in_sar"] or key["in_api"] or key["prefix"] == "aws"):
             problems.append(f"{where}: key documented by no source")
-        if not any(row[column] for column in _LINK_SOURCES):
+        said = {
+            "permissions_source": link["permissions_source"],
+            "conditions_source": link["conditions_source"],
+            "sar_source": link["sar_source"],
+            "api_source": link["api_source"],
+        }
+        if not any(said.values()):
             problems.append(f"{where}: no source pairs them")
-        for resource in row["sar_resource_types"]:
-            if dataset.rows("resource_types") and resource not in resources:
+        for resource in link["sar_resource_types"]:
+            if dataset.tables["resource_types"] and resource not in resources:
                 problems.append(f"{where}: unknown resource type {resource}")
-        for column in _LINK_SOURCES:
-            if row[column] and row[column] not in sources:
-                problems.append(f"{where}: {column} {row[column]} not in sources")
-    for row in dataset.rows("action_grants"):
-        if row["action"] not in actions:
-            problems.append(f"action_grants {row['action']}: unknown action")
-        if dataset.rows("resource_types"):
-            for resource in row["resources"]:
+        for column, sid in said.items():
+            if sid and sid not in sources:
+                problems.append(f"{where}: {column} {sid} not in sources")
+    for grant in dataset.tables["action_grants"]:
+        if grant["action"] not in actions:
+            problems.append(f"action_grants {grant['action']}: unknown action")
+        if dataset.tables["resource_types"]:
+            for resource in grant["resources"]:
                 if resource not in resources:
-                    problems.append(f"action_grants {row['action']}: unknown resource {resource}")
-    for row in dataset.rows("condition_keys"):
-        if row["replacement"] and row["replacement"] not in keys:
-            problems.append(f"condition_keys {row['condition_key']}: unknown replacement")
-    for name in ("action_grants", "resource_types", "notes"):
-        for row in dataset.rows(name):
-            if row["source_id"] not in sources:
-                problems.append(f"{name}: source {row['source_id']} not in sources")
+                    problems.append(f"action_grants {grant['action']}: unknown resource {resource}")
+    for named in dataset.tables["condition_keys"]:
+        if named["replacement"] and named["replacement"] not in keys:
+            problems.append(f"condition_keys {named['condition_key']}: unknown replacement")
+    cited = (
+        ("action_grants", [r["source_id"] for r in dataset.tables["action_grants"]]),
+        ("resource_types", [r["source_id"] for r in dataset.tables["resource_types"]]),
+        ("notes", [r["source_id"] for r in dataset.tables["notes"]]),
+    )
+    for name, ids in cited:
+        for sid in ids:
+            if sid not in sources:
+                problems.append(f"{name}: source {sid} not in sources")
     return problems
 
 
@@ -104,21 +112,21 @@ _CONTRIBUTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def contributions(dataset: Dataset) -> dict[str, set[str]]:
     """Per kind of source the dataset was built from, the names it contributes."""
-    kinds = {r["kind"] for r in dataset.rows("sources")}
-    keys = dataset.rows("condition_keys")
+    kinds = {r["kind"] for r in dataset.tables["sources"]}
+    keys = dataset.tables["condition_keys"]
     # Keys compared by identity: the guide's and the SAR's spellings of a template are one key.
     spelt = {r["condition_key"]: identity(r["condition_key"]) for r in keys}
     names = {
         "operations of the permissions reference": {
-            r["action"] for r in dataset.rows("action_grants")
+            r["action"] for r in dataset.tables["action_grants"]
         },
         "condition keys of the guide": {spelt[r["condition_key"]] for r in keys if r["in_guide"]},
-        "actions of the SAR": {r["action"] for r in dataset.rows("actions") if r["in_sar"]},
+        "actions of the SAR": {r["action"] for r in dataset.tables["actions"] if r["in_sar"]},
         # A name kept as another key's SAR spelling or instance is not lost.
         "condition keys of the SAR": {spelt[r["condition_key"]] for r in keys if r["in_sar"]}
         | {identity(n) for r in keys for n in r.get("sar_names", ())},
         "operations of the API Reference": {
-            r["action"] for r in dataset.rows("actions") if r.get("in_api")
+            r["action"] for r in dataset.tables["actions"] if r.get("in_api")
         },
     }
     return {what: names[what] for what, made_by in _CONTRIBUTIONS if kinds & set(made_by)}

@@ -27,7 +27,7 @@ from kms_permissions.files import (
     output_path,
     replacing_folder,
 )
-from kms_permissions.generator import constants
+from kms_permissions.generator import constants, row_types
 from kms_permissions.generator.pysource import literal
 from kms_permissions.model import Reference
 
@@ -59,7 +59,7 @@ Renderer = Callable[[Reference], dict[Path, str]]
 
 
 def package_files(reference: Reference) -> dict[Path, str]:
-    """The constants module and the version file."""
+    """The constants module, the version file and the pipeline's row types (from the model)."""
     version = (
         "\"\"\"The versions: the bundled dataset's, and the package's (the dataset's, with\n"
         "`.postN` for the N-th release since that changed only the code: CHANGES.md declares\n"
@@ -70,6 +70,7 @@ def package_files(reference: Reference) -> dict[Path, str]:
     return {
         PACKAGE / "constants.py": constants.render(reference),
         PACKAGE / "_version.py": version,
+        PACKAGE / "dataset" / "row_types.py": row_types.render(),
     }
 
 
