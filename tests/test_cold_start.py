@@ -57,6 +57,7 @@ NEVER = (
     "kms_permissions.generator",
     "kms_permissions.scraper",
     "kms_permissions.dataset.columns",
+    "kms_permissions.dataset.row_types",
     "kms_permissions.dataset.build",
 )
 # The tables neither verb reads: only the index, its TOC, the manifest (and the guide's notes,

@@ -23,8 +23,6 @@ Only type checkers read this module: the pipeline
 imports it under `TYPE_CHECKING`, so no command pays for `typing` at run time.
 """
 
-from __future__ import annotations
-
 from typing import NotRequired, TypedDict
 '''
 
