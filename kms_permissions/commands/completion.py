@@ -98,25 +98,66 @@ def _paths(tree: list[Command]) -> str:
     return "|".join(c.path for c in tree if c.path)
 
 
-def bash(tree: list[Command]) -> str:
-    """The bash script: words and options per command, choices after an option, else files."""
-    values, options, words = [], [], []
+@dataclass(frozen=True)
+class Dialect:
+    """How one shell spells the parts of its script: the lines completing an option's value,
+    the items offering an option, and the item offering a word (a sub-command or a choice)."""
+
+    value: Callable[[Command, Option], list[str]]
+    option: Callable[[Option], list[str]]
+    word: Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A script's parts from one walk over the commands: the value lines of every option, and
+    per command the items offering its options and its words."""
+
+    values: list[str]
+    commands: list[tuple[Command, list[str], list[str]]]
+
+
+def walk(tree: list[Command], dialect: Dialect) -> Parts:
+    """Each command and each of its options visited once, spelled in `dialect`."""
+    values: list[str] = []
+    commands: list[tuple[Command, list[str], list[str]]] = []
     for command in tree:
+        options: list[str] = []
         for option in command.options:
             if option.takes_value:
-                answer = (
-                    f'compgen -W {_quoted(" ".join(option.choices))} -- "$cur"'
-                    if (option.choices)
-                    else 'compgen -f -- "$cur"'
-                )
-                for name in option.names:
-                    values.append(
-                        f'        "{command.path}:{name}") COMPREPLY=($({answer})); return ;;'
-                    )
-        names = " ".join(n for o in command.options for n in o.names)
-        options.append(f'        "{command.path}") candidates={_quoted(names)} ;;')
-        listed = " ".join(w for w, _ in command.words)
-        words.append(f'        "{command.path}") candidates={_quoted(listed)} ;;')
+                values += dialect.value(command, option)
+            options += dialect.option(option)
+        words = [dialect.word(word, text) for word, text in command.words]
+        commands.append((command, options, words))
+    return Parts(values, commands)
+
+
+def _bash_value(command: Command, option: Option) -> list[str]:
+    answer = (
+        f'compgen -W {_quoted(" ".join(option.choices))} -- "$cur"'
+        if option.choices
+        else 'compgen -f -- "$cur"'
+    )
+    return [
+        f'        "{command.path}:{name}") COMPREPLY=($({answer})); return ;;'
+        for name in option.names
+    ]
+
+
+BASH = Dialect(_bash_value, lambda option: list(option.names), lambda word, _: word)
+
+
+def bash(tree: list[Command]) -> str:
+    """The bash script: words and options per command, choices after an option, else files."""
+    parts = walk(tree, BASH)
+    options = [
+        f'        "{command.path}") candidates={_quoted(" ".join(names))} ;;'
+        for command, names, _ in parts.commands
+    ]
+    words = [
+        f'        "{command.path}") candidates={_quoted(" ".join(listed))} ;;'
+        for command, _, listed in parts.commands
+    ]
     return "\n".join(
         [
             f"# bash completion for {PROGRAM} (made by `{PROGRAM} completion bash`)",
@@ -129,7 +170,7 @@ def bash(tree: list[Command]) -> str:
             "        esac",
             "    done",
             '    case "$cmdpath:$prev" in',
-            *values,
+            *parts.values,
             "    esac",
             "    if [[ $cur == -* ]]; then",
             '        case "$cmdpath" in',
@@ -148,27 +189,33 @@ def bash(tree: list[Command]) -> str:
     )
 
 
+def _zsh_described(name: str, text: str) -> str:
+    return _quoted(f"{name.replace(':', chr(92) + ':')}:{text}")
+
+
+def _zsh_value(command: Command, option: Option) -> list[str]:
+    answer = f"compadd -- {' '.join(map(_quoted, option.choices))}" if option.choices else "_files"
+    return [f'        ("{command.path}:{name}") {answer}; return ;;' for name in option.names]
+
+
+ZSH = Dialect(
+    _zsh_value,
+    lambda option: [_zsh_described(name, option.help) for name in option.names],
+    _zsh_described,
+)
+
+
 def zsh(tree: list[Command]) -> str:
     """The zsh script (autoloaded as `_kms-permissions`, or sourced after compinit)."""
-
-    def described(name: str, text: str) -> str:
-        return _quoted(f"{name.replace(':', chr(92) + ':')}:{text}")
-
-    values, options, words = [], [], []
-    for command in tree:
-        for option in command.options:
-            if option.takes_value:
-                answer = (
-                    f"compadd -- {' '.join(map(_quoted, option.choices))}"
-                    if option.choices
-                    else "_files"
-                )
-                for name in option.names:
-                    values.append(f'        ("{command.path}:{name}") {answer}; return ;;')
-        listed = " ".join(described(n, o.help) for o in command.options for n in o.names)
-        options.append(f'        ("{command.path}") items=({listed}) ;;')
-        listed = " ".join(described(w, text) for w, text in command.words)
-        words.append(f'        ("{command.path}") items=({listed}) ;;')
+    parts = walk(tree, ZSH)
+    options = [
+        f'        ("{command.path}") items=({" ".join(items)}) ;;'
+        for command, items, _ in parts.commands
+    ]
+    words = [
+        f'        ("{command.path}") items=({" ".join(items)}) ;;'
+        for command, _, items in parts.commands
+    ]
     return "\n".join(
         [
             f"#compdef {PROGRAM}",
@@ -182,7 +229,7 @@ def zsh(tree: list[Command]) -> str:
             "        esac",
             "    done",
             '    case "$cmdpath:$prev" in',
-            *values,
+            *parts.values,
             "    esac",
             "    if [[ $cur == -* ]]; then",
             '        case "$cmdpath" in',
@@ -209,6 +256,25 @@ def zsh(tree: list[Command]) -> str:
     )
 
 
+def _fish_option(option: Option) -> list[str]:
+    """The `complete` arguments offering an option (the condition is put before them)."""
+    spelled = " ".join(f"-l {n[2:]}" if n.startswith("--") else f"-s {n[1:]}" for n in option.names)
+    value = ""
+    if option.choices:
+        value = f" -x -a {_quoted(' '.join(option.choices))}"
+    elif option.takes_value:
+        value = " -r -F"
+    return [f"{spelled}{value} -d {_quoted(option.help)}"]
+
+
+# fish completes an option's value from its own `complete` line: no value lines.
+FISH = Dialect(
+    lambda command, option: [],
+    _fish_option,
+    lambda word, text: f"-f -a {_quoted(word)} -d {_quoted(text)}",
+)
+
+
 def fish(tree: list[Command]) -> str:
     """The fish script: one `complete` line per word and option, conditioned on the command."""
     lines = [
@@ -224,20 +290,9 @@ def fish(tree: list[Command]) -> str:
         '    test "$cmdpath" = "$argv[1]"',
         "end",
     ]
-    for command in tree:
-        at = f"-n {_quoted('__kms_permissions_at ' + _quoted(command.path))}"
-        for word, text in command.words:
-            lines.append(f"complete -c {PROGRAM} {at} -f -a {_quoted(word)} -d {_quoted(text)}")
-        for option in command.options:
-            spelled = " ".join(
-                f"-l {n[2:]}" if n.startswith("--") else f"-s {n[1:]}" for n in option.names
-            )
-            value = ""
-            if option.choices:
-                value = f" -x -a {_quoted(' '.join(option.choices))}"
-            elif option.takes_value:
-                value = " -r -F"
-            lines.append(f"complete -c {PROGRAM} {at} {spelled}{value} -d {_quoted(option.help)}")
+    for command, options, words in walk(tree, FISH).commands:
+        at = f"complete -c {PROGRAM} -n {_quoted('__kms_permissions_at ' + _quoted(command.path))}"
+        lines += [f"{at} {item}" for item in (*words, *options)]
     return "\n".join([*lines, ""])
 
 
