@@ -12,6 +12,7 @@ import pytest
 
 from kms_permissions.cli import main
 from kms_permissions.policy.access.cases import (
+    ACCOUNT,
     APP_ROLE,
     APP_SESSION,
     DECRYPT_GRANT,
@@ -33,6 +34,12 @@ REENCRYPT = json.dumps(
     {**request(APP_SESSION, "kms:ReEncryptFrom"), "other_key_arn": KEY_ARN.replace("1234", "9999")}
 )
 
+
+def _req(**fields: object) -> bytes:
+    """The request with these fields replaced."""
+    return json.dumps({**json.loads(REQUEST), **fields}).encode()
+
+
 # (flag, the file's bytes, what the line must say)
 BAD: list[tuple[str, bytes, str]] = [
     ("--key-policy", IDENTITY.encode(), "a key policy statement needs a Principal"),
@@ -42,13 +49,36 @@ BAD: list[tuple[str, bytes, str]] = [
     ("--iam-policy", WITH_PRINCIPAL.encode(), "an IAM (identity) policy names no Principal"),
     ("--rcp", IDENTITY.encode(), "a resource control policy statement needs a Principal"),
     ("--vpce-policy", IDENTITY.encode(), "a VPC endpoint policy statement needs a Principal"),
-    ("--key-policy", b"", "line 1 column 1: Expecting value"),
+    ("--key-policy", b"", "empty; a JSON document was expected"),
+    ("--key-policy", b"{", "line 1 column 2: Expecting property name"),
     ("--scp", b"\xff\xfe{}", "not UTF-8 text"),
-    ("--key-policy", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-    ("--key-policy", b'{"Version": ' + b"9" * 5000 + b"}", "a number of more than 4300 digits"),
+    ("--key-policy", b"[" * 100_000 + b"]" * 100_000, "nested deeper than 100"),
+    ("--key-policy", b'{"Version": ' + b"9" * 5000 + b"}", "a number of 5000 digits"),
     ("--request", REQUEST[:-1].encode() + b', "context": {"aws:EpochTime": 1e400}}', "beyond"),
     ("--request", REQUEST[:-1].encode() + b', "context": {"aws:EpochTime": NaN}}', "NaN is not"),
+    ("--key-policy", KEY_POLICY[:-1].encode() + b', "Version": "2008-10-17"}', "$: 'Version' is"),
+    ("--request", b'{"principal": "111122223333", ' + REQUEST[1:].encode(), "'principal' is given"),
+    (
+        "--scp",
+        b'{"Statement": [{"Effect": "Deny", "Action": "kms:*", "Resource": "*", '
+        b'"Condition": {"NumericLessThan": {"kms:GrantOperations": -Infinity}}}]}',
+        "-Infinity is",
+    ),
     ("--key-policy", b"null", "not a policy document"),
+    # A principal that no request carries: another partition than the key's, a role without a
+    # name, a session without a role name, spaces around it, a name IAM would refuse.
+    ("--request", _req(principal=APP_ROLE.replace(":aws:", ":aws-cn:")), "partition aws-cn"),
+    ("--request", _req(principal=f"arn:aws:iam::{ACCOUNT}:role/"), "is not a root, user"),
+    ("--request", _req(principal=f"arn:aws:sts::{ACCOUNT}:assumed-role//s"), "is not a root"),
+    ("--request", _req(principal=f" {ACCOUNT}"), "spaces or line breaks around it"),
+    ("--request", _req(principal=APP_ROLE + "\n"), "spaces or line breaks around it"),
+    ("--request", _req(principal=APP_ROLE + "x" * 65), "is not an IAM name"),
+    ("--request", _req(principal=APP_ROLE + "é"), "is not an IAM name"),
+    ("--request", _req(principal=APP_ROLE + "x" * 100_000), " characters]..."),  # cut short
+    ("--request", _req(other_key_arn=KEY_ARN.replace(":aws:", ":aws-cn:")), "two partitions"),
+    ("--request", _req(action=5), "action: must be a string, not a number"),
+    ("--request", _req(action=["kms:Decrypt"]), "action: must be a string, not an array"),
+    ("--request", _req(principal=""), "principal: empty"),
     ("--scp", REQUEST.encode(), "not a policy document"),
     ("--request", KEY_POLICY.encode(), "unknown field"),
     ("--request", b'"a string"', "a request is a JSON object"),
@@ -108,3 +138,48 @@ def test_an_other_key_policy_of_the_wrong_kind(
     assert main([*argv, "--other-key-policy", str(tmp_path / "other.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a key policy statement needs a Principal" in err
+
+
+def test_a_policy_type_both_given_and_said_absent_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "kp.json").write_text(KEY_POLICY)
+    (tmp_path / "req.json").write_text(REQUEST)
+    (tmp_path / "iam.json").write_text(IDENTITY)
+    files = ["--key-policy", str(tmp_path / "kp.json"), "--request", str(tmp_path / "req.json")]
+    given = ["--iam-policy", str(tmp_path / "iam.json")]
+    assert main(["explain", *files, *given]) == 0  # allowed: the IAM policy is given
+    capsys.readouterr()
+    assert main(["explain", *files, *given, "--none", "iam-policy"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1
+    assert "'iam-policy' is said to be absent and is given too" in out.err
+
+
+def test_a_byte_order_mark_is_read_as_the_checker_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Windows editors write one; the checker reads such files, so explain does too.
+    (tmp_path / "kp.json").write_bytes(b"\xef\xbb\xbf" + KEY_POLICY.encode())
+    (tmp_path / "req.json").write_bytes(b"\xef\xbb\xbf" + REQUEST.encode())
+    (tmp_path / "iam.json").write_text(IDENTITY)
+    argv = ["explain", "--key-policy", str(tmp_path / "kp.json"), "--json"]
+    argv += ["--request", str(tmp_path / "req.json"), "--iam-policy", str(tmp_path / "iam.json")]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["decision"] == "allow"
+
+
+def test_an_account_id_is_one_account_only_within_its_partition() -> None:
+    # The same twelve digits in aws-cn are another account: a key policy of a China key that
+    # names the aws partition's account does not let the China account's root in, and a bare
+    # account ID in a request is the root of the key's partition.
+    from kms_permissions.policy.access.explanation import explain
+
+    china_key = KEY_ARN.replace("arn:aws:kms:us-west-2", "arn:aws-cn:kms:cn-north-1")
+    asked = {"principal": ACCOUNT, "action": "kms:Decrypt", "key_arn": china_key}
+    own = policy(statement("Allow", {"AWS": f"arn:aws-cn:iam::{ACCOUNT}:root"}, "kms:*"))
+    other = policy(statement("Allow", {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "kms:*"))
+    allowed = explain(own, asked, absent=["scp", "rcp"])
+    assert allowed.decision == "allow", allowed.to_json()
+    assert allowed.to_json()["request"]["principal"] == f"arn:aws-cn:iam::{ACCOUNT}:root"
+    assert explain(other, asked, absent=["scp", "rcp"]).decision == "implicit-deny"

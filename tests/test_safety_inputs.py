@@ -703,7 +703,7 @@ def test_explain_and_access_refuse_special_files(
     refused(capsys, 2, "is a character device", "access", "/dev/zero")
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
-    refused(capsys, 2, "nested too deeply", "access", str(deep))
+    refused(capsys, 2, "nested deeper than 100 levels", "access", str(deep))
 
 
 def test_review_findings_on_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,6 +56,35 @@ def _integer(text: str) -> int:
     return int(text)
 
 
+def _float(text: str) -> float:
+    """A number with a fraction or exponent; one too long, or beyond a float's range (which
+    Python would make infinite), is refused."""
+    if len(text) > 2 * MAX_DIGITS:
+        raise PolicyError(f"a number of {len(text)} characters; numbers are capped at {MAX_DIGITS}")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise PolicyError(f"the number {text} is beyond the range of a float")
+    return value
+
+
+class _NotJson(ValueError):
+    """NaN or Infinity, which Python's parser takes and JSON (and AWS) do not."""
+
+
+def _constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _constant_at(text: str, name: str) -> str:
+    """Where the first `name` outside a string is (line and column), for the message."""
+    for token in _CONSTANT.finditer(text):
+        if token.group(1):
+            line = text.count("\n", 0, token.start()) + 1
+            column = token.start() - text.rfind("\n", 0, token.start())
+            return f"line {line} column {column}: "
+    return ""
+
+
 def depth(data: Any) -> int:
     """How deeply lists and objects nest in `data` (iteratively: no recursion limit)."""
     deepest = 0
@@ -69,6 +98,21 @@ def depth(data: Any) -> int:
             children = value.values() if isinstance(value, dict) else value
             stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def first_duplicate(data: Any) -> tuple[str, str] | None:
+    """(JSON path of the object, key) of the first key that an object of `data` (as `loads`
+    read it) had more than once; None when there is none. Iterative, linear in `data`."""
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, Duplicates):
+            return path, value.repeated[0]
+        if isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}") for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
+    return None
 
 
 def check_depth(data: Any) -> None:
@@ -96,9 +140,18 @@ def _said(exc: json.JSONDecodeError) -> str:
 def loads(text: str) -> Any:
     """Parse JSON text: a PolicyError with line and column, or for too deep or too long input."""
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_int=_integer)
+        data = json.loads(
+            text,
+            object_pairs_hook=_pairs,
+            parse_int=_integer,
+            parse_float=_float,
+            parse_constant=_constant,
+        )
     except json.JSONDecodeError as exc:
         raise PolicyError(_said(exc)) from None
+    except _NotJson as exc:
+        where = _constant_at(text, str(exc))
+        raise PolicyError(f"{where}{exc} is not JSON (JSON has no NaN or Infinity)") from None
     except RecursionError:
         raise PolicyError(f"nested deeper than {MAX_DEPTH} levels; not read") from None
     except ValueError as exc:  # from _integer (PolicyError is a ValueError) or int()
@@ -223,6 +276,8 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")
 # A string (skipped whole, so that brackets inside it do not count) or a bracket.
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+# A string (skipped whole) or one of the constants Python's parser takes beyond JSON.
+_CONSTANT = re.compile(r'"(?:[^"\\]++|\\.)*+"|(NaN|-?Infinity)')
 
 
 class Brackets:

@@ -226,15 +226,18 @@ def parse_principal(text: str, *, as_written: bool = False) -> Named:
         return Named(value, "other", arn=arn)
     service, resource = match["service"], match["resource"]
     kind: PrincipalKind = "other"
+    # Each name an ARN carries is at least one character: `role/` names no role.
+    parts = resource.split("/")
+    named = all(parts[1:]) if resource.startswith("assumed-role/") else bool(parts[-1])
     if service == "iam" and resource == "root":
         kind = "account"
-    elif service == "iam" and resource.startswith("user/"):
+    elif service == "iam" and resource.startswith("user/") and named:
         kind = "user"
-    elif service == "iam" and resource.startswith("role/"):
+    elif service == "iam" and resource.startswith("role/") and named:
         kind = "role"
-    elif service == "sts" and resource.startswith("assumed-role/") and resource.count("/") == 2:
+    elif service == "sts" and resource.startswith("assumed-role/") and len(parts) == 3 and named:
         kind = "assumed-role"
-    elif service == "sts" and resource.startswith("federated-user/"):
+    elif service == "sts" and resource.startswith("federated-user/") and named:
         kind = "federated-user"
     return Named(value, kind, match["partition"], match["account"], resource, arn)
 

@@ -145,6 +145,20 @@ def explain(
         raise InputError(
             f"absent: {unknown_types[0]!r} is not a policy type ({', '.join(POLICY_TYPES)})"
         )
+    given_types = {
+        "iam-policy": bool(iam_policies),
+        "scp": bool(scps),
+        "rcp": bool(rcps),
+        "permissions-boundary": permissions_boundary is not None,
+        "session-policy": session_policy is not None,
+        "vpce-policy": vpce_policy is not None,
+    }
+    contradicted = [t for t in absent if given_types.get(t)]
+    if contradicted:
+        raise InputError(
+            f"absent: {contradicted[0]!r} is said to be absent and is given too; drop one of "
+            "the two (--none names a policy type that is truly absent)"
+        )
     parsed = request if isinstance(request, Request) else read_request(request, dataset)
     action = facts.action_facts(parsed.action, dataset)
     if action is None:  # a Request built by hand

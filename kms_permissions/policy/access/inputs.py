@@ -5,15 +5,15 @@ Every problem is an `InputError` naming the file and the JSON path.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 
 # The project's one InputError, re-exported as kms_permissions.policy.access.InputError.
 from kms_permissions.errors import InputError as InputError
+from kms_permissions.errors import shown
 from kms_permissions.files import read_limited
 from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
+from kms_permissions.policy.jsontext import first_duplicate, loads
 
 # Records, and typing's names, without importing dataclasses or typing (see
 # kms_permissions._slotted); type checkers read the real ones.
@@ -64,41 +64,38 @@ class Policy:
 
 
 def load_json(source: Given, name: str) -> tuple[str, Any]:
-    """(name, data) of a source: a path is read, a string parsed, data taken as it is."""
+    """(name, data) of a source: a path is read, a string parsed, data taken as it is.
+
+    Text is read as the checker reads it (`jsontext.loads`: a byte order mark dropped, depth
+    and number caps, no NaN), and an object with a key given twice is refused: AWS documents
+    no rule for which of the two values counts, so evaluating either would be a guess.
+    """
     if isinstance(source, Path):
         try:
-            text = read_limited(source, MAX_INPUT_BYTES, "regular file").decode("utf-8")
+            text = read_limited(source, MAX_INPUT_BYTES, "regular file").decode("utf-8-sig")
         except FileNotFoundError as exc:
             raise InputError(f"{source}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{source}: not UTF-8 text") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
         name = str(source)
     elif isinstance(source, str):
-        text = source
+        text = source.removeprefix("\ufeff")
     else:
         return name, source
+    if not text.strip():
+        raise InputError(f"{name}: empty; a JSON document was expected")
     try:
-        return name, json.loads(text, parse_float=_finite, parse_constant=_not_json)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise InputError(f"{name}: nested too deeply to be a policy") from None
-    except ValueError as exc:
-        if "integer string conversion" in str(exc):  # Python's cap on the digits of an int
-            raise InputError(f"{name}: a number of more than 4300 digits") from None
-        raise InputError(f"{name}: {str(exc)[:120]}") from None
-
-
-def _finite(text: str) -> float:
-    """A JSON number with a fraction or exponent; one beyond a float's range is refused."""
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError(f"the number {text[:40]!r} is beyond any float")
-    return value
-
-
-def _not_json(text: str) -> Any:
-    raise ValueError(f"{text} is not JSON (JSON has no NaN or Infinity)")
+        data = loads(text)
+    except PolicyError as exc:
+        raise InputError(f"{name}: {exc}") from None
+    repeated = first_duplicate(data)
+    if repeated is not None:
+        path, key = repeated
+        raise InputError(
+            f"{name}: {path}: {shown(key)} is given twice in one object; AWS documents no rule "
+            "for which one counts, so this is not evaluated (keep one)"
+        )
+    return name, data
 
 
 def _strings(statement: Statement, element: str, name: str) -> None:

@@ -10,6 +10,9 @@ only when all of them are listed; a session is named by its own ARN, not by its 
 
 from __future__ import annotations
 
+import re
+
+from kms_permissions.errors import shown
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.outcome import TRUE, Outcome, any_of, false, unknown
 from kms_permissions.policy.principals import parse_principal, principal_entries
@@ -25,6 +28,9 @@ else:
 
 __all__ = ["Caller", "PrincipalError", "parse_caller", "principal_entries", "with_role_arn"]
 
+# The characters of IAM user, role and role session names (IAM User Guide, "IAM object quotas"
+# and the CreateRole and AssumeRole API references: [\w+=,.@-]+).
+IAM_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
 CallerKind = Literal["root", "user", "role", "assumed-role", "federated-user", "service"]
 
 
@@ -92,32 +98,43 @@ def with_role_arn(caller: Caller, text: str) -> Caller:
         )
     if named.kind != "role" or named.pattern:
         raise PrincipalError(
-            f"{text!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"
+            f"{shown(text)} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME)"
         )
     if named.account != caller.account or named.name != caller.name:
-        raise PrincipalError(f"{text!r} is not the role of the session {caller.arn}")
+        raise PrincipalError(f"{shown(text)} is not the role of the session {caller.arn}")
     return replace(caller, role_arn=text.strip())
 
 
-def parse_caller(text: str) -> Caller:
-    """A caller from an ARN, an account ID (its root user) or a service principal name."""
+def parse_caller(text: str, partition: str = "aws") -> Caller:
+    """A caller from an ARN, an account ID (its root user, in `partition`: the key's) or a
+    service principal name."""
+    if text != text.strip():
+        raise PrincipalError(f"{shown(text)}: spaces or line breaks around it")
     named = parse_principal(text)
     value = named.text
     if named.kind == "service":
-        return Caller("service", None, None, "aws", service=value)
+        return Caller("service", None, None, partition, service=value)
     if named.kind == "account" and named.partition is None:
-        return Caller("root", f"arn:aws:iam::{value}:root", named.account, "aws")
+        return Caller("root", f"arn:{partition}:iam::{value}:root", named.account, partition)
     if named.partition is None:
         raise PrincipalError(
-            f"{value!r} is not an IAM or STS ARN, an account ID or a service principal"
+            f"{shown(value)} is not an IAM or STS ARN, an account ID or a service principal"
         )
     if named.pattern:
-        raise PrincipalError(f"{value!r}: a caller is one identity, not a pattern")
+        raise PrincipalError(f"{shown(value)}: a caller is one identity, not a pattern")
     if named.kind == "other":
-        raise PrincipalError(f"{value!r} is not a root, user, role, role session or federated user")
+        raise PrincipalError(
+            f"{shown(value)} is not a root, user, role, role session or federated user"
+        )
     partition = named.partition
     if named.kind == "account":
         return Caller("root", value, named.account, partition)
+    for what, part, limit in (("name", named.name, 64), ("session name", named.session, 64)):
+        if part is not None and (len(part) > limit or not IAM_NAME.fullmatch(part)):
+            raise PrincipalError(
+                f"{shown(value)}: the {what} {shown(part)} is not an IAM {what} (at most "
+                f"{limit} letters, digits and +=,.@_-)"
+            )
     kind: CallerKind = named.kind  # type: ignore[assignment]
     return Caller(kind, value, named.account, partition, name=named.name, session=named.session)
 
@@ -149,7 +166,8 @@ def _entry_match(kind: str, value: str, caller: Caller) -> tuple[Outcome, Outcom
     if named.kind in ("everyone", "service", "other") or named.account is None:
         why = f"{value!r} is not a principal AWS accepts"
         return unknown(why), unknown(why)
-    if named.account != caller.account:
+    if named.account != caller.account or named.partition not in (None, caller.partition):
+        # An account ID is unique within its partition only: another partition's is another.
         return false(""), false("")
     if named.kind == "account":
         return (TRUE if caller.kind == "root" else false("")), TRUE
@@ -194,6 +212,8 @@ def _listed(entries: list[tuple[str, str]], caller: Caller, identity: str) -> Ou
             continue
         named = parse_principal(value)
         if named.account is None or named.account != caller.account:
+            continue
+        if named.partition not in (None, caller.partition):
             continue
         if identity == "account" and named.kind == "account":
             return TRUE

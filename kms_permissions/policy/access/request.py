@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from kms_permissions.errors import json_kind, shown
 from kms_permissions.policy.access.principals import (
     Caller,
     PrincipalError,
@@ -204,7 +205,7 @@ def _given_context(raw: Any) -> dict[str, ContextValue]:
         raise RequestError("context: must be an object of key: value or [values]")
     given: dict[str, ContextValue] = {}
     for name, value in raw.items():
-        where = f"context[{name!r}]"
+        where = f"context[{shown(name)}]"
         if not isinstance(name, str) or not name.strip() or ":" not in name:
             raise RequestError(f"{where}: a condition key is PREFIX:NAME")
         if name.lower() in given:
@@ -277,29 +278,50 @@ def parse_request(data: Any, action_known: Any) -> Request:
         raise RequestError("$: a request is a JSON object")
     unknown = [k for k in data if k not in FIELDS]
     if unknown:
-        raise RequestError(f"{unknown[0]}: unknown field; a request has {', '.join(FIELDS)}")
+        name = shown(unknown[0]) if len(unknown[0]) > 40 else unknown[0]
+        raise RequestError(f"{name}: unknown field; a request has {', '.join(FIELDS)}")
     for field in ("principal", "action"):
-        if not isinstance(data.get(field), str) or not data[field].strip():
+        if field not in data:
             raise RequestError(f"{field}: missing (a string)")
-    try:
-        caller = parse_caller(data["principal"])
-    except PrincipalError as exc:
-        raise RequestError(f"principal: {exc}") from None
-    action = action_known(data["action"])
-    if action is None:
-        raise RequestError(f"action: {data['action']!r} is not a KMS permission in the dataset")
+        if not isinstance(data[field], str):
+            raise RequestError(f"{field}: must be a string, not {json_kind(data[field])}")
+        if not data[field].strip():
+            raise RequestError(f"{field}: empty")
     key_arn = data.get("key_arn")
+    partitions = []
     for field in ("key_arn", "other_key_arn"):
         value = data.get(field)
-        if value is not None and (not isinstance(value, str) or not KEY_ARN.match(value)):
+        key = KEY_ARN.match(value) if isinstance(value, str) else None
+        if value is not None and key is None:
             raise RequestError(
-                f"{field}: {value!r} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
+                f"{field}: {shown(value)} is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
             )
+        if key is not None:
+            partitions.append(key["partition"])
     if data.get("other_key_arn") is not None and key_arn is None:
         raise RequestError("other_key_arn: given without key_arn, the request's first key")
+    if len(set(partitions)) > 1:
+        raise RequestError(
+            f"other_key_arn: in the partition {partitions[1]}, key_arn in {partitions[0]}; "
+            "a request never spans two partitions"
+        )
+    try:
+        caller = parse_caller(data["principal"], *partitions[:1])
+    except PrincipalError as exc:
+        raise RequestError(f"principal: {exc}") from None
+    if partitions and caller.partition != partitions[0]:
+        raise RequestError(
+            f"principal: in the partition {caller.partition}, the key in {partitions[0]}; a "
+            "principal never calls a key of another partition (each has its own accounts)"
+        )
+    action = action_known(data["action"])
+    if action is None:
+        raise RequestError(
+            f"action: {shown(data['action'])} is not a KMS permission in the dataset"
+        )
     vpce = data.get("vpce")
     if vpce is not None and (not isinstance(vpce, str) or not vpce.startswith("vpce-")):
-        raise RequestError(f"vpce: {vpce!r} is not a VPC endpoint ID (vpce-...)")
+        raise RequestError(f"vpce: {shown(vpce)} is not a VPC endpoint ID (vpce-...)")
     caller = _with_role(caller, data.get("principal_arn"))
     _check_fields(data)
     given = _given_context(data.get("context", {}))
@@ -341,7 +363,7 @@ def _with_role(caller: Caller, role_arn: Any) -> Caller:
 def _check_fields(data: dict[str, Any]) -> None:
     alias = data.get("alias")
     if alias is not None and (not isinstance(alias, str) or not _ALIAS.match(alias)):
-        raise RequestError(f"alias: {alias!r} is not an alias name (alias/NAME)")
+        raise RequestError(f"alias: {shown(alias)} is not an alias name (alias/NAME)")
     aliases = data.get("aliases")
     if aliases is not None and (
         not isinstance(aliases, list)
@@ -350,9 +372,9 @@ def _check_fields(data: dict[str, Any]) -> None:
         raise RequestError("aliases: a list of alias names (alias/NAME), the key's aliases")
     account = data.get("management_account")
     if account is not None and (not isinstance(account, str) or not _ACCOUNT.match(account)):
-        raise RequestError(f"management_account: {account!r} is not a 12-digit account ID")
+        raise RequestError(f"management_account: {shown(account)} is not a 12-digit account ID")
     manager = data.get("key_manager")
     if manager is not None and manager not in ("CUSTOMER", "AWS"):
         raise RequestError(
-            f"key_manager: {manager!r} is not CUSTOMER or AWS (DescribeKey's KeyManager)"
+            f"key_manager: {shown(manager)} is not CUSTOMER or AWS (DescribeKey's KeyManager)"
         )
