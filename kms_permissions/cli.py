@@ -80,6 +80,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 )
             super()._check_value(action, value)
 
+        def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+            # Path("") is the current folder: an empty path given by mistake would be read or
+            # written there.
+            if arg_string == "" and getattr(action.type, "__name__", None) == "Path":
+                raise argparse.ArgumentError(action, "an empty path; name a file or folder")
+            return super()._get_value(action, arg_string)
+
         def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
             parsed, extra = self.parse_known_args(args, namespace)
             if extra:

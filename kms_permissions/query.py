@@ -327,7 +327,9 @@ _CACHE: dict[str, Index] = {}
 
 def load_index(folder: str | None = None) -> Index:
     """The index of the bundled dataset (or of `folder`), checked against the manifest."""
-    folder = os.path.abspath(folder) if folder else DATA_DIR
+    if folder == "":  # not the bundled dataset: an empty path is a mistake, never a default
+        raise QueryError("dataset '': an empty path; name a dataset folder")
+    folder = os.path.abspath(folder) if folder is not None else DATA_DIR
     if folder in _CACHE:
         return _CACHE[folder]
     manifest_path = os.path.join(folder, MANIFEST)

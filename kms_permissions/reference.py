@@ -137,6 +137,10 @@ def load(folder: Path | str | None = None) -> Reference:
         raise ArgumentTypeError(
             f"load(): folder must be a path or None, not {type(folder).__name__}"
         )
+    if not str(folder):  # the current folder would be read; an empty path is a mistake
+        from kms_permissions.errors import InputError
+
+        raise InputError("dataset '': an empty path; name a dataset folder")
     target = Path(realpath(folder))  # not Path.resolve(): it raises on a symbolic link loop
     return build_reference(target, verify(target))
 

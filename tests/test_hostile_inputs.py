@@ -63,3 +63,72 @@ def test_a_file_that_is_not_one_is_one_line(hostile: Path, command: str, given: 
     assert done.stderr.count("\n") == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert snapshot(hostile) == before
+
+
+# Numbers Python's parser takes and JSON (and AWS) does not: each is one line naming where.
+NOT_JSON = [
+    (b'{"Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": NaN}]}', "NaN is"),
+    (b'{"Statement": [{"Sid": "NaN", "Effect": "Allow",\n "Resource": -Infinity}]}', "line 2"),
+    (b'{"Version": 1e999999, "Statement": []}', "1e999999 is beyond the range of a float"),
+    (b'{"Version": 0.' + b"1" * 100 + b', "Statement": []}', "numbers are capped"),
+]
+
+
+@pytest.mark.parametrize(("text", "said"), NOT_JSON, ids=[s for _, s in NOT_JSON])
+@pytest.mark.parametrize("verb", ["check", "key-policy new"])
+def test_nan_infinity_and_overflowing_numbers_are_not_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str, text: bytes, said: str
+) -> None:
+    from kms_permissions.cli import main
+
+    given = tmp_path / "policy.json"
+    given.write_bytes(text)
+    assert main([*verb.split(), str(given)]) == 2
+    err = capsys.readouterr().err
+    assert f"{given}: " in err and said in err and err.count("\n") == 1, err
+
+
+EMPTY_PATHS = [
+    "lookup --dataset '' kms:Decrypt",
+    "lookup --json --dataset '' kms:Decrypt",
+    "keys --action kms:Decrypt --dataset ''",
+    f"check --dataset '' {ROOT}/tests/realworld/02-kms-guide-console-readonly-iam-policy.json",
+    "explain --dataset '' --key-policy {tmp}/kp.json --request {tmp}/req.json",
+    "generate --check --dataset ''",
+    "verify ''",
+    "diff '' ''",
+    "corpus list --vendored ''",
+    "corpus extract --out ''",
+]
+
+
+@pytest.mark.parametrize("command", EMPTY_PATHS)
+def test_an_empty_path_is_refused_never_read_as_a_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # `--dataset ''` used to answer from the bundled dataset (lookup), or read the current
+    # folder (Path('') is '.').
+    import json
+    import shlex
+
+    from kms_permissions.cli import main
+    from kms_permissions.policy.access.cases import APP_ROLE, enable_iam, policy, request
+
+    (tmp_path / "kp.json").write_text(json.dumps(policy(enable_iam())))
+    (tmp_path / "req.json").write_text(json.dumps(request(APP_ROLE, "kms:Decrypt")))
+    assert main(shlex.split(command.replace("{tmp}", str(tmp_path)))) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1 and "an empty path" in out.err, out.err
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "inf"])
+@pytest.mark.parametrize("action", ["refetch", "fill-botocore --layout x"])
+def test_corpus_timeouts_are_seconds_over_zero(
+    capsys: pytest.CaptureFixture[str], action: str, value: str
+) -> None:
+    # `--timeout nan` used to be taken, and a refetch then waited without end.
+    from kms_permissions.cli import main
+
+    assert main(["corpus", *action.split(), "--timeout", value]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "give a number of seconds over 0" in err

@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     import argparse
     from pathlib import Path
 
+    from kms_permissions.commands.update import positive_seconds
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--vendored",
@@ -51,7 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "refetch", parents=[common], help="fetch entries from upstream and compare (online)"
     )
     refetch.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all)")
-    refetch.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    refetch.add_argument(
+        "--timeout", type=positive_seconds, default=20.0, help="seconds per request (over 0)"
+    )
     create = actions.add_parser(
         "create", parents=[common], help="rewrite the vendored copy from a corpus folder"
     )
@@ -66,7 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fill.add_argument(
         "--layout", type=Path, required=True, help="a folder laid out like the corpus (extract)"
     )
-    fill.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    fill.add_argument(
+        "--timeout", type=positive_seconds, default=20.0, help="seconds per request (over 0)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
