@@ -388,6 +388,25 @@ def test_condition_keys_are_shown_as_the_policy_writes_them() -> None:
     assert "limited only by kms:EncryptionContext:Dept, KMS:ViaService:" in finding.message
 
 
+def test_cross_account_create_grant_for_named_grantees_is_not_flagged() -> None:
+    # AWS's cross-account Auto Scaling example: the other account creates, with the CLI, a
+    # grant for its service-linked role. Naming the grantee answers KMS031's concern (any
+    # principal); a pattern, IfExists or no grantee condition does not.
+    slr = "arn:aws:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/X"
+
+    def grants(condition: dict[str, Any] | None) -> list[str]:
+        body = allow("kms:CreateGrant", "arn:aws:iam::444455556666:root")
+        if condition:
+            body["Condition"] = condition
+        found = check(key_policy(body), account="111122223333")
+        return [f.rule_id for f in found if f.rule_id == "KMS031"]
+
+    assert grants({"StringEquals": {"kms:GranteePrincipal": slr}}) == []
+    assert grants(None) == ["KMS031"]
+    assert grants({"StringLike": {"kms:GranteePrincipal": "arn:aws:iam::*"}}) == ["KMS031"]
+    assert grants({"StringEqualsIfExists": {"kms:GranteePrincipal": slr}}) == ["KMS031"]
+
+
 def test_an_organization_statement_that_leaves_the_key_account_out_is_not_account_wide() -> None:
     # Principal "*" in an organization, less the key's own account: only other accounts'
     # principals, each needing an IAM policy of its own, may use the key (key-policy new's

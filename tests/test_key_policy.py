@@ -341,6 +341,29 @@ BAD_SPECS = [
         {**ISSUE_SPEC, "organization": {"id": "o-a1b2c3d4e5", "use": ["decrypt"], "x": 1}},
         "organization.x: unknown field",
     ),
+    (
+        {
+            **ISSUE_SPEC,
+            "external_accounts": [
+                {"account": "210987654321", "use": ["decrypt"], "grantees": [USER]}
+            ],
+        },
+        "external_accounts[0].grantees[0]: 'arn:aws:iam::123456789012:role/OrdersService' is in "
+        "account 123456789012, not that account",
+    ),
+    (
+        {
+            **ISSUE_SPEC,
+            "external_accounts": [
+                {
+                    "account": "210987654321",
+                    "grants_for_aws_resources": True,
+                    "grantees": ["arn:aws:iam::210987654321:role/R"],
+                }
+            ],
+        },
+        "external_accounts[0].grantees: given, but the account has no use to grant",
+    ),
     ({**ISSUE_SPEC, "replica_regions": [REGION]}, f"replica_regions[0]: {REGION} is the key's own"),
     ({**ISSUE_SPEC, "replica_regions": ["mars-1"]}, "replica_regions[0]: 'mars-1' is not an AWS"),
     (

@@ -51,6 +51,20 @@ SLR = (
 )
 
 
+OTHER_SLR = SLR.replace(ACCOUNT, OTHER)
+# The operations of the grant AWS's page has the other account create for its role.
+SLR_GRANT = [
+    "Encrypt",
+    "Decrypt",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "DescribeKey",
+    "CreateGrant",
+]
+
+
 def role(account: str, name: str) -> str:
     return f"arn:aws:iam::{account}:role/{name}"
 
@@ -63,7 +77,7 @@ class Ask:
     principal: str
     action: str
     allow: bool
-    context: dict[str, str] = field(default_factory=dict)
+    context: dict[str, str | list[str]] = field(default_factory=dict)
     iam: tuple[str, ...] = ()
 
 
@@ -525,6 +539,70 @@ SCENARIOS = [
                 {"Bool": {"kms:GrantIsForAWSResource": "true"}},
                 added=frozenset({"kms:ListGrants", "kms:RevokeGrant"}),
                 why="the console's default statement for grants lists and revokes them too",
+            ),
+        ),
+    ),
+    Scenario(
+        "auto-scaling-cross-account",
+        "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html",
+        base(
+            external_accounts=[
+                {
+                    "account": OTHER,
+                    "use": [
+                        "encrypt",
+                        "decrypt",
+                        "re-encrypt",
+                        "generate-data-key",
+                        "generate-data-key-without-plaintext",
+                        "describe-key",
+                    ],
+                    "grantees": [OTHER_SLR],
+                }
+            ]
+        ),
+        (
+            Ask(
+                "the other account's administrator grants the Auto Scaling role use (the CLI)",
+                role(OTHER, "Admin"),
+                "kms:CreateGrant",
+                True,
+                {"kms:GranteePrincipal": OTHER_SLR, "kms:GrantOperations": SLR_GRANT},
+                ("kms:CreateGrant",),
+            ),
+            Ask(
+                "a grant to another principal of that account",
+                role(OTHER, "Admin"),
+                "kms:CreateGrant",
+                False,
+                {"kms:GranteePrincipal": role(OTHER, "Admin"), "kms:GrantOperations": SLR_GRANT},
+                ("kms:CreateGrant",),
+            ),
+            Ask(
+                "a grant of more than the account was given",
+                role(OTHER, "Admin"),
+                "kms:CreateGrant",
+                False,
+                {
+                    "kms:GranteePrincipal": OTHER_SLR,
+                    "kms:GrantOperations": [*SLR_GRANT, "GenerateDataKeyPair"],
+                },
+                ("kms:CreateGrant",),
+            ),
+            Ask(
+                "the other account's role decrypts, allowed by its IAM policy",
+                OTHER_SLR,
+                "kms:Decrypt",
+                True,
+                iam=("kms:Decrypt",),
+            ),
+            Ask(
+                "a third account grants",
+                role(THIRD, "Admin"),
+                "kms:CreateGrant",
+                False,
+                {"kms:GranteePrincipal": OTHER_SLR, "kms:GrantOperations": SLR_GRANT},
+                ("kms:CreateGrant",),
             ),
         ),
     ),

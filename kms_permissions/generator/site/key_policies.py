@@ -38,7 +38,11 @@ FIELDS = (
     ("iam_policies", "Whether IAM policies of the account count (AWS's default: true)."),
     ("via_services", "Services users must go through (kms:ViaService), in the key's Region."),
     ("services", "Service integrations, each with the ARNs it names."),
-    ("external_accounts", "Other accounts: the uses they get, and grants for AWS resources."),
+    (
+        "external_accounts",
+        "Other accounts: the uses they get, grants for AWS resources, and the principals of "
+        "theirs they may grant their uses to (grantees).",
+    ),
     (
         "encryption_context",
         "Context key -> value (or pattern) users' requests and grants must carry.",

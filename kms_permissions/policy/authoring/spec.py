@@ -41,7 +41,7 @@ FIELDS = (
     "organization",
     "replica_regions",
 )
-EXTERNAL_FIELDS = ("account", "use", "grants_for_aws_resources")
+EXTERNAL_FIELDS = ("account", "use", "grants_for_aws_resources", "grantees")
 ORGANIZATION_FIELDS = ("id", "use")
 # AWS Organizations IDs: o- and 10 to 32 lowercase letters or digits.
 ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}\Z")
@@ -74,6 +74,9 @@ class ExternalAccount:
     uses: tuple[str, ...]
     grants_for_aws_resources: bool
     where: str
+    # Principals of that account it may create grants for (of its uses), with the CLI: AWS's
+    # cross-account Auto Scaling pattern, a grant for the service-linked role.
+    grantees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,11 +162,11 @@ def _account(value: Any, where: str) -> str:
 
 
 def _principals(
-    data: dict[str, Any], field: str, spec_account: str, partition: str
+    data: dict[str, Any], field: str, spec_account: str, partition: str, parent: str = ""
 ) -> tuple[str, ...]:
     found: list[str] = []
-    for i, value in enumerate(_list(data.get(field, []), field)):
-        where = f"{field}[{i}]"
+    for i, value in enumerate(_list(data.get(field, []), f"{parent}{field}")):
+        where = f"{parent}{field}[{i}]"
         text = _arn_text(value, where)
         match = IAM_PRINCIPAL.match(text)
         if match is None:
@@ -175,10 +178,11 @@ def _principals(
         if match["partition"] != partition:
             raise _fail(where, f"{shown(text)} is not in the partition {partition}")
         if match["account"] != spec_account:
+            whose = "that account" if parent else f"the key's account {spec_account}"
+            hint = "" if parent else "; give other accounts through external_accounts"
             raise _fail(
                 where,
-                f"{shown(text)} is in account {match['account']}, not the key's account "
-                f"{spec_account}; give other accounts through external_accounts",
+                f"{shown(text)} is in account {match['account']}, not {whose}{hint}",
             )
         if text in found:
             raise _fail(where, f"{shown(text)} is listed twice")
@@ -349,7 +353,10 @@ def parse_spec(
             )
         if not wanted and not grants:
             raise _fail(f"{where}.use", "empty, and no grants for AWS resources: nothing to allow")
-        externals.append(ExternalAccount(other, wanted, grants, where))
+        grantees = _principals(entry, "grantees", other, partition, f"{where}.")
+        if grantees and not wanted:
+            raise _fail(f"{where}.grantees", "given, but the account has no use to grant")
+        externals.append(ExternalAccount(other, wanted, grants, where, grantees))
     context = _encryption_context(top, users, key_spec)
     organization = _organization(top, uses, key_spec, usage)
     replicas = _replica_regions(top, admins, region)

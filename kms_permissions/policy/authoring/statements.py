@@ -38,6 +38,8 @@ REPLICATE_KEY = "kms:ReplicateKey"
 REPLICA_REGION = "kms:ReplicaRegion"
 PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
 CALLER_ACCOUNT = "kms:CallerAccount"
+GRANTEE_PRINCIPAL = "kms:GranteePrincipal"
+GRANT_OPERATIONS = "kms:GrantOperations"
 ENCRYPTION_CONTEXT = "kms:EncryptionContext:"
 
 Statement = dict[str, Any]
@@ -158,6 +160,25 @@ def _user_grants(
     ]
 
 
+def grant_operations(names: Iterable[str]) -> list[str]:
+    """The grant operations (as CreateGrant names them: each its permission's name) of
+    permissions a grant can give, and CreateGrant: a grantee may pass on no more than its own
+    grant's operations (KMS's rule for grants)."""
+    from kms_permissions.policy.access.grants import GRANT_OPERATIONS as OPERATIONS
+
+    found = {CREATE_GRANT.removeprefix("kms:")}
+    found.update(n.removeprefix("kms:") for n in names if n.removeprefix("kms:") in OPERATIONS)
+    return sorted(found)
+
+
+def grantee_condition(grantees: Iterable[str], names: Iterable[str]) -> dict[str, Any]:
+    """Grants only for the named principals, and only of the given permissions."""
+    return {
+        "StringEquals": {GRANTEE_PRINCIPAL: _one_or_list(grantees)},
+        "ForAllValues:StringEquals": {GRANT_OPERATIONS: grant_operations(names)},
+    }
+
+
 def via_condition(spec: Spec, facts: Knowledge) -> dict[str, Any] | None:
     """The condition that limits users to requests through the spec's services, in its
     Region; None when the spec names none."""
@@ -261,10 +282,19 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
         )
     for external in spec.external_accounts:
         root = f"arn:{spec.partition}:iam::{external.account}:root"
-        if external.uses:
-            names = sorted({n for use in external.uses for n in use_of[use]})
+        names = sorted({n for use in external.uses for n in use_of[use]})
+        if names:
             out.append(
                 _statement(f"AllowAccount{external.account}ToUseTheKey", _aws([root]), names, None)
+            )
+        if external.grantees:
+            out.append(
+                _statement(
+                    f"AllowAccount{external.account}GrantsToNamedPrincipals",
+                    _aws([root]),
+                    [CREATE_GRANT],
+                    grantee_condition(external.grantees, names),
+                )
             )
         if external.grants_for_aws_resources:
             out.append(
@@ -302,7 +332,8 @@ def service_statements(spec: Spec, facts: Knowledge) -> list[Statement]:
 # The Sids `build` gives, but for the service integrations' (Allow<Integration>To<Purpose>).
 _SIDS = re.compile(
     r"(?:EnableIamPoliciesOfTheAccount|AllowKeyAdministration|AllowKeyAdministratorsToReplicateTheKey"
-    r"|AllowKeyUsers[A-Za-z]+|AllowAccount\d{12}(?:ToUseTheKey|GrantsForAwsResources)"
+    r"|AllowKeyUsers[A-Za-z]+|AllowAccount\d{12}(?:ToUseTheKey|GrantsForAwsResources"
+    r"|GrantsToNamedPrincipals)"
     r"|AllowOrganizationToUseTheKey)\Z"
 )
 

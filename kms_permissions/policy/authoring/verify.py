@@ -25,8 +25,15 @@ from kms_permissions.policy.key_specs import operations
 from kms_permissions.policy.knowledge import Knowledge
 
 Expected = Literal["allow", "deny"]
+# A request's context: key -> one value, or a tuple of values for a multi-valued key.
+Context = tuple[tuple[str, "str | tuple[str, ...]"], ...]
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 GRANT_FOR_AWS = "kms:GrantIsForAWSResource"
+
+
+def request_context(context: Context) -> dict[str, str | list[str]]:
+    """The context as a request gives it (a list for a multi-valued key)."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in context}
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ class Case:
     what: str
     principal: str
     action: str
-    context: tuple[tuple[str, str], ...]
+    context: Context
     iam_actions: tuple[str, ...]
     expected: Expected
 
@@ -63,7 +70,7 @@ class Outcome:
             "what": self.case.what,
             "principal": self.case.principal,
             "action": self.case.action,
-            "context": dict(self.case.context),
+            "context": request_context(self.case.context),
             "iam_policy_allows": list(self.case.iam_actions),
             "expected": self.case.expected,
             "decision": self.decision if self.decided else "cannot-decide",
@@ -218,6 +225,7 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
         yield from _external_cases(
             spec, external.account, external.uses, external.grants_for_aws_resources, use_of
         )
+        yield from _grantee_cases(spec, external.account, external.grantees, external.uses, use_of)
     for service in spec.services:
         for statement in service.integration.build(service.arns, statements.env(spec, facts)):
             for action in statements.service_actions(facts, statement):
@@ -384,6 +392,58 @@ def _organization_cases(
     )
 
 
+def _grantee_cases(
+    spec: Spec,
+    account: str,
+    grantees: tuple[str, ...],
+    wanted: tuple[str, ...],
+    use_of: dict[str, tuple[str, ...]],
+) -> Iterator[Case]:
+    """Another account grants its uses to a named principal (with the CLI: no AWS service, so
+    no kms:GrantIsForAWSResource); to anyone else, or more operations, it is refused."""
+    if not grantees:
+        return
+    role = _role(spec.partition, account, "GrantCreator")
+    allowed = statements.grant_operations({a for use in wanted for a in use_of[use]})
+    every = statements.grant_operations({a for names in use_of.values() for a in names})
+    iam = (statements.CREATE_GRANT,)
+    operations = (statements.GRANT_OPERATIONS, tuple(allowed))
+    for grantee in grantees:
+        yield Case(
+            "intended",
+            f"account {account} grants its uses to {grantee}",
+            role,
+            statements.CREATE_GRANT,
+            ((statements.GRANTEE_PRINCIPAL, grantee), operations),
+            iam,
+            "allow",
+        )
+    stranger = _role(spec.partition, account, "NotANamedGrantee")
+    yield Case(
+        "adversarial",
+        f"account {account} grants its uses to a principal not named",
+        role,
+        statements.CREATE_GRANT,
+        ((statements.GRANTEE_PRINCIPAL, stranger), operations),
+        iam,
+        "deny",
+    )
+    more = [op for op in every if op not in allowed]
+    if more:
+        yield Case(
+            "adversarial",
+            f"account {account} grants {more[0]}, which it was not given",
+            role,
+            statements.CREATE_GRANT,
+            (
+                (statements.GRANTEE_PRINCIPAL, grantees[0]),
+                (statements.GRANT_OPERATIONS, (*allowed, more[0])),
+            ),
+            iam,
+            "deny",
+        )
+
+
 def _external_cases(
     spec: Spec,
     account: str,
@@ -480,7 +540,7 @@ def verify(
             "principal": case.principal,
             "action": case.action,
             "key_arn": arn,
-            "context": dict(case.context),
+            "context": request_context(case.context),
         }
         iam = [_iam_policy(case.iam_actions, arn)] if case.iam_actions else []
         result = explain(policy, request, iam, dataset=dataset)
@@ -509,7 +569,9 @@ def report(outcomes: list[Outcome]) -> str:
         case = outcome.case
         mark = "ok     " if outcome.agrees else "DIFFERS"
         decision = outcome.decision if outcome.decided else "cannot-decide"
-        context = ", ".join(f"{k}={v}" for k, v in case.context)
+        context = ", ".join(
+            f"{k}={','.join(v) if isinstance(v, tuple) else v}" for k, v in case.context
+        )
         iam = f" [IAM policy allows {', '.join(case.iam_actions)}]" if case.iam_actions else ""
         lines.append(
             f"{mark} {case.kind:<11} expect {case.expected:<5} got {decision:<13} "

@@ -138,6 +138,21 @@ def grant_for_aws_resource(statement: Statement) -> bool:
     )
 
 
+def grantees_named(statement: Statement) -> bool:
+    """Whether a statement names the principals its grants may be for: kms:GranteePrincipal
+    compared with StringEquals (no IfExists, no set operator, no wildcard). Then the account
+    cannot give any principal use, only those (AWS's cross-account Auto Scaling example:
+    a grant for a service-linked role, created with the CLI)."""
+    return any(
+        c.key.lower() == "kms:granteeprincipal"
+        and c.base == "StringEquals"
+        and not c.if_exists
+        and c.set_operator is None
+        and all(isinstance(v, str) and "*" not in v and "?" not in v for v in c.values)
+        for c in limiting(statement)
+    )
+
+
 @rule(
     "KMS031",
     "info",
@@ -160,13 +175,16 @@ def cross_account_create_grant(ctx: Context) -> Iterator[Hit]:
     lasting until revoked, outside this key policy's view. The guide's example for external
     accounts gives CreateGrant only with that condition, so that only AWS services integrated
     with KMS create grants for their resources. Advice: some designs mean it (a person who
-    creates grants with the CLI). Needs `--account` unless the key policy's statement
+    creates grants with the CLI); a statement that names the grantees (kms:GranteePrincipal
+    with StringEquals) is not flagged. Needs `--account` unless the key policy's statement
     enabling IAM policies names the account."""
     own = ctx.account or infer_account(ctx.document, ctx.kind)
     if ctx.kind not in ("key-policy", "iam-policy"):
         return
     for statement in ctx.document.statements:
         if statement.effect != "Allow" or grant_for_aws_resource(statement):
+            continue
+        if grantees_named(statement):
             continue
         if "kms:CreateGrant" not in granted(statement, ctx.knowledge, ctx.kind):
             continue
