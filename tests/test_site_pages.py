@@ -16,6 +16,7 @@ import pytest
 from kms_permissions.dataset import changes
 from kms_permissions.dataset.changelog import changelog as changelog_of
 from kms_permissions.dataset.changelog import changelog_section
+from kms_permissions.dataset.row_types import HistoryRow
 from kms_permissions.generator.markdown import text
 from kms_permissions.generator.site import prose, site_files
 from kms_permissions.generator.site.context import Site
@@ -46,7 +47,7 @@ def _pages() -> dict[str, str]:
     }
 
 
-def _history_rows() -> list[dict[str, object]]:
+def _history_rows() -> list[HistoryRow]:
     return [to_json(row) for row in load_history(load())]
 
 
@@ -120,7 +121,7 @@ def test_a_sources_first_copy_is_not_called_added() -> None:
 
 def _row(
     kind: str, entity: str, field: str, value: str, source: str, start: str, end: str | None
-) -> dict[str, str | None]:
+) -> HistoryRow:
     return {
         "entity_kind": kind,
         "entity": entity,
@@ -128,6 +129,7 @@ def _row(
         "value": value,
         "source": source,
         "valid_from": start,
+        "undated": None,
         "valid_to": end,
         "first_revision": "r",
         "last_revision": "r",

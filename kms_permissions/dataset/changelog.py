@@ -8,7 +8,7 @@ and the foldings of `changes` (numbered runs, pairs by action).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from kms_permissions.dataset.changes import (
@@ -22,6 +22,10 @@ from kms_permissions.dataset.changes import (
     versions,
 )
 from kms_permissions.display import SOURCE_NAMES, compact
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import HistoryRow
 
 
 def required_parts(entity: str) -> tuple[str, str, str, str]:
@@ -102,7 +106,7 @@ HEADER = (
 )
 
 
-def changelog(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> str:
+def changelog(rows: Iterable[HistoryRow], newest: str | None = None) -> str:
     """CHANGELOG.md of a history table: one section per version, newest first (`newest`: the
     date of the dataset's own version, see `versions`)."""
     rows = list(rows)

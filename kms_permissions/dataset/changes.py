@@ -17,6 +17,10 @@ from typing import Any
 from kms_permissions.display import SOURCE_NAMES, compact
 from kms_permissions.names import natural_key
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from kms_permissions.dataset.row_types import HistoryRow
+
 # Entity kinds in the order versions list them, with their plural names.
 KINDS = {
     "action": "actions",
@@ -87,12 +91,12 @@ class Version:
         return not (self.added or self.removed or self.changed)
 
 
-def versions(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> list[Version]:
+def versions(rows: Iterable[HistoryRow], newest: str | None = None) -> list[Version]:
     """Every version of a history table, newest first.
 
-    `rows` are history rows as mappings of the table's columns (`model.to_json` turns a
-    `HistoryRow` into one). `newest`, the date of the dataset's own version, is a version even
-    when no fact changed in it (its sources changed elsewhere on their pages).
+    `rows` are history rows as the table's JSON holds them (`model.to_json` turns the read
+    model's `HistoryRow` into one). `newest`, the date of the dataset's own version, is a
+    version even when no fact changed in it (its sources changed elsewhere on their pages).
     """
     starts: dict[str, dict[FactKey, str]] = {}
     ends: dict[str, dict[FactKey, str]] = {}
@@ -115,7 +119,7 @@ def versions(rows: Iterable[Mapping[str, Any]], newest: str | None = None) -> li
     return found[::-1]
 
 
-def undated(rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, Coverage]]:
+def undated(rows: Iterable[HistoryRow]) -> list[tuple[str, Coverage]]:
     """The facts that only undated copies show, per source: why (the copies), and what they
     list. They are facts with no date, so no version begins them."""
     started: dict[FactKey, str] = {}
