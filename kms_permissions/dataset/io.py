@@ -33,9 +33,9 @@ from kms_permissions.dataset.integrity import (
     verify,
 )
 from kms_permissions.dataset.memory import AnyRow, Dataset, as_tables
-from kms_permissions.dataset.migrations import migrate
+from kms_permissions.dataset.migrations import LooseTables, migrate
 from kms_permissions.dataset.read_model import build_index, index_files
-from kms_permissions.errors import json_kind
+from kms_permissions.errors import json_kind, shown
 from kms_permissions.files import replacing_folder
 
 TYPE_CHECKING = False
@@ -166,7 +166,7 @@ def table_checks() -> dict[str, TableCheck]:
 def _read_older(folder: Path, manifest: dict[str, Any]) -> Dataset:
     """An older schema version's tables, migrated and checked row by row against the current
     columns (the read model is rebuilt from them when asked for: `stored_index` is None)."""
-    tables: dict[str, list[dict[str, Any]]] = {}
+    tables: LooseTables = {}
     for entry in manifest["files"]:
         if entry["format"] == "json" and entry["table"]:
             rows = read_json(folder, manifest, entry["path"])
@@ -180,6 +180,13 @@ def _read_older(folder: Path, manifest: dict[str, Any]) -> Dataset:
         raise IntegrityError(
             f"{folder}: schema version {version} without the table or column {exc} its "
             "migration reads"
+        ) from None
+    except (TypeError, AttributeError, ValueError) as exc:
+        # The rows of an older version are loose: a value of the wrong type (a number for a
+        # name, a list for a flag) fails inside its migration, before the rows are checked.
+        raise IntegrityError(
+            f"{folder}: schema version {version} with a value its migration cannot read "
+            f"({type(exc).__name__}: {shown(str(exc))})"
         ) from None
     checks = table_checks()
     shaped_tables: dict[str, list[dict[str, object]]] = {}

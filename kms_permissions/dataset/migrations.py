@@ -21,8 +21,10 @@ from typing import Any
 
 from kms_permissions.model import SCHEMA_VERSION
 
-Row = dict[str, Any]
-Tables = dict[str, list[Row]]
+# A row of an older schema version: loose, since it is not today's row (`row_types`); `io`
+# checks every migrated row against the current columns before it hands typed rows on.
+LooseRow = dict[str, Any]
+LooseTables = dict[str, list[LooseRow]]
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,17 @@ class Migration:
     source: str
     target: str
     summary: str
-    step: Callable[[Tables], Tables]
+    step: Callable[[LooseTables], LooseTables]
 
 
 class MigrationError(ValueError):
     """No declared way from a folder's schema version to the current one."""
 
 
-def added(table: str, **defaults: Any) -> Callable[[Tables], Tables]:
+def added(table: str, **defaults: Any) -> Callable[[LooseTables], LooseTables]:
     """A step that adds columns with a fixed value (a list default is copied per row)."""
 
-    def step(tables: Tables) -> Tables:
+    def step(tables: LooseTables) -> LooseTables:
         for row in tables.get(table, []):
             for name, value in defaults.items():
                 row[name] = list(value) if isinstance(value, list) else value
@@ -51,20 +53,20 @@ def added(table: str, **defaults: Any) -> Callable[[Tables], Tables]:
     return step
 
 
-def new_table(table: str) -> Callable[[Tables], Tables]:
+def new_table(table: str) -> Callable[[LooseTables], LooseTables]:
     """A step for a table an older version did not have: it starts empty."""
 
-    def step(tables: Tables) -> Tables:
+    def step(tables: LooseTables) -> LooseTables:
         tables.setdefault(table, [])
         return tables
 
     return step
 
 
-def steps(*parts: Callable[[Tables], Tables]) -> Callable[[Tables], Tables]:
+def steps(*parts: Callable[[LooseTables], LooseTables]) -> Callable[[LooseTables], LooseTables]:
     """Several steps run in order as one."""
 
-    def step(tables: Tables) -> Tables:
+    def step(tables: LooseTables) -> LooseTables:
         for part in parts:
             tables = part(tables)
         return tables
@@ -77,7 +79,7 @@ def _template_regex(template: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(p) for p in pieces), re.IGNORECASE)
 
 
-def _instances(keys: list[Row]) -> dict[str, str]:
+def _instances(keys: list[LooseRow]) -> dict[str, str]:
     """SAR-only keys that are instances of a template key, as instance -> template."""
     templates = [(row["condition_key"], _template_regex(row["condition_key"])) for row in keys]
     found: dict[str, str] = {}
@@ -91,7 +93,7 @@ def _instances(keys: list[Row]) -> dict[str, str]:
     return found
 
 
-def _fold_keys(keys: list[Row], instances: dict[str, str]) -> list[Row]:
+def _fold_keys(keys: list[LooseRow], instances: dict[str, str]) -> list[LooseRow]:
     by_name = {row["condition_key"]: row for row in keys}
     folded: dict[str, list[str]] = {}
     for instance, template in instances.items():
@@ -115,10 +117,10 @@ def _natural(name: str) -> tuple[Any, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
-def _pairs(rows: list[Row], instances: dict[str, str]) -> list[Row]:
+def _pairs(rows: list[LooseRow], instances: dict[str, str]) -> list[LooseRow]:
     """1.0.0 listed one row per (action, key, source); 2.0.0 one row per pair, a column per
     source. 1.0.0 held no guide order (position) and no condition-key-page relation."""
-    pairs: dict[tuple[str, str], Row] = {}
+    pairs: dict[tuple[str, str], LooseRow] = {}
     for row in rows:
         name: str = row["condition_key"]
         key = instances.get(name, name)
@@ -152,7 +154,7 @@ def _pairs(rows: list[Row], instances: dict[str, str]) -> list[Row]:
     return list(pairs.values())
 
 
-def _one_read_model(tables: Tables) -> Tables:
+def _one_read_model(tables: LooseTables) -> LooseTables:
     instances = _instances(tables["condition_keys"])
     for row in tables["actions"]:
         row["resources"] = row.pop("resource_types")
@@ -163,7 +165,7 @@ def _one_read_model(tables: Tables) -> Tables:
     return tables
 
 
-def _headline_columns(tables: Tables) -> Tables:
+def _headline_columns(tables: LooseTables) -> LooseTables:
     """3.1.0's type and description were the guide's where it gave them: they stay the headline
     (that version's own choice), and are the guide's columns where the guide was their source."""
     for row in tables["condition_keys"]:
@@ -175,7 +177,7 @@ def _headline_columns(tables: Tables) -> Tables:
     return tables
 
 
-def _undated_history(tables: Tables) -> Tables:
+def _undated_history(tables: LooseTables) -> LooseTables:
     """A fact first shown by an undated copy (its revision a sha256) had the version's date: it
     has none, and says why."""
     for row in tables.get("history", []):
@@ -186,7 +188,7 @@ def _undated_history(tables: Tables) -> Tables:
     return tables
 
 
-def _fold_enumerated(tables: Tables) -> Tables:
+def _fold_enumerated(tables: LooseTables) -> LooseTables:
     """3.1.0 kept a numbered family the SAR enumerates without a template (NitroTPMPCR0 ...
     23) as separate keys: they fold into a template of their own, as builds make it now
     (`dataset.keys.enumerated_templates`), with the SAR's description of each instance."""
@@ -232,7 +234,7 @@ def _fold_enumerated(tables: Tables) -> Tables:
             }
         )
     tables["condition_keys"] = folded
-    pairs: dict[tuple[str, str], Row] = {}
+    pairs: dict[tuple[str, str], LooseRow] = {}
     for row in tables["action_condition_keys"]:
         name = row["condition_key"]
         family = template_of.get(name)
@@ -337,7 +339,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def _details_source(tables: Tables) -> Tables:
+def _details_source(tables: LooseTables) -> LooseTables:
     for row in tables["actions"]:
         row["details_source"] = "guide" if row["in_guide"] else "none"
     return tables
@@ -372,8 +374,8 @@ def chain(version: object, migrations: Iterable[Migration] | None = None) -> lis
     return found
 
 
-def migrate(tables: Tables, version: str) -> Tables:
-    """Tables of schema version `version` as the current schema version has them."""
+def migrate(tables: LooseTables, version: str) -> LooseTables:
+    """LooseTables of schema version `version` as the current schema version has them."""
     for migration in chain(version):
         tables = migration.step(tables)
     return tables
