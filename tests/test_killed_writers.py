@@ -11,6 +11,7 @@ file written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -60,6 +61,17 @@ Path.write_text = counted("write", Path.write_text)
 if "site" in job:
     from kms_permissions.generator.outputs import build_site
     status = build_site(job["out"], Path(job["site"]), quiet=True)
+elif "fill" in job:  # corpus fill-botocore against the loopback index (the CLI's is online)
+    from kms_permissions.commands.corpus import fill
+    from kms_permissions.commands.recovery import recover_interrupted
+    from kms_permissions.scraper.http import Fetcher, FetchPolicy
+    recover_interrupted()  # as the command line does before every writing verb
+    local = frozenset(["127.0.0.1"])
+    policy = FetchPolicy(allowed_hosts=local, allow_http_hosts=local, timeout=5.0, attempts=1)
+    base = job["base"]
+    mirrors = dict.fromkeys(["https://pypi.org", "https://files.pythonhosted.org"], base)
+    fill(Path(job["fill"]), Fetcher(None, policy), mirrors)
+    status = 0
 else:
     from kms_permissions.cli import main
     status = main(job["argv"])
@@ -336,3 +348,76 @@ def test_generate_killed_at_each_step_is_rolled_back_by_the_next_writing_verb(
         ]
         assert leftovers == [], point
     assert mine.read_text() == "# the user's page\n"
+
+
+@pytest.mark.slow
+@pytest.mark.loopback
+def test_corpus_fill_botocore_killed_at_each_step_is_rolled_back_by_the_next_writing_verb(
+    tmp_path: Path,
+) -> None:
+    # fill-botocore writes the new models, the listing and SHA256SUMS into a layout in place.
+    # Written one by one, a kill between them left a model the listing does not name, or a
+    # listing SHA256SUMS does not match (and a second run, finding nothing new, never fixed
+    # it); now it is one transaction: all of them or none.
+    from kms_permissions.scraper.corpus_botocore import CHECKSUMS, LISTING, checksums
+
+    from .http_server import Script, serve
+    from .pypi_index import Index, wheel
+
+    names = ("2026-04-27_59d6b63.json", "2026-05-20_3830c65.json", "2026-11-20_pypi-1.44.8.json")
+    models = [(CORPUS / "botocore-kms" / name).read_bytes() for name in names]
+    index = Index()
+    for number, count in enumerate((3, 4, 6)):  # the model changes at 1.50.3 and 1.50.7
+        built = wheel(models[number], filler=64 * 1024, members=20)
+        for _ in range(count):
+            version = f"1.50.{len(index.files)}"
+            day = f"2026-12-{len(index.files) + 1:02d}T12:00:00Z"
+            index.add(f"botocore-{version}-py3-none-any.whl", built, day)
+    project = _project(tmp_path)
+    layout = tmp_path / "out" / "corpus"
+
+    def make_old() -> None:
+        if layout.exists():
+            shutil.rmtree(layout)
+        (layout / "botocore-kms").mkdir(parents=True)
+        held = [
+            ("2026-12-20_pypi-1.50.12.json", None, 2, "1.50.12"),
+            ("2026-11-29_0.json", "0" * 40, 0, "1.50.0"),
+        ]
+        revisions = []
+        for file, commit, number, release in held:
+            (layout / "botocore-kms" / file).write_bytes(models[number])
+            revisions.append(
+                {
+                    "file": file,
+                    "commit": commit,
+                    "commit_time": "2026-11-29T08:00:00+00:00",
+                    "first_release": release,
+                    "sha256": hashlib.sha256(models[number]).hexdigest(),
+                }
+            )
+        document = {"repository": "https://github.com/boto/botocore", "revisions": revisions}
+        (layout / LISTING).write_text(json.dumps(document))
+        (layout / CHECKSUMS).write_text(checksums(layout))
+
+    script = Script()
+    script.routes.update(index.served())
+    with serve(script) as base:
+        job = {"fill": str(layout), "base": base}
+        make_old()
+        old = snapshot(layout)
+        points = _kill_points(_steps(_run(job, 0, project)))
+        new = snapshot(layout)
+        assert new != old and len(points) >= 5
+        assert (layout / CHECKSUMS).read_text() == checksums(layout)
+        recover = {"argv": ["update", "--recover"]}
+        for point in points:
+            make_old()
+            killed = _run(job, point, project)
+            assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
+            _steps(_run(recover, 0, project))
+            assert snapshot(layout) in (old, new), point
+            _steps(_run(job, 0, project))
+            assert snapshot(layout) == new, point
+            assert (layout / CHECKSUMS).read_text() == checksums(layout), point
+            assert _leftovers(project, {"kms_permissions", "site"}) == [], point

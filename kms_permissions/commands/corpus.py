@@ -11,15 +11,17 @@ index has between them (online), for `create` to record.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterable
-    from pathlib import Path
+    from collections.abc import Iterable, Mapping
 
     from kms_permissions.scraper.corpus import Refetched
+    from kms_permissions.scraper.corpus_botocore import Plan
     from kms_permissions.scraper.corpus_lock import Lock
+    from kms_permissions.scraper.http import Fetcher
 
 HELP = "list, verify, extract or re-fetch the vendored source corpus"
 JSON_FORMAT = "kms-permissions-corpus/1"
@@ -176,11 +178,9 @@ def _fill_botocore(args: argparse.Namespace, folder: Path) -> int:
     from kms_permissions.extras import require
 
     require("scrape")
-    from kms_permissions.scraper.corpus_botocore import plan, write
     from kms_permissions.scraper.http import Fetcher, FetchPolicy
 
-    found = plan(args.layout, Fetcher(None, FetchPolicy(timeout=args.timeout)), fill=True)
-    write(args.layout, found.files)
+    found = fill(args.layout, Fetcher(None, FetchPolicy(timeout=args.timeout)))
     for model in found.added:
         release = model.release
         how = "by ranges" if model.ranged else "whole"
@@ -194,6 +194,31 @@ def _fill_botocore(args: argparse.Namespace, folder: Path) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def fill(layout: Path, fetcher: Fetcher, mirrors: Mapping[str, str] | None = None) -> Plan:
+    """Date the layout's botocore models by upload and add the index's (`corpus_botocore.plan`
+    with `fill`), written as one journalled transaction (the checkout's, as `update`'s and
+    `generate`'s): the new model files, the listing and SHA256SUMS all, or none of them even
+    across a kill, which the next writing verb rolls back."""
+    import kms_permissions
+    from kms_permissions.dataset.transaction import JOURNAL, InPlace, Transaction
+    from kms_permissions.scraper import corpus_botocore
+
+    found = corpus_botocore.plan(layout, fetcher, fill=True, mirrors=mirrors)
+    if not found.files:
+        return found
+    checkout = Path(kms_permissions.__file__).resolve().parent.parent
+    transaction = Transaction(checkout / JOURNAL, what="corpus fill-botocore")
+    transaction.run_in_place(
+        InPlace(
+            lambda: corpus_botocore.refuse_conflicts(layout, found.files),
+            lambda: corpus_botocore.touched(layout, found.files),
+            lambda: corpus_botocore.write(layout, found.files),
+        )
+    )
+    transaction.commit()
+    return found
 
 
 def _summary(lock: Lock) -> str:

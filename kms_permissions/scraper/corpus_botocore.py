@@ -230,17 +230,32 @@ def _order(entry: dict[str, object]) -> tuple[str, str, str]:
     )
 
 
-def write(layout: Path, files: Mapping[str, bytes]) -> None:
-    """Write a plan's files into the layout: new model files, and the listing replaced.
-
-    A model file that exists already with other bytes is refused before anything is written.
-    """
-    from kms_permissions.files import atomic_write
-
+def refuse_conflicts(layout: Path, files: Mapping[str, bytes]) -> None:
+    """A CorpusError when a model file of the plan exists already with other bytes."""
     for path, body in files.items():
         target = layout / path
         if path != LISTING and target.exists() and target.read_bytes() != body:
             raise CorpusError(f"{target}: exists with other content; not replaced")
+
+
+def touched(layout: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Every file `write` writes: the plan's, and the layout's SHA256SUMS when it has one."""
+    written = [layout / path for path in files]
+    if files and (layout / CHECKSUMS).is_file():
+        written.append(layout / CHECKSUMS)
+    return written
+
+
+def write(layout: Path, files: Mapping[str, bytes]) -> None:
+    """Write a plan's files into the layout: new model files, and the listing replaced.
+
+    A model file that exists already with other bytes is refused before anything is written.
+    Each file is replaced atomically; a kill between them is undone by writing through a
+    transaction (`commands.corpus.fill`).
+    """
+    from kms_permissions.files import atomic_write
+
+    refuse_conflicts(layout, files)
     for path, body in sorted(files.items(), key=lambda item: item[0] == LISTING):
         atomic_write(layout / path, body)  # the listing last: it names the files before it
     sums = layout / CHECKSUMS
