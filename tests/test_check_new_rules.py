@@ -267,3 +267,35 @@ def test_a_missing_version_is_advice_on_kms_policies_only() -> None:
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
     }
     assert "KMS108" not in rules(everything, kind="vpc-endpoint-policy")
+
+
+def test_placeholders_of_examples_are_named_and_real_values_are_not() -> None:
+    def placeholder_messages(resource: Any = KEY_ARN, condition: Any = None) -> list[str]:
+        statement = iam_allow("kms:Decrypt", resource)
+        if condition is not None:
+            statement["Condition"] = condition
+        return [f.message for f in check(iam_policy(statement)) if f.rule_id == "KMS109"]
+
+    key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/"
+    for value in ("key_ID", "123456", "3be10e2d-xmpl-4be4-bc9d-0405a71945cc", "KMSKeyId"):
+        (message,) = placeholder_messages(key + value)
+        assert f"key ID '{value}' is a placeholder" in message
+    for value in ("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-" + "0" * 32, "*", "${id}"):
+        assert placeholder_messages(key + value) == [], value
+    org = {"StringEquals": {"aws:PrincipalOrgID": "<my-org-id>"}}
+    region = {"StringNotEquals": {"aws:RequestedRegion": ["{example-region-1}", "us-east-1"]}}
+    role = {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/[ADMIN_ROLE]"}}
+    for condition, shown in (
+        (org, "'<my-org-id>'"),
+        (region, "'{example-region-1}'"),
+        (role, "'[ADMIN_ROLE]'"),
+    ):
+        (message,) = placeholder_messages(condition=condition)
+        assert message.startswith(f"{shown} is a placeholder"), message
+    # Policy variables and templates' substitutions are not placeholders of an example.
+    variables = {"StringEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/team}"}}
+    assert placeholder_messages("arn:aws:kms:*:${Account}:key/*", variables) == []
+    # One finding per statement, naming what it holds.
+    both = {**org, **region}
+    (message,) = placeholder_messages(key + "key_ID", both)
+    assert message.startswith("'<my-org-id>', '{example-region-1}', key ID 'key_ID' are")
