@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from kms_permissions.dataset.columns import ALL_TABLES, TABLES, row_of
 
@@ -23,7 +23,7 @@ class Dataset:
     tables: Tables
     version: str = ""
     # The read model as a folder stored it (None for a version built in memory).
-    stored_index: dict[str, Any] | None = None
+    stored_index: dict[str, object] | None = None
 
     def by_name(self) -> dict[str, list[AnyRow]]:
         """Every table under its name, rows untyped: for code that handles any table alike."""

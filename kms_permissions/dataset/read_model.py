@@ -148,7 +148,7 @@ def _ordered(links: list[KeyLink]) -> list[KeyLink]:
     )
 
 
-def _groups(links: list[KeyLink], row: int) -> list[dict[str, Any]]:
+def _groups(links: list[KeyLink], row: int) -> list[dict[str, object]]:
     groups: dict[str | None, list[str]] = {}
     for link in links:
         if link.permissions_source and row in link.grant_rows:
@@ -252,7 +252,7 @@ def build_index(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def _compact(value: Any) -> bytes:
+def _compact(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
