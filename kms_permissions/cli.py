@@ -1,7 +1,9 @@
 """The `kms-permissions` command line: a registry of verbs, one module each.
 
 `lookup` is what other tools call many times, so a plain `lookup [--json] [--dataset DIR]
-NAME...` is answered without importing argparse; anything else goes through the full parser.
+NAME...` is answered without importing argparse; so is a plain command line of a verb that
+declares its options (`parse_plain`, see `commands.options`: `check`, run on every commit);
+anything else goes through the full parser.
 """
 
 from __future__ import annotations
@@ -172,6 +174,25 @@ def _fast_lookup(argv: list[str]) -> int | None:
     return run_lookup(names, as_json, dataset)
 
 
+def _plain(verb: str | None, argv: list[str]) -> argparse.Namespace | None:
+    """The parsed arguments of a plain command line of a verb that declares its options, as
+    argparse would give them, or None."""
+    if verb is None:
+        return None
+    from importlib import import_module
+
+    module = import_module(f"kms_permissions.commands.{dict(VERBS)[verb]}")
+    parse_plain = getattr(module, "parse_plain", None)
+    values = parse_plain(argv[1:]) if parse_plain is not None else None
+    if values is None:
+        return None
+    from types import SimpleNamespace
+
+    given = {"version": None, "verb": verb, "build_parser": build_parser, **values}
+    namespace: argparse.Namespace = SimpleNamespace(**given, run=module.run)  # type: ignore[assignment]
+    return namespace
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -193,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if fast is not None:
                 return _flushed(fast)
             verb = args_list[0] if args_list and args_list[0] in dict(VERBS) else None
-            namespace = build_parser(verb).parse_args(args_list)
+            namespace = _plain(verb, args_list) or build_parser(verb).parse_args(args_list)
             if verb in WRITING_VERBS:
                 from kms_permissions.commands.recovery import recover_interrupted
 

@@ -8,9 +8,12 @@ Settings can also come from `[tool.kms-permissions.check]` in pyproject.toml.
 
 from __future__ import annotations
 
+from kms_permissions.commands.options import Option, Positionals, add_options, plain
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 HELP = "find what makes key policies and IAM policies wrong"
 # The policy kinds (kms_permissions.policy.kinds) and "auto"; kept here so that parsing the
@@ -27,51 +30,55 @@ KINDS = (
 )
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """FILE..., --kind, --account, --json/--sarif, --fail-on, --select/--ignore, --dataset."""
-    parser.add_argument(
-        "files",
-        nargs="*",
-        metavar="FILE",
-        help="policy JSON/YAML, CloudFormation templates, `terraform show -json` output; - for "
-        "stdin",
-    )
-    parser.add_argument(
-        "--kind", choices=KINDS, help="kind of a policy file (default: auto, or the config's)"
-    )
-    parser.add_argument("--account", help="the account that owns the keys and policies")
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="findings as JSON")
-    output.add_argument("--sarif", action="store_true", help="findings as SARIF 2.1.0")
-    output.add_argument(
+FILES = Positionals(
+    "files",
+    "FILE",
+    "policy JSON/YAML, CloudFormation templates, `terraform show -json` output; - for stdin",
+)
+OPTIONS = (
+    Option("--kind", "kind of a policy file (default: auto, or the config's)", choices=KINDS),
+    Option("--account", "the account that owns the keys and policies"),
+    Option("--json", "findings as JSON", action="store_true", group="output"),
+    Option("--sarif", "findings as SARIF 2.1.0", action="store_true", group="output"),
+    Option(
         "--format",
+        "output format (github: workflow annotations for GitHub Actions; default text)",
         choices=("text", "json", "sarif", "github"),
-        help="output format (github: workflow annotations for GitHub Actions; default text)",
-    )
-    parser.add_argument(
+        group="output",
+    ),
+    Option(
         "--fail-on",
+        "exit 1 when a finding is this bad or worse (default: error)",
         choices=("error", "warning"),
-        help="exit 1 when a finding is this bad or worse (default: error)",
-    )
-    parser.add_argument(
+    ),
+    Option(
         "--select",
+        "run only these rules (ids or prefixes, comma-separated: KMS04,KMS101)",
         action="append",
-        default=[],
         metavar="IDS",
-        help="run only these rules (ids or prefixes, comma-separated: KMS04,KMS101)",
-    )
-    parser.add_argument(
-        "--ignore", action="append", default=[], metavar="IDS", help="skip these rules"
-    )
-    parser.add_argument("--show-basis", action="store_true", help="print each finding's basis")
-    parser.add_argument(
+    ),
+    Option("--ignore", "skip these rules", action="append", metavar="IDS"),
+    Option("--show-basis", "print each finding's basis", action="store_true"),
+    Option(
         "--ignore-unrecognized",
+        "skip files in which nothing looks like a policy (no Statement, no object with Effect, "
+        "Action, Principal, Resource, ...): for pre-commit runs over every JSON/YAML file",
         action="store_true",
-        help="skip files in which nothing looks like a policy (no Statement, no object with "
-        "Effect, Action, Principal, Resource, ...): for pre-commit runs over every JSON/YAML file",
-    )
-    parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
-    parser.add_argument("--dataset", help="a dataset folder (default: the bundled dataset)")
+    ),
+    Option("--list-rules", "list the rules and exit", action="store_true"),
+    Option("--dataset", "a dataset folder (default: the bundled dataset)"),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """FILE..., --kind, --account, --json/--sarif/--format, --fail-on, --select/--ignore, ..."""
+    add_options(parser, FILES, OPTIONS)
+
+
+def parse_plain(argv: list[str]) -> dict[str, Any] | None:
+    """The options of a plain `check` command line (after the verb), or None: argparse reads it
+    (see `kms_permissions.commands.options`)."""
+    return plain(argv, FILES, OPTIONS)
 
 
 def run(args: argparse.Namespace) -> int:
