@@ -25,6 +25,7 @@ from pathlib import Path
 from kms_permissions.files import real_path
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError
+from kms_permissions.policy.tomlscan import may_hold
 
 # Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 else:
     from kms_permissions._slotted import Any, dataclass, field
 
+TABLE = ("tool", "kms-permissions")
 KEYS = {
     "select",
     "ignore",
@@ -107,6 +109,18 @@ def _check(path: Path, table: Any) -> dict[str, Any]:
     return table
 
 
+def _table(path: Path, data: dict[str, Any]) -> Any:
+    """`tool.kms-permissions.check` of a parsed pyproject.toml, or None; PolicyError when
+    `tool.kms-permissions` or its `check` is some other value than a table."""
+    tool = data.get("tool")
+    ours = tool.get("kms-permissions") if isinstance(tool, dict) else None
+    if ours is None:
+        return None
+    if not isinstance(ours, dict):
+        raise PolicyError(f"{path}: [tool.kms-permissions] is not a table")
+    return ours.get("check")
+
+
 _FOUND: dict[Path, Config] = {}
 
 
@@ -124,15 +138,15 @@ def config_for(file: str) -> Config:
             text = candidate.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{candidate}: {exc}") from None
-        if "kms-permissions" not in text:
-            continue  # no table of ours in any TOML spelling: not parsed (tomllib's start-up)
+        if not may_hold(text, TABLE):
+            continue  # certainly no table of ours: not parsed (tomllib's start-up, see tomlscan)
         import tomllib
 
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise PolicyError(f"{candidate}: {exc}") from None
-        table = data.get("tool", {}).get("kms-permissions", {}).get("check")
+        table = _table(candidate, data)
         if table is not None:
             config = Config(candidate, _check(candidate, table))
             break
