@@ -365,7 +365,7 @@ class ActionInfo(Generic[K]):
     @property
     def iam_policy_only(self) -> bool:
         """It can be granted only in an IAM policy."""
-        return self.policy_types == ("iam-policy",)
+        return only_in_iam_policies(self.policy_types)
 
 
 @dataclass(frozen=True, slots=True)
@@ -604,20 +604,33 @@ def to_json(value: Any) -> Any:
 T = TypeVar("T")
 
 
+def only_in_iam_policies(policy_types: tuple[str, ...]) -> bool:
+    """Whether an action of these policy types can be granted only in an IAM policy."""
+    return policy_types == ("iam-policy",)
+
+
 def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
     """A fact of class `cls` from the JSON `to_json` made (extra keys such as `kind` ignored)."""
-    values: dict[str, Any] = {}
-    for name, element, dated in _plan(cls):
-        value = data[name]
-        if element is not None:
-            values[name] = tuple([from_json(element, item) for item in value])
-        elif dated is not None:
-            values[name] = _parsed(value, dated)
-        elif type(value) in _CONTAINERS:
-            values[name] = _frozen(value)
-        else:
-            values[name] = value
+    values = {name: _value(data[name], element, dated) for name, element, dated in _plan(cls)}
     return cls(**values)
+
+
+def field_from_json(cls: type, data: Mapping[str, Any], name: str) -> Any:
+    """One field of a fact of class `cls`, as `from_json(cls, data)` would hold it."""
+    for field_name, element, dated in _plan(cls):
+        if field_name == name:
+            return _value(data[name], element, dated)
+    raise KeyError(f"{cls.__name__} has no field {name!r}")
+
+
+def _value(value: Any, element: Any, dated: str | None) -> Any:
+    if element is not None:
+        return tuple([from_json(element, item) for item in value])
+    if dated is not None:
+        return _parsed(value, dated)
+    if type(value) in _CONTAINERS:
+        return _frozen(value)
+    return value
 
 
 _PLANS: dict[type, tuple[tuple[str, Any, str | None], ...]] = {}

@@ -34,6 +34,7 @@ from kms_permissions.model import (
     ResourceType,
     Source,
     ViaService,
+    field_from_json,
     from_json,
 )
 
@@ -153,12 +154,29 @@ def _bundled() -> Reference:
 
 
 class _Entries(Mapping[str, T]):
-    """Facts of one kind by name, the names known at once, each fact read when first asked for."""
+    """Facts of one kind by name, the names known at once, each fact read when first asked for;
+    one column of a fact can be read alone (`field`)."""
 
-    def __init__(self, names: Sequence[str], read: Callable[[str], T]) -> None:
+    def __init__(
+        self,
+        names: Sequence[str],
+        read: Callable[[str], T],
+        read_field: Callable[[str, str], Any],
+    ) -> None:
         self._names = dict.fromkeys(names)
         self._read = read
+        self._read_field = read_field
         self._facts: dict[str, T] = {}
+
+    def field(self, name: str, field: str) -> Any:
+        """One column of a fact: from the fact when it is built, else read alone from its
+        entry, checked as the whole fact's would be."""
+        found = self._facts.get(name)
+        if found is not None:
+            return getattr(found, field)
+        if name not in self._names:
+            raise KeyError(name)
+        return self._read_field(name, field)
 
     def __getitem__(self, name: str) -> T:
         found = self._facts.get(name)
@@ -251,7 +269,7 @@ def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
     """The read model of a dataset folder whose facts are read when first used, each checked
     before it is trusted (see the module's docstring). The folder needs `index.toc.json`."""
     from kms_permissions.dataset.integrity import IntegrityError
-    from kms_permissions.dataset.shapes import fact_problem
+    from kms_permissions.dataset.shapes import column_problem, fact_problem
     from kms_permissions.query import load_index
 
     index = load_index(str(folder))
@@ -278,7 +296,17 @@ def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
                 raise IntegrityError(f"{folder / 'index.json'}: {problem}")
             return from_json(cls, entry)
 
-        return _Entries(names, read)
+        def read_field(name: str, field: str) -> Any:
+            entry = index.entry(name)
+            where = f"{section}[{name!r}]"
+            problem = column_problem(cls, field, entry, where)
+            if problem is None and entry.get("kind") != kind:
+                problem = f"{where}: kind or name does not match"
+            if problem:
+                raise IntegrityError(f"{folder / 'index.json'}: {problem}")
+            return field_from_json(cls, entry, field)
+
+        return _Entries(names, read, read_field)
 
     def table(name: str, cls: type[T]) -> Callable[[], tuple[T, ...]]:
         return lambda: _rows(folder, listed, name, cls)
@@ -308,6 +336,16 @@ def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
         sources=_Table(lambda: {s.source_id: s for s in sources()}),
         coverage=_Table(coverage),
     )
+
+
+def action_field(reference: Reference, action: str, field: str) -> Any:
+    """One column of an action's fact (`policy_types`): a lazily read model reads it alone from
+    the action's entry, checked as the fact would be, until the fact is built; so a question
+    asked of every action (`kms:*`) does not build every action's whole fact."""
+    actions: Mapping[str, ActionInfo[str]] = reference.actions
+    if isinstance(actions, _Entries):
+        return actions.field(action, field)
+    return getattr(actions[action], field)
 
 
 def via_services(reference: Reference | None = None) -> tuple[ViaService, ...]:

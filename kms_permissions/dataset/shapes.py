@@ -194,6 +194,21 @@ def fact_problem(cls: type, value: object, where: str) -> str | None:
     return None
 
 
+def column_problem(cls: type, name: str, value: object, where: str) -> str | None:
+    """What is wrong with one column field of a read-model fact as `index.json` holds it (the
+    check `fact_problem` makes of it), or None."""
+    if not isinstance(value, dict):
+        return f"{where} is {json_kind(value)}, not an object"
+    for field, annotation, column, _ in _fact_fields(cls):
+        if field == name:
+            if not column:
+                raise ValueError(f"{cls.__name__}.{name} is not a column")
+            if name not in value:
+                return f"{where} has no {name}"
+            return _value_problem(name, annotation, value[name], where)
+    raise ValueError(f"{cls.__name__} has no field {name!r}")
+
+
 @cache
 def _fact_fields(cls: type) -> tuple[tuple[str, str, bool, Any], ...]:
     """(name, annotation, is a column, element class) of each field of a read-model class."""

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from kms_permissions.model import ActionInfo, ConditionKeyInfo, Note
 from kms_permissions.query import Index, load_index
-from kms_permissions.reference import load
+from kms_permissions.reference import action_field, load
 
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
 PERMISSIONS_PAGE = f"{GUIDE}/kms-api-permissions-reference.html"
@@ -49,6 +49,7 @@ class Knowledge:
         self._suggest = lru_cache(maxsize=4096)(self._index.suggestions)
         # The rules expand the same patterns (`kms:*`, `kms:Create*`) again and again.
         self._expand = lru_cache(maxsize=4096)(self._index.expand)
+        self._policy_types: dict[str, tuple[str, ...]] = {}
 
     @property
     def version(self) -> str:
@@ -66,6 +67,16 @@ class Knowledge:
             return None
         entry = self._index.resolve(name)
         return self.reference.actions.get(entry["name"]) if entry else None
+
+    def policy_types(self, action: str) -> tuple[str, ...]:
+        """The policy types that can grant an action (its fact's `policy_types`), read without
+        building its whole fact (rules ask it of every action a `kms:*` names)."""
+        found = self._policy_types.get(action)
+        if found is None:
+            found = self._policy_types[action] = action_field(
+                self.reference, action, "policy_types"
+            )
+        return found
 
     def expand(self, pattern: str) -> list[str]:
         """The actions an IAM action pattern matches (`kms:Get*`, `*`)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kms_permissions.model import ActionInfo, Note
+from kms_permissions.model import ActionInfo, Note, only_in_iam_policies
 from kms_permissions.policy.document import Statement, Unresolved
 from kms_permissions.policy.key_specs import cryptographic_operations
 from kms_permissions.policy.knowledge import GUIDE, Knowledge
@@ -62,9 +62,18 @@ def effective_in(kind: str, action: ActionInfo[str]) -> bool:
     """Whether a grant of the action can have an effect in a policy of `kind`: a key policy
     cannot grant what only an IAM policy can, and no policy grants what the permissions
     reference gives no policy type (kms:SynchronizeMultiRegionKey, which KMS calls itself)."""
-    if not action.policy_types:
+    return _grantable(kind, action.policy_types)
+
+
+def effective(kind: str, knowledge: Knowledge, action: str) -> bool:
+    """`effective_in` for an action by name, reading only its policy types."""
+    return _grantable(kind, knowledge.policy_types(action))
+
+
+def _grantable(kind: str, policy_types: tuple[str, ...]) -> bool:
+    if not policy_types:
         return False
-    return not (kind == "key-policy" and action.iam_policy_only)
+    return not (kind == "key-policy" and only_in_iam_policies(policy_types))
 
 
 def granted(statement: Statement, knowledge: Knowledge, kind: str) -> set[str]:
@@ -75,7 +84,7 @@ def granted(statement: Statement, knowledge: Knowledge, kind: str) -> set[str]:
         names = set(knowledge.actions) - excluded
     else:
         names = set(kms_actions(statement, knowledge).names)
-    return {n for n in names if effective_in(kind, knowledge.actions[n])}
+    return {n for n in names if effective(kind, knowledge, n)}
 
 
 def fact(action: ActionInfo[str], field: str) -> str:

@@ -20,7 +20,7 @@ from kms_permissions.policy.rules._examples import (
     iam_policy,
     key_policy,
 )
-from kms_permissions.policy.statements import effective_in, kms_actions, listed, note_basis
+from kms_permissions.policy.statements import effective, kms_actions, listed, note_basis
 
 # Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
@@ -102,7 +102,7 @@ def _applicability(
     applies = ctx.knowledge.key_actions(key)
     if found.opaque or not found.names or not applies:
         return None
-    actions = {a for a in found.names if effective_in(ctx.kind, ctx.knowledge.actions[a])}
+    actions = {a for a in found.names if effective(ctx.kind, ctx.knowledge, a)}
     outside = actions - applies
     absent = when_absent(condition)
     if not outside or absent is None:
