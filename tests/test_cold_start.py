@@ -37,8 +37,12 @@ from kms_permissions.cli import main
 
 status = main(json.loads(sys.argv[1]))
 sys.stdout.flush()
-print(json.dumps({"status": status, "modules": sorted(sys.modules), "opened": sorted(opened)}),
-      file=sys.stderr)
+reference = sys.modules.get("kms_permissions.reference")
+built = None  # how many actions' whole facts the bundled read model built
+if reference is not None and reference._bundled.cache_info().currsize:
+    built = len(reference._bundled().actions._facts)
+print(json.dumps({"status": status, "modules": sorted(sys.modules), "opened": sorted(opened),
+                  "built": built}), file=sys.stderr)
 """
 
 # Never needed by either verb on a JSON input. `dataclasses` (with `inspect`, `ast`, `dis`,
@@ -65,12 +69,12 @@ NEVER = (
 UNREAD = ("history.json", "action_condition_keys.json", "discrepancies.json", "sources.json")
 
 
-def _cold(argv: list[str]) -> dict[str, object]:
+def _cold(argv: list[str], cwd: Path = ROOT) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(argv)],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
     )
     report: dict[str, object] = json.loads(done.stderr.strip().splitlines()[-1])
     report["stdout"] = done.stdout
@@ -132,7 +136,9 @@ def test_a_cold_check_of_a_json_policy_loads_no_evaluator_and_no_yaml() -> None:
     report = _cold(["check", str(KEY_POLICY)])
     assert report["status"] == 1  # the guide's placeholder account is an error
     assert f"{KEY_POLICY.name}:9:17: KMS105 [error]" in str(report["stdout"])
-    heavy = (*NEVER, "kms_permissions.policy.access", "kms_permissions.policy.authoring")
+    # A plain command line is read without argparse (and its gettext, locale and shutil).
+    heavy: tuple[str, ...] = (*NEVER, "kms_permissions.policy.access")
+    heavy += ("kms_permissions.policy.authoring", "argparse", "gettext", "locale", "shutil")
     assert _loaded(report, heavy) == []
     opened = _opened(report)
     assert {"manifest.json", "index.toc.json", "index.json"} <= set(opened)
@@ -238,3 +244,75 @@ def test_a_cold_check_outside_any_project_imports_neither_tomllib_nor_typing(
     assert report["status"] == 1
     # No pyproject.toml to read: no TOML parser; typing's names are `_slotted`' stand-ins.
     assert _loaded(report, ("tomllib", "typing", *NEVER)) == []
+
+
+def test_a_cold_check_of_kms_star_builds_few_whole_facts() -> None:
+    """`kms:*` names every action: the rules read each one's policy types alone from its entry
+    (checked), and build the whole fact only of the few they look into."""
+    from kms_permissions.reference import load
+
+    text = KEY_POLICY.read_text(encoding="utf-8")
+    assert '"kms:*"' in text
+    report = _cold(["check", str(KEY_POLICY)])
+    built = report["built"]
+    assert isinstance(built, int) and 0 < built < len(load().actions) / 4
+
+
+def test_a_cold_check_below_a_pyproject_without_our_table_parses_no_toml(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndependencies = ["kms-permissions>=1"]\n\n'
+        '[project.scripts]\nkms-permissions = "kms_permissions.cli:main"\n'
+        "[tool.ruff]\nline-length = 100\n",
+        encoding="utf-8",
+    )
+    policy = tmp_path / KEY_POLICY.name
+    policy.write_bytes(KEY_POLICY.read_bytes())
+    report = _cold(["check", policy.name], cwd=tmp_path)
+    assert report["status"] == 1 and "KMS105 [error]" in str(report["stdout"])
+    assert _loaded(report, ("tomllib", "typing", "argparse")) == []
+    # With the table, it is read: its ignore applies.
+    with (tmp_path / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write('[tool.kms-permissions.check]\nignore = ["KMS105"]\n')
+    report = _cold(["check", policy.name], cwd=tmp_path)
+    assert "tomllib" in _loaded(report, ("tomllib",))
+    assert "KMS105" not in str(report["stdout"])
+
+
+def test_a_lazily_read_column_is_the_facts_and_checked_when_read(tmp_path: Path) -> None:
+    import hashlib
+    import shutil
+
+    from kms_permissions.dataset.integrity import IntegrityError, read_manifest
+    from kms_permissions.reference import DATA_DIR, action_field, lazy_reference, load
+
+    whole = load(DATA_DIR)
+    lazy = lazy_reference(DATA_DIR, read_manifest(DATA_DIR))
+    for name in whole.actions:
+        assert action_field(lazy, name, "policy_types") == whole.actions[name].policy_types
+        assert action_field(whole, name, "policy_types") == whole.actions[name].policy_types
+    assert not lazy.actions._facts  # type: ignore[attr-defined]  # no whole fact was built
+    # A forged entry (its bytes re-hashed in the TOC and the manifest) is refused by its shape.
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    toc_path, index = folder / "index.toc.json", folder / "index.json"
+    toc = json.loads(toc_path.read_text())
+    offset, length, _ = toc["parts"]["actions"]["kms:Decrypt"]
+    data = bytearray(index.read_bytes())
+    entry = bytes(data[offset : offset + length])
+    forged = entry.replace(b'"policy_types":["key-policy"]', b'"policy_types":["key-polcy!"]')
+    assert forged != entry and len(forged) == len(entry)
+    data[offset : offset + length] = forged
+    index.write_bytes(bytes(data))
+    toc["parts"]["actions"]["kms:Decrypt"][2] = hashlib.sha256(forged).hexdigest()
+    toc_path.write_text(json.dumps(toc, separators=(",", ":")))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for listed in manifest["files"]:
+        if listed["path"] in ("index.json", "index.toc.json"):
+            listed_bytes = (folder / listed["path"]).read_bytes()
+            listed["sha256"] = hashlib.sha256(listed_bytes).hexdigest()
+            listed["bytes"] = len(listed_bytes)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    forged_model = lazy_reference(folder, read_manifest(folder))
+    assert action_field(forged_model, "kms:Encrypt", "policy_types") == ("key-policy",)
+    with pytest.raises(IntegrityError, match=r"actions\['kms:Decrypt'\].policy_types holds"):
+        action_field(forged_model, "kms:Decrypt", "policy_types")
