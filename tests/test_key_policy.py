@@ -364,6 +364,17 @@ BAD_SPECS = [
         },
         "external_accounts[0].grantees: given, but the account has no use to grant",
     ),
+    ({**ISSUE_SPEC, "users_use": []}, "users_use: empty"),
+    ({**ISSUE_SPEC, "users": [], "users_use": ["decrypt"]}, "users_use: given, but there are no"),
+    ({**ISSUE_SPEC, "users_use": ["sign"]}, "users_use[0]: 'sign' is not a use"),
+    (
+        {**ISSUE_SPEC, "users_use": ["describe-key"], "services": [], "external_accounts": []},
+        "users_use: describing the key is not using it",
+    ),
+    (
+        {**ISSUE_SPEC, "users_use": ["describe-key"], "encryption_context": {"App": "orders"}},
+        "encryption_context: none of the users' operations takes",
+    ),
     ({**ISSUE_SPEC, "replica_regions": [REGION]}, f"replica_regions[0]: {REGION} is the key's own"),
     ({**ISSUE_SPEC, "replica_regions": ["mars-1"]}, "replica_regions[0]: 'mars-1' is not an AWS"),
     (
@@ -514,7 +525,10 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                 {"account": account, "use": wanted, "grants_for_aws_resources": grants}
             )
     spec["external_accounts"] = externals
-    if users and symmetric and draw(st.booleans()):
+    if bool(users) and draw(st.booleans()):
+        spec["users_use"] = draw(st.lists(st.sampled_from(allowed), unique=True, min_size=1))
+    takes_context = bool(users) and bool(set(spec.get("users_use", allowed)) - {"describe-key"})
+    if symmetric and takes_context and draw(st.booleans()):
         values = st.sampled_from(["orders", "arn:aws:s3:::orders-data", "prod/*", "v?"])
         keys = st.sampled_from(["aws:s3:arn", "SecretARN", "App", "aws:lambda:FunctionArn"])
         spec["encryption_context"] = draw(st.dictionaries(keys, values, min_size=1, max_size=2))
@@ -526,7 +540,9 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         spec["replica_regions"] = draw(st.lists(regions, unique=True, max_size=2))
     describe = {"describe-key"}  # describing the key is not using it
     outside = [*(e["use"] for e in externals), spec.get("organization", {}).get("use", [])]
-    if not (users or spec.get("services") or any(set(u) - describe for u in outside)):
+    if users:
+        outside.append(spec.get("users_use", allowed))
+    if not (spec.get("services") or any(set(u) - describe for u in outside)):
         spec["iam_policies"] = True  # else nobody could use the key: refused (tested above)
     return spec
 

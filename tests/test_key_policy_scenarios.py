@@ -170,6 +170,63 @@ SCENARIOS = [
         ),
     ),
     Scenario(
+        "cloudtrail-log-readers",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+        base(
+            users=[role(ACCOUNT, "SecurityAuditors")],
+            users_use=["decrypt", "describe-key"],
+            services=[{"name": "cloudtrail", "trail_arn": TRAIL}],
+            encryption_context={"aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{ACCOUNT}:trail/*"},
+        ),
+        (
+            Ask(
+                "an auditor decrypts a log file of the account's trail",
+                role(ACCOUNT, "SecurityAuditors"),
+                "kms:Decrypt",
+                True,
+                {"kms:EncryptionContext:aws:cloudtrail:arn": TRAIL},
+            ),
+            Ask(
+                "an auditor decrypts another account's trail's log file",
+                role(ACCOUNT, "SecurityAuditors"),
+                "kms:Decrypt",
+                False,
+                {"kms:EncryptionContext:aws:cloudtrail:arn": TRAIL.replace(ACCOUNT, OTHER)},
+            ),
+            Ask(
+                "an auditor decrypts something that is not a log file",
+                role(ACCOUNT, "SecurityAuditors"),
+                "kms:Decrypt",
+                False,
+                {"kms:EncryptionContext:App": "orders"},
+            ),
+            Ask(
+                "an auditor encrypts (readers only decrypt)",
+                role(ACCOUNT, "SecurityAuditors"),
+                "kms:Encrypt",
+                False,
+                {"kms:EncryptionContext:aws:cloudtrail:arn": TRAIL},
+            ),
+            Ask(
+                "an auditor lets a service grant itself use (readers grant nothing)",
+                role(ACCOUNT, "SecurityAuditors"),
+                "kms:CreateGrant",
+                False,
+                {
+                    "kms:GrantIsForAWSResource": "true",
+                    "kms:EncryptionContext:aws:cloudtrail:arn": TRAIL,
+                },
+            ),
+            Ask(
+                "CloudTrail still writes the log files",
+                "cloudtrail.amazonaws.com",
+                "kms:GenerateDataKey",
+                True,
+                {"aws:SourceArn": TRAIL, "kms:EncryptionContext:aws:cloudtrail:arn": TRAIL},
+            ),
+        ),
+    ),
+    Scenario(
         "cloudwatch-logs",
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
         base(services=[{"name": "logs", "log_group_arn": LOG_GROUP}]),

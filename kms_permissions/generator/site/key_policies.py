@@ -35,6 +35,7 @@ FIELDS = (
     ("key_usage", "KMS's key usage; needed where the key spec allows more than one."),
     ("admins", "IAM roles or users of the account who administer the key."),
     ("users", "IAM roles or users of the account who use the key."),
+    ("users_use", "The uses users get (default: every use the key allows; then no grants)."),
     ("iam_policies", "Whether IAM policies of the account count (AWS's default: true)."),
     ("via_services", "Services users must go through (kms:ViaService), in the key's Region."),
     ("services", "Service integrations, each with the ARNs it names."),

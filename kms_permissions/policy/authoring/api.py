@@ -70,11 +70,13 @@ def read_spec(source: Given, dataset: str | None = None) -> Spec:
                 f"dataset), which a {spec.key_spec.name} {spec.key_usage} key's users need: "
                 "the condition would never hold for them"
             )
-    if spec.encryption_context and not statements.context_actions(spec, facts):
-        raise SpecError(
-            "encryption_context: the dataset names no operation that every one of these "
-            "context keys applies to; the condition would never hold"
-        )
+    if spec.encryption_context:
+        bound = statements.context_actions(spec, facts)
+        if not bound & set(statements.user_actions(spec, uses_of(spec.key_spec, spec.key_usage))):
+            raise SpecError(
+                "encryption_context: none of the users' operations takes every one of these "
+                "context keys (the dataset); the condition would never hold"
+            )
     return spec
 
 

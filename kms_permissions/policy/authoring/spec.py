@@ -33,6 +33,7 @@ FIELDS = (
     "key_usage",
     "admins",
     "users",
+    "users_use",
     "iam_policies",
     "via_services",
     "services",
@@ -103,6 +104,8 @@ class Spec:
     via_services: tuple[str, ...]
     services: tuple[ServiceUse, ...]
     external_accounts: tuple[ExternalAccount, ...]
+    # The uses users get (empty: every use the key allows).
+    users_use: tuple[str, ...] = ()
     # The encryption context users' requests must carry: context key -> value (a value with
     # `*` or `?` is a pattern).
     encryption_context: tuple[tuple[str, str], ...] = ()
@@ -321,6 +324,15 @@ def parse_spec(
         via.append(name)
     if via and not users:
         raise _fail("via_services", "given, but there are no users for it to limit")
+    users_use: tuple[str, ...] = ()
+    if "users_use" in top:
+        if not users:
+            raise _fail("users_use", "given, but there are no users")
+        users_use = _uses(top["users_use"], "users_use", uses, key_spec, usage)
+        if not users_use:
+            raise _fail("users_use", "empty: leave it out to give users every use")
+        if set(users_use) == set(uses):
+            users_use = ()  # every use, as when it is left out
     services = tuple(
         _service(value, f"services[{i}]", account, region, partition)
         for i, value in enumerate(_list(top.get("services", []), "services"))
@@ -364,7 +376,15 @@ def parse_spec(
     # KMS052 counts it too: the public key is used outside KMS).
     crypto_uses = {use for use, names in uses.items() if set(names) - {DESCRIBE_KEY}}
     outside = [*(e.uses for e in externals), organization.uses if organization else ()]
-    if not (iam_policies or users or services or any(set(u) & crypto_uses for u in outside)):
+    if users:
+        outside.append(users_use or tuple(uses))
+    if not (iam_policies or services or any(set(u) & crypto_uses for u in outside)):
+        if users:
+            raise _fail(
+                "users_use",
+                "describing the key is not using it, iam_policies is false, and no service or "
+                "other account uses the key: nobody could use it",
+            )
         raise _fail(
             "users",
             "empty while iam_policies is false, and no service or other account uses the key: "
@@ -382,6 +402,7 @@ def parse_spec(
         via_services=tuple(via),
         services=services,
         external_accounts=tuple(externals),
+        users_use=users_use,
         encryption_context=context,
         organization=organization,
         replica_regions=replicas,

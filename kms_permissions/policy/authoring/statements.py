@@ -8,7 +8,7 @@ grant themselves the use of the key.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kms_permissions.policy.authoring.services import INTEGRATIONS, Env, Pin, ServiceStatement
@@ -132,6 +132,18 @@ def _aws(principals: Iterable[str]) -> dict[str, Any]:
     return {"AWS": names[0] if len(names) == 1 else names}
 
 
+def user_actions(spec: Spec, use_of: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The permissions users get: those of `users_use`, or of every use the key allows."""
+    return sorted({name for use in (spec.users_use or use_of) for name in use_of[use]})
+
+
+def users_grant(spec: Spec) -> bool:
+    """Whether users let AWS services create grants for AWS resources: for a symmetric
+    encryption key whose users have every use (a service's grant gives it the operations it
+    needs; users limited to some uses could pass on more through it)."""
+    return bool(spec.users) and spec.key_spec.symmetric_encryption and not spec.users_use
+
+
 def _user_grants(
     spec: Spec, via: dict[str, Any] | None, context: dict[str, Any] | None
 ) -> list[Statement]:
@@ -246,7 +258,7 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
     use_of = uses(spec.key_spec, spec.key_usage, facts)
     via = via_condition(spec, facts)
     if spec.users:
-        crypto = sorted({name for names in use_of.values() for name in names})
+        crypto = user_actions(spec, use_of)
         context = context_condition(spec)
         if context:
             bound = sorted(set(crypto) & context_actions(spec, facts))
@@ -263,7 +275,7 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
                 out.append(_statement("AllowKeyUsersToDescribeTheKey", _aws(spec.users), free, via))
         else:
             out.append(_statement("AllowKeyUsersToUseTheKey", _aws(spec.users), crypto, via))
-        if spec.key_spec.symmetric_encryption:
+        if users_grant(spec):
             out += _user_grants(spec, via, context)
     if spec.organization is not None:
         names = sorted({n for use in spec.organization.uses for n in use_of[use]})

@@ -134,7 +134,8 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
     for admin in spec.admins:
         yield from _replica_cases(spec, admin)
     use_of = statements.uses(spec.key_spec, spec.key_usage, facts)
-    user_actions = sorted({a for names in use_of.values() for a in names})
+    user_actions = statements.user_actions(spec, use_of)
+    withheld = sorted({a for names in use_of.values() for a in names} - set(user_actions))
     via = _via_context(spec, facts, spec.region)
     bound = statements.context_actions(spec, facts) if spec.encryption_context else set()
     context = tuple(
@@ -144,7 +145,28 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
         for action in user_actions:
             carried = (*via, *context) if action in bound else via
             yield Case("intended", "user uses the key", user, action, carried, (), "allow")
-        if spec.key_spec.symmetric_encryption:
+        for action in withheld:
+            carried = (*via, *context) if action in bound else via
+            yield Case(
+                "adversarial",
+                "user uses what users_use does not give",
+                user,
+                action,
+                carried,
+                (),
+                "deny",
+            )
+        if spec.key_spec.symmetric_encryption and not statements.users_grant(spec):
+            yield Case(
+                "adversarial",
+                "user limited by users_use lets an AWS service grant itself use",
+                user,
+                statements.CREATE_GRANT,
+                ((GRANT_FOR_AWS, "true"), *via, *context),
+                (),
+                "deny",
+            )
+        if statements.users_grant(spec):
             for action in statements.GRANT_PERMISSIONS:
                 carried = (*via, *context) if action == statements.CREATE_GRANT else via
                 yield Case(
