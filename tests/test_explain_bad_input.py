@@ -40,6 +40,14 @@ def _req(**fields: object) -> bytes:
     return json.dumps({**json.loads(REQUEST), **fields}).encode()
 
 
+def _request(**fields: object) -> bytes:
+    """The request with these fields replaced (None drops one)."""
+    body = {**json.loads(REQUEST), **fields}
+    if "principal" in fields:
+        body.pop("principal_arn")
+    return json.dumps({k: v for k, v in body.items() if v is not None}).encode()
+
+
 # (flag, the file's bytes, what the line must say)
 BAD: list[tuple[str, bytes, str]] = [
     ("--key-policy", IDENTITY.encode(), "a key policy statement needs a Principal"),
@@ -88,6 +96,35 @@ BAD: list[tuple[str, bytes, str]] = [
     ("--grant", REQUEST.encode(), "not a grant: no Operations or grantee"),
     ("--grant", json.dumps({**DECRYPT_GRANT, "Operations": ["Fly"]}).encode(), "'Fly' is not"),
     ("--other-key-policy", KEY_POLICY.encode(), "names no other_key_arn"),
+    # A context key that says otherwise than the request's own fields.
+    (
+        "--request",
+        _request(context={"kms:CallerAccount": "444455556666"}),
+        "context['kms:CallerAccount']: contradicts the request, whose other fields make "
+        "kms:CallerAccount '111122223333'",
+    ),
+    ("--request", _request(context={"aws:SecureTransport": False}), "make aws:SecureTransport"),
+    ("--request", _request(vpce="vpce-1111", context={"aws:SourceVpce": "vpce-2222"}), "make aws"),
+    ("--request", _request(alias="alias/a", context={"kms:RequestAlias": "alias/b"}), "contradict"),
+    (
+        "--request",
+        _request(vpce="vpce-1111", context={"aws:SourceIp": "192.0.2.1"}),
+        "AWS does not set it on a request through a VPC endpoint",
+    ),
+    ("--request", _request(context={"aws:SourceVpc": "vpc-1"}), "only on a request through a VPC"),
+    ("--request", _request(context={"kms:EncryptionContext:": "x"}), "no encryption context key"),
+    ("--request", _request(vpce="vpce-"), "not a VPC endpoint ID"),
+    (
+        "--key-policy",
+        json.dumps(policy(statement("Allow", {"AWS": 111122223333}, "kms:*"))).encode(),
+        "Principal['AWS']: a name or a non-empty list of names",
+    ),
+    (
+        "--key-policy",
+        json.dumps(policy(statement("Allow", {"AWS": []}, "kms:*"))).encode(),
+        "a non-empty list of names",
+    ),
+    ("--key-policy", json.dumps(policy(statement("Allow", "*", []))).encode(), "empty list"),
 ]
 
 

@@ -99,9 +99,25 @@ def load_json(source: Given, name: str) -> tuple[str, Any]:
 
 
 def _strings(statement: Statement, element: str, name: str) -> None:
+    if statement.body.get(element) == []:
+        raise InputError(f"{name}: {statement.path}.{element}: an empty list names nothing")
     for path, value in statement.values(element):
         if not isinstance(value, str):
             raise InputError(f"{name}: {path}: must be a string, not {value!r}")
+
+
+def _principal(statement: Statement, element: str, name: str) -> None:
+    """`"*"` or an object of principal kind: a name or a non-empty list of names."""
+    value = statement.body.get(element)
+    if value is None or value == "*":
+        return
+    where = f"{name}: {statement.path}.{element}"
+    if not isinstance(value, dict) or not value:
+        raise InputError(f'{where}: "*" or an object of kind: names (AWS, Service...)')
+    for kind, names in value.items():
+        entries = names if isinstance(names, list) else [names]
+        if not entries or not all(isinstance(n, str) and n for n in entries):
+            raise InputError(f"{where}[{kind!r}]: a name or a non-empty list of names (strings)")
 
 
 def _check_condition(statement: Statement, name: str) -> None:
@@ -153,6 +169,8 @@ def _check_statement(statement: Statement, kind: PolicyKind, name: str) -> None:
         )
     if "Principal" in body and "NotPrincipal" in body:
         raise InputError(f"{name}: {statement.path}: both Principal and NotPrincipal")
+    _principal(statement, "Principal", name)
+    _principal(statement, "NotPrincipal", name)
     _check_condition(statement, name)
 
 

@@ -18,7 +18,8 @@ aws:SecureTransport (KMS takes HTTPS only), aws:ViaAWSService (true when kms:Via
 aws:SourceVpce from `vpce`, kms:RequestAlias from `alias`, kms:ResourceAliases from `aliases`, and
 kms:EncryptionContextKeys from the kms:EncryptionContext:KEY entries. The keys AWS always sets but
 the request cannot tell (aws:CurrentTime, aws:SourceIp...) are unknown unless given: a condition
-on them cannot be decided. Every other key is absent.
+on them cannot be decided. Through a VPC endpoint aws:SourceIp is absent and aws:SourceVpc and
+aws:VpcSourceIp are unknown unless given; elsewhere those two are absent. Every other key is absent.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ FIELDS = (
 )
 # Keys AWS puts in every request whose value the request file cannot know unless it gives them.
 ALWAYS_SET = ("aws:CurrentTime", "aws:EpochTime", "aws:SourceIp", "aws:UserAgent", "aws:userid")
+# A request through a VPC endpoint has no aws:SourceIp, and has these instead
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+NOT_THROUGH_ENDPOINT = ("aws:SourceIp",)
+ONLY_THROUGH_ENDPOINT = ("aws:SourceVpc", "aws:VpcSourceIp")
 _PRINCIPAL_TYPES = {
     "root": "Account",
     "user": "User",
@@ -66,6 +71,7 @@ _PRINCIPAL_TYPES = {
     "federated-user": "FederatedUser",
 }
 _ALIAS = re.compile(r"alias/[a-zA-Z0-9/_-]+\Z")
+_VPCE = re.compile(r"vpce-[0-9a-z]+\Z")
 _ACCOUNT = re.compile(r"\d{12}\Z")
 KEY_ARN = re.compile(
     r"arn:(?P<partition>aws[\w-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/(?P<id>[\w-]+)\Z"
@@ -210,6 +216,8 @@ def _given_context(raw: Any) -> dict[str, ContextValue]:
             raise RequestError(f"{where}: a condition key is PREFIX:NAME")
         if name.lower() in given:
             raise RequestError(f"{where}: given twice (key names are case-insensitive)")
+        if name.lower() == _CONTEXT_PREFIX:
+            raise RequestError(f"{where}: names no encryption context key after the prefix")
         if isinstance(value, list):
             values = tuple(_scalar(v, where) for v in value)
             given[name.lower()] = ContextValue(name, values, True)
@@ -268,8 +276,28 @@ def _derived(
             True,
         )
         for name, value in derived
-        if name.lower() not in given
     ]
+
+
+def _agrees(given: ContextValue, derived: ContextValue) -> bool:
+    if derived.is_list:
+        return set(given.values) == set(derived.values)
+    if len(given.values) != 1:
+        return False
+    value, fact = given.values[0], derived.values[0]
+    return value == fact or (fact in ("true", "false") and value.lower() == fact)
+
+
+def _check_agrees(given: dict[str, ContextValue], derived: list[ContextValue]) -> None:
+    """A key the context gives must agree with what the request's fields say of it."""
+    for fact in derived:
+        value = given.get(fact.name.lower())
+        if value is not None and not _agrees(value, fact):
+            shown = list(fact.values) if fact.is_list else fact.values[0]
+            raise RequestError(
+                f"context[{value.name!r}]: contradicts the request, whose other fields make "
+                f"{fact.name} {shown!r}"
+            )
 
 
 def parse_request(data: Any, action_known: Any) -> Request:
@@ -320,17 +348,15 @@ def parse_request(data: Any, action_known: Any) -> Request:
             f"action: {shown(data['action'])} is not a KMS permission in the dataset"
         )
     vpce = data.get("vpce")
-    if vpce is not None and (not isinstance(vpce, str) or not vpce.startswith("vpce-")):
+    if vpce is not None and (not isinstance(vpce, str) or not _VPCE.match(vpce)):
         raise RequestError(f"vpce: {shown(vpce)} is not a VPC endpoint ID (vpce-...)")
     caller = _with_role(caller, data.get("principal_arn"))
     _check_fields(data)
     given = _given_context(data.get("context", {}))
-    values = {**given, **{v.name.lower(): v for v in _derived(caller, given, data)}}
-    not_given = {
-        name: f"the request does not give {name}, which AWS sets on every request"
-        for name in ALWAYS_SET
-        if name.lower() not in values
-    }
+    derived = _derived(caller, given, data)
+    _check_agrees(given, derived)
+    values = {**given, **{v.name.lower(): v for v in derived if v.name.lower() not in given}}
+    not_given = _not_given(values)
     if caller.kind == "assumed-role" and "aws:principalarn" not in values:
         not_given["aws:PrincipalArn"] = (
             f"aws:PrincipalArn of the role session {caller.arn} is its role's ARN with the role's "
@@ -347,6 +373,32 @@ def parse_request(data: Any, action_known: Any) -> Request:
         data.get("key_manager"),
         data.get("other_key_arn"),
     )
+
+
+def _not_given(values: dict[str, ContextValue]) -> dict[str, str]:
+    """The keys AWS sets on this request that the request does not give, each with why."""
+    endpoint = "aws:sourcevpce" in values
+    wrong, why = (
+        (NOT_THROUGH_ENDPOINT, "AWS does not set it on a request through a VPC endpoint")
+        if endpoint
+        else (ONLY_THROUGH_ENDPOINT, "AWS sets it only on a request through a VPC endpoint")
+    )
+    for name in wrong:
+        if name.lower() in values:
+            raise RequestError(f"context[{values[name.lower()].name!r}]: {why}")
+    set_here = [n for n in ALWAYS_SET if n not in NOT_THROUGH_ENDPOINT or not endpoint]
+    if endpoint:
+        set_here += ONLY_THROUGH_ENDPOINT
+    return {
+        name: f"the request does not give {name}, which AWS sets on "
+        + (
+            "every request through a VPC endpoint"
+            if name in ONLY_THROUGH_ENDPOINT
+            else "every request"
+        )
+        for name in set_here
+        if name.lower() not in values
+    }
 
 
 def _with_role(caller: Caller, role_arn: Any) -> Caller:
