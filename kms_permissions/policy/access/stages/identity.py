@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from kms_permissions.policy.access import docs
 from kms_permissions.policy.access.outcome import TRUE, Outcome, all_of, any_of
-from kms_permissions.policy.access.results import Reason
+from kms_permissions.policy.access.results import Reason, Stage
 from kms_permissions.policy.access.stages.base import (
     Evaluation,
     Path,
@@ -29,6 +29,11 @@ from kms_permissions.policy.access.stages.base import (
     near_misses,
 )
 from kms_permissions.policy.access.statements import StatementVerdict
+
+# typing's names for type checkers only (see kms_permissions._slotted).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
 
 ROOT_USER = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"
 
@@ -75,6 +80,24 @@ def limit_reasons(ev: Evaluation, allowed: bool) -> list[Reason]:
             )
             found += near_misses(verdicts, action, "identity")
     return found
+
+
+def _lacks(
+    ev: Evaluation,
+    kind: Literal["key-policy", "iam-policy"],
+    code: str,
+    rule: str,
+    basis: str,
+    stage: Stage = "identity",
+    near: bool = True,
+) -> list[Reason]:
+    """Why the key policy or the caller's IAM policies do not allow: the reason, then each of
+    their statements that nearly did (unless `near` is False)."""
+    verdicts = ev.key_policy if kind == "key-policy" else ev.iam
+    # The key policy is one file; the IAM policies may be several, so none is named.
+    named = verdicts[0].policy.name if kind == "key-policy" and verdicts else None
+    reason = Reason(code, rule, kind, file=named, basis=basis, stage=stage)
+    return [reason, *(near_misses(verdicts, ev.request.action, stage) if near else [])]
 
 
 def iam_allow(ev: Evaluation) -> Outcome:
@@ -134,16 +157,15 @@ def same_account(ev: Evaluation) -> Path:
         )
     missing: list[Reason] = []
     if enabled.value is False:
-        missing.append(
-            Reason(
-                "iam-not-enabled",
-                f"the key policy does not enable IAM policies for account {account} "
-                f"(no statement allows the account {request.action})",
-                "key-policy",
-                file=key_policy[0].policy.name if key_policy else None,
-                basis=docs.ENABLE_IAM,
-                stage="identity",
-            )
+        missing += _lacks(
+            ev,
+            "key-policy",
+            "iam-not-enabled",
+            f"the key policy does not enable IAM policies for account {account} "
+            f"(no statement allows the account {request.action})",
+            docs.ENABLE_IAM,
+            "identity",
+            near=False,
         )
         missing += _iam_because(
             ev,
@@ -152,17 +174,14 @@ def same_account(ev: Evaluation) -> Path:
             "iam-policy-ineffective",
         )
     elif allowed.value is False:
-        missing.append(
-            Reason(
-                "no-iam-allow",
-                f"the key policy enables IAM policies for account {account}, but no IAM policy of "
-                f"{request.caller.label} allows {request.action} on this key",
-                "iam-policy",
-                basis=docs.ENABLE_IAM,
-                stage="identity",
-            )
+        missing += _lacks(
+            ev,
+            "iam-policy",
+            "no-iam-allow",
+            f"the key policy enables IAM policies for account {account}, but no IAM policy of "
+            f"{request.caller.label} allows {request.action} on this key",
+            docs.ENABLE_IAM,
         )
-        missing += near_misses(ev.iam, request.action, "identity")
     elif limited.value is False:
         missing += limit_reasons(ev, False)
     return Path(outcome, because, missing)
@@ -205,30 +224,24 @@ def cross_account(ev: Evaluation) -> Path:
         )
     missing: list[Reason] = []
     if granted.value is False:
-        missing.append(
-            Reason(
-                "no-key-policy-allow",
-                f"the key policy allows neither {caller} nor its account {account} to use "
-                f"{request.action}",
-                "key-policy",
-                file=key_policy[0].policy.name if key_policy else None,
-                basis=docs.CROSS_ACCOUNT,
-                stage="key-policy",
-            )
+        missing += _lacks(
+            ev,
+            "key-policy",
+            "no-key-policy-allow",
+            f"the key policy allows neither {caller} nor its account {account} to use "
+            f"{request.action}",
+            docs.CROSS_ACCOUNT,
+            "key-policy",
         )
-        missing += near_misses(key_policy, request.action, "key-policy")
     if allowed.value is False:
-        missing.append(
-            Reason(
-                "no-iam-allow-external",
-                f"a principal in another account also needs its own IAM policy to allow "
-                f"{request.action} on the key; no IAM policy of {caller} does",
-                "iam-policy",
-                basis=docs.CROSS_ACCOUNT,
-                stage="identity",
-            )
+        missing += _lacks(
+            ev,
+            "iam-policy",
+            "no-iam-allow-external",
+            f"a principal in another account also needs its own IAM policy to allow "
+            f"{request.action} on the key; no IAM policy of {caller} does",
+            docs.CROSS_ACCOUNT,
         )
-        missing += near_misses(ev.iam, request.action, "identity")
     elif limited.value is False:
         missing += limit_reasons(ev, False)
     return Path(outcome, because, missing)
@@ -245,17 +258,14 @@ def iam_only(ev: Evaluation) -> Path:
         "iam-only-allows",
     ) + limit_reasons(ev, True)
     missing = (
-        [
-            Reason(
-                "no-iam-allow",
-                f"{request.action} is an IAM-policy-only permission and no IAM policy of "
-                f"{request.caller.label} allows it",
-                "iam-policy",
-                basis=docs.PERMISSIONS,
-                stage="identity",
-            ),
-            *near_misses(ev.iam, request.action, "identity"),
-        ]
+        _lacks(
+            ev,
+            "iam-policy",
+            "no-iam-allow",
+            f"{request.action} is an IAM-policy-only permission and no IAM policy of "
+            f"{request.caller.label} allows it",
+            docs.PERMISSIONS,
+        )
         if allowed.value is False
         else limit_reasons(ev, False)
     )
