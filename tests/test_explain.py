@@ -45,7 +45,7 @@ def run_case(case: Case) -> Any:
 @pytest.mark.parametrize("case", CASES, ids=[c.slug for c in CASES])
 def test_case(case: Case) -> None:
     result = run_case(case)
-    assert result.decided
+    assert result.decided == case.decided
     assert result.decision == case.decision
     assert tuple((r.code, r.kind, r.statement) for r in result.reasons) == case.reasons
     assert all(r.basis.startswith("https://docs.aws.amazon.com/") for r in result.reasons)
@@ -663,9 +663,9 @@ EXIT = {"allow": 0, "explicit-deny": 1, "implicit-deny": 1}
 def test_cli_json(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = main(cli(tmp_path, case, "--json"))
     out = json.loads(capsys.readouterr().out)
-    assert status == EXIT[case.decision]
+    assert status == (EXIT[case.decision] if case.decided else 2)
     assert out["format"] == EXPLAIN_FORMAT
-    assert out["decision"] == case.decision and out["decided"] is True
+    assert out["decision"] == case.decision and out["decided"] is case.decided
     assert set(out["request"]) - {"other_key_arn"} == {
         "principal",
         "action",
@@ -1101,3 +1101,25 @@ def test_cli_names_the_request_file(tmp_path: Path, capsys: pytest.CaptureFixtur
         f"kms-permissions explain: {req}: key_arn: missing; kms:Decrypt is authorized on a "
         "KMS key\n"
     )
+
+
+def test_the_vpc_keys_are_unknown_through_an_endpoint_and_absent_elsewhere() -> None:
+    # aws:SourceVpc and aws:VpcSourceIp are set only through a VPC endpoint, aws:SourceIp only
+    # elsewhere (IAM User Guide, AWS global condition context keys).
+    key_policy = policy(
+        enable_iam(),
+        KEY_USERS,
+        statement(
+            "Deny", "*", "kms:*", "Only the VPC", {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}
+        ),
+    )
+    session = {**request(APP_SESSION, "kms:Decrypt"), "principal_arn": APP_ROLE}
+    endpoint = policy(statement("Allow", "*", "kms:*"))
+    assert decide(key_policy, session)[:2] == ("explicit-deny", True)
+    through = {**session, "vpce": VPCE}
+    decision, decided, codes = decide(key_policy, through, vpce_policy=endpoint)
+    assert (decision, decided, codes[0]) == ("allow", False, "cannot-decide")
+    given = {**through, "context": {"aws:SourceVpc": "vpc-1"}}
+    assert decide(key_policy, given, vpce_policy=endpoint)[:2] == ("allow", True)
+    elsewhere = {**given, "context": {"aws:SourceVpc": "vpc-2"}}
+    assert decide(key_policy, elsewhere, vpce_policy=endpoint)[:2] == ("explicit-deny", True)

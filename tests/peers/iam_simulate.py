@@ -43,10 +43,19 @@ def comparable(case: Case) -> bool:
     """Whether both tools can express the case."""
     request = case.request
     return (
-        not case.grants
+        case.decided  # the peer has no "cannot decide"
+        and _endpoint_principals_are_star(case.vpce_policy)
+        and not case.grants
         and "key_arn" in request
         and not any(field in request for field in _NOT_COMPARABLE)
     )
+
+
+def _endpoint_principals_are_star(vpce_policy: dict[str, Any] | None) -> bool:
+    """The peer refuses an endpoint policy naming a principal other than "*"; KMS's guide has
+    endpoint policies that name principals (kms-vpc-endpoint.html#vpce-policy)."""
+    statements = (vpce_policy or {}).get("Statement", [])
+    return all(s.get("Principal") in ("*", {"AWS": "*"}) for s in statements)
 
 
 def simulation(case: Case) -> dict[str, Any]:

@@ -274,7 +274,7 @@ def case_section(site: Site, case: Case, here: str) -> list[str]:
     if isinstance(result, str):
         lines += [f'!!! warning "Not decided with this dataset"\n    {text(result)}', ""]
         return lines
-    expected = (result.decision == case.decision) and (
+    expected = (result.decision, result.decided) == (case.decision, case.decided) and (
         tuple((r.code, r.kind, r.statement) for r in result.reasons) == case.reasons
     )
     if not expected:
@@ -284,7 +284,10 @@ def case_section(site: Site, case: Case, here: str) -> list[str]:
             "explain gives what follows.",
             "",
         ]
-    lines += [f"**{text(DECISIONS[result.decision])}** ({code(result.decision)}). Reasons:", ""]
+    decision = f"**{text(DECISIONS[result.decision])}** ({code(result.decision)})"
+    if not result.decided:
+        decision = f"**Cannot decide**; what can be decided alone gives {decision}"
+    lines += [f"{decision}. Reasons:", ""]
     for number, reason in enumerate(result.reasons, 1):
         rule = prose.inline(site, reason.rule, here)
         where = text(reason.where)

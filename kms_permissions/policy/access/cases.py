@@ -7,126 +7,81 @@ decision and the reasons expected, in order, as (code, source kind, statement in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from kms_permissions.policy.access import docs
-from kms_permissions.policy.access.results import Decision
-
-ACCOUNT = "111122223333"
-OTHER_ACCOUNT = "444455556666"
-KEY_ARN = f"arn:aws:kms:us-west-2:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ROOT = f"arn:aws:iam::{ACCOUNT}:root"
-APP_ROLE = f"arn:aws:iam::{ACCOUNT}:role/App"
-APP_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/App/i-0123456789"
-ADMIN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin"
-USER = f"arn:aws:iam::{ACCOUNT}:user/ExampleUser"
-EXTERNAL_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/Partner"
-MANAGEMENT_ACCOUNT = "999988887777"
-ORG_ID = "o-a1b2c3d4e5"
-SLR_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling"
-SLR_ROLE = (
-    f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/"
-    "AWSServiceRoleForAutoScaling"
+from kms_permissions.policy.access.case_kit import (
+    ACCOUNT as ACCOUNT,
 )
-LOGS_ARN = f"arn:aws:logs:us-west-2:{ACCOUNT}:log-group:app"
-VPCE = "vpce-1234abcdf5678c90a"
+from kms_permissions.policy.access.case_kit import (
+    ADMIN_ROLE as ADMIN_ROLE,
+)
+from kms_permissions.policy.access.case_kit import (
+    APP_ROLE as APP_ROLE,
+)
+from kms_permissions.policy.access.case_kit import (
+    APP_SESSION as APP_SESSION,
+)
+from kms_permissions.policy.access.case_kit import (
+    EXTERNAL_ROLE as EXTERNAL_ROLE,
+)
+from kms_permissions.policy.access.case_kit import (
+    KEY_ARN as KEY_ARN,
+)
+from kms_permissions.policy.access.case_kit import (
+    LOGS_ARN as LOGS_ARN,
+)
+from kms_permissions.policy.access.case_kit import (
+    MANAGEMENT_ACCOUNT as MANAGEMENT_ACCOUNT,
+)
+from kms_permissions.policy.access.case_kit import (
+    ORG_ID as ORG_ID,
+)
+from kms_permissions.policy.access.case_kit import (
+    OTHER_ACCOUNT as OTHER_ACCOUNT,
+)
+from kms_permissions.policy.access.case_kit import (
+    ROOT as ROOT,
+)
+from kms_permissions.policy.access.case_kit import (
+    SLR_ROLE as SLR_ROLE,
+)
+from kms_permissions.policy.access.case_kit import (
+    SLR_SESSION as SLR_SESSION,
+)
+from kms_permissions.policy.access.case_kit import (
+    USE_ACTIONS as USE_ACTIONS,
+)
+from kms_permissions.policy.access.case_kit import (
+    USER as USER,
+)
+from kms_permissions.policy.access.case_kit import (
+    VPCE as VPCE,
+)
+from kms_permissions.policy.access.case_kit import (
+    Case as Case,
+)
+from kms_permissions.policy.access.case_kit import (
+    ExpectedReason as ExpectedReason,
+)
+from kms_permissions.policy.access.case_kit import (
+    Json as Json,
+)
+from kms_permissions.policy.access.case_kit import (
+    enable_iam as enable_iam,
+)
+from kms_permissions.policy.access.case_kit import (
+    iam_policy as iam_policy,
+)
+from kms_permissions.policy.access.case_kit import (
+    policy as policy,
+)
+from kms_permissions.policy.access.case_kit import (
+    request as request,
+)
+from kms_permissions.policy.access.case_kit import (
+    statement as statement,
+)
+from kms_permissions.policy.access.guide_cases import GUIDE_CASES
 
-Json = dict[str, Any]
-ExpectedReason = tuple[str, str, int | None]
-
-
-@dataclass(frozen=True)
-class Case:
-    """One scenario: inputs, the decision KMS makes, and the reasons explain gives."""
-
-    slug: str
-    title: str
-    rule: str
-    basis: str
-    key_policy: Json
-    request: Json
-    decision: Decision
-    reasons: tuple[ExpectedReason, ...]
-    iam_policies: tuple[Json, ...] = ()
-    grants: tuple[Json, ...] = ()
-    vpce_policy: Json | None = None
-    scps: tuple[Json, ...] = ()
-    rcps: tuple[Json, ...] = ()
-    permissions_boundary: Json | None = None
-    session_policy: Json | None = None
-    other_key_policy: Json | None = None
-
-    def inputs(self) -> dict[str, Any]:
-        """The case's inputs as `explain`'s keyword arguments."""
-        return {
-            "key_policy": self.key_policy,
-            "request": self.request,
-            "iam_policies": self.iam_policies,
-            "grants": self.grants,
-            "vpce_policy": self.vpce_policy,
-            "scps": self.scps,
-            "rcps": self.rcps,
-            "permissions_boundary": self.permissions_boundary,
-            "session_policy": self.session_policy,
-            "other_key_policy": self.other_key_policy,
-        }
-
-
-def statement(
-    effect: str,
-    principal: Any,
-    actions: str | list[str],
-    sid: str | None = None,
-    condition: Json | None = None,
-) -> Json:
-    """A key policy (or endpoint policy) statement."""
-    body: Json = {"Effect": effect, "Principal": principal, "Action": actions, "Resource": "*"}
-    if sid:
-        body = {"Sid": sid, **body}
-    if condition:
-        body["Condition"] = condition
-    return body
-
-
-def enable_iam(account: str = ACCOUNT) -> Json:
-    """The default key policy's statement that enables IAM policies for the account."""
-    return statement(
-        "Allow", {"AWS": f"arn:aws:iam::{account}:root"}, "kms:*", "Enable IAM policies"
-    )
-
-
-def policy(*statements: Json) -> Json:
-    """A policy document."""
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def iam_policy(
-    effect: str, actions: str | list[str], resource: str = KEY_ARN, **extra: Any
-) -> Json:
-    """An identity policy with one statement."""
-    return policy({"Effect": effect, "Action": actions, "Resource": resource, **extra})
-
-
-def request(
-    principal: str, action: str, context: Json | None = None, vpce: str | None = None
-) -> Json:
-    """A request on the example key."""
-    body: Json = {"principal": principal, "action": action, "key_arn": KEY_ARN}
-    if context:
-        body["context"] = context
-    if vpce:
-        body["vpce"] = vpce
-    return body
-
-
-USE_ACTIONS = [
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-    "kms:DescribeKey",
-]
 AWS_MANAGED = statement(
     "Allow",
     {"AWS": "*"},
@@ -1380,4 +1335,5 @@ CASES: tuple[Case, ...] = (
     *SESSION_CASES,
     *MORE_CASES,
     *DOCUMENTED_CASES,
+    *GUIDE_CASES,
 )
