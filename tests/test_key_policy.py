@@ -75,6 +75,24 @@ def test_every_service_pattern_is_clean_and_verified(name: str) -> None:
     )
 
 
+def test_the_conditions_example_is_clean_and_verified() -> None:
+    policy = kp.key_policy(examples.CONDITIONS_SPEC)
+    assert problems(policy) == []
+    assert differing(examples.CONDITIONS_SPEC) == []
+    conditions = {
+        k for s in policy["Statement"] for v in s.get("Condition", {}).values() for k in v
+    }
+    assert {
+        "kms:EncryptionContext:aws:s3:arn",
+        "aws:PrincipalOrgID",
+        "kms:CallerAccount",
+        "kms:ReplicaRegion",
+        "kms:GranteePrincipal",
+        "kms:GrantOperations",
+        "kms:ViaService",
+    } <= conditions
+
+
 def test_a_service_call_for_another_account_is_refused() -> None:
     spec: dict[str, Any] = {"account": ACCOUNT, "region": REGION, "admins": [ADMIN]}
     spec["services"] = [{"name": "cloudtrail", **SERVICES["cloudtrail"]}]

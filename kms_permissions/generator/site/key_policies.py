@@ -162,6 +162,7 @@ def _body(site: Site) -> list[str]:
         "",
         table(["Key spec", "Key usage", "Users' operations"], _usage_rows(site)),
         "",
+        *_conditions(site),
         "## Service integrations { #services }",
         "",
         "Each integration follows the AWS page that documents it, with the conditions that stop "
@@ -186,3 +187,30 @@ def _body(site: Site) -> list[str]:
             "",
         ]
     return parts
+
+
+def _conditions(site: Site) -> list[str]:
+    policy, said = _verified(site, examples.CONDITIONS_SPEC)
+    return [
+        "## Conditions on use { #conditions }",
+        "",
+        "`users_use` gives users only some uses (and then no grants: a service's grant could "
+        "pass on more). `encryption_context` requires that context in users' requests "
+        "(`kms:EncryptionContext:KEY`, StringLike for a value with `*` or `?`) and in the "
+        "grants they let AWS services create; describing the key is a statement of its own, "
+        "since no DescribeKey request carries a context. `organization` gives the other "
+        "accounts of an AWS organization uses (`aws:PrincipalOrgID`), the key's own account "
+        "left out (`kms:CallerAccount`): there a key policy grant needs no IAM permission, so "
+        "every role of it would get the use. `replica_regions` lets administrators replicate "
+        "the key into those Regions only (`kms:ReplicaRegion`). An external account's "
+        "`grantees` may receive its uses through grants it creates with the CLI "
+        "(`kms:GranteePrincipal`, `ForAllValues:StringEquals` on `kms:GrantOperations`): "
+        "AWS's cross-account Auto Scaling pattern.",
+        "",
+        *_json(examples.CONDITIONS_SPEC),
+        "The policy it writes:",
+        "",
+        *_json(policy),
+        said,
+        "",
+    ]

@@ -51,3 +51,28 @@ SPEC: dict[str, Any] = {
         {"account": "210987654321", "use": ["encrypt", "decrypt"], "grants_for_aws_resources": True}
     ],
 }
+
+# Every condition a spec can ask for, on one key: S3 through the key's Region for the bucket's
+# objects, the organization's other accounts decrypting, replicas in one other Region, and
+# another account granting its uses to its Auto Scaling role.
+CONDITIONS_SPEC: dict[str, Any] = {
+    "account": ACCOUNT,
+    "region": REGION,
+    "admins": [ADMIN],
+    "users": [USER],
+    "users_use": ["decrypt", "describe-key", "encrypt", "generate-data-key"],
+    "via_services": ["s3"],
+    "encryption_context": {"aws:s3:arn": "arn:aws:s3:::orders-data/*"},
+    "organization": {"id": "o-a1b2c3d4e5", "use": ["decrypt", "describe-key"]},
+    "replica_regions": ["ap-southeast-4"],
+    "external_accounts": [
+        {
+            "account": "210987654321",
+            "use": ["decrypt", "describe-key", "encrypt", "generate-data-key"],
+            "grantees": [
+                "arn:aws:iam::210987654321:role/aws-service-role/autoscaling.amazonaws.com/"
+                "AWSServiceRoleForAutoScaling"
+            ],
+        }
+    ],
+}
