@@ -141,6 +141,15 @@ OFFICE_ONLY = policy(
         {"NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}},
     ),
 )
+# A grant without constraints or retiring principal.
+PLAIN_GRANT = {
+    "KeyId": KEY_ARN,
+    "GrantId": "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
+    "Name": "app-decrypt-plain",
+    "GranteePrincipal": APP_ROLE,
+    "IssuingAccount": ROOT,
+    "Operations": ["Decrypt"],
+}
 SUBSET_GRANT = {
     "KeyId": KEY_ARN,
     "GrantId": "6f1a1e3c7d0b2a4e8c9f5d3b1a7e2c4d6f8a0b2c4e6d8f0a2c4e6b8d0f2a4c6e",
@@ -839,5 +848,99 @@ GUIDE_CASES: tuple[Case, ...] = (
         "allow",
         (("cannot-decide", "key-policy", 2), ("key-policy-allows", "key-policy", 1)),
         decided=False,
+    ),
+    Case(
+        "grant-retired-by-grantee",
+        "The grantee retires a grant that allows RetireGrant",
+        "A grant's grantee principal may retire it when RetireGrant is among the grant's "
+        "operations.",
+        docs.RETIRE_GRANT,
+        policy(enable_iam()),
+        request(APP_ROLE, "kms:RetireGrant"),
+        "allow",
+        (("grant-retirement", "grant", 0),),
+        grants=({**PLAIN_GRANT, "Operations": ["Decrypt", "RetireGrant"]},),
+    ),
+    Case(
+        "grant-not-retired-by-grantee",
+        "The grantee of a grant without RetireGrant cannot retire it",
+        "Without RetireGrant among its operations, nor a retiring principal naming it, the "
+        "grantee has no permission to retire the grant.",
+        docs.RETIRE_GRANT,
+        policy(enable_iam()),
+        request(APP_ROLE, "kms:RetireGrant"),
+        "implicit-deny",
+        (("retire-needs-grant", "dataset", None),),
+        grants=(PLAIN_GRANT,),
+    ),
+    Case(
+        "grant-retired-by-its-account",
+        "The account that created a grant retires it",
+        "The AWS account in which a grant was created may retire it.",
+        docs.RETIRE_GRANT,
+        policy(enable_iam()),
+        request(ROOT, "kms:RetireGrant"),
+        "allow",
+        (("grant-retirement", "grant", 0),),
+        grants=(PLAIN_GRANT,),
+    ),
+    Case(
+        "policy-variable-default",
+        "A policy variable's default value when the request lacks the key",
+        "${aws:PrincipalTag/team, 'none'} is none when the caller has no team tag, so the "
+        "condition compares the encryption context with none.",
+        docs.VARIABLE_DEFAULTS,
+        app_allows(
+            "kms:Decrypt",
+            {"StringEquals": {"kms:EncryptionContext:team": "${aws:PrincipalTag/team, 'none'}"}},
+        ),
+        as_role(APP_SESSION, "kms:Decrypt", {"kms:EncryptionContext:team": "none"}),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "for-any-value-negated",
+        "ForAnyValue with StringNotEquals: one value outside the list is enough",
+        "ForAnyValue holds when at least one request value meets the operator: Encrypt is not "
+        "Decrypt, so a grant of Decrypt and Encrypt meets it.",
+        docs.MULTI_VALUED,
+        app_allows(
+            "kms:CreateGrant", {"ForAnyValue:StringNotEquals": {"kms:GrantOperations": "Decrypt"}}
+        ),
+        as_role(APP_SESSION, "kms:CreateGrant", {"kms:GrantOperations": ["Decrypt", "Encrypt"]}),
+        "allow",
+        (("key-policy-allows", "key-policy", 1),),
+    ),
+    Case(
+        "principal-org-paths",
+        "aws:PrincipalOrgPaths: a role in an organizational unit or below it",
+        "aws:PrincipalOrgPaths holds the caller's path in the organization, a multivalued key; "
+        "ForAnyValue:StringLike with a trailing * matches a path below the unit.",
+        docs.PRINCIPAL_ORG_PATHS,
+        policy(
+            enable_iam(),
+            statement(
+                "Allow",
+                "*",
+                USE_ACTIONS,
+                "The workloads unit",
+                {
+                    "ForAnyValue:StringLike": {
+                        "aws:PrincipalOrgPaths": f"{ORG_ID}/r-ab12/ou-ab12-11111111/*"
+                    }
+                },
+            ),
+        ),
+        request(
+            EXTERNAL_ROLE,
+            "kms:Decrypt",
+            {"aws:PrincipalOrgPaths": [f"{ORG_ID}/r-ab12/ou-ab12-11111111/ou-ab12-22222222/"]},
+        ),
+        "allow",
+        (
+            ("key-policy-allows-external", "key-policy", 1),
+            ("iam-policy-allows-external", "iam-policy", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
     ),
 )
