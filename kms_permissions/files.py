@@ -106,7 +106,7 @@ def check_output(
     output; `inputs`: label -> path of what the command reads; `mine`: what the writer's own
     output is called in messages.
     """
-    _check_inputs(target, inputs or {})
+    check_inputs(target, inputs or {})
     if target.parent.is_dir():
         with claimed(target):  # what a killed run left is put right before the target is judged
             pass
@@ -156,7 +156,9 @@ def _check_parents(target: Path) -> None:
         return
 
 
-def _check_inputs(target: Path, inputs: Mapping[str, Path | None]) -> None:
+def check_inputs(target: Path, inputs: Mapping[str, Path | None]) -> None:
+    """Refuse an output that is, contains or lies inside one of the `inputs` (label -> path)."""
+    target = real_path(target)
     for label, given in inputs.items():
         if given is None:
             continue
@@ -389,6 +391,21 @@ def atomic_write(path: Path, data: bytes, wait: bool = True) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def stdin_problem() -> str | None:
+    """Why standard input cannot be read as an input, or None: closed (`<&-`), or a terminal,
+    where a read would wait for typing that the user does not know is expected."""
+    stream = sys.stdin
+    try:
+        terminal = stream is not None and stream.isatty()
+    except (ValueError, OSError):  # a stream object whose file was closed
+        stream = None
+    if stream is None:
+        return "standard input is closed; nothing to read"
+    if terminal:
+        return "standard input is a terminal; pipe the input in, or name a file"
+    return None
 
 
 def read_limited(path: Path, limit: int, what: str = "file") -> bytes:

@@ -132,3 +132,74 @@ def test_corpus_timeouts_are_seconds_over_zero(
     assert main(["corpus", *action.split(), "--timeout", value]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "give a number of seconds over 0" in err
+
+
+def test_corpus_outputs_never_inside_their_inputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `corpus extract --out corpus/inner` used to write the extracted pages into the vendored
+    # corpus folder itself (and `create` its archive into the folder it reads).
+    import shutil
+
+    from kms_permissions.cli import main
+
+    vendored = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", vendored)
+    layout = tmp_path / "layout"
+    assert main(["corpus", "extract", "--vendored", str(vendored), "--out", str(layout)]) == 0
+    capsys.readouterr()
+    before = snapshot(tmp_path)
+    refused = [
+        ["extract", "--vendored", str(vendored), "--out", str(vendored / "inner")],
+        ["extract", "--vendored", str(vendored), "--out", str(vendored)],
+        ["extract", "--vendored", str(vendored), "--out", str(tmp_path)],
+        ["create", "--from", str(layout), "--vendored", str(layout / "vendored")],
+        ["create", "--from", str(layout), "--vendored", str(tmp_path)],
+    ]
+    for argv in refused:
+        assert main(["corpus", *argv]) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "write the output somewhere else" in err, err
+    assert snapshot(tmp_path) == before
+
+
+STDIN_READERS = [
+    "check -",
+    "lookup -",
+    "actions --key -",
+    "explain --key-policy {tmp}/kp.json --request -",
+    "key-policy new -",
+    "access -",
+]
+
+
+@pytest.mark.parametrize("how", ["closed", "a terminal"])
+@pytest.mark.parametrize("command", STDIN_READERS, ids=[c.split(" -")[0] for c in STDIN_READERS])
+def test_standard_input_closed_or_a_terminal_is_one_line(
+    tmp_path: Path, command: str, how: str
+) -> None:
+    # Closed (`<&-`) it was an internal error (sys.stdin is None); a terminal waited for
+    # typing nobody knew was expected.
+    import json
+    import pty
+
+    from kms_permissions.policy.access.cases import enable_iam, policy
+
+    (tmp_path / "kp.json").write_text(json.dumps(policy(enable_iam())))
+    argv = command.replace("{tmp}", str(tmp_path)).split()
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kms_permissions", *argv],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,  # a read waiting on the terminal would hang: this only ends the test
+            **({"stdin": follower} if how == "a terminal" else {"preexec_fn": lambda: os.close(0)}),
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode == 2 and done.stdout.count("\n") <= 1, (done.stdout, done.stderr)
+    said = f"standard input is {'closed' if how == 'closed' else 'a terminal'}"
+    assert done.stderr.count("\n") == 1 and said in done.stderr, done.stderr

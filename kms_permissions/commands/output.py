@@ -25,8 +25,12 @@ def read_stdin(what: str, where: str = "-") -> str:
     """Standard input as text, refused past MAX_STDIN characters or when it is not UTF-8
     (`where` names it in the message: `-`, or the option that took it)."""
     from kms_permissions.errors import InputError
+    from kms_permissions.files import stdin_problem
     from kms_permissions.query import UsageError
 
+    problem = stdin_problem()
+    if problem is not None:
+        raise InputError(f"{where}: {problem}")
     try:
         text = sys.stdin.read(MAX_STDIN + 1)
     except UnicodeDecodeError as exc:

@@ -55,6 +55,12 @@ def _read_capped(stream: BinaryIO) -> bytes:
 def read_bytes(name: str, stdin: BinaryIO | None = None) -> bytes:
     """The bytes of a file (`-`: standard input), at most MAX_BYTES."""
     if name == "-":
+        if stdin is None:
+            from kms_permissions.files import stdin_problem
+
+            problem = stdin_problem()
+            if problem is not None:
+                raise PolicyError(problem)
         data = _read_capped(stdin or sys.stdin.buffer)
     else:
         try:

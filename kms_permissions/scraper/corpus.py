@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kms_permissions.errors import FetchError, OutputError
-from kms_permissions.files import describe, exclusive, remove_leftovers, replacing_folder
+from kms_permissions.files import (
+    check_inputs,
+    describe,
+    exclusive,
+    remove_leftovers,
+    replacing_folder,
+)
 from kms_permissions.scraper.corpus_lock import LOCK, MARKER, CorpusError, Entry, Lock, read_lock
 
 TYPE_CHECKING = False
@@ -143,6 +149,7 @@ def extract(folder: Path, out: Path) -> Lock:
     if problems:
         more = f" (and {len(problems) - 1} more; see kms-permissions corpus verify)"
         raise CorpusError(problems[0] + (more if len(problems) > 1 else ""))
+    check_inputs(out, {"--vendored": folder})
     _check_replaceable(out, lock)
     files = {entry.path: contents[entry.blob] for entry in lock.files}
     write_folder(out, {**files, MARKER: f"{lock.sha256}\n".encode()})

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kms_permissions.files import check_inputs
 from kms_permissions.scraper import corpus_live
 from kms_permissions.scraper.corpus import ARCHIVE, NOTICE, write_folder
 from kms_permissions.scraper.corpus_lock import (
@@ -95,6 +96,7 @@ class Described:
 def build(source: Path, vendored: Path) -> Lock:
     """Write `blobs.xz`, `lock.json` and `NOTICE` for `source` into `vendored`, atomically."""
     files = describe(source)
+    check_inputs(vendored, {"--from": source})
     check_replaceable(vendored)
     archive, lock = render(files)
     write_folder(vendored, {ARCHIVE: archive, LOCK: lock, NOTICE: notice().encode()})
