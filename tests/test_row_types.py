@@ -132,3 +132,62 @@ def test_reading_a_folder_without_one_of_the_tables_is_refused(tmp_path: Path) -
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     with pytest.raises(IntegrityError, match=r"data: no via_services table$"):
         read_dataset(folder)
+
+
+# The column a maintainer adds in the test below (as tests/test_migrations.py does), and where
+# its value goes.
+_MODEL_LINE = (
+    '    arn_pattern: str = column("sar")\n    """ARN format with ${...} placeholders."""\n'
+)
+_ADDED = '    arn_service: str | None = column("sar")\n    """The ARN\'s service part."""\n'
+_MERGE_LINE = '            "arn_pattern": r.arn_pattern,\n'
+
+
+@pytest.mark.slow
+def test_mypy_names_the_row_that_lacks_a_column_added_to_the_model(tmp_path: Path) -> None:
+    """In a copy: the model gains a column, the row types are generated again, and mypy
+    --strict names the one row literal of merge that lacks it; given the value, it passes."""
+    copy = tmp_path / "src"
+    shutil.copytree(
+        ROOT / "kms_permissions",
+        copy / "kms_permissions",
+        ignore=shutil.ignore_patterns("__pycache__", "data"),
+    )
+    model = copy / "kms_permissions" / "model.py"
+    assert _MODEL_LINE in model.read_text()
+    model.write_text(model.read_text().replace(_MODEL_LINE, _MODEL_LINE + _ADDED))
+    env = {"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"}
+    render_it = "from kms_permissions.generator.row_types import render; print(render(), end='')"
+    rendered = subprocess.run(
+        [sys.executable, "-c", render_it], env=env, cwd=copy, capture_output=True, text=True
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    body = rendered.stdout.split("class ResourceTypesRow(TypedDict):", 1)[1].split("\nclass ")[0]
+    assert "    arn_pattern: str\n    arn_service: str | None\n" in body
+    (copy / "kms_permissions" / "dataset" / "row_types.py").write_text(rendered.stdout)
+
+    def mypy() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                *(sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent"),
+                *("--cache-dir", str(tmp_path / "cache"), "--no-error-summary"),
+                "kms_permissions/dataset/merge.py",
+            ],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+        )
+
+    merge = copy / "kms_permissions" / "dataset" / "merge.py"
+    text = merge.read_text()
+    lacking = mypy()
+    errors = [line for line in lacking.stdout.splitlines() if ": error: " in line]
+    literal = text[: text.index(_MERGE_LINE)].count("\n") - 1  # the row literal's opening brace
+    assert errors == [
+        f'kms_permissions/dataset/merge.py:{literal}: error: Missing key "arn_service" for '
+        'TypedDict "ResourceTypesRow"  [typeddict-item]'
+    ], lacking.stdout
+    given = '            "arn_service": r.arn_pattern.split(":")[2],\n'
+    merge.write_text(text.replace(_MERGE_LINE, _MERGE_LINE + given))
+    passing = mypy()
+    assert passing.returncode == 0, passing.stdout
