@@ -155,7 +155,7 @@ def _bundled() -> Reference:
 
 class _Entries(Mapping[str, T]):
     """Facts of one kind by name, the names known at once, each fact read when first asked for;
-    one column of a fact can be read alone (`field`)."""
+    one field of a fact can be read alone (`field`)."""
 
     def __init__(
         self,
@@ -169,7 +169,7 @@ class _Entries(Mapping[str, T]):
         self._facts: dict[str, T] = {}
 
     def field(self, name: str, field: str) -> Any:
-        """One column of a fact: from the fact when it is built, else read alone from its
+        """One field of a fact: from the fact when it is built, else read alone from its
         entry, checked as the whole fact's would be."""
         found = self._facts.get(name)
         if found is not None:
@@ -269,7 +269,7 @@ def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
     """The read model of a dataset folder whose facts are read when first used, each checked
     before it is trusted (see the module's docstring). The folder needs `index.toc.json`."""
     from kms_permissions.dataset.integrity import IntegrityError
-    from kms_permissions.dataset.shapes import column_problem, fact_problem
+    from kms_permissions.dataset.shapes import fact_problem, field_problem
     from kms_permissions.query import load_index
 
     index = load_index(str(folder))
@@ -299,7 +299,7 @@ def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
         def read_field(name: str, field: str) -> Any:
             entry = index.entry(name)
             where = f"{section}[{name!r}]"
-            problem = column_problem(cls, field, entry, where)
+            problem = field_problem(cls, field, entry, where)
             if problem is None and entry.get("kind") != kind:
                 problem = f"{where}: kind or name does not match"
             if problem:
@@ -338,14 +338,14 @@ def lazy_reference(folder: Path, manifest: Mapping[str, Any]) -> Reference:
     )
 
 
-def action_field(reference: Reference, action: str, field: str) -> Any:
-    """One column of an action's fact (`policy_types`): a lazily read model reads it alone from
-    the action's entry, checked as the fact would be, until the fact is built; so a question
-    asked of every action (`kms:*`) does not build every action's whole fact."""
-    actions: Mapping[str, ActionInfo[str]] = reference.actions
-    if isinstance(actions, _Entries):
-        return actions.field(action, field)
-    return getattr(actions[action], field)
+def fact_field(facts: Mapping[str, Any], name: str, field: str) -> Any:
+    """One field of a fact of `reference.actions` or `reference.condition_keys` (an action's
+    `policy_types`, a key's `actions`): a lazily read model reads it alone from the fact's
+    entry, checked as the fact would be, until the fact is built; so a question asked of every
+    action (`kms:*`) does not build every action's whole fact."""
+    if isinstance(facts, _Entries):
+        return facts.field(name, field)
+    return getattr(facts[name], field)
 
 
 def via_services(reference: Reference | None = None) -> tuple[ViaService, ...]:

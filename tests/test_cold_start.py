@@ -283,14 +283,20 @@ def test_a_lazily_read_column_is_the_facts_and_checked_when_read(tmp_path: Path)
     import shutil
 
     from kms_permissions.dataset.integrity import IntegrityError, read_manifest
-    from kms_permissions.reference import DATA_DIR, action_field, lazy_reference, load
+    from kms_permissions.reference import DATA_DIR, fact_field, lazy_reference, load
 
     whole = load(DATA_DIR)
     lazy = lazy_reference(DATA_DIR, read_manifest(DATA_DIR))
     for name in whole.actions:
-        assert action_field(lazy, name, "policy_types") == whole.actions[name].policy_types
-        assert action_field(whole, name, "policy_types") == whole.actions[name].policy_types
-    assert not lazy.actions._facts  # type: ignore[attr-defined]  # no whole fact was built
+        for field in ("policy_types", "resources", "grants", "condition_key_sources"):
+            expected = getattr(whole.actions[name], field)
+            assert fact_field(lazy.actions, name, field) == expected
+            assert fact_field(whole.actions, name, field) == expected
+    for name in whole.condition_keys:
+        expected = whole.condition_keys[name].actions
+        assert fact_field(lazy.condition_keys, name, "actions") == expected
+    # No whole fact was built.
+    assert not lazy.actions._facts and not lazy.condition_keys._facts  # type: ignore[attr-defined]
     # A forged entry (its bytes re-hashed in the TOC and the manifest) is refused by its shape.
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
@@ -313,6 +319,6 @@ def test_a_lazily_read_column_is_the_facts_and_checked_when_read(tmp_path: Path)
             listed["bytes"] = len(listed_bytes)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     forged_model = lazy_reference(folder, read_manifest(folder))
-    assert action_field(forged_model, "kms:Encrypt", "policy_types") == ("key-policy",)
+    assert fact_field(forged_model.actions, "kms:Encrypt", "policy_types") == ("key-policy",)
     with pytest.raises(IntegrityError, match=r"actions\['kms:Decrypt'\].policy_types holds"):
-        action_field(forged_model, "kms:Decrypt", "policy_types")
+        fact_field(forged_model.actions, "kms:Decrypt", "policy_types")

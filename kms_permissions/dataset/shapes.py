@@ -172,41 +172,43 @@ def fact_problem(cls: type, value: object, where: str) -> str | None:
     """What is wrong with a read-model fact as `index.json` holds it, or None."""
     if not isinstance(value, dict):
         return f"{where} is {json_kind(value)}, not an object"
-    for name, annotation, column, element in _fact_fields(cls):
-        if name not in value:
-            return f"{where} has no {name}"
-        item = value[name]
-        if column:
-            problem = _value_problem(name, annotation, item, where)
-        elif element is not None:
-            if not isinstance(item, list):
-                return f"{where}.{name} is not an array"
-            found = (fact_problem(element, e, f"{where}.{name}[{i}]") for i, e in enumerate(item))
-            problem = next((p for p in found if p), None)
-        elif annotation.startswith("Mapping"):
-            problem = None if isinstance(item, dict) else f"{where}.{name} is not an object"
-        elif annotation.startswith("tuple"):
-            problem = None if isinstance(item, list) else f"{where}.{name} is not an array"
-        else:
-            problem = None
+    for field in _fact_fields(cls):
+        problem = _field_problem(field, value, where)
         if problem:
             return problem
     return None
 
 
-def column_problem(cls: type, name: str, value: object, where: str) -> str | None:
-    """What is wrong with one column field of a read-model fact as `index.json` holds it (the
-    check `fact_problem` makes of it), or None."""
+def field_problem(cls: type, name: str, value: object, where: str) -> str | None:
+    """What is wrong with one field of a read-model fact as `index.json` holds it (the check
+    `fact_problem` makes of it), or None."""
     if not isinstance(value, dict):
         return f"{where} is {json_kind(value)}, not an object"
-    for field, annotation, column, _ in _fact_fields(cls):
-        if field == name:
-            if not column:
-                raise ValueError(f"{cls.__name__}.{name} is not a column")
-            if name not in value:
-                return f"{where} has no {name}"
-            return _value_problem(name, annotation, value[name], where)
+    for field in _fact_fields(cls):
+        if field[0] == name:
+            return _field_problem(field, value, where)
     raise ValueError(f"{cls.__name__} has no field {name!r}")
+
+
+def _field_problem(
+    field: tuple[str, str, bool, Any], value: dict[str, Any], where: str
+) -> str | None:
+    name, annotation, column, element = field
+    if name not in value:
+        return f"{where} has no {name}"
+    item = value[name]
+    if column:
+        return _value_problem(name, annotation, item, where)
+    if element is not None:
+        if not isinstance(item, list):
+            return f"{where}.{name} is not an array"
+        found = (fact_problem(element, e, f"{where}.{name}[{i}]") for i, e in enumerate(item))
+        return next((p for p in found if p), None)
+    if annotation.startswith("Mapping"):
+        return None if isinstance(item, dict) else f"{where}.{name} is not an object"
+    if annotation.startswith("tuple"):
+        return None if isinstance(item, list) else f"{where}.{name} is not an array"
+    return None
 
 
 @cache

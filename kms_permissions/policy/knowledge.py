@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from kms_permissions.model import ActionInfo, ConditionKeyInfo, Note
 from kms_permissions.query import Index, load_index
-from kms_permissions.reference import action_field, load
+from kms_permissions.reference import fact_field, load
 
 GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide"
 PERMISSIONS_PAGE = f"{GUIDE}/kms-api-permissions-reference.html"
@@ -73,8 +73,8 @@ class Knowledge:
         building its whole fact (rules ask it of every action a `kms:*` names)."""
         found = self._policy_types.get(action)
         if found is None:
-            found = self._policy_types[action] = action_field(
-                self.reference, action, "policy_types"
+            found = self._policy_types[action] = fact_field(
+                self.reference.actions, action, "policy_types"
             )
         return found
 
@@ -91,8 +91,9 @@ class Knowledge:
         """The actions a condition key (a key or its name) applies to: the headline, per pair
         what the newest dated source that speaks of it says."""
         name = key if isinstance(key, str) else key.condition_key
-        info = self.reference.condition_keys.get(name)
-        return set(info.actions) if info else set()
+        if name not in self.reference.condition_keys:
+            return set()
+        return set(fact_field(self.reference.condition_keys, name, "actions"))
 
     def suggestions(self, name: str) -> list[str]:
         """Known names close to a misspelt one (none for absurdly long names)."""
