@@ -139,6 +139,8 @@ def test_a_cold_check_of_a_json_policy_loads_no_evaluator_and_no_yaml() -> None:
     # A plain command line is read without argparse (and its gettext, locale and shutil).
     heavy: tuple[str, ...] = (*NEVER, "kms_permissions.policy.access")
     heavy += ("kms_permissions.policy.authoring", "argparse", "gettext", "locale", "shutil")
+    # tests/realworld/pyproject.toml holds the table, in the kind tomlscan reads: no tomllib.
+    heavy += ("tomllib", "typing")
     assert _loaded(report, heavy) == []
     opened = _opened(report)
     assert {"manifest.json", "index.toc.json", "index.json"} <= set(opened)
@@ -270,12 +272,18 @@ def test_a_cold_check_below_a_pyproject_without_our_table_parses_no_toml(tmp_pat
     report = _cold(["check", policy.name], cwd=tmp_path)
     assert report["status"] == 1 and "KMS105 [error]" in str(report["stdout"])
     assert _loaded(report, ("tomllib", "typing", "argparse")) == []
-    # With the table, it is read: its ignore applies.
+    # With the table, it is read: its ignore applies. A file of the usual kind needs no
+    # tomllib (tomlscan.read_simple); one with a number in it (line-length) is tomllib's.
     with (tmp_path / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write('[tool.kms-permissions.check]\nignore = ["KMS105"]\n')
     report = _cold(["check", policy.name], cwd=tmp_path)
     assert "tomllib" in _loaded(report, ("tomllib",))
     assert "KMS105" not in str(report["stdout"])
+    text = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(text.replace("line-length = 100\n", ""))
+    report = _cold(["check", policy.name], cwd=tmp_path)
+    assert _loaded(report, ("tomllib", "typing")) == []
+    assert "KMS105" not in str(report["stdout"]) and "KMS044" in str(report["stdout"])
 
 
 def test_a_lazily_read_column_is_the_facts_and_checked_when_read(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kms_permissions.cli import main
-from kms_permissions.policy.tomlscan import may_hold
+from kms_permissions.policy.tomlscan import may_hold, read_simple
 
 from .conftest import ROOT
 
@@ -168,3 +168,114 @@ def test_a_table_of_ours_that_is_not_a_table_is_one_line(
     err = capsys.readouterr().err
     where = tmp_path / "pyproject.toml"
     assert err == f"kms-permissions check: {where}: [tool.kms-permissions] is not a table\n"
+
+
+# Pieces of configuration files, in the simple kind `read_simple` takes and outside it.
+SIMPLE_PIECES = [
+    "[tool.kms-permissions.check]",
+    "[tool.kms-permissions]",
+    "[tool]",
+    "[ tool . 'kms-permissions' . check ]",
+    '[tool."kms-permissions".check]',
+    "[tool.ruff]",
+    "[[tool.x]]",
+    "select = ['ALL']",
+    "ignore = [\"KMS044\", 'KMS105']",
+    "fail-on = 'warning'",
+    'account = "111122223333" # ours',
+    'per-file-kinds = { "endpoints/*.json" = "vpc-endpoint-policy" }',
+    "per-file-ignores = {'legacy/*.json' = ['KMS090'], \"a\" = []}",
+    "per-sid-ignores = {}",
+    "check = {select = []}",
+    "kms-permissions = {check = {fail-on = 'error'}}",
+    "check.select = []",
+    "x = [\n  'a', # one\n  ['b', true],\n]",
+    "y = false",
+    "z = 1",
+    "w = 'é \t ok'",
+    'v = "a\\tb"',
+    "u = '''x'''",
+    "select = ['KMS0']",
+    "{a = 1,}",
+    "t = {a = 'x',}",
+    "s = {a = 'x', a = 'y'}",
+    "r = truex",
+    "# a comment with 'quotes' and [brackets]",
+    "",
+    "q = 'unterminated",
+    'p = "x" = 1',
+    '"" = "empty key"',
+]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(SIMPLE_PIECES), min_size=1, max_size=7),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_a_simple_file_reads_as_tomllib_reads_it(pieces: list[str], newline: str) -> None:
+    text = newline.join(piece.replace("\n", newline) for piece in pieces) + newline
+    read = read_simple(text)
+    if read is None:
+        return  # left to tomllib
+    assert read == tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[tool.kms-permissions.check]\n",
+        (ROOT / "tests" / "realworld" / "pyproject.toml").read_text(encoding="utf-8"),
+        "[tool.kms-permissions.check]\nselect = ['KMS0', \"KMS1\"]\nfail-on = 'warning'\n"
+        "per-file-kinds = { 'endpoints/*.json' = 'vpc-endpoint-policy' }\n"
+        "per-file-ignores = { \"legacy/*.json\" = ['KMS090'] }\nper-sid-ignores = {}\n",
+        "[tool.kms-permissions.check]\r\nignore = [\r\n  'KMS044', # why\r\n]\r\n",
+        "[a.b]\n[a]\nc = true\n",
+    ],
+)
+def test_the_usual_configuration_is_read_without_tomllib(text: str) -> None:
+    assert read_simple(text) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = 1\n",  # numbers, dates: tomllib's
+        "a = 'x'\n[a.b]\n",
+        "a = []\n[a]\n",
+        "a = {}\n[a]\nb = 'x'\n",
+        "[a]\n[a]\n",
+        "[a]\nb = 'x'\nb = 'y'\n",
+        "[a.b]\n[a]\nb = 'x'\n",
+        'a = "\\u0041"\n',
+        "a = 'x' b = 'y'\n",
+        "a = 'x\x01'\n",
+        "a = 'x'\r[b]\n",
+        "t = {a = 'x',}\n",
+        "a.b = 'x'\n",
+        "[[a]]\n",
+    ],
+)
+def test_anything_else_is_left_to_tomllib(text: str) -> None:
+    assert read_simple(text) is None
+
+
+def test_a_cold_check_reads_the_usual_configuration_without_tomllib(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\n[tool.kms-permissions.check]\nignore = ['KMS105']\n"
+    )
+    policy = tmp_path / "policy.json"
+    policy.write_bytes(POLICY.read_bytes())
+    code = (
+        "import sys\nfrom kms_permissions.cli import main\n"
+        "status = main(['check', 'policy.json'])\n"
+        "print(status, 'tomllib' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert "KMS105" not in done.stdout and "KMS044" in done.stdout
+    assert done.stderr.split() == ["0", "False"]

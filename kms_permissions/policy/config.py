@@ -25,7 +25,7 @@ from pathlib import Path
 from kms_permissions.files import real_path
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.document import PolicyError
-from kms_permissions.policy.tomlscan import may_hold
+from kms_permissions.policy.tomlscan import may_hold, read_simple
 
 # Records made without importing dataclasses (see kms_permissions._slotted); type
 # checkers read them as the dataclasses they are.
@@ -140,12 +140,14 @@ def config_for(file: str) -> Config:
             raise PolicyError(f"{candidate}: {exc}") from None
         if not may_hold(text, TABLE):
             continue  # certainly no table of ours: not parsed (tomllib's start-up, see tomlscan)
-        import tomllib
+        data = read_simple(text)  # what tomllib reads, for a file of the simple kind
+        if data is None:
+            import tomllib
 
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise PolicyError(f"{candidate}: {exc}") from None
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise PolicyError(f"{candidate}: {exc}") from None
         table = _table(candidate, data)
         if table is not None:
             config = Config(candidate, _check(candidate, table))

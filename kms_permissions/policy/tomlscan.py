@@ -7,9 +7,18 @@ and values skipped over: strings of every kind, arrays, inline tables, comments)
 True, so that tomllib reads the text, whenever it meets a key written with an escape, any
 value or line it does not recognise, or a key path that agrees with the table's (`[tool]` then
 `kms-permissions = ...`, `tool = {...}`, `[[tool]]`). Work is linear in the text.
+
+`read_simple(text)` reads a text of the kind configuration files are (headers, one key per
+line, one-line strings without escapes, booleans, arrays and inline tables of them) as tomllib
+would, and leaves any other text to tomllib: writing a TOML parser is not the point, sparing
+tomllib's import for the usual `[tool.kms-permissions.check]` table is.
 """
 
 from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # Numbers, booleans, dates and times without a space, inf and nan.
@@ -218,3 +227,134 @@ def may_hold(text: str, table: tuple[str, ...]) -> bool:
             scan.end_of_line()
     except _Unsure:
         return True
+
+
+def _plain_text(text: str) -> bool:
+    """No control character but tab and newlines (LF, or CR only before LF): TOML allows no
+    other in strings or comments."""
+    if "\x7f" in text or "\r" in text.replace("\r\n", ""):
+        return False
+    return not any(ord(char) < 0x20 and char not in "\t\n\r" for char in text)
+
+
+class _Reader(_Scan):
+    """The scan that also builds the values of the simple subset `read_simple` takes."""
+
+    def simple_key(self) -> str:
+        """One key, not dotted; an escape in a quoted key is not taken."""
+        parts = self.key()
+        if len(parts) != 1 or parts[0] is None:
+            raise _Unsure
+        return parts[0]
+
+    def simple_value(self) -> Any:
+        char = self.peek()
+        if char in ('"', "'"):
+            if self.peek(3) == char * 3:
+                raise _Unsure  # multi-line strings: their newline and escape rules are tomllib's
+            body = self.line_string(char)
+            if char == '"' and "\\" in body:
+                raise _Unsure
+            return body
+        if char == "[":
+            self.i += 1
+            items: list[Any] = []
+            self.blanks()
+            while self.peek() != "]":
+                items.append(self.simple_value())
+                self.blanks()
+                if self.peek() == ",":
+                    self.i += 1
+                    self.blanks()
+                elif self.peek() != "]":
+                    raise _Unsure
+            self.i += 1
+            return items
+        if char == "{":
+            self.i += 1
+            table: dict[str, Any] = {}
+            self.spaces()
+            if self.peek() == "}":
+                self.i += 1
+                return table
+            while True:
+                key = self.simple_key()
+                self.spaces()
+                if self.peek() != "=" or key in table:
+                    raise _Unsure
+                self.i += 1
+                self.spaces()
+                table[key] = self.simple_value()
+                self.spaces()
+                if self.peek() == "}":
+                    self.i += 1
+                    return table
+                if self.peek() != ",":
+                    raise _Unsure
+                self.i += 1
+                self.spaces()
+        for word, value in (("true", True), ("false", False)):
+            if self.text.startswith(word, self.i):
+                after = self.text[self.i + len(word) : self.i + len(word) + 1]
+                if after not in _SCALAR:
+                    self.i += len(word)
+                    return value
+        raise _Unsure  # numbers, dates: tomllib's
+
+
+def read_simple(text: str) -> dict[str, Any] | None:
+    """The document tomllib reads in a TOML text of the simple kind configuration files are
+    (comments, `[table]` headers, one key per line, values that are one-line strings without
+    escapes, booleans, arrays and inline tables of them), or None for any other text, which
+    tomllib reads. What it returns is what `tomllib.loads` returns (a test compares them); a
+    text it returns None for may still be valid TOML."""
+    if not _plain_text(text):
+        return None
+    scan = _Reader(text)
+    document: dict[str, Any] = {}
+    headers: set[tuple[str, ...]] = set()
+    keys: set[tuple[str, ...]] = set()
+    table = document
+    header: tuple[str, ...] = ()
+    try:
+        while True:
+            scan.blanks()
+            if scan.i >= len(text):
+                break
+            if scan.peek() == "[":
+                if scan.peek(2) == "[[":
+                    return None
+                scan.i += 1
+                parts = scan.key()
+                if scan.peek() != "]" or None in parts:
+                    return None
+                scan.i += 1
+                header = tuple(str(part) for part in parts)
+                if header in headers:
+                    return None
+                headers.add(header)
+                table = document
+                for part in header:
+                    table = table.setdefault(part, {})
+                    if not isinstance(table, dict):  # a value reopened as a table
+                        return None
+            else:
+                key = scan.simple_key()
+                scan.spaces()
+                if scan.peek() != "=":
+                    return None
+                scan.i += 1
+                scan.spaces()
+                value = scan.simple_value()
+                if key in table:
+                    return None
+                table[key] = value
+                keys.add((*header, key))
+            scan.end_of_line()
+    except _Unsure:
+        return None
+    # A value a header then reopens as a table (`a = 1` and `[a.b]`) is tomllib's error.
+    for path in headers:
+        if any(path[:length] in keys for length in range(1, len(path) + 1)):
+            return None
+    return document
