@@ -34,7 +34,7 @@ else:
 
 # The version of the dataset's schema these classes declare: minor for added fields or tables,
 # major for anything else.
-SCHEMA_VERSION = "3.2.0"
+SCHEMA_VERSION = "3.3.0"
 
 PolicyType = Literal["key-policy", "iam-policy"]
 ValueType = Literal["single-valued", "multi-valued"]
@@ -76,6 +76,37 @@ SOURCE_OF_PAGE_KIND: dict[str, str] = {
     "api-reference": "api",
     "notes": "notes",
 }
+
+# The facts of an action, each with the sources that state it. The headline value of a fact is
+# that of the newest dated source among those that state it (`dataset.headline`); an undated copy
+# states it only where no dated source does. A fact several sources state has, beside its
+# headline column, the column `<fact>_source` (the source of the headline) and one column per
+# source with that source's value (`action_fact_column`); a fact one source states is that
+# source's column. The API Reference describes operations: it states a description only of the
+# permission named after its operation.
+ACTION_FACTS: dict[str, tuple[str, ...]] = {
+    "policy_types": ("permissions", "api"),
+    "key_policy_effective": ("permissions", "api"),
+    "cross_account": ("permissions", "api"),
+    "cross_account_text": ("permissions", "api"),
+    "resources": ("permissions", "sar", "api"),
+    "description": ("sar", "api"),
+    "access_level": ("sar",),
+    "permission_only": ("sar",),
+    "dependent_actions": ("sar",),
+    "note": ("permissions",),
+}
+# The prefix of a source's own column of a fact several sources state.
+SOURCE_COLUMN_PREFIX: dict[str, str] = {"permissions": "guide", "sar": "sar", "api": "api"}
+
+
+def action_fact_column(fact: str, source: str) -> str:
+    """The column holding one source's value of an action fact (`guide_policy_types`); the fact's
+    own column where only that source states it."""
+    if len(ACTION_FACTS[fact]) == 1:
+        return fact
+    return f"{SOURCE_COLUMN_PREFIX[source]}_{fact}"
+
 
 # The condition key whose values the guide's table of services (`ViaService`) lists.
 VIA_SERVICE_KEY = "kms:ViaService"
@@ -288,20 +319,24 @@ class ActionInfo(Generic[K]):
     """Listed in the developer guide's permissions reference."""
     in_sar: bool = column()
     """Listed in the Service Authorization Reference."""
-    policy_types: tuple[PolicyType, ...] = column("permissions")
-    """Where it can be granted: key-policy, iam-policy."""
-    key_policy_effective: bool | None = column("permissions")
-    """False when the guide says a key policy grant has no effect."""
-    cross_account: ActionCrossAccount | None = column("permissions")
-    """yes, no, n/a, other, mixed (rows differ) or contradictory (the page says both)."""
-    cross_account_text: str | None = column("permissions")
-    """The cross-account cells as written."""
-    resources: tuple[ResourceName, ...] = column("permissions")
-    """Resources it applies to: key, alias, * (guide, else SAR)."""
+    policy_types: tuple[PolicyType, ...] = column()
+    """Headline: where it can be granted, key-policy, iam-policy (policy_types_source says which
+    source; guide_policy_types and api_policy_types are each one's)."""
+    key_policy_effective: bool | None = column()
+    """Headline: false when a key policy grant has no effect (or it is not granted in one)."""
+    cross_account: ActionCrossAccount | None = column()
+    """Headline: yes, no, n/a, other, mixed (the guide's rows differ) or contradictory (the guide
+    says both)."""
+    cross_account_text: str | None = column()
+    """Headline: the cross-account statement as written (the guide's cells, or the API
+    Reference's Cross-account use)."""
+    resources: tuple[ResourceName, ...] = column()
+    """Headline: resources it applies to, key, alias, *."""
     access_level: AccessLevel | None = column("sar")
     """SAR access level: List, Read, Write, Permissions management, Tagging."""
-    description: str | None = column("sar")
-    """SAR description of the action."""
+    description: str | None = column()
+    """Headline: the SAR's description of the permission, or the API Reference's first sentence
+    for its operation (description_source)."""
     api_description: str | None = column("api")
     """The API Reference's first sentence for its operation (for an action the SAR does not list
     yet, the description outputs show)."""
@@ -323,8 +358,42 @@ class ActionInfo(Generic[K]):
     api_policy_types: tuple[PolicyType, ...] = column("api")
     """Where the API Reference says to grant it: key-policy, iam-policy."""
     details_source: ActionDetailsSource = column()
-    """Where policy types and cross-account use come from: guide, api (an action the guide does not
-    list yet) or none."""
+    """Where the headline policy types come from, in the words of schema 2: guide, api or none
+    (policy_types_source says it for each fact)."""
+    policy_types_source: FactSource | None = column()
+    """The source of the headline policy_types: the newest dated one that states it (permissions
+    or api); null when none does."""
+    key_policy_effective_source: FactSource | None = column()
+    """The source of the headline key_policy_effective."""
+    cross_account_source: FactSource | None = column()
+    """The source of the headline cross_account."""
+    cross_account_text_source: FactSource | None = column()
+    """The source of the headline cross_account_text."""
+    resources_source: FactSource | None = column()
+    """The source of the headline resources: permissions, sar or api."""
+    description_source: FactSource | None = column()
+    """The source of the headline description: sar or api."""
+    guide_policy_types: tuple[PolicyType, ...] = column("permissions")
+    """The permissions reference's policy types (its rows'), whatever the headline."""
+    guide_key_policy_effective: bool | None = column("permissions")
+    """False when the permissions reference says a key policy grant has no effect; null when it
+    does not list the action."""
+    guide_cross_account: ActionCrossAccount | None = column("permissions")
+    """The permissions reference's cross-account use over its rows (mixed, contradictory kept)."""
+    guide_cross_account_text: str | None = column("permissions")
+    """The permissions reference's cross-account cells as written."""
+    guide_resources: tuple[ResourceName, ...] = column("permissions")
+    """The permissions reference's resources (its rows')."""
+    sar_resources: tuple[ResourceName, ...] = column("sar")
+    """The SAR's resource types for it (* for a row without one)."""
+    sar_description: str | None = column("sar")
+    """The SAR's description of the permission."""
+    api_key_policy_effective: bool | None = column("api")
+    """Whether the API Reference says to grant it in a key policy (null where it does not say
+    where to grant it)."""
+    api_resources: tuple[ResourceName, ...] = column("api")
+    """The resources the API Reference's Required permissions give it (* for an IAM policy
+    grant on no resource); empty where it does not say where to grant it."""
     grants: tuple[PermissionRow[K], ...] = derived("permissions", element=PermissionRow)
     """The permissions reference's rows for it."""
     condition_keys: tuple[K, ...] = derived()
@@ -342,6 +411,10 @@ class ActionInfo(Generic[K]):
     """ARN format of each resource (SAR)."""
     as_of: Mapping[str, date | None] = derived()
     """Per source, the revision date of the page the facts come from (null: undated)."""
+    headline_sources: Mapping[str, str] = derived()
+    """Per fact of ACTION_FACTS some source states, the source of its headline value."""
+    headline_as_of: Mapping[str, date | None] = derived()
+    """Per headline fact, the revision date of that source's page (null: undated)."""
     listed_since: Mapping[str, date | None] = derived()
     """Per source, the date of the earliest snapshot held that lists it (null: an undated copy). The
     snapshots begin at each source's coverage start, so this is not the date AWS introduced it."""

@@ -43,7 +43,9 @@ def test_the_key_resource_condition_keys_apply_by_rule(action: str) -> None:
     # Request-specific keys have no rule for every key operation: none is invented.
     assert "kms:EncryptionAlgorithm" not in info.condition_keys
     assert info.access_level is None
-    assert info.description is None and info.api_description is not None
+    # The SAR does not list it: its description is the API Reference's first sentence.
+    assert info.description is not None and info.description == info.api_description
+    assert info.headline_sources["description"] == "api"
     assert "Permission for" not in info.api_description
     assert action in load().condition_keys["kms:ViaService"].actions
 
@@ -65,13 +67,14 @@ def test_outputs_say_where_the_facts_come_from(capsys: pytest.CaptureFixture[str
     assert main(["lookup", "kms:Decapsulate"]) == 0
     text = capsys.readouterr().out
     assert "access level     - (the SAR gives access levels and does not list it)" in text
-    assert "description      Recovers the shared secret" in text and "(API Reference)" in text
+    assert "description      Recovers the shared secret" in text
+    assert "ML-KEM KMS key. (API Reference, as of 2026-11-20)" in text
     assert "by the rule    the condition key page's KMS key resource operations:" in text
     doc = constants.Action.DECAPSULATE.__doc__ or ""
     assert not doc.startswith("Permission for")
     page = (ROOT / "site/docs/actions/Decapsulate.md").read_text()
     assert "The permissions reference: Yes" not in page
-    assert "the API Reference&#39;s first sentence" in page
+    assert "*Description from &#40;API Reference, as of 2026-11-20&#41;*" in page
     assert "by their rule" in page
 
 

@@ -151,8 +151,9 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     lines.append(row("operation", f"{entry['operation']}  {url}".rstrip()))
     if entry["permission_only"]:
         lines.append(row("permission only", "yes: no API operation of that name (SAR)"))
-    if entry["cross_account"] == "contradictory":
-        lines.append(row("cross-account", f"the guide says both: {entry['cross_account_text']}"))
+    lines += _action_headline(entry)
+    if entry["grants"]:
+        lines.append(row("guide's rows", "the permissions reference, row by row:"))
     for grant in entry["grants"]:
         qualifier = f" ({grant['qualifier']})" if grant["qualifier"] else ""
         lines.append(row("policy type", readable(grant["policy_type"]) + qualifier))
@@ -163,17 +164,8 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
             lines.append(row("  condition keys", label + ", ".join(group["keys"])))
         if grant["condition_keys_note"]:
             lines.append(row("  condition keys", f"none ({grant['condition_keys_note']})"))
-    if not entry["grants"] and entry["details_source"] == "api":
-        lines.append(
-            row(
-                "policy type",
-                ", ".join(map(readable, entry["policy_types"]))
-                + " (API Reference; not in the guide's permissions reference)",
-            )
-        )
-        lines.append(row("  cross-account", entry["api_cross_account_text"] or "-"))
-    elif not entry["grants"]:
-        lines.append(row("policy type", "- (not in the guide's permissions reference)"))
+    if not entry["grants"]:
+        lines.append(row("guide's rows", "- (not in the guide's permissions reference)"))
     lines += _required(entry)
     for resource, arn in entry["resource_arns"].items():
         lines.append(row("ARN " + resource, arn))
@@ -192,21 +184,65 @@ def _action_text(entry: dict[str, Any], coverage: dict[str, Any]) -> list[str]:
     for rule, keys in rules.items():
         lines.append(row("  by the rule", f"{rule}: {', '.join(keys)}"))
     if entry["access_level"]:
-        lines.append(row("access level", entry["access_level"]))
+        lines.append(row("access level", entry["access_level"] + _stated(entry, "access_level")))
     elif not entry["in_sar"]:
         lines.append(row("access level", "- (the SAR gives access levels and does not list it)"))
     if entry["description"]:
-        lines.append(row("description", entry["description"]))
-    elif entry["api_description"]:
-        lines.append(row("description", f"{entry['api_description']} (API Reference)"))
+        described = entry["description"]
+        lines.append(row("description", described + _stated(entry, "description")))
+        said = {"sar": entry["sar_description"], "api": entry["api_description"]}
+        lines += _older(entry, "description", said, described)
     if entry["note"]:
-        lines.append(row("note", entry["note"]))
+        lines.append(row("note", entry["note"] + _stated(entry, "note")))
     if entry["dependent_actions"]:
-        lines.append(row("dependent", ", ".join(entry["dependent_actions"])))
+        dependent = ", ".join(entry["dependent_actions"])
+        lines.append(row("dependent", dependent + _stated(entry, "dependent_actions")))
     lines.append(row("sources", _as_of(entry)))
     if entry["listed_since"]:
         lines.append(row("listed since", _listed_since(entry, coverage)))
     return lines + _discrepancy_lines(entry["discrepancies"])
+
+
+def _shown(value: Any) -> str | None:
+    """A fact's value as lookup prints it (None: no value)."""
+    if value is None or value == []:
+        return None
+    if isinstance(value, bool):
+        return "takes effect" if value else "has no effect"
+    if isinstance(value, list):
+        return ", ".join(readable(v) if v.endswith("-policy") else v for v in value)
+    return str(value)
+
+
+def _action_headline(entry: dict[str, Any]) -> list[str]:
+    """Where it is granted, its cross-account use and its resources: each headline value with
+    its source and date, then the other sources' values where they differ."""
+    lines = []
+    labels = {
+        "policy_types": "policy types",
+        "key_policy_effective": "key policy grant",
+        "cross_account": "cross-account",
+        "resources": "resources",
+    }
+    for fact, label in labels.items():
+        value = _shown(entry[fact])
+        if fact == "key_policy_effective" and "key-policy" not in entry["policy_types"]:
+            continue  # not granted in a key policy: whether a grant there works is moot
+        if fact == "cross_account" and value is not None and entry["cross_account_text"]:
+            value = f"{value}: {entry['cross_account_text']}"
+        if value is None:
+            if fact == "policy_types":
+                lines.append(row(label, "- (no source says where to grant it)"))
+            continue
+        lines.append(row(label, value + _stated(entry, fact)))
+        prefix = {"permissions": "guide", "sar": "sar", "api": "api"}
+        said = {
+            s: _shown(entry.get(f"{prefix[s]}_{fact}"))
+            for s in ("permissions", "sar", "api")
+            if f"{prefix[s]}_{fact}" in entry
+        }
+        lines += _older(entry, fact, said, _shown(entry[fact]) or "")
+    return lines
 
 
 def _instance_lines(entry: dict[str, Any], asked: str) -> list[str]:

@@ -8,15 +8,20 @@ than the SAR copy they are compared with.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from kms_permissions.dataset.api_facts import ApiFacts
-from kms_permissions.dataset.cross_account import cross_account_value
 from kms_permissions.dataset.keys import KeyNames
 from kms_permissions.dataset.links import Links
 from kms_permissions.dataset.snapshot import Snapshot, source_id
 from kms_permissions.display import SOURCE_NAMES, compact
-from kms_permissions.scraper.records import Provenance
+from kms_permissions.model import ACTION_FACTS, action_fact_column
+from kms_permissions.scraper.records import (
+    ApiReferencePage,
+    PermissionsPage,
+    Provenance,
+    SarPage,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,14 +44,95 @@ def _as_of(provenance: Provenance) -> str:
 
 
 def find_discrepancies(
-    snapshot: Snapshot, names: KeyNames, links: Links, api: dict[str, ApiFacts]
+    snapshot: Snapshot,
+    names: KeyNames,
+    links: Links,
+    api: dict[str, ApiFacts],
+    actions: Sequence[Mapping[str, object]] = (),
 ) -> list[DiscrepanciesRow]:
     """Rows of the discrepancies table for one snapshot (where two sources are there to
-    compare)."""
-    rows = _api_discrepancies(snapshot, api)
+    compare); `actions` are the version's action rows, whose facts' sources are compared."""
+    rows = _api_discrepancies(snapshot, api) + _fact_discrepancies(snapshot, actions)
     if snapshot.sar is not None and (snapshot.permissions or snapshot.condition_keys):
         rows += _guide_and_sar(snapshot, names, links)
     return rows + _left_out(links, {row["subject"] for row in rows})
+
+
+# The action facts whose values are compared, with the kind of discrepancy a difference makes.
+# The cross-account text and the description are prose each source words its own way: each
+# source's wording is kept in its own column (and history), and only the values are compared.
+COMPARED_ACTION_FACTS = {
+    "policy_types": "policy-type-differs",
+    "key_policy_effective": "key-policy-effect-differs",
+    "cross_account": "cross-account-differs",
+    "resources": "resources-differ",
+}
+_SAYS = {
+    "policy_types": "grants it in",
+    "key_policy_effective": "says a key policy grant takes effect:",
+    "cross_account": "gives cross-account use",
+    "resources": "gives its resources as",
+}
+_Pages = dict[str, PermissionsPage | SarPage | ApiReferencePage | None]
+
+
+def _fact_discrepancies(
+    snapshot: Snapshot, actions: Sequence[Mapping[str, object]]
+) -> list[DiscrepanciesRow]:
+    """Where a source that is not the headline of an action's fact says something else: the
+    headline (the newest dated source that states it) and each differing source, dated."""
+    pages: _Pages = {"permissions": snapshot.permissions, "sar": snapshot.sar, "api": snapshot.api}
+    sids = {s: source_id(p.provenance) if p else None for s, p in pages.items()}
+    rows: list[DiscrepanciesRow] = []
+    for row in actions:
+        for fact, kind in COMPARED_ACTION_FACTS.items():
+            chosen = row[f"{fact}_source"]
+            if not isinstance(chosen, str):
+                continue
+            others = [
+                (source, value)
+                for source in ACTION_FACTS[fact]
+                if source != chosen
+                and (value := row[action_fact_column(fact, source)]) not in (None, [])
+                and value != row[fact]
+            ]
+            if not others:
+                continue
+            said = "; ".join(f"{_page_named(s, pages)} says {_shown(v)}" for s, v in others)
+            cited = {chosen, *(s for s, _ in others)}
+            rows.append(
+                {
+                    "kind": kind,
+                    "subject": str(row["action"]),
+                    "detail": f"{_capital(_page_named(chosen, pages))}, the newest dated source "
+                    f"that states it, {_SAYS[fact]} {_shown(row[fact])} for {row['action']}; "
+                    f"{said}.",
+                    "guide_source": sids["permissions"] if "permissions" in cited else None,
+                    "sar_source": sids["sar"] if "sar" in cited else None,
+                    "api_source": sids["api"] if "api" in cited else None,
+                }
+            )
+    return rows
+
+
+def _page_named(source: str, pages: _Pages) -> str:
+    """`the API Reference (botocore 1.44.8, as of 2026-11-20)`."""
+    page = pages[source]
+    assert page is not None
+    release = f"botocore {page.provenance.release}, " if page.provenance.release else ""
+    return f"{SOURCE_NAMES[source]} ({release}{_as_of(page.provenance)})"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return repr(value)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _left_out(links: Links, reported: set[str]) -> list[DiscrepanciesRow]:
@@ -120,11 +206,6 @@ def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Dis
         for p in op.permissions
     }
     guide_sid = source_id(snapshot.permissions.provenance) if snapshot.permissions else None
-    guide_when = (
-        f"The guide's permissions reference ({_as_of(snapshot.permissions.provenance)})"
-        if snapshot.permissions
-        else ""
-    )
     sar = {f"kms:{a.name}" for a in snapshot.sar.actions} if snapshot.sar else set()
     sar_sid = source_id(snapshot.sar.provenance) if snapshot.sar else None
     named = {rp.permission for op in snapshot.api.operations for rp in op.required_permissions}
@@ -156,30 +237,6 @@ def _api_discrepancies(snapshot: Snapshot, api: dict[str, ApiFacts]) -> list[Dis
                 action,
                 f"The guide's permissions reference lists {action} for {op.name}; for "
                 f"{facts.operation}, {api_when} {why}.",
-                guide_sid,
-                None,
-            )
-        guide_cross = cross_account_value(op.grants)
-        if (
-            facts.cross_account
-            and guide_cross in ("yes", "no", "n/a")
-            and facts.cross_account != guide_cross
-        ):
-            add(
-                "cross-account-differs",
-                action,
-                f"{guide_when} gives cross-account use {guide_cross!r} for "
-                f"{action}; {api_when} gives {facts.cross_account!r} for {facts.operation}.",
-                guide_sid,
-                None,
-            )
-        guide_types = sorted({g.policy_type for g in op.grants})
-        if facts.policy_types and guide_types and list(facts.policy_types) != guide_types:
-            add(
-                "policy-type-differs",
-                action,
-                f"{guide_when} grants {action} in {', '.join(guide_types)}; "
-                f"{api_when} says {', '.join(facts.policy_types)}.",
                 guide_sid,
                 None,
             )

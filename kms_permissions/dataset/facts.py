@@ -38,7 +38,9 @@ VIA_SERVICE_FIELDS = _fields_by_source(model.ViaService)
 _UNTRACKED = {"operations_expression", "guide_description", "sar_names"}
 # The API Reference's first sentence of an operation changes with every rewording of its text:
 # like the keys' descriptions, diff compares it and history leaves it out.
-_ACTION_UNTRACKED = {"api_description"}
+# Whether the API Reference says a key policy grant takes effect is read from its policy types,
+# which history tracks already.
+_ACTION_UNTRACKED = {"api_description", "api_key_policy_effective"}
 
 
 def _value(value: object) -> str:

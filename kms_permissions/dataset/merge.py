@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict
+from typing import Any
 
 from kms_permissions.dataset.api_facts import ApiFacts, api_actions, required_permission_rows
 from kms_permissions.dataset.cross_account import cross_account_value
@@ -28,6 +30,7 @@ from kms_permissions.dataset.links import Links, Speakers
 from kms_permissions.dataset.memory import Dataset
 from kms_permissions.dataset.resolve import ActionIndex
 from kms_permissions.dataset.snapshot import Snapshot, source_id
+from kms_permissions.model import ACTION_FACTS
 from kms_permissions.names import natural_key
 from kms_permissions.scraper.records import (
     ApiReferencePage,
@@ -79,21 +82,25 @@ def merge(snapshot: Snapshot) -> Dataset:
     keys = _condition_keys(snapshot, names, links, offered)
     links.decide(_speakers(snapshot, names, set(guide_ops), set(sar_actions)))
     api_sid = source_id(snapshot.api.provenance) if snapshot.api else ""
+    dates = _page_dates(snapshot)
     tables: Tables = {
         "actions": [
-            _action_row(action, guide_ops.get(action), sar_actions.get(action), api.get(action))
+            _action_row(
+                action, guide_ops.get(action), sar_actions.get(action), api.get(action), dates
+            )
             for action in sorted(everything)
         ],
         "action_grants": _grants(snapshot),
         "action_condition_keys": links.rows(),
         "condition_keys": keys,
         "resource_types": _resource_types(snapshot, names),
-        "discrepancies": find_discrepancies(snapshot, names, links, api),
+        "discrepancies": [],
         "required_permissions": required_permission_rows(snapshot.api, api_sid),
         "notes": [],
         "via_services": _via_services(snapshot),
         "sources": _sources(snapshot),
     }
+    tables["discrepancies"] = find_discrepancies(snapshot, names, links, api, tables["actions"])
     tables["notes"] = _notes(
         snapshot,
         names,
@@ -138,23 +145,18 @@ def _guide_key_names(snapshot: Snapshot) -> set[str]:
 
 
 def _action_row(
-    action: str, op: Operation | None, sar: SarAction | None, api: ApiFacts | None
+    action: str,
+    op: Operation | None,
+    sar: SarAction | None,
+    api: ApiFacts | None,
+    dates: Mapping[str, str | None],
 ) -> ActionsRow:
-    grants = op.grants if op else ()
-    policy_types = sorted({g.policy_type for g in grants})
-    ineffective = any("not effective in a key policy" in (g.qualifier or "") for g in grants)
-    resources = {r for g in grants for r in g.resources}
-    if op is None and sar is not None:
-        resources = {r.resource_type for r in sar.resource_rows if r.resource_type} or {"*"}
-    elif op is None and api is not None:
-        resources = set(api.resources) or {"*"}
-    dependent = sorted({d for r in sar.resource_rows for d in r.dependent_actions}) if sar else []
-    # An action the guide does not list yet takes where it is granted from the API Reference.
-    from_api = op is None and api is not None and bool(api.policy_types)
-    if from_api and api:
-        policy_types = list(api.policy_types)
-    cross = cross_account_value(grants) if op else (api.cross_account if from_api and api else None)
+    """An action's row: each source's statements of its facts, and per fact the headline (the
+    newest dated source that states it, among those `model.ACTION_FACTS` names)."""
+    said = _statements(action, op, sar, api)
+    facts = _Headlines(said, dates)
     operation = op.name if op else (api.operation if api else (sar.name if sar else None))
+    types_source = facts.source("policy_types")
     return {
         "action": action,
         "operation": operation or action.split(":", 1)[1],
@@ -163,27 +165,137 @@ def _action_row(
         or (f"{API_REFERENCE}/API_{api.operation}.html" if api else None),
         "in_guide": op is not None,
         "in_sar": sar is not None,
-        "policy_types": policy_types,
-        "key_policy_effective": ("key-policy" in policy_types and not ineffective)
-        if op or from_api
-        else None,
-        "cross_account": cross,
-        "cross_account_text": " / ".join(dict.fromkeys(g.cross_account_text for g in grants))
-        or (api.cross_account_text if from_api and api else None),
-        "resources": sorted(resources, key=lambda r: _RESOURCE_ORDER.get(r, 9)),
-        "access_level": sar.access_level if sar else None,
-        "description": sar.description if sar else None,
+        "policy_types": facts.value("policy_types"),
+        "key_policy_effective": facts.value("key_policy_effective"),
+        "cross_account": facts.value("cross_account"),
+        "cross_account_text": facts.value("cross_account_text"),
+        "resources": facts.value("resources"),
+        "access_level": facts.value("access_level"),
+        "description": facts.value("description"),
         "api_description": api.description if api else None,
-        "permission_only": sar.permission_only if sar else False,
-        "dependent_actions": dependent,
-        "note": op.note if op else None,
+        "permission_only": facts.value("permission_only"),
+        "dependent_actions": facts.value("dependent_actions"),
+        "note": facts.value("note"),
         "in_api": api is not None,
         "api_operation": api.operation if api else None,
-        "api_cross_account": api.cross_account if api else None,
-        "api_cross_account_text": api.cross_account_text if api else None,
-        "api_policy_types": list(api.policy_types) if api else [],
-        "details_source": "guide" if op else "api" if from_api else "none",
+        "api_cross_account": facts.said("api", "cross_account"),
+        "api_cross_account_text": facts.said("api", "cross_account_text"),
+        "api_policy_types": facts.said("api", "policy_types"),
+        "details_source": "guide"
+        if types_source == "permissions"
+        else "api"
+        if types_source == "api"
+        else "none",
+        "policy_types_source": types_source,
+        "key_policy_effective_source": facts.source("key_policy_effective"),
+        "cross_account_source": facts.source("cross_account"),
+        "cross_account_text_source": facts.source("cross_account_text"),
+        "resources_source": facts.source("resources"),
+        "description_source": facts.source("description"),
+        "guide_policy_types": facts.said("permissions", "policy_types"),
+        "guide_key_policy_effective": facts.said("permissions", "key_policy_effective"),
+        "guide_cross_account": facts.said("permissions", "cross_account"),
+        "guide_cross_account_text": facts.said("permissions", "cross_account_text"),
+        "guide_resources": facts.said("permissions", "resources"),
+        "sar_resources": facts.said("sar", "resources"),
+        "sar_description": facts.said("sar", "description"),
+        "api_key_policy_effective": facts.said("api", "key_policy_effective"),
+        "api_resources": facts.said("api", "resources"),
     }
+
+
+# The value of a fact no source states (a list fact is empty, a flag false, the others null).
+_EMPTY: dict[str, Any] = {
+    "policy_types": [],
+    "resources": [],
+    "dependent_actions": [],
+    "permission_only": False,
+}
+
+
+class _Headlines:
+    """Per fact of `model.ACTION_FACTS`, the statement of the newest dated source among those
+    that state it (`dataset.headline`), and what each source says."""
+
+    def __init__(self, said: dict[str, dict[str, Any]], dates: Mapping[str, str | None]) -> None:
+        self._said = said
+        self._chosen: dict[str, Stated[Any] | None] = {
+            fact: headline(
+                [Stated(s, dates.get(s), said[s][fact]) for s in sources if fact in said[s]]
+            )
+            for fact, sources in ACTION_FACTS.items()
+        }
+
+    def value(self, fact: str) -> Any:
+        """The headline value (the fact's empty value where no source states it)."""
+        chosen = self._chosen[fact]
+        return chosen.value if chosen else _EMPTY.get(fact)
+
+    def source(self, fact: str) -> Any:
+        """The source of the headline, or None."""
+        chosen = self._chosen[fact]
+        return chosen.source if chosen else None
+
+    def said(self, source: str, fact: str) -> Any:
+        """What one source says of the fact (its empty value where it says nothing)."""
+        assert source in ACTION_FACTS[fact], (source, fact)
+        return self._said[source].get(fact, _EMPTY.get(fact))
+
+
+def _statements(
+    action: str, op: Operation | None, sar: SarAction | None, api: ApiFacts | None
+) -> dict[str, dict[str, Any]]:
+    """Per source, the facts of `model.ACTION_FACTS` it states of the action (a fact it says
+    nothing of is absent)."""
+    said: dict[str, dict[str, Any]] = {"permissions": {}, "sar": {}, "api": {}}
+    if op is not None:
+        grants = op.grants
+        guide = said["permissions"]
+        if grants:
+            types = sorted({g.policy_type for g in grants})
+            ineffective = any(
+                "not effective in a key policy" in (g.qualifier or "") for g in grants
+            )
+            guide["policy_types"] = types
+            guide["key_policy_effective"] = "key-policy" in types and not ineffective
+            guide["cross_account"] = cross_account_value(grants)
+            guide["cross_account_text"] = " / ".join(
+                dict.fromkeys(g.cross_account_text for g in grants)
+            )
+            guide["resources"] = _ordered_resources({r for g in grants for r in g.resources})
+        if op.note:
+            guide["note"] = op.note
+    if sar is not None:
+        own = said["sar"]
+        typed = {r.resource_type for r in sar.resource_rows if r.resource_type}
+        own["resources"] = _ordered_resources(typed or {"*"})
+        if sar.description:
+            own["description"] = sar.description
+        if sar.access_level:
+            own["access_level"] = sar.access_level
+        own["permission_only"] = sar.permission_only
+        own["dependent_actions"] = sorted(
+            {d for r in sar.resource_rows for d in r.dependent_actions}
+        )
+    if api is not None:
+        reference = said["api"]
+        # Where it is granted, and on what, only where the text says where to grant it.
+        if api.policy_types:
+            reference["policy_types"] = list(api.policy_types)
+            reference["key_policy_effective"] = "key-policy" in api.policy_types
+            reference["resources"] = _ordered_resources(set(api.resources) or {"*"})
+        if api.cross_account:
+            reference["cross_account"] = api.cross_account
+        if api.cross_account_text:
+            reference["cross_account_text"] = api.cross_account_text
+        # The API Reference describes the operation: the description of its namesake permission.
+        if api.description and action == f"kms:{api.operation}":
+            reference["description"] = api.description
+    return said
+
+
+def _ordered_resources(resources: set[str]) -> list[str]:
+    return sorted(resources, key=lambda r: _RESOURCE_ORDER.get(r, 9))
 
 
 def _grants(snapshot: Snapshot) -> list[ActionGrantsRow]:
@@ -288,22 +400,28 @@ def _api_keys(
     return sentences
 
 
-def _speakers(
-    snapshot: Snapshot, names: KeyNames, guide_actions: set[str], sar_actions: set[str]
-) -> Speakers:
-    """Who speaks of which pairs in this snapshot, and the date of each source's page."""
+def _page_dates(snapshot: Snapshot) -> dict[str, str | None]:
+    """The revision date of each fact source's page in this snapshot (None: undated or absent)."""
 
     def date(page: PermissionsPage | SarPage | ApiReferencePage | None) -> str | None:
         return (page.provenance.revision_date or None) if page else None
 
     pages = snapshot.condition_keys
+    return {
+        "permissions": date(snapshot.permissions),
+        "conditions": max((p.provenance.revision_date for p in pages), default="") or None,
+        "sar": date(snapshot.sar),
+        "api": date(snapshot.api),
+    }
+
+
+def _speakers(
+    snapshot: Snapshot, names: KeyNames, guide_actions: set[str], sar_actions: set[str]
+) -> Speakers:
+    """Who speaks of which pairs in this snapshot, and the date of each source's page."""
+    pages = snapshot.condition_keys
     return Speakers(
-        dates={
-            "permissions": date(snapshot.permissions),
-            "conditions": max((p.provenance.revision_date for p in pages), default="") or None,
-            "sar": date(snapshot.sar),
-            "api": date(snapshot.api),
-        },
+        dates=_page_dates(snapshot),
         guide_actions=guide_actions,
         condition_actions=_action_index(snapshot).actions,
         condition_keys={

@@ -255,6 +255,36 @@ def _fold_enumerated(tables: LooseTables) -> LooseTables:
     return tables
 
 
+def _action_headlines(tables: LooseTables) -> LooseTables:
+    """3.2.0's action facts were the guide's where it listed the action (else the API
+    Reference's policy types and cross-account use, the SAR's resources, else the API
+    Reference's) and the SAR's description: they stay the headline (that version's own choice),
+    each with the source it was taken from, and are that source's own column. A source's value
+    3.2.0 did not keep (the API Reference's resources, the SAR's where the guide gave them) is
+    empty or null: it is not invented."""
+    for row in tables["actions"]:
+        guide, api = row["details_source"] == "guide", row["details_source"] == "api"
+        details = "permissions" if guide else "api" if api else None
+        for fact in ("policy_types", "key_policy_effective", "cross_account", "cross_account_text"):
+            row[f"{fact}_source"] = details
+        row["guide_policy_types"] = list(row["policy_types"]) if guide else []
+        row["guide_key_policy_effective"] = row["key_policy_effective"] if guide else None
+        row["guide_cross_account"] = row["cross_account"] if guide else None
+        row["guide_cross_account_text"] = row["cross_account_text"] if guide else None
+        row["guide_resources"] = list(row["resources"]) if guide else []
+        from_sar = not guide and row["in_sar"]
+        row["sar_resources"] = list(row["resources"]) if from_sar else []
+        from_api = not guide and not from_sar and row["in_api"] and bool(row["resources"])
+        row["api_resources"] = list(row["resources"]) if from_api else []
+        row["api_key_policy_effective"] = row["key_policy_effective"] if api else None
+        row["resources_source"] = (
+            "permissions" if guide else "sar" if from_sar else "api" if from_api else None
+        )
+        row["sar_description"] = row["description"]
+        row["description_source"] = "sar" if row["description"] else None
+    return tables
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "1.0.0",
@@ -335,6 +365,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             _undated_history,
             _fold_enumerated,
         ),
+    ),
+    Migration(
+        "3.2.0",
+        "3.3.0",
+        "the newest dated source states an action's facts: actions' policy_types, "
+        "key_policy_effective, cross_account, cross_account_text, resources and description are "
+        "the headline, each with its source (<fact>_source), beside each source's own columns "
+        "(guide_*, sar_resources, sar_description, api_resources, api_key_policy_effective); "
+        "3.2.0's values stay the headline, taken from the source 3.2.0 took them from, and a "
+        "source's value 3.2.0 did not keep is empty or null",
+        _action_headlines,
     ),
 )
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from kms_permissions.dataset.columns import SCHEMA_VERSION
 from kms_permissions.dataset.memory import Dataset
 from kms_permissions.model import (
+    ACTION_FACTS,
     FACT_SOURCES,
     SOURCE_OF_PAGE_KIND,
     VIA_SERVICE_KEY,
@@ -130,6 +132,19 @@ class _Tables:
             sources["actions"] = newest
         return sources, {field: self.as_of.get(source) for field, source in sources.items()}
 
+    def action_headline(self, row: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+        """Per fact of an action some source states, its headline's source and that source's
+        revision date (`model.ACTION_FACTS`)."""
+        listed = {"permissions": row["in_guide"], "sar": row["in_sar"], "api": row["in_api"]}
+        sources: dict[str, str] = {}
+        for fact, stating in ACTION_FACTS.items():
+            if len(stating) > 1:
+                if row[f"{fact}_source"]:
+                    sources[fact] = row[f"{fact}_source"]
+            elif listed[stating[0]] and row[fact] is not None:
+                sources[fact] = stating[0]
+        return sources, {fact: self.as_of.get(source) for fact, source in sources.items()}
+
     def revision_of_first(self, kind: str, name: str) -> dict[str, str]:
         """Per source, the revision of that earliest snapshot."""
         found = self.listed_in.get((kind, name), {})
@@ -176,8 +191,11 @@ def _action(tables: _Tables, row: ActionsRow) -> dict[str, Any]:
         )
         if listed
     ]
+    headline_sources, headline_as_of = tables.action_headline(row)
     entry = {
         **row,
+        "headline_sources": headline_sources,
+        "headline_as_of": headline_as_of,
         "grants": grants,
         "condition_keys": [link.condition_key for link in links if link.applies],
         "condition_key_sources": {link.condition_key: list(link.sources) for link in links},

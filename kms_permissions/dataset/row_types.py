@@ -38,6 +38,21 @@ class ActionsRow(TypedDict):
     api_cross_account_text: str | None
     api_policy_types: list[str]
     details_source: str
+    policy_types_source: str | None
+    key_policy_effective_source: str | None
+    cross_account_source: str | None
+    cross_account_text_source: str | None
+    resources_source: str | None
+    description_source: str | None
+    guide_policy_types: list[str]
+    guide_key_policy_effective: bool | None
+    guide_cross_account: str | None
+    guide_cross_account_text: str | None
+    guide_resources: list[str]
+    sar_resources: list[str]
+    sar_description: str | None
+    api_key_policy_effective: bool | None
+    api_resources: list[str]
 
 
 class ActionGrantsRow(TypedDict):

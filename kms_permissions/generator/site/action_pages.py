@@ -33,15 +33,7 @@ def page(site: Site, action: str, here: str, groups: dict[str, str]) -> str:
     info = site.actions[action]
     parts = [front_matter(), f"# {text(action)}", ""]
     parts += _answers(site, info, here)
-    if info.description:
-        parts += [prose.block(site, info.description, here), ""]
-    elif info.api_description:
-        sar = site.source_name("sar")
-        said = f"{sar} does not list it yet; the API Reference's first sentence:"
-        parts += [text(f"No description from the SAR: {said}"), ""]
-        parts += ["> " + prose.inline(site, info.api_description, here), ""]
-    else:
-        parts += [text(f"No description: {site.source_name('sar')} does not list it."), ""]
+    parts += _description(site, info, here)
     if info.permission_only:
         parts += [
             "The SAR marks it *permission only*: no API operation of that name; "
@@ -81,23 +73,66 @@ def _block_lines(site: Site, value: str, here: str) -> list[str]:
     return prose.block(site, value, here).split("\n")
 
 
+def _stated(site: Site, info: ActionInfo[str], fact: str) -> str:
+    """` (API Reference, as of 2026-11-20)`: the source of a headline fact and its date."""
+    source = info.headline_sources.get(fact)
+    if source is None:
+        return ""
+    when = info.headline_as_of.get(fact)
+    dated = f"as of {when.isoformat()}" if when else "undated"
+    return " " + text(f"({site.short_sources([source])}, {dated})")
+
+
+def _description(site: Site, info: ActionInfo[str], here: str) -> list[str]:
+    """The headline description with its source, and the other source's where it differs."""
+    if not info.description:
+        return [text(f"No description: {site.source_name('sar')} does not list it."), ""]
+    parts = [prose.block(site, info.description, here), ""]
+    parts += [f"*{text('Description from')}{_stated(site, info, 'description')}*", ""]
+    said = {"sar": info.sar_description, "api": info.api_description}
+    for source, value in said.items():
+        if source == info.headline_sources.get("description"):
+            continue
+        if value and value != info.description:
+            when = info.as_of.get(source)
+            dated = f"as of {when.isoformat()}" if when else "undated"
+            parts += [f"{text(f'{site.short_sources([source])} ({dated}):')}", ""]
+            parts += ["> " + prose.inline(site, value, here), ""]
+    return parts
+
+
 def facts(site: Site, info: ActionInfo[str], here: str) -> list[list[str]]:
-    """The fact table's rows."""
+    """The fact table's rows: each headline value with its source and date."""
     resources = [
         f"{code(r)} ({code(info.resource_arns[r])})" if r in info.resource_arns else code(r)
         for r in info.resources
     ]
     return [
         ["Operation", external(text(info.operation), info.api_reference_url)],
-        ["Policy types", policy_types_text(site, info)],
-        ["Works in a key policy", _key_policy_effective(site, info)],
-        ["Cross-account use", _cross_account(site, info, here)],
-        ["Resources", ", ".join(resources) or absent(site, "sar", info.in_sar)],
-        ["Access level (SAR)", text(info.access_level) if info.access_level else _sar(site, info)],
+        ["Policy types", policy_types_text(site, info) + _stated(site, info, "policy_types")],
         [
-            "Dependent actions (SAR)",
-            ", ".join(site.name_link(d, here) for d in info.dependent_actions)
-            or (text("none") if info.in_sar else _sar(site, info)),
+            "Works in a key policy",
+            _key_policy_effective(site, info) + _stated(site, info, "key_policy_effective"),
+        ],
+        ["Cross-account use", _cross_account(site, info, here)],
+        [
+            "Resources",
+            (", ".join(resources) + _stated(site, info, "resources"))
+            if resources
+            else absent(site, "sar", info.in_sar),
+        ],
+        [
+            "Access level",
+            text(info.access_level) + _stated(site, info, "access_level")
+            if info.access_level
+            else _sar(site, info),
+        ],
+        [
+            "Dependent actions",
+            (", ".join(site.name_link(d, here) for d in info.dependent_actions) or text("none"))
+            + _stated(site, info, "dependent_actions")
+            if info.in_sar
+            else _sar(site, info),
         ],
         ["Sources", source_lines(site, info.as_of, info.listed_since, info.listed_in)],
     ]
@@ -110,10 +145,8 @@ def _sar(site: Site, info: ActionInfo[str]) -> str:
 def policy_types_text(site: Site, info: ActionInfo[str]) -> str:
     """Where it can be granted, in words: a key policy only "Key policy" says IAM counts too."""
     if not info.policy_types:
-        return absent(site, "permissions", info.in_guide)
+        return text("not given: no source says where to grant it")
     shown = ", ".join(POLICY[p] for p in info.policy_types)
-    if info.details_source == "api":
-        shown += ", as the API Reference says (the permissions reference does not list it)"
     if info.policy_types == ("key-policy",):
         shown += "; IAM policies too, where the key policy enables them"
     return text(shown)
@@ -121,23 +154,23 @@ def policy_types_text(site: Site, info: ActionInfo[str]) -> str:
 
 def _key_policy_effective(site: Site, info: ActionInfo[str]) -> str:
     if info.key_policy_effective is None:
-        return absent(site, "permissions", info.in_guide)
+        return text("not given: no source says where to grant it")
     if info.key_policy_effective:
         return text("yes")
+    if "key-policy" not in info.policy_types:
+        return text("no: it is not granted in a key policy")
     return text("no: a key policy statement that allows it has no effect")
 
 
 def _cross_account(site: Site, info: ActionInfo[str], here: str) -> str:
-    lines = []
-    if info.details_source == "api" and info.api_cross_account_text:
-        pass  # the API Reference's words, below: the permissions reference does not list it
-    elif info.cross_account == "contradictory":
-        lines.append(text(f"The guide says both: {info.cross_account_text}"))
-    elif info.cross_account_text or info.cross_account:
-        guide = info.cross_account_text or info.cross_account
-        lines.append(fragment(f"The permissions reference: {guide}"))
-    else:
-        lines.append(absent(site, "permissions", info.in_guide))
+    """The headline value with its source, then each source's words."""
+    if info.cross_account is None:
+        return text("not given: no source says")
+    lines = [text(info.cross_account) + _stated(site, info, "cross_account")]
+    if info.guide_cross_account == "contradictory":
+        lines.append(text(f"The guide says both: {info.guide_cross_account_text}"))
+    elif info.guide_cross_account_text:
+        lines.append(fragment(f"The permissions reference: {info.guide_cross_account_text}"))
     if info.api_cross_account_text:
         api = prose.inline(site, info.api_cross_account_text, here)
         lines.append(f"{fragment('The API Reference: ')}{api}")
@@ -148,8 +181,8 @@ def how_they_fit(site: Site, info: ActionInfo[str], here: str) -> list[str]:
     """A permission granted in an IAM policy that a policy alone cannot allow (RetireGrant):
     the facts that explain it, side by side."""
     said = []
-    if info.key_policy_effective is False:
-        where = ", ".join(POLICY[p] for p in info.policy_types) or "no policy type"
+    if info.guide_key_policy_effective is False:
+        where = ", ".join(POLICY[p] for p in info.guide_policy_types) or "no policy type"
         said.append(
             f"The permissions reference gives {where} as where to grant it, and says it is "
             "not effective in a key policy: a key policy statement allowing it does nothing."

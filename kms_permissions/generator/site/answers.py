@@ -34,19 +34,26 @@ def iam_only_reason(info: ActionInfo[str]) -> str | None:
         return None
     if not on_key(info):
         return "it acts on no KMS key (its resource is *), so no key policy applies to it"
-    return "the permissions reference says a key policy statement allowing it has no effect"
+    if info.guide_key_policy_effective is False:
+        return "the permissions reference says a key policy statement allowing it has no effect"
+    return f"{_source(info)} gives IAM policy as its only policy type"
 
 
 def key_policy_only_reason(info: ActionInfo[str]) -> str | None:
     """Why the key policy must allow it, or None when an IAM policy alone can."""
     if info.policy_types != ("key-policy",):
         return None
-    source = (
-        "the API Reference (the permissions reference does not list it yet)"
-        if info.details_source == "api"
-        else "the permissions reference"
+    return f"{_source(info)} gives Key policy as its only policy type"
+
+
+def _source(info: ActionInfo[str]) -> str:
+    """The source of its headline policy types, in words."""
+    source = info.policy_types_source
+    if source == "api" and not info.in_guide:
+        return "the API Reference (the permissions reference does not list it yet)"
+    return {"api": "the API Reference", "permissions": "the permissions reference"}.get(
+        source or "", "no source"
     )
-    return f"{source} gives Key policy as its only policy type"
 
 
 def same_account(info: ActionInfo[str]) -> str:
@@ -66,8 +73,8 @@ def same_account(info: ActionInfo[str]) -> str:
 
 def another_account(info: ActionInfo[str]) -> str:
     """What a principal in another account needs, by the cross-account facts."""
-    said = info.cross_account_text or info.api_cross_account_text
-    value = info.cross_account if info.details_source == "guide" else info.api_cross_account
+    said = info.cross_account_text
+    value = info.cross_account
     if value == "no":
         return "It cannot be used from another account, whatever the policies say."
     if value == "n/a":

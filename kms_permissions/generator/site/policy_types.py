@@ -44,6 +44,6 @@ def pages(site: Site) -> dict[str, str]:
 
 def _where(site: Site, action: str) -> str:
     info = site.actions[action]
-    if not info.in_guide and info.details_source == "api":
+    if not info.in_guide and info.policy_types_source == "api":
         return text(": the API Reference says " + ", ".join(info.policy_types))
     return ""
