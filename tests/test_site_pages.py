@@ -456,14 +456,21 @@ def test_timeline_rows_name_what_changed() -> None:
 def test_each_fact_is_attributed_to_the_source_that_gives_it() -> None:
     pages = _pages()
     site = _site()
-    api_only = [a for a, info in site.actions.items() if info.details_source == "api"]
+    api_only = [a for a, info in site.actions.items() if info.in_api and not info.in_guide]
     assert api_only  # Encapsulate and Decapsulate, in this dataset
     for action, path in site.action_pages.items():
         page = html.unescape(pages[path])
         facts = page.split("| Fact | Value |", 1)[1].split("\n\n", 1)[0]
+        info = site.actions[action]
+        # Each headline fact names its source and that source's date.
+        for fact, source in info.headline_sources.items():
+            if fact in ("policy_types", "resources", "access_level"):
+                when = info.headline_as_of[fact]
+                dated = f"as of {when.isoformat()}" if when else "undated"
+                assert f"({site.short_sources([source])}, {dated})" in facts, (action, fact)
         if action in api_only:
             assert "The permissions reference:" not in facts, action
-            assert "as the API Reference says" in facts
+            assert "(API Reference, as of" in facts
         history = set(re.findall(r"\| the ([\w ]+?) \| ", page))
         begins = re.search(r"Dates are those of the copies held, which begin (.*)\.", page)
         if begins:

@@ -216,8 +216,9 @@ def test_editors_complete_the_lazy_package_and_show_field_docs(tmp_path: Path) -
     source = "import kms_permissions\nkms_permissions.lookup_action('x').cross_account"
     (hover,) = jedi.Script(source, path=tmp_path / "x.py", environment=here).help(2, 40)
     assert "cross-account use over its rows" not in hover.docstring()  # the alias's comment
-    assert hover.docstring().endswith(
-        "yes, no, n/a, other, mixed (rows differ) or contradictory (the page says both)."
+    assert " ".join(hover.docstring().split()).endswith(
+        "yes, no, n/a, other, mixed (the guide's rows differ) or contradictory (the guide says "
+        "both)."
     )
     # IPython's own completer (without Jedi) lists what dir() gives.
     import kms_permissions

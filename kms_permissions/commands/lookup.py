@@ -242,6 +242,9 @@ def _action_headline(entry: dict[str, Any]) -> list[str]:
             if f"{prefix[s]}_{fact}" in entry
         }
         lines += _older(entry, fact, said, _shown(entry[fact]) or "")
+    if entry["guide_cross_account"] == "contradictory":
+        said = entry["guide_cross_account_text"]
+        lines.append(row("  the guide", f"says both across accounts: {said}"))
     return lines
 
 
