@@ -299,3 +299,20 @@ def test_placeholders_of_examples_are_named_and_real_values_are_not() -> None:
     both = {**org, **region}
     (message,) = placeholder_messages(key + "key_ID", both)
     assert message.startswith("'<my-org-id>', '{example-region-1}', key ID 'key_ID' are")
+
+
+def test_a_resource_that_is_no_arn_is_refused_as_aws_refuses_it() -> None:
+    def found(resource: Any, kind: str = "iam-policy") -> list[str]:
+        policy = (
+            iam_policy(iam_allow("kms:Decrypt", resource))
+            if kind == "iam-policy"
+            else key_policy(allow("kms:Decrypt", Resource=resource))
+        )
+        return [f.rule_id for f in check(policy, kind=kind) if f.rule_id in {"KMS106", "KMS109"}]
+
+    for resource in ("1234abcd-12ab-34cd-56ef-1234567890ab", "alias/app", "custom-key-id"):
+        assert found(resource) == ["KMS106"], resource
+    for resource in ("*", KEY_ARN, "arn:aws:kms:*:*:key/*", "${key_arn}"):
+        assert found(resource) == [], resource
+    assert found("<key-arn>") == ["KMS109"]  # an example's marked placeholder: advice
+    assert found("custom-key-id", kind="key-policy") == []  # KMS090's

@@ -18,6 +18,7 @@ from kms_permissions.policy.rules._examples import (
     iam_policy,
     key_policy,
 )
+from kms_permissions.policy.rules.placeholders import marked_placeholder
 
 # Stand-ins for typing's names at run time (see kms_permissions._slotted).
 TYPE_CHECKING = False
@@ -336,6 +337,21 @@ def _entries(ctx: Context) -> Iterator[tuple[Any, str, str, Any]]:
                     element.endswith("Action") and not _ACTION.fullmatch(item) and "${" not in item
                 ):
                     yield statement, element, path, f"{shown(item)}, not service:action"
+                elif element.endswith("Resource") and _not_an_arn(ctx, item):
+                    yield statement, element, path, f'{shown(item)}, neither an ARN nor "*"'
+
+
+def _not_an_arn(ctx: Context, resource: str) -> bool:
+    """A Resource entry IAM refuses: not `*`, not an ARN (a key ID or an alias name are not
+    ARNs), not a template's substitution. A key policy's Resource is KMS090's to judge, and an
+    example's marked placeholder (`<resource-arn>`) KMS109's."""
+    return (
+        ctx.kind != "key-policy"
+        and resource != "*"
+        and not resource.startswith("arn:")
+        and "${" not in resource
+        and not marked_placeholder(resource)
+    )
 
 
 @rule(
@@ -348,11 +364,11 @@ def _entries(ctx: Context) -> Iterator[tuple[Any, str, str, Any]]:
     good=key_policy(allow("kms:Decrypt")),
 )
 def malformed_elements(ctx: Context) -> Iterator[Hit]:
-    """Action and Resource entries are non-empty strings (`service:action` for actions, no
-    surrounding space); a Condition is an object of operators, each an object of keys, each
-    with a string, number or boolean or a non-empty list of them. AWS refuses anything else;
-    a checker that skipped such entries would pass `"Action": 123` or `"kms:Decrypt "`
-    silently."""
+    """Action and Resource entries are non-empty strings (`service:action` for actions, an ARN
+    or `*` for resources, no surrounding space); a Condition is an object of operators, each
+    an object of keys, each with a string, number or boolean or a non-empty list of them. AWS
+    refuses anything else; a checker that skipped such entries would pass `"Action": 123` or
+    `"kms:Decrypt "` silently."""
     for statement, element, path, problem in _entries(ctx):
         yield Hit(
             statement,

@@ -25,13 +25,19 @@ EXAMPLE_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ID_LINK = f"{GUIDE}/concepts.html#key-id-key-id"
 
 
+def marked_placeholder(text: str) -> str | None:
+    """The part of a text that is an example's marked placeholder (`<my-org-id>`), or None."""
+    found = _BRACKETED.search(text)
+    return found.group() if found else None
+
+
 def _placeholder(value: object) -> str | None:
     """The part of a value that is a placeholder, or None."""
     if not isinstance(value, str) or isinstance(value, Unresolved):
         return None
-    found = _BRACKETED.search(value)
-    if found:
-        return shown(found.group())
+    marked = marked_placeholder(value)
+    if marked:
+        return shown(marked)
     key = _KEY_ARN.match(value)
     if key and not any(c in key["id"] for c in "*?$") and not _KEY_ID.fullmatch(key["id"]):
         return f"key ID {shown(key['id'])}"
