@@ -79,3 +79,15 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     if done.returncode != 0 or len(wheels) != 1 or len(sdists) != 1:
         pytest.fail(f"release-check failed:\n{done.stdout}{done.stderr}")
     return Release(done, wheels[0], sdists[0], out / "venv")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules with the most slow tests first, each module's tests kept together and in
+    their order (so a module's fixtures are made once): under `-n`, `--dist loadgroup` hands
+    the tests out in this order, so the long ones start early and the short ones fill in the
+    end, instead of one worker finishing a long update test alone."""
+    slow: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        slow[module] = slow.get(module, 0) + (item.get_closest_marker("slow") is not None)
+    items.sort(key=lambda item: -slow[item.nodeid.split("::")[0]])
