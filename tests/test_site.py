@@ -945,10 +945,26 @@ def _search(page: Any, query: str) -> None:
     _expect()(page.locator(".md-search-result__meta")).to_have_text(
         "Type to start searching", timeout=15000
     )
+    _type_query(page, query)
+
+
+def _type_query(page: Any, query: str) -> None:
+    """Type a query into the open, empty search field and wait for its results."""
+    field = page.locator("input.md-search__input")
     field.fill(query)
     field.press("End")  # Material searches on key-up: one query, for the whole text
     _expect()(page.locator(".md-search-result__meta")).to_have_text(
         re.compile(r"\d+ matching documents?"), timeout=15000
+    )
+
+
+def _clear_search(page: Any) -> None:
+    """Empty the search field, as a person would before the next query; the results go."""
+    field = page.locator("input.md-search__input")
+    field.fill("")
+    field.press("End")
+    _expect()(page.locator(".md-search-result__meta")).to_have_text(
+        "Type to start searching", timeout=15000
     )
 
 
@@ -982,36 +998,46 @@ MATERIAL_AGREES = {
 }
 
 
-@pytest.mark.parametrize(
-    ("query", "path"),
-    [
-        ("ReEncryptFrom", "/actions/ReEncryptFrom/"),
-        ("ViaService", "/condition-keys/kms-ViaService/"),
-        ("encryption context", "/condition-keys/kms-EncryptionContext-context-key/"),
-        ("tag", "/actions/TagResource/"),
-        ("alias", "/actions/CreateAlias/"),
-        # A subject rather than a name: its topic page, above the names it spans.
-        ("multi-region", "/topics/multi-region-keys/"),
-        ("key rotation", "/topics/key-rotation/"),
-        ("grants", "/topics/grants/"),
-        ("deny", "/access/explicit-deny/"),
-        ("SCP", "/access/explicit-deny/"),  # the rule whose cases are SCPs that deny
-        ("why denied", "/access/"),  # the checklist
-        ("key policy only", "/key-policy-only/"),
-        ("secretsmanager", "/via-service/"),  # a service's kms:ViaService name
-        ("s3.eu-west-1.amazonaws.com", "/via-service/"),
-        # The site's own page above the guide's notes page "Cross-account access", by the
-        # search boost the generator writes (site/README.md).
-        ("cross-account", "/cross-account/"),
-    ],
-)
-def test_search_puts_the_page_first(context: Any, served: str, query: str, path: str) -> None:
+FIRST_RESULTS = [
+    ("ReEncryptFrom", "/actions/ReEncryptFrom/"),
+    ("ViaService", "/condition-keys/kms-ViaService/"),
+    ("encryption context", "/condition-keys/kms-EncryptionContext-context-key/"),
+    ("tag", "/actions/TagResource/"),
+    ("alias", "/actions/CreateAlias/"),
+    # A subject rather than a name: its topic page, above the names it spans.
+    ("multi-region", "/topics/multi-region-keys/"),
+    ("key rotation", "/topics/key-rotation/"),
+    ("grants", "/topics/grants/"),
+    ("deny", "/access/explicit-deny/"),
+    ("SCP", "/access/explicit-deny/"),  # the rule whose cases are SCPs that deny
+    ("why denied", "/access/"),  # the checklist
+    ("key policy only", "/key-policy-only/"),
+    ("secretsmanager", "/via-service/"),  # a service's kms:ViaService name
+    ("s3.eu-west-1.amazonaws.com", "/via-service/"),
+    # The site's own page above the guide's notes page "Cross-account access", by the
+    # search boost the generator writes (site/README.md).
+    ("cross-account", "/cross-account/"),
+]
+
+
+def test_search_puts_the_page_first(context: Any, served: str) -> None:
+    # Every query on one page, the field emptied between them: the search index is built once
+    # per screen size rather than once per query. Each query's misses are listed together.
     page = _open(context, f"{served}/")
-    _search(page, query)
-    assert _search_results(page)[0] == path
-    if query in MATERIAL_AGREES:
-        first_result = page.locator(".md-search-result__item > a").first.get_attribute("href")
-        assert urlsplit(str(first_result)).path == path  # Material's own ranking agrees
+    missed = []
+    for number, (query, path) in enumerate(FIRST_RESULTS):
+        if number:
+            _clear_search(page)
+            _type_query(page, query)
+        else:
+            _search(page, query)
+        first = _search_results(page)[0]
+        material = page.locator(".md-search-result__item > a").first.get_attribute("href")
+        if first != path:
+            missed.append((query, "first", first))
+        if query in MATERIAL_AGREES and urlsplit(str(material)).path != path:
+            missed.append((query, "Material's first", str(material)))  # its own ranking agrees
+    assert missed == []
 
 
 # The table classes of the contract (site/README.md) that the generated pages do not use.
