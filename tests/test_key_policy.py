@@ -382,6 +382,28 @@ BAD_SPECS = [
         },
         "external_accounts[0].grantees: given, but the account has no use to grant",
     ),
+    (
+        {**ISSUE_SPEC, "account_via_services": ["carrier-pigeon"]},
+        "account_via_services[0]: 'carrier-pigeon' is not a service of the dataset's",
+    ),
+    (
+        {
+            **ISSUE_SPEC,
+            "key_spec": "ML_KEM_768",
+            "key_usage": "KEY_AGREEMENT",
+            "services": [],
+            "external_accounts": [],
+        },
+        "key_usage: a ML_KEM_768 key cannot be KEY_AGREEMENT",
+    ),
+    (
+        {**ISSUE_SPEC, "users_use": ["decrypt"], "account_via_services": ["ec2"]},
+        "users_use: users are principals of the account, and account_via_services gives",
+    ),
+    (
+        {**ISSUE_SPEC, "encryption_context": {"App": "x"}, "account_via_services": ["ec2"]},
+        "encryption_context: users are principals of the account, and account_via_services",
+    ),
     ({**ISSUE_SPEC, "users_use": []}, "users_use: empty"),
     ({**ISSUE_SPEC, "users": [], "users_use": ["decrypt"]}, "users_use: given, but there are no"),
     ({**ISSUE_SPEC, "users_use": ["sign"]}, "users_use[0]: 'sign' is not a use"),
@@ -553,6 +575,9 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         org_uses = draw(st.lists(st.sampled_from(allowed), unique=True, min_size=1, max_size=3))
         spec["organization"] = {"id": "o-a1b2c3d4e5", "use": org_uses}
+    limited = "users_use" in spec or "encryption_context" in spec  # refused with it (tested)
+    if usage != "ENCAPSULATE_DECAPSULATE" and not limited:  # kms:ViaService: not for ML-KEM's
+        spec["account_via_services"] = draw(st.lists(st.sampled_from(VIA), unique=True, max_size=2))
     if admins:
         regions = st.sampled_from(["us-east-1", "eu-west-3", "us-west-2"])
         spec["replica_regions"] = draw(st.lists(regions, unique=True, max_size=2))
@@ -560,7 +585,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     outside = [*(e["use"] for e in externals), spec.get("organization", {}).get("use", [])]
     if users:
         outside.append(spec.get("users_use", allowed))
-    if not (spec.get("services") or any(set(u) - describe for u in outside)):
+    used = spec.get("services") or spec.get("account_via_services")
+    if not (used or any(set(u) - describe for u in outside)):
         spec["iam_policies"] = True  # else nobody could use the key: refused (tested above)
     return spec
 

@@ -664,6 +664,58 @@ SCENARIOS = [
         ),
     ),
     Scenario(
+        "ebs-every-principal-of-the-account",
+        "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account",
+        {**base(account_via_services=["ec2"]), "region": "us-west-2"},
+        (
+            Ask(
+                "any role of the account attaches an encrypted volume through EBS",
+                role(ACCOUNT, "Developer"),
+                "kms:CreateGrant",
+                True,
+                {
+                    "kms:ViaService": "ec2.us-west-2.amazonaws.com",
+                    "kms:GrantIsForAWSResource": "true",
+                },
+            ),
+            Ask(
+                "any role of the account reads an encrypted snapshot through EBS",
+                role(ACCOUNT, "Developer"),
+                "kms:Decrypt",
+                True,
+                {"kms:ViaService": "ec2.us-west-2.amazonaws.com"},
+            ),
+            Ask(
+                "the role decrypts directly",
+                role(ACCOUNT, "Developer"),
+                "kms:Decrypt",
+                False,
+            ),
+            Ask(
+                "through RDS",
+                role(ACCOUNT, "Developer"),
+                "kms:Decrypt",
+                False,
+                {"kms:ViaService": "rds.us-west-2.amazonaws.com"},
+            ),
+            Ask(
+                "another account's role through EBS",
+                role(OTHER, "Developer"),
+                "kms:Decrypt",
+                False,
+                {"kms:ViaService": "ec2.us-west-2.amazonaws.com"},
+                ("kms:Decrypt",),
+            ),
+            Ask(
+                "a role of the account changes the key policy through EBS",
+                role(ACCOUNT, "Developer"),
+                "kms:PutKeyPolicy",
+                False,
+                {"kms:ViaService": "ec2.us-west-2.amazonaws.com"},
+            ),
+        ),
+    ),
+    Scenario(
         "via-service-ec2-and-rds",
         "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service",
         {
@@ -1207,3 +1259,19 @@ def test_replica_region_matches_the_guides_example(corpus: Path) -> None:
     assert set(ours["Condition"]["StringEquals"]["kms:ReplicaRegion"]) < set(
         guide["Condition"]["StringEquals"]["kms:ReplicaRegion"]
     )
+
+
+def test_account_via_services_matches_the_guides_caller_account_example(corpus: Path) -> None:
+    (guide,) = _guide_statements(corpus, "kms:CallerAccount")
+    scenario = next(s for s in SCENARIOS if s.name == "ebs-every-principal-of-the-account")
+    policy = kp.key_policy(scenario.spec)
+    use, grants = [s for s in policy["Statement"] if s["Principal"] == guide["Principal"]]
+    assert use["Condition"] == guide["Condition"]
+    # The guide's CreateGrant here has no kms:GrantIsForAWSResource; ours has it (a service
+    # creating a grant for its resource sets it), in a statement of its own.
+    assert _actions(use) | _actions(grants) == _expanded(tuple(guide["Action"]))
+    assert grants["Action"] == "kms:CreateGrant"
+    assert grants["Condition"] == {
+        **guide["Condition"],
+        "Bool": {"kms:GrantIsForAWSResource": "true"},
+    }

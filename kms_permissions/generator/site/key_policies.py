@@ -38,6 +38,11 @@ FIELDS = (
     ("users_use", "The uses users get (default: every use the key allows; then no grants)."),
     ("iam_policies", "Whether IAM policies of the account count (AWS's default: true)."),
     ("via_services", "Services users must go through (kms:ViaService), in the key's Region."),
+    (
+        "account_via_services",
+        "Services through which every principal of the account may use the key "
+        "(kms:CallerAccount with kms:ViaService, as AWS managed keys).",
+    ),
     ("services", "Service integrations, each with the ARNs it names."),
     (
         "external_accounts",

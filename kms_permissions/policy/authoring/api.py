@@ -60,13 +60,18 @@ def read_spec(source: Given, dataset: str | None = None) -> Spec:
             raise SpecError(f"key_usage: {exc}") from None
 
     spec = parse_spec(data, uses_of, lambda: via_names(facts))
-    if spec.via_services:
+    for field, given in (
+        ("via_services", spec.via_services),
+        ("account_via_services", spec.account_via_services),
+    ):
+        if not given:
+            continue
         applies = facts.key_actions(VIA_SERVICE)
         users = {n for names in uses_of(spec.key_spec, spec.key_usage).values() for n in names}
         never = sorted(users - applies)
         if never:
             raise SpecError(
-                f"via_services: {VIA_SERVICE} does not apply to {', '.join(never)} (the "
+                f"{field}: {VIA_SERVICE} does not apply to {', '.join(never)} (the "
                 f"dataset), which a {spec.key_spec.name} {spec.key_usage} key's users need: "
                 "the condition would never hold for them"
             )

@@ -36,6 +36,7 @@ FIELDS = (
     "users_use",
     "iam_policies",
     "via_services",
+    "account_via_services",
     "services",
     "external_accounts",
     "encryption_context",
@@ -104,6 +105,9 @@ class Spec:
     via_services: tuple[str, ...]
     services: tuple[ServiceUse, ...]
     external_accounts: tuple[ExternalAccount, ...]
+    # Every principal of the account may use the key through these services (AWS managed
+    # keys' pattern: kms:CallerAccount and kms:ViaService).
+    account_via_services: tuple[str, ...] = ()
     # The uses users get (empty: every use the key allows).
     users_use: tuple[str, ...] = ()
     # The encryption context users' requests must carry: context key -> value (a value with
@@ -308,20 +312,8 @@ def parse_spec(
             "(give the use to another role)",
         )
     uses = uses_of(key_spec, usage)
-    via: list[str] = []
-    for i, value in enumerate(_list(top.get("via_services", []), "via_services")):
-        where = f"via_services[{i}]"
-        name = _string(value, where)
-        known = via_service_names()
-        if name not in known:
-            raise _fail(
-                where,
-                f"{shown(name)} is not a service of the dataset's kms:ViaService table "
-                f"(its first name part, e.g. {', '.join(sorted(known)[:5])})",
-            )
-        if name in via:
-            raise _fail(where, f"{shown(name)} is listed twice")
-        via.append(name)
+    via = _via_services(top, "via_services", via_service_names)
+    account_via = _via_services(top, "account_via_services", via_service_names)
     if via and not users:
         raise _fail("via_services", "given, but there are no users for it to limit")
     users_use: tuple[str, ...] = ()
@@ -370,6 +362,18 @@ def parse_spec(
             raise _fail(f"{where}.grantees", "given, but the account has no use to grant")
         externals.append(ExternalAccount(other, wanted, grants, where, grantees))
     context = _encryption_context(top, users, key_spec)
+    if account_via:
+        # Users are principals of the account: through those services they get every use,
+        # whatever users_use or encryption_context say; the spec would promise a limit that
+        # does not hold.
+        for field, limit in (("users_use", users_use), ("encryption_context", context)):
+            if limit:
+                raise _fail(
+                    field,
+                    "users are principals of the account, and account_via_services gives each "
+                    f"of those every use through {', '.join(account_via)}: the limit would "
+                    "not hold there; drop one of the two",
+                )
     organization = _organization(top, uses, key_spec, usage)
     replicas = _replica_regions(top, admins, region)
     # Describing the key is not using it; fetching an asymmetric key's public key is (check's
@@ -378,7 +382,7 @@ def parse_spec(
     outside = [*(e.uses for e in externals), organization.uses if organization else ()]
     if users:
         outside.append(users_use or tuple(uses))
-    if not (iam_policies or services or any(set(u) & crypto_uses for u in outside)):
+    if not (iam_policies or services or account_via or any(set(u) & crypto_uses for u in outside)):
         if users:
             raise _fail(
                 "users_use",
@@ -399,7 +403,8 @@ def parse_spec(
         admins=admins,
         users=users,
         iam_policies=iam_policies,
-        via_services=tuple(via),
+        via_services=via,
+        account_via_services=account_via,
         services=services,
         external_accounts=tuple(externals),
         users_use=users_use,
@@ -407,6 +412,26 @@ def parse_spec(
         organization=organization,
         replica_regions=replicas,
     )
+
+
+def _via_services(
+    top: dict[str, Any], field: str, via_service_names: Callable[[], Mapping[str, str]]
+) -> tuple[str, ...]:
+    via: list[str] = []
+    for i, value in enumerate(_list(top.get(field, []), field)):
+        where = f"{field}[{i}]"
+        name = _string(value, where)
+        known = via_service_names()
+        if name not in known:
+            raise _fail(
+                where,
+                f"{shown(name)} is not a service of the dataset's kms:ViaService table "
+                f"(its first name part, e.g. {', '.join(sorted(known)[:5])})",
+            )
+        if name in via:
+            raise _fail(where, f"{shown(name)} is listed twice")
+        via.append(name)
+    return tuple(via)
 
 
 def _uses(

@@ -132,6 +132,35 @@ def _aws(principals: Iterable[str]) -> dict[str, Any]:
     return {"AWS": names[0] if len(names) == 1 else names}
 
 
+def account_via_actions(use_of: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """What every principal of the account may do through the spec's account_via_services:
+    every use of the key (as in AWS managed keys' policies)."""
+    return sorted({name for names in use_of.values() for name in names})
+
+
+def _account_through(
+    spec: Spec, facts: Knowledge, use_of: Mapping[str, tuple[str, ...]]
+) -> list[Statement]:
+    """Every principal of the account through the services; for a symmetric encryption key
+    also CreateGrant, as AWS managed keys give it, but only for grants for AWS resources."""
+    values = [via_value(facts, name, spec.region) for name in spec.account_via_services]
+    condition = {
+        "StringEquals": {CALLER_ACCOUNT: spec.account, "kms:ViaService": _one_or_list(values)}
+    }
+    sid = "AllowAccountPrincipalsThroughServices"
+    out = [_statement(sid, {"AWS": "*"}, account_via_actions(use_of), condition)]
+    if spec.key_spec.symmetric_encryption:
+        out.append(
+            _statement(
+                f"{sid}GrantsForAwsResources",
+                {"AWS": "*"},
+                [CREATE_GRANT],
+                _merge(GRANT_FOR_AWS, condition),
+            )
+        )
+    return out
+
+
 def user_actions(spec: Spec, use_of: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The permissions users get: those of `users_use`, or of every use the key allows."""
     return sorted({name for use in (spec.users_use or use_of) for name in use_of[use]})
@@ -277,6 +306,8 @@ def build(spec: Spec, facts: Knowledge) -> list[Statement]:
             out.append(_statement("AllowKeyUsersToUseTheKey", _aws(spec.users), crypto, via))
         if users_grant(spec):
             out += _user_grants(spec, via, context)
+    if spec.account_via_services:
+        out += _account_through(spec, facts, use_of)
     if spec.organization is not None:
         names = sorted({n for use in spec.organization.uses for n in use_of[use]})
         out.append(
@@ -346,7 +377,7 @@ _SIDS = re.compile(
     r"(?:EnableIamPoliciesOfTheAccount|AllowKeyAdministration|AllowKeyAdministratorsToReplicateTheKey"
     r"|AllowKeyUsers[A-Za-z]+|AllowAccount\d{12}(?:ToUseTheKey|GrantsForAwsResources"
     r"|GrantsToNamedPrincipals)"
-    r"|AllowOrganizationToUseTheKey)\Z"
+    r"|AllowOrganizationToUseTheKey|AllowAccountPrincipalsThroughServices(?:GrantsForAwsResources)?)\Z"
 )
 
 

@@ -241,6 +241,8 @@ def cases(spec: Spec, facts: Knowledge) -> Iterator[Case]:
         (),
         "deny",
     )
+    if spec.account_via_services:
+        yield from _account_via_cases(spec, facts, use_of)
     if spec.organization is not None:
         yield from _organization_cases(spec, spec.organization, use_of)
     for external in spec.external_accounts:
@@ -344,6 +346,78 @@ def _replica_cases(spec: Spec, admin: str) -> Iterator[Case]:
         admin,
         action,
         ((statements.REPLICA_REGION, elsewhere),),
+        (),
+        "deny",
+    )
+
+
+def _account_via_cases(
+    spec: Spec, facts: Knowledge, use_of: dict[str, tuple[str, ...]]
+) -> Iterator[Case]:
+    """Any principal of the account, with no IAM policy for KMS, uses the key through each
+    service; another account's principal through it, the account's principal directly or
+    through the service in another Region, are refused."""
+    anyone = _role(spec.partition, spec.account, "AnyRoleOfTheAccount")
+    actions = statements.account_via_actions(use_of)
+    for name in spec.account_via_services:
+        through = (("kms:ViaService", via_value(facts, name, spec.region)),)
+        for action in actions:
+            yield Case(
+                "intended",
+                f"a principal of the account uses the key through {name}",
+                anyone,
+                action,
+                through,
+                (),
+                "allow",
+            )
+        if spec.key_spec.symmetric_encryption:
+            yield Case(
+                "intended",
+                f"{name} creates a grant for an AWS resource of a principal of the account",
+                anyone,
+                statements.CREATE_GRANT,
+                ((GRANT_FOR_AWS, "true"), *through),
+                (),
+                "allow",
+            )
+    action = actions[0]
+    through = (("kms:ViaService", via_value(facts, spec.account_via_services[0], spec.region)),)
+    yield Case(
+        "adversarial",
+        "a principal of the account creates, through the service, a grant not for an AWS resource",
+        anyone,
+        statements.CREATE_GRANT,
+        through,
+        (),
+        "deny",
+    )
+    elsewhere = via_value(facts, spec.account_via_services[0], other_region(spec.region))
+    stranger = _role(spec.partition, _stranger(spec), "AnyRoleOfAnotherAccount")
+    yield Case(
+        "adversarial",
+        "a principal of another account through the service, with an IAM policy",
+        stranger,
+        action,
+        through,
+        (action,),
+        "deny",
+    )
+    yield Case(
+        "adversarial",
+        "a principal of the account calls KMS directly",
+        anyone,
+        action,
+        (),
+        (),
+        "deny",
+    )
+    yield Case(
+        "adversarial",
+        "a principal of the account through the service in another Region",
+        anyone,
+        action,
+        (("kms:ViaService", elsewhere),),
         (),
         "deny",
     )
