@@ -203,3 +203,33 @@ def test_standard_input_closed_or_a_terminal_is_one_line(
     assert done.returncode == 2 and done.stdout.count("\n") <= 1, (done.stdout, done.stderr)
     said = f"standard input is {'closed' if how == 'closed' else 'a terminal'}"
     assert done.stderr.count("\n") == 1 and said in done.stderr, done.stderr
+
+
+def test_explain_called_with_arguments_of_the_wrong_type_says_which() -> None:
+    # A str where a list belongs was read one character at a time ("iam-policy[0]: line 1
+    # column 1: Expecting value", absent='scp' as 's', 'c', 'p'); an int was a TypeError from
+    # deep inside.
+    from kms_permissions import explain
+    from kms_permissions.errors import ArgumentTypeError, InputError
+    from kms_permissions.policy.access.cases import APP_ROLE, enable_iam, policy, request
+
+    key_policy, asked = policy(enable_iam()), request(APP_ROLE, "kms:Decrypt")
+    wrong: list[tuple[dict[str, object], str]] = [
+        ({"request": 5}, "request must be a pathlib.Path, JSON text, a dict or a list, not int"),
+        ({"iam_policies": "policy.json"}, "iam_policies must be a list, not str"),
+        ({"iam_policies": [5]}, "iam_policies[0] must be a pathlib.Path"),
+        ({"grants": 5}, "grants must be a list, not int"),
+        ({"absent": "scp"}, "absent must be a list, not str"),
+        ({"absent": [None]}, "absent[0] must be a str, not NoneType"),
+        ({"dataset": 5}, "dataset must be a path or None, not int"),
+        ({"strict": "yes"}, "strict must be a bool, not str"),
+        ({"vpce_policy": 5}, "vpce_policy must be a pathlib.Path"),
+    ]
+    for given, said in wrong:
+        arguments: dict[str, object] = {"key_policy": key_policy, "request": asked, **given}
+        with pytest.raises(ArgumentTypeError) as raised:
+            explain(**arguments)  # type: ignore[arg-type]
+        assert str(raised.value).startswith(f"explain(): {said}"), (given, str(raised.value))
+        assert isinstance(raised.value, TypeError)
+    with pytest.raises(InputError, match=r"pass a pathlib\.Path to read a file"):
+        explain("key-policy.json", asked)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from os import PathLike
 from pathlib import Path
 
+from kms_permissions.errors import ArgumentTypeError
 from kms_permissions.policy.access import facts, two_keys
 from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
 from kms_permissions.policy.access.decision import Policies, decide
@@ -14,6 +16,8 @@ from kms_permissions.policy.access.inputs import (
     InputError,
     Policy,
     PolicyKind,
+    check_given,
+    check_many,
     load_json,
     parse_policy,
 )
@@ -112,6 +116,27 @@ def _other_key_policy(
     return None if source is None else parse_policy(source, "key-policy", "other-key-policy")
 
 
+def _check_arguments(given: dict[str, object]) -> None:
+    """ArgumentTypeError naming the first argument of `explain` of the wrong type."""
+    if not isinstance(given["request"], Request):
+        check_given(given["request"], "request", "explain")
+    check_given(given["key_policy"], "key_policy", "explain")
+    for argument in ("vpce_policy", "permissions_boundary", "session_policy", "other_key_policy"):
+        check_given(given[argument], argument, "explain", optional=True)
+    for argument in ("iam_policies", "grants", "scps", "rcps"):
+        check_many(given[argument], argument, "explain")
+    check_many(given["absent"], "absent", "explain", str)
+    dataset = given["dataset"]
+    if dataset is not None and not isinstance(dataset, str | PathLike):
+        raise ArgumentTypeError(
+            f"explain(): dataset must be a path or None, not {type(dataset).__name__}"
+        )
+    if not isinstance(given["strict"], bool):
+        raise ArgumentTypeError(
+            f"explain(): strict must be a bool, not {type(given['strict']).__name__}"
+        )
+
+
 def explain(
     key_policy: Given,
     request: Given | Request,
@@ -140,6 +165,7 @@ def explain(
     assumption the result states; with `strict`, one that could change the decision makes it
     undecided. Raises InputError for input that is not usable.
     """
+    _check_arguments(locals())
     unknown_types = [t for t in absent if t not in POLICY_TYPES]
     if unknown_types:
         raise InputError(

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 # The project's one InputError, re-exported as kms_permissions.policy.access.InputError.
+from kms_permissions.errors import ArgumentTypeError, shown
 from kms_permissions.errors import InputError as InputError
-from kms_permissions.errors import shown
 from kms_permissions.files import read_limited
 from kms_permissions.policy.access.variables import VARIABLES_VERSION
 from kms_permissions.policy.document import Document, PolicyError, Statement, parse_document
@@ -63,6 +63,34 @@ class Policy:
     variables: bool
 
 
+def check_given(value: object, argument: str, function: str, *, optional: bool = False) -> None:
+    """ArgumentTypeError unless `value` is something a policy, grant or request is read from
+    (a Path, JSON text, a dict or a list), or None when `optional`."""
+    if (value is None and optional) or isinstance(value, Path | str | dict | list):
+        return
+    raise ArgumentTypeError(
+        f"{function}(): {argument} must be a pathlib.Path, JSON text, a dict or a list, not "
+        f"{type(value).__name__}"
+    )
+
+
+def check_many(values: object, argument: str, function: str, item: type = object) -> None:
+    """ArgumentTypeError unless `values` is a list or tuple (a str is not a list of them) of
+    things a policy is read from (or, with `item`, of that type)."""
+    if not isinstance(values, list | tuple):
+        raise ArgumentTypeError(
+            f"{function}(): {argument} must be a list, not {type(values).__name__}"
+        )
+    for index, value in enumerate(values):
+        if item is object:
+            check_given(value, f"{argument}[{index}]", function)
+        elif not isinstance(value, item):
+            raise ArgumentTypeError(
+                f"{function}(): {argument}[{index}] must be a {item.__name__}, not "
+                f"{type(value).__name__}"
+            )
+
+
 def load_json(source: Given, name: str) -> tuple[str, Any]:
     """(name, data) of a source: a path is read, a string parsed, data taken as it is.
 
@@ -87,7 +115,10 @@ def load_json(source: Given, name: str) -> tuple[str, Any]:
     try:
         data = loads(text)
     except PolicyError as exc:
-        raise InputError(f"{name}: {exc}") from None
+        hint = ""
+        if isinstance(source, str) and text.lstrip()[:1] not in ("{", "["):
+            hint = " (a str is read as JSON text; pass a pathlib.Path to read a file)"
+        raise InputError(f"{name}: {exc}{hint}") from None
     repeated = first_duplicate(data)
     if repeated is not None:
         path, key = repeated
