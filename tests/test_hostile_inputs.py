@@ -233,3 +233,54 @@ def test_explain_called_with_arguments_of_the_wrong_type_says_which() -> None:
         assert isinstance(raised.value, TypeError)
     with pytest.raises(InputError, match=r"pass a pathlib\.Path to read a file"):
         explain("key-policy.json", asked)
+
+
+CFN_ODD = """AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  Open: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Chosen:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement: !If
+          - Open
+          - [{Effect: Allow, Principal: "*", Action: "kms:*", Resource: "*"}]
+          - !Ref AWS::NoValue
+  Substituted:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy: !Sub |
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+         "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"}}}]}
+  Imported:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy: !ImportValue shared-key-policy
+  Encoded:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy: {"Fn::Base64": "e30="}
+  Plain:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: "*", Action: "kms:*", Resource: "*"}]
+"""
+
+
+def test_cloudformation_intrinsics_where_a_policy_or_its_statements_go() -> None:
+    # A Statement chosen by Fn::If, or a key policy computed at deploy time (Fn::ImportValue,
+    # Fn::Base64), made the whole template "not a policy document" and its other key policies
+    # went unchecked; a policy written as JSON text in Fn::Sub was not read.
+    from kms_permissions.policy import check
+
+    found = {(f.rule_id, f.policy) for f in check(CFN_ODD) if f.severity == "error"}
+    labels = {label for _, label in found}
+    assert ("KMS040", "Resources.Chosen (Fn::If branch 1)") in found
+    assert ("KMS040", "Resources.Plain") in found
+    assert "Resources.Substituted" in labels  # read through its Fn::Sub, ${...} left in place
+    assert not labels & {"Resources.Imported", "Resources.Encoded"}  # computed: not read

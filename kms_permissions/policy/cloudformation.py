@@ -110,14 +110,50 @@ def _branches(value: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
     return found
 
 
+def _documents(document: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
+    """The documents a policy property may be: its Fn::If branches, and for a document whose
+    Statement is an Fn::If, one document per branch of it (none for AWS::NoValue)."""
+    found: list[tuple[Any, Pointer]] = []
+    for chosen, where in _branches(document, pointer):
+        statements = chosen.get("Statement") if isinstance(chosen, dict) else None
+        if not (isinstance(statements, dict) and _is_intrinsic(statements)):
+            found.append((chosen, where))
+            continue
+        if "Fn::If" not in statements:
+            found.append((chosen, where))
+            continue
+        for branch, at in _branches(statements, (*where, "Statement")):
+            document_at = at[:-1] if at[-1] == "Statement" else at
+            found.append(({**chosen, "Statement": branch}, document_at))
+    return found
+
+
+def _substituted(value: dict[str, Any]) -> Any:
+    """An `Fn::Sub` of a policy written as JSON text, its `${...}` left in the strings where
+    they stand: the policy, or None when the text is not JSON (then it is not read)."""
+    text = render(value)
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        return loads(text)
+    except PolicyError:
+        return None
+
+
 def _policy(
     document: Any, pointer: Pointer, label: str, kind: str, lookup: Lookup, kind_from: str = ""
 ) -> list[PolicyInput]:
     """The policies of one policy property: one per branch when the whole document is an
     Fn::If, statements of Fn::If entries expanded."""
     found = []
-    for index, (chosen, where) in enumerate(_branches(document, pointer)):
+    for index, (chosen, where) in enumerate(_documents(document, pointer)):
         name = label if where == pointer else f"{label} (Fn::If branch {index + 1})"
+        if isinstance(chosen, dict) and "Fn::Sub" in chosen and isinstance(render(chosen), str):
+            chosen = _substituted(chosen)
+            if chosen is None:
+                continue
+        if _is_intrinsic(chosen):
+            continue  # computed when the stack is deployed (Ref, Fn::GetAtt, Fn::Base64...)
         if isinstance(chosen, str):
             # A policy given as JSON text: checked as written, positions at the property.
             found.append(
