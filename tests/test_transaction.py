@@ -140,3 +140,29 @@ def test_a_failing_writer_puts_everything_back_at_once(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="No space left"):
         transaction.commit()
     assert snapshot(out) == before
+
+
+def test_a_transaction_under_way_is_never_taken_for_an_interrupted_one(tmp_path: Path) -> None:
+    # Every writing verb first recovers what a kill interrupted. A second `generate` started
+    # while one was writing used to find its journal and roll it back under it (the first
+    # then said "written" of pages put back). The running transaction holds a lock that a
+    # killed one does not (the system drops it with the process).
+    journal = tmp_path / ".journal"
+    target = tmp_path / "constants.py"
+    target.write_text("old\n")
+    refusals: list[str] = []
+
+    def write() -> None:  # while the first transaction is under way, a second run starts
+        for second in (lambda: recover(journal), Transaction(journal, "generate").commit):
+            with pytest.raises(OutputError, match="another kms-permissions run is writing") as e:
+                second()
+            refusals.append(str(e.value))
+        assert journal.exists() and target.read_text() == "old\n"  # left alone
+        target.write_text("new\n")
+
+    first = Transaction(journal, what="generate")
+    first.run_in_place(InPlace(lambda: None, lambda: [target], write))
+    first.commit()
+    assert len(refusals) == 2 and target.read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["constants.py"]  # no journal, no lock
+    assert recover(journal) is None

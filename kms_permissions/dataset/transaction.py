@@ -23,6 +23,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,14 @@ class Transaction:
         self._writers.append(writer)
 
     def commit(self) -> tuple[list[Path], list[Path]]:
-        """Do every step; undo them all if one fails. Returns the folders and files written."""
+        """Do every step; undo them all if one fails. Returns the folders and files written.
+
+        The transaction's lock is held throughout, so that another run neither starts one of
+        its own nor takes this one, under way, for one a kill interrupted."""
+        with _running(self.journal):
+            return self._commit()
+
+    def _commit(self) -> tuple[list[Path], list[Path]]:
         if self.journal.exists():
             raise OutputError(
                 f"{self.journal}: an interrupted transaction is pending; run kms-permissions "
@@ -153,6 +161,23 @@ class Transaction:
         self._write_journal(files={**previous, **files})
 
 
+def _running(journal: Path) -> ExitStack:
+    """The lock of a transaction under way in `journal` (beside it, removed when released; the
+    system drops it when the process dies, so a killed run's is free), taken without waiting:
+    another run holding it is refused."""
+    stack = ExitStack()
+    try:
+        stack.enter_context(claimed(journal.with_name(f"{journal.name}-running")))
+    except OutputError as exc:
+        if "another kms-permissions run" not in str(exc):
+            raise
+        raise OutputError(
+            f"{journal}: another kms-permissions run is writing what it journals (an update, "
+            "generate or corpus fill-botocore); nothing done (try again when it is done)"
+        ) from None
+    return stack
+
+
 def _reserve(target: Path, suffix: str) -> Path:
     """An unused name beside `target` (same disk, so that a rename moves it); nothing is made
     there, so a kill before the journal names it leaves nothing unnamed behind."""
@@ -236,10 +261,13 @@ def _remove_temporaries(path: Path) -> None:
 def recover(journal: Path) -> str | None:
     """Finish or roll back a transaction a kill interrupted; what was done, or None when no
     transaction was pending (nothing is touched then: the checkout may be read-only)."""
-    leftovers = glob.glob(f"{glob.escape(str(journal.parent))}/.{glob.escape(journal.name)}.*")
+    # The journal's own temporaries and lock (`.NAME.*`), and the running lock of a
+    # transaction killed after its journal was gone (`.NAME-running.*`).
+    leftovers = glob.glob(f"{glob.escape(str(journal.parent))}/.{glob.escape(journal.name)}[.-]*")
     if not journal.exists() and not leftovers:
         return None
-    with claimed(journal, wait=True):  # its lock and temporaries removed, as a writer's are
+    # A transaction under way holds its lock: it is not interrupted, and is left alone.
+    with _running(journal), claimed(journal, wait=True):  # its temporaries removed
         return _recover(journal)
 
 
