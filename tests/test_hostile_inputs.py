@@ -284,3 +284,24 @@ def test_cloudformation_intrinsics_where_a_policy_or_its_statements_go() -> None
     assert ("KMS040", "Resources.Plain") in found
     assert "Resources.Substituted" in labels  # read through its Fn::Sub, ${...} left in place
     assert not labels & {"Resources.Imported", "Resources.Encoded"}  # computed: not read
+
+
+def test_a_list_of_policy_documents_is_refused_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read as a statement list, each document was a "statement" without Effect or Action: no
+    # rule ran and a public key policy got "0 findings", exit 0.
+    import json
+
+    from kms_permissions.cli import main
+    from kms_permissions.policy.access.cases import APP_ROLE, policy, request, statement
+
+    public = policy(statement("Allow", "*", "kms:*"))
+    listed = tmp_path / "policies.json"
+    listed.write_text(json.dumps([public]))
+    (tmp_path / "req.json").write_text(json.dumps(request(APP_ROLE, "kms:Decrypt")))
+    explain = ["explain", "--key-policy", str(listed), "--request", str(tmp_path / "req.json")]
+    for argv in (["check", str(listed)], explain):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "$[0]: a policy document inside a list" in err, err

@@ -130,6 +130,19 @@ def parse_document(data: Any, strict: bool = True) -> Document:
                 "$: not a policy: a list, but no item is an object with a policy element "
                 "(Effect, Action, Principal, Resource, ...)"
             )
+        documents = [
+            i
+            for i, item in enumerate(data)
+            if isinstance(item, dict)
+            and "Statement" in item
+            and not any(name in item for name in STATEMENT_ELEMENTS)
+        ]
+        if documents:
+            # Read as statements, documents would have no Effect or Action: nothing checked.
+            raise PolicyError(
+                f"$[{documents[0]}]: a policy document inside a list; a file holds one policy "
+                "(or one statement list): give each document its own file"
+            )
         items = [(f"$[{i}]", s) for i, s in enumerate(data)]
         whole = False
     elif isinstance(data, dict) and any(name in data for name in STATEMENT_ELEMENTS):
