@@ -330,3 +330,19 @@ def test_a_lazily_read_column_is_the_facts_and_checked_when_read(tmp_path: Path)
     assert fact_field(forged_model.actions, "kms:Encrypt", "policy_types") == ("key-policy",)
     with pytest.raises(IntegrityError, match=r"actions\['kms:Decrypt'\].policy_types holds"):
         fact_field(forged_model.actions, "kms:Decrypt", "policy_types")
+
+
+def test_knowing_an_action_exists_builds_no_fact_and_agrees_with_reading_it() -> None:
+    from kms_permissions.dataset.integrity import read_manifest
+    from kms_permissions.policy.knowledge import Knowledge
+    from kms_permissions.reference import DATA_DIR, lazy_reference
+
+    facts = Knowledge()
+    facts.reference = lazy_reference(DATA_DIR, read_manifest(DATA_DIR))  # none built yet
+    names = [*facts.actions, *facts.reference.condition_keys]
+    names += ["kms:decrypt", "KMS:DECRYPT", "Decrypt", " kms:Decrypt", "kms:Decrypt ", "kms:Nope"]
+    names += ["kms:Get*", "kms:", "", "kms:EncryptionContext:aws:s3:arn", "aws:SourceArn"]
+    known = [n for n in names if facts.has_action(n)]
+    assert known == [*facts.actions, "kms:decrypt", "KMS:DECRYPT"]
+    assert not facts.reference.actions._facts  # type: ignore[attr-defined]
+    assert [n for n in names if facts.action(n) is not None] == known

@@ -98,12 +98,12 @@ def operations(spec: KeySpec, usage: str, facts: Knowledge) -> tuple[str, ...]:
     """The cryptographic operations (permission names, sorted) a key of `spec` with `usage`
     allows, from the dataset."""
     if usage == ENCAPSULATE_DECAPSULATE:
-        found = {name for name in _ENCAPSULATION if facts.action(name) is not None}
+        found = {name for name in _ENCAPSULATION if facts.has_action(name)}
     else:
         found = facts.key_actions(_ALGORITHM_KEY[usage])
     if not spec.symmetric:
         found = {name for name in found if not _DATA_KEY.match(name)}
-        if facts.action(PUBLIC_KEY) is not None:
+        if facts.has_action(PUBLIC_KEY):
             found.add(PUBLIC_KEY)
     if not found:
         raise KeySpecError(f"the dataset {facts.version} names no operation for {usage} keys")

@@ -78,6 +78,12 @@ class Knowledge:
             )
         return found
 
+    def has_action(self, name: str) -> bool:
+        """Whether `action(name)` finds an action, told from the names alone (no fact built)."""
+        if not name.lower().startswith("kms:") or name != name.strip():
+            return False
+        return self._index.canonical(name) in self.reference.actions
+
     def expand(self, pattern: str) -> list[str]:
         """The actions an IAM action pattern matches (`kms:Get*`, `*`)."""
         return list(self._expand(pattern))
