@@ -172,3 +172,25 @@ def test_the_site_shows_the_source_beside_each_action_fact() -> None:
     assert "| Policy types | IAM policy &#40;permissions reference, undated&#41; |" in page
     assert "| Resources | <code>key</code>" in page and "&#40;SAR, as of 2026-06-14&#41; |" in page
     assert "*Description from &#40;API Reference, as of 2026-11-20&#41;*" in page
+
+
+def test_the_checker_cites_the_source_and_date_of_the_fact_it_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": ["kms:CreateKey", "kms:PutKeyPolicy"],
+        "Resource": "*",
+    }
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    main(["check", "--json", str(policy)])
+    findings = json.loads(capsys.readouterr().out)["files"][0]["findings"]
+    (iam_only,) = [f for f in findings if f["rule_id"] == "KMS020"]
+    info = load().actions["kms:CreateKey"]
+    when = info.headline_as_of["policy_types"]
+    assert info.headline_sources["policy_types"] == "api" and when is not None
+    assert f"policy types = ['iam-policy'], API Reference as of {when.isoformat()}" in (
+        iam_only["basis"]
+    )

@@ -87,12 +87,21 @@ def granted(statement: Statement, knowledge: Knowledge, kind: str) -> set[str]:
     return {n for n in names if effective(kind, knowledge, n)}
 
 
+# The sources of facts as a basis names them (model.FACT_SOURCES has the long names).
+_SOURCE_NAMES = {"permissions": "permissions reference", "sar": "SAR", "api": "API Reference"}
+
+
 def fact(action: ActionInfo[str], field: str) -> str:
-    """A dataset fact of an action as a basis text."""
+    """A dataset fact of an action as a basis text, with the source its headline value comes
+    from and that source's date (`API Reference as of 2026-11-20`)."""
     value = getattr(action, field)
     if isinstance(value, tuple):
         value = list(value)
-    return f"{action.action} {field.replace('_', ' ')} = {value!r}, permissions reference"
+    source = action.headline_sources.get(field)
+    when = action.headline_as_of.get(field)
+    said = _SOURCE_NAMES.get(source or "", source or "no source")
+    dated = f" as of {when.isoformat()}" if when else " (undated copy)" if source else ""
+    return f"{action.action} {field.replace('_', ' ')} = {value!r}, {said}{dated}"
 
 
 def note_basis(note: Note | None, fallback: str = "the developer guide") -> str:

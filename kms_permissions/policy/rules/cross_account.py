@@ -107,7 +107,8 @@ def cross_account(ctx: Context) -> Iterator[Hit]:
                         f"{value} granted {where} includes {len(local)} permissions that "
                         f"cannot be used cross-account (no effect there): {listed(local)}; "
                         "name the permissions the other account needs instead",
-                        "cross-account use of each matched action, permissions reference",
+                        "cross-account use of each matched action, as the newest dated "
+                        "source stating it says",
                         PERMISSIONS_PAGE,
                         severity="info",
                     )
