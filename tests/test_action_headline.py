@@ -191,6 +191,54 @@ def test_the_checker_cites_the_source_and_date_of_the_fact_it_read(
     info = load().actions["kms:CreateKey"]
     when = info.headline_as_of["policy_types"]
     assert info.headline_sources["policy_types"] == "api" and when is not None
-    assert f"policy types = ['iam-policy'], API Reference as of {when.isoformat()}" in (
-        iam_only["basis"]
+    assert (
+        f"policy types = ['iam-policy'], API Reference as of {when.isoformat()}"
+        in (iam_only["basis"])
     )
+
+
+@pytest.mark.slow
+def test_every_version_of_the_corpus_takes_each_action_fact_from_its_newest_dated_source(
+    corpus: Path,
+) -> None:
+    """Through the history the corpus gives, the API Reference and the SAR are in turn the
+    newer: in each version, each action's facts come from the newest dated copy stating them."""
+    from kms_permissions.dataset.build import history_of, load_records
+    from kms_permissions.model import SOURCE_OF_PAGE_KIND
+
+    history = history_of(load_records(str(corpus)))
+    winners: set[tuple[str, str]] = set()
+    for _, dataset in history.versions:
+        dates: dict[str, str | None] = {}
+        for page in dataset.tables["sources"]:
+            source = SOURCE_OF_PAGE_KIND[page["kind"]]
+            dates[source] = max(dates.get(source) or "", page["revision_date"] or "") or None
+        for row in dataset.tables["actions"]:
+            values: dict[str, Any] = dict(row)
+            for fact, sources in ACTION_FACTS.items():
+                if len(sources) == 1:
+                    continue
+                said = {
+                    s: values[action_fact_column(fact, s)]
+                    for s in sources
+                    if values[action_fact_column(fact, s)] not in (None, [], "")
+                    and not (
+                        fact == "description"
+                        and s == "api"
+                        and values["action"] != f"kms:{values['api_operation']}"
+                    )
+                }
+                if not said:
+                    assert values[f"{fact}_source"] is None
+                    continue
+                newest = max(
+                    said,
+                    key=lambda s: (dates[s] is not None, str(dates[s] or ""), -ORDER.index(s)),
+                )
+                assert values[f"{fact}_source"] == newest, (values["action"], fact, dates)
+                assert values[fact] == said[newest], (values["action"], fact)
+                winners.add((fact, newest))
+    # Each source wins somewhere: the SAR's resources over an older API Reference, and the
+    # API Reference's over an older SAR.
+    assert {("resources", "sar"), ("resources", "api"), ("description", "sar")} <= winners
+    assert ("description", "api") in winners and ("policy_types", "api") in winners
