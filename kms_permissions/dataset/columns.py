@@ -175,12 +175,7 @@ def row_of(table: Table, values: Mapping[str, object]) -> dict[str, object]:
     missing = [c.name for c in table.columns if c.name not in values]
     if missing:
         raise KeyError(f"{table.name}: no value for {', '.join(missing)}")
-    return {c.name: _listed(values[c.name]) for c in table.columns}
-
-
-def _listed(value: object) -> object:
-    """A tuple as the list a row holds; any other value as it is."""
-    return list(value) if isinstance(value, tuple) else value
+    return {c.name: values[c.name] for c in table.columns}
 
 
 def arrow_schema(table: Table) -> Any:
