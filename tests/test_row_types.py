@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kms_permissions.cli import main
 from kms_permissions.dataset import row_types
 from kms_permissions.dataset.columns import ALL_TABLES, HISTORY, TABLES, Column
 from kms_permissions.dataset.integrity import IntegrityError
@@ -120,9 +121,12 @@ def test_mypy_refuses_a_misspelt_column_a_wrong_value_and_an_unknown_table(
     assert done.returncode == 1
 
 
-def test_reading_a_folder_without_one_of_the_tables_is_refused(tmp_path: Path) -> None:
+def test_reading_a_folder_without_one_of_the_tables_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A folder whose manifest (hashes and all) lists every table but one: the typed tables
-    are refused, with the table named, rather than read with a table missing."""
+    are refused, with the table named, rather than read with a table missing (`verify` used to
+    fail with an internal error, and `diff` to compare it as if whole)."""
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("__pycache__"))
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -132,6 +136,13 @@ def test_reading_a_folder_without_one_of_the_tables_is_refused(tmp_path: Path) -
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     with pytest.raises(IntegrityError, match=r"data: no via_services table$"):
         read_dataset(folder)
+    assert main(["verify", str(folder)]) == 1
+    assert main(["diff", str(folder), str(DATA)]) == 2
+    said = capsys.readouterr().err.splitlines()
+    assert said == [
+        f"kms-permissions verify: {folder}: no via_services table",
+        f"kms-permissions diff: {folder}: no via_services table",
+    ]
 
 
 # The column a maintainer adds in the test below (as tests/test_migrations.py does), and where
