@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
 
 from kms_permissions.dataset.api_facts import ApiFacts, api_actions, required_permission_rows
 from kms_permissions.dataset.cross_account import cross_account_value
@@ -165,22 +164,22 @@ def _action_row(
         or (f"{API_REFERENCE}/API_{api.operation}.html" if api else None),
         "in_guide": op is not None,
         "in_sar": sar is not None,
-        "policy_types": facts.value("policy_types"),
-        "key_policy_effective": facts.value("key_policy_effective"),
-        "cross_account": facts.value("cross_account"),
-        "cross_account_text": facts.value("cross_account_text"),
-        "resources": facts.value("resources"),
-        "access_level": facts.value("access_level"),
-        "description": facts.value("description"),
+        "policy_types": _strings(facts.value("policy_types")),
+        "key_policy_effective": _flag(facts.value("key_policy_effective")),
+        "cross_account": _text(facts.value("cross_account")),
+        "cross_account_text": _text(facts.value("cross_account_text")),
+        "resources": _strings(facts.value("resources")),
+        "access_level": _text(facts.value("access_level")),
+        "description": _text(facts.value("description")),
         "api_description": api.description if api else None,
-        "permission_only": facts.value("permission_only"),
-        "dependent_actions": facts.value("dependent_actions"),
-        "note": facts.value("note"),
+        "permission_only": _bool(facts.value("permission_only")),
+        "dependent_actions": _strings(facts.value("dependent_actions")),
+        "note": _text(facts.value("note")),
         "in_api": api is not None,
         "api_operation": api.operation if api else None,
-        "api_cross_account": facts.said("api", "cross_account"),
-        "api_cross_account_text": facts.said("api", "cross_account_text"),
-        "api_policy_types": facts.said("api", "policy_types"),
+        "api_cross_account": _text(facts.said("api", "cross_account")),
+        "api_cross_account_text": _text(facts.said("api", "cross_account_text")),
+        "api_policy_types": _strings(facts.said("api", "policy_types")),
         "details_source": "guide"
         if types_source == "permissions"
         else "api"
@@ -192,20 +191,20 @@ def _action_row(
         "cross_account_text_source": facts.source("cross_account_text"),
         "resources_source": facts.source("resources"),
         "description_source": facts.source("description"),
-        "guide_policy_types": facts.said("permissions", "policy_types"),
-        "guide_key_policy_effective": facts.said("permissions", "key_policy_effective"),
-        "guide_cross_account": facts.said("permissions", "cross_account"),
-        "guide_cross_account_text": facts.said("permissions", "cross_account_text"),
-        "guide_resources": facts.said("permissions", "resources"),
-        "sar_resources": facts.said("sar", "resources"),
-        "sar_description": facts.said("sar", "description"),
-        "api_key_policy_effective": facts.said("api", "key_policy_effective"),
-        "api_resources": facts.said("api", "resources"),
+        "guide_policy_types": _strings(facts.said("permissions", "policy_types")),
+        "guide_key_policy_effective": _flag(facts.said("permissions", "key_policy_effective")),
+        "guide_cross_account": _text(facts.said("permissions", "cross_account")),
+        "guide_cross_account_text": _text(facts.said("permissions", "cross_account_text")),
+        "guide_resources": _strings(facts.said("permissions", "resources")),
+        "sar_resources": _strings(facts.said("sar", "resources")),
+        "sar_description": _text(facts.said("sar", "description")),
+        "api_key_policy_effective": _flag(facts.said("api", "key_policy_effective")),
+        "api_resources": _strings(facts.said("api", "resources")),
     }
 
 
 # The value of a fact no source states (a list fact is empty, a flag false, the others null).
-_EMPTY: dict[str, Any] = {
+_EMPTY: dict[str, object] = {
     "policy_types": [],
     "resources": [],
     "dependent_actions": [],
@@ -217,37 +216,64 @@ class _Headlines:
     """Per fact of `model.ACTION_FACTS`, the statement of the newest dated source among those
     that state it (`dataset.headline`), and what each source says."""
 
-    def __init__(self, said: dict[str, dict[str, Any]], dates: Mapping[str, str | None]) -> None:
+    def __init__(self, said: dict[str, dict[str, object]], dates: Mapping[str, str | None]) -> None:
         self._said = said
-        self._chosen: dict[str, Stated[Any] | None] = {
+        self._chosen: dict[str, Stated[object] | None] = {
             fact: headline(
                 [Stated(s, dates.get(s), said[s][fact]) for s in sources if fact in said[s]]
             )
             for fact, sources in ACTION_FACTS.items()
         }
 
-    def value(self, fact: str) -> Any:
+    def value(self, fact: str) -> object:
         """The headline value (the fact's empty value where no source states it)."""
         chosen = self._chosen[fact]
         return chosen.value if chosen else _EMPTY.get(fact)
 
-    def source(self, fact: str) -> Any:
+    def source(self, fact: str) -> str | None:
         """The source of the headline, or None."""
         chosen = self._chosen[fact]
         return chosen.source if chosen else None
 
-    def said(self, source: str, fact: str) -> Any:
+    def said(self, source: str, fact: str) -> object:
         """What one source says of the fact (its empty value where it says nothing)."""
         assert source in ACTION_FACTS[fact], (source, fact)
         return self._said[source].get(fact, _EMPTY.get(fact))
 
 
+# A fact's value as its column holds it: the statements are held by fact name, whatever their
+# type; each column takes its value through the one of these its type names (a value of another
+# type is a defect here, not in a page).
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError(f"{value!r} is not a list of text")
+    return [str(item) for item in value]  # a copy: no two rows share a list
+
+
+def _text(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _flag(value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"{value!r} is not a flag")
+    return value
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{value!r} is not a flag")
+    return value
+
+
 def _statements(
     action: str, op: Operation | None, sar: SarAction | None, api: ApiFacts | None
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, dict[str, object]]:
     """Per source, the facts of `model.ACTION_FACTS` it states of the action (a fact it says
     nothing of is absent)."""
-    said: dict[str, dict[str, Any]] = {"permissions": {}, "sar": {}, "api": {}}
+    said: dict[str, dict[str, object]] = {"permissions": {}, "sar": {}, "api": {}}
     if op is not None:
         grants = op.grants
         guide = said["permissions"]
