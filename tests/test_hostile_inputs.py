@@ -305,3 +305,25 @@ def test_a_list_of_policy_documents_is_refused_not_passed(
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "$[0]: a policy document inside a list" in err, err
+
+
+YAML_NOT_DATA = [
+    ("Version: !!python/object/apply:os.system [echo hi]\nStatement: []\n", "!!python/object"),
+    ("!!python/object/new:os.system [echo hi]\n", "the YAML tag !!python/object/new:os.system"),
+    ("Version: 1.0e+999\nStatement: []\n", "line 1: the number 1.0e+999 is beyond the range"),
+]
+
+
+@pytest.mark.parametrize(("text", "said"), YAML_NOT_DATA, ids=[s for _, s in YAML_NOT_DATA])
+@pytest.mark.parametrize("verb", ["check", "key-policy new"])
+def test_yaml_language_tags_and_infinite_numbers_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str, text: str, said: str
+) -> None:
+    # Never executed, but read as plain data (a Version that was a list): now one line.
+    from kms_permissions.cli import main
+
+    given = tmp_path / "policy.yaml"
+    given.write_text(text)
+    assert main([*verb.split(), str(given)]) == 2
+    err = capsys.readouterr().err
+    assert f"{given}: " in err and said in err and err.count("\n") == 1, err

@@ -85,6 +85,12 @@ class YamlData:
             mark = key_mark or node.start_mark
             here = parent[step] = _Where((mark.line + 1, mark.column + 1))
         tag: str = node.tag
+        if tag.startswith(_LANGUAGE_TAGS):
+            # `!!python/object/apply:...` and the like: a loader's instructions, not data.
+            raise PolicyError(
+                f"line {node.start_mark.line + 1}: the YAML tag !!{tag.split(':', 2)[2]} is "
+                "not read (a template's tags are CloudFormation's, like !Ref and !Sub)"
+            )
         if tag.startswith("!"):
             name = tag[1:]
             long_form = _LONG_FORM.get(name, f"Fn::{name}")
@@ -143,6 +149,12 @@ class YamlData:
             raise PolicyError(f"more than {MAX_VALUES} values (aliases expanded); not read")
 
 
+# Tags of the YAML type repository that name a language's objects, not data.
+_LANGUAGE_TAGS = tuple(
+    f"tag:yaml.org,2002:{language}/" for language in ("python", "ruby", "perl", "java", "php")
+)
+
+
 def _scalar(node: Any) -> Any:
     """A scalar as CloudFormation reads it: booleans, null and numbers typed, the rest text."""
     value = str(node.value)
@@ -164,7 +176,13 @@ def _scalar(node: Any) -> Any:
             return value
     if tag == "tag:yaml.org,2002:float":
         try:
-            return float(value.replace("_", ""))
+            number = float(value.replace("_", ""))
         except ValueError:
             return value
+        if number in (float("inf"), float("-inf")):  # JSON, which AWS reads, has no infinity
+            raise PolicyError(
+                f"line {node.start_mark.line + 1}: the number {value} is beyond the range of a "
+                "float"
+            )
+        return number
     return value
