@@ -272,8 +272,10 @@ def _flushed(status: int) -> int:
 
 
 def _say(prefix: str, message: str, status: int) -> int:
+    from kms_permissions.display import printable
+
     line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    print(f"{prefix}: {line}", file=sys.stderr)
+    print(f"{prefix}: {printable(line)}", file=sys.stderr)
     return status
 
 

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+# Characters a terminal acts on rather than shows: C0 and C1 controls (escape sequences, a
+# carriage return that overwrites a line, a line break that forges one) and the bidirectional
+# overrides that reorder what is shown.
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on shown escaped (`\\x1b`, `\\x0d`,
+    `\\u202e`): what a policy or a file name holds is shown, never obeyed."""
+    return text.translate(_UNPRINTABLE)
+
 
 def compact(names: list[str]) -> list[str]:
     """Names with numbered runs folded for reading: `...PCR0` to `...PCR31` as `...PCR{0..31}`."""

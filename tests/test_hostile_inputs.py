@@ -327,3 +327,43 @@ def test_yaml_language_tags_and_infinite_numbers_are_refused(
     assert main([*verb.split(), str(given)]) == 2
     err = capsys.readouterr().err
     assert f"{given}: " in err and said in err and err.count("\n") == 1, err
+
+
+def test_terminal_controls_in_policies_requests_and_names_are_shown_not_obeyed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # access and explain printed a Sid, a principal or a context key as written: an escape
+    # sequence cleared the screen, a carriage return and line break forged a line of output;
+    # check and the one error path printed a file's name so.
+    import json
+
+    from kms_permissions.cli import main
+    from kms_permissions.policy.access.cases import APP_ROLE, enable_iam, policy, request
+
+    forged = "\x1b[2J\r\nkp.json:1:1: KMS000 [error] forged\u202e"
+    bad = {**enable_iam(), "Sid": f"A{forged}", "Principal": {"AWS": f"{APP_ROLE}\x1b[31m"}}
+    (tmp_path / "kp.json").write_text(json.dumps(policy(enable_iam(), bad)))
+    asked = request(APP_ROLE, "kms:Decrypt", {f"kms:EncryptionContext:a{forged}": "x\x1b[2J"})
+    (tmp_path / "req.json").write_text(json.dumps(asked))
+    named = tmp_path / f"policy{forged}.json"
+    named.write_text(json.dumps(policy(bad)))
+    runs = [
+        ["access", str(tmp_path / "kp.json")],
+        [
+            "explain",
+            "--key-policy",
+            str(tmp_path / "kp.json"),
+            "--request",
+            str(tmp_path / "req.json"),
+        ],
+        ["check", str(named)],
+        ["check", str(tmp_path / f"missing{forged}.json")],
+        ["explain", "--key-policy", str(named), "--request", str(tmp_path / "missing\x1b[2J.json")],
+    ]
+    for argv in runs:
+        main(argv)
+        out = capsys.readouterr()
+        for stream in (out.out, out.err):
+            assert not any(c in stream for c in "\x1b\r\u202e"), (argv, stream)
+            assert "\nkp.json:1:1: KMS000" not in stream, (argv, stream)
+        assert "\\x1b" in out.out + out.err, argv  # shown, escaped

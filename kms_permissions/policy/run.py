@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
+from kms_permissions.display import printable
 from kms_permissions.extras import MissingExtra
 from kms_permissions.policy.account import valid_account
 from kms_permissions.policy.checker import KINDS, Checked, check_policy, knowledge
@@ -143,10 +144,11 @@ def text_report(results: list[FileResult], out: TextIO, show_basis: bool) -> Non
         for finding in result.findings:
             counts[finding.severity] += 1
             inside = f"{finding.policy}: " if finding.policy else ""
-            out.write(
+            line = (
                 f"{safe(_where(result.name, finding))}: {finding.rule_id} [{finding.severity}] "
-                f"{inside}{finding.message}\n"
+                f"{inside}{finding.message}"
             )
+            out.write(printable(line) + "\n")  # a file or resource name may hold controls
             if show_basis:
                 out.write(f"    basis: {finding.basis}\n")
     total = sum(counts.values())
@@ -233,7 +235,8 @@ def run_check(
     results = [check_file(name, options) for name in files]
     for result in results:
         if result.error is not None:
-            print(f"kms-permissions check: {safe(result.name)}: {result.error}", file=sys.stderr)
+            line = f"kms-permissions check: {safe(result.name)}: {result.error}"
+            print(printable(line), file=sys.stderr)
     if as_sarif:
         from kms_permissions.policy.sarif import sarif
 

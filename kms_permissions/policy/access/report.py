@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kms_permissions.display import printable
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kms_permissions.policy.access.analysis import AccessReport
@@ -35,7 +37,7 @@ def explanation_text(explanation: Explanation) -> str:
         lines.append(f"     [{reason.stage}: {reason.code}] {reason.basis}")
     if not explanation.reasons:
         lines.append("  (none)")
-    return "\n".join(lines)
+    return "\n".join(map(printable, lines))
 
 
 def _actions(actions: tuple[str, ...], limit: int = 8) -> str:
@@ -84,4 +86,4 @@ def access_text(report: AccessReport) -> str:
         lines.append(f"  {number}. {f.kind} statement {f.statement}{sid}: {f.message}")
         if f.limited_by:
             lines.append(f"     conditions: {', '.join(f.limited_by)}")
-    return "\n".join(lines)
+    return "\n".join(map(printable, lines))
