@@ -120,6 +120,34 @@ def test_more_near_misses_and_details() -> None:
             )
         )
     )
+
+    # A Deny with ForAllValues and a positive operator on a multivalued key also applies to
+    # the empty set (a key with no alias); ForAnyValue, a negated operator or a Null guard
+    # on the key does not.
+    def alias_deny(operator: str, **more: Any) -> dict[str, Any]:
+        return key_policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+                "Resource": "*",
+                "Condition": {operator: {"kms:ResourceAliases": "alias/prod-*"}, **more},
+            }
+        )
+
+    (empty,) = [f for f in check(alias_deny("ForAllValues:StringLike")) if f.rule_id == "KMS080"]
+    assert empty.severity == "warning" and "no alias" in empty.message
+    assert "ForAnyValue:StringLike" in empty.message
+    for near_miss in (
+        alias_deny("ForAnyValue:StringLike"),
+        alias_deny("ForAllValues:StringNotLike"),
+        alias_deny("ForAllValues:StringLike", Null={"kms:ResourceAliases": "false"}),
+    ):
+        assert "KMS080" not in rules(near_miss)
+    allowed = alias_deny("ForAllValues:StringLike")
+    allowed["Statement"][1]["Effect"] = "Allow"
+    allowed["Statement"][1]["Principal"] = {"AWS": "arn:aws:iam::111122223333:role/App"}
+    assert "KMS080" not in rules(allowed)
     # A wildcard to another account: noted (info), naming the local-only actions it includes.
     wild = check(key_policy(allow("kms:*", principal="444455556666")))
     cross = [f for f in wild if f.rule_id == "KMS030"]

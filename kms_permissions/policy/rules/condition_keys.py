@@ -466,7 +466,9 @@ def set_operators(ctx: Context) -> Iterator[Hit]:
     so in an Allow it admits requests without the value it seems to require (an error; in a
     Deny the statement applies to those requests). ForAnyValue on a single-valued key
     behaves like the plain operator, except that it is false for an absent key where a
-    negated operator would be true. Multivalued keys need a set operator."""
+    negated operator would be true. Multivalued keys need a set operator. A Deny with
+    ForAllValues and a positive operator on a multivalued key also applies to the empty set
+    (a key with no alias), unless a Null condition on the key says it must be present."""
     note = ctx.knowledge.note("conditions-kms", "OverlyPermissiveCondition")
     for statement, condition, key in _conditions(ctx):
         if key is None or not key.value_type or condition.family in (None, "Null"):
@@ -505,6 +507,20 @@ def set_operators(ctx: Context) -> Iterator[Hit]:
                 ctx.knowledge.key_link(key),
                 severity="warning" if negated else "info",
             )
+        elif not single and _deny_on_empty_set(statement, condition):
+            yield Hit(
+                statement,
+                condition.path,
+                f"ForAllValues is true when the request's set of {key.condition_key} is empty "
+                "(a key with no alias, a request without the values), so this Deny also "
+                "applies to every such request, and not to one where only some values "
+                f"match: ForAnyValue:{condition.base} denies when any value matches (and "
+                f'"Null": {{"{key.condition_key}": "false"}} leaves out requests without it)',
+                f"{key.condition_key} value type = multi-valued; ForAllValues over an empty "
+                "set is true (IAM: single-valued vs. multivalued context keys)",
+                ctx.knowledge.key_link(key),
+                severity="warning",
+            )
         elif not single and not condition.set_operator:
             yield Hit(
                 statement,
@@ -515,3 +531,19 @@ def set_operators(ctx: Context) -> Iterator[Hit]:
                 ctx.knowledge.key_link(key),
                 severity="warning",
             )
+
+
+def _deny_on_empty_set(statement: Statement, condition: Condition) -> bool:
+    """A Deny whose ForAllValues condition with a positive operator (StringLike, ...) is its
+    own guard: it matches the empty set as well, unless a Null condition on the same key
+    says the key must be present."""
+    if statement.effect != "Deny" or condition.set_operator != "ForAllValues":
+        return False
+    if condition.if_exists or condition.base in NEGATED or condition.base == "Null":
+        return False
+    return not any(
+        other.base == "Null"
+        and other.key.lower() == condition.key.lower()
+        and {str(v).lower() for v in other.values} == {"false"}
+        for other in conditions(statement)
+    )
