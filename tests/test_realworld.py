@@ -172,7 +172,7 @@ def _summary(first_new: int) -> list[str]:
 
 
 # The files of the last round of additions, which the README gives apart.
-FIRST_NEW = 102
+FIRST_NEW = 137
 
 
 def test_the_readme_states_the_tables_numbers() -> None:
