@@ -17,6 +17,7 @@ from kms_permissions.generator.site.sections import front_matter
 from kms_permissions.policy.authoring import examples, statements
 from kms_permissions.policy.authoring.api import read_spec
 from kms_permissions.policy.authoring.services import INTEGRATIONS
+from kms_permissions.policy.authoring.spec import FIELD_MEANINGS
 from kms_permissions.policy.authoring.verify import verify
 from kms_permissions.policy.checker import knowledge
 from kms_permissions.policy.key_specs import (
@@ -28,37 +29,6 @@ from kms_permissions.policy.key_specs import (
 
 HERE = "key-policies.md"
 DEFAULT_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
-FIELDS = (
-    ("account", "The key's account (12 digits)."),
-    ("region", "The key's Region; services are limited to it."),
-    ("key_spec", "KMS's key spec (default SYMMETRIC_DEFAULT)."),
-    ("key_usage", "KMS's key usage; needed where the key spec allows more than one."),
-    ("admins", "IAM roles or users of the account who administer the key."),
-    ("users", "IAM roles or users of the account who use the key."),
-    ("users_use", "The uses users get (default: every use the key allows; then no grants)."),
-    ("iam_policies", "Whether IAM policies of the account count (AWS's default: true)."),
-    ("via_services", "Services users must go through (kms:ViaService), in the key's Region."),
-    (
-        "account_via_services",
-        "Services through which every principal of the account may use the key "
-        "(kms:CallerAccount with kms:ViaService, as AWS managed keys).",
-    ),
-    ("services", "Service integrations, each with the ARNs it names."),
-    (
-        "external_accounts",
-        "Other accounts: the uses they get, grants for AWS resources, and the principals of "
-        "theirs they may grant their uses to (grantees).",
-    ),
-    (
-        "encryption_context",
-        "Context key -> value (or pattern) users' requests and grants must carry.",
-    ),
-    (
-        "organization",
-        "An organization's id and the uses its other accounts get (aws:PrincipalOrgID).",
-    ),
-    ("replica_regions", "Regions administrators may replicate a multi-Region key into."),
-)
 
 
 def _json(data: Any) -> list[str]:
@@ -131,7 +101,7 @@ def _body(site: Site) -> list[str]:
         "",
         "## The spec { #spec }",
         "",
-        table(["Field", "What it says"], [[code(f), text(w)] for f, w in FIELDS]),
+        table(["Field", "What it says"], [[code(f), text(w)] for f, w in FIELD_MEANINGS.items()]),
         "",
         "A bad spec (an unknown field, an ARN that is not one, no administrator while "
         "`iam_policies` is false, an unknown service, a key usage that allows none of the "

@@ -25,24 +25,36 @@ from kms_permissions.policy.authoring.services import INTEGRATIONS, Integration
 from kms_permissions.policy.key_specs import DESCRIBE_KEY, KEY_SPECS, KEY_USAGES, KeySpec
 from kms_permissions.policy.reading import shown
 
-FIELDS = (
-    "account",
-    "region",
-    "partition",
-    "key_spec",
-    "key_usage",
-    "admins",
-    "users",
-    "users_use",
-    "iam_policies",
-    "via_services",
-    "account_via_services",
-    "services",
-    "external_accounts",
-    "encryption_context",
-    "organization",
-    "replica_regions",
-)
+# A spec's fields, each with what it says (the site's key-policy page shows them as written).
+FIELD_MEANINGS = {
+    "account": "The key's account (12 digits).",
+    "region": "The key's Region; services are limited to it.",
+    "partition": "The key's partition (default aws); every ARN must be in it.",
+    "key_spec": "KMS's key spec (default SYMMETRIC_DEFAULT).",
+    "key_usage": "KMS's key usage; needed where the key spec allows more than one.",
+    "admins": "IAM roles or users of the account who administer the key.",
+    "users": "IAM roles or users of the account who use the key.",
+    "users_use": "The uses users get (default: every use the key allows; then no grants).",
+    "iam_policies": "Whether IAM policies of the account count (AWS's default: true).",
+    "via_services": "Services users must go through (kms:ViaService), in the key's Region.",
+    "account_via_services": (
+        "Services through which every principal of the account may use the key "
+        "(kms:CallerAccount with kms:ViaService, as AWS managed keys)."
+    ),
+    "services": "Service integrations, each with the ARNs it names.",
+    "external_accounts": (
+        "Other accounts: the uses they get, grants for AWS resources, and the principals of "
+        "theirs they may grant their uses to (grantees)."
+    ),
+    "encryption_context": (
+        "Context key -> value (or pattern) users' requests and grants must carry."
+    ),
+    "organization": (
+        "An organization's id and the uses its other accounts get (aws:PrincipalOrgID)."
+    ),
+    "replica_regions": "Regions administrators may replicate a multi-Region key into.",
+}
+FIELDS = tuple(FIELD_MEANINGS)
 EXTERNAL_FIELDS = ("account", "use", "grants_for_aws_resources", "grantees")
 ORGANIZATION_FIELDS = ("id", "use")
 # AWS Organizations IDs: o- and 10 to 32 lowercase letters or digits.
