@@ -1091,12 +1091,15 @@ SCENARIOS = [
             "replica_regions": ["eu-west-3", "ap-southeast-2"],
         },
         (
+            # ReplicateKey also needs kms:CreateKey in an IAM policy in the replica Region
+            # (API Reference, ReplicateKey): the administrator has one, so the key policy decides.
             Ask(
                 "replicating into a chosen Region",
                 role(ACCOUNT, "Administrator"),
                 "kms:ReplicateKey",
                 True,
                 {"kms:ReplicaRegion": "eu-west-3"},
+                ("kms:CreateKey",),
             ),
             Ask(
                 "replicating anywhere else",
@@ -1104,6 +1107,14 @@ SCENARIOS = [
                 "kms:ReplicateKey",
                 False,
                 {"kms:ReplicaRegion": "sa-east-1"},
+                ("kms:CreateKey",),
+            ),
+            Ask(
+                "replicating into a chosen Region without kms:CreateKey in an IAM policy",
+                role(ACCOUNT, "Administrator"),
+                "kms:ReplicateKey",
+                False,
+                {"kms:ReplicaRegion": "eu-west-3"},
             ),
             Ask(
                 "the user replicates",
@@ -1166,7 +1177,14 @@ def test_scenario_decides_as_the_page_says(scenario: Scenario) -> None:
             [
                 {
                     "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": list(ask.iam), "Resource": key}],
+                    # kms:CreateKey is on no key: an IAM policy allows it on "*".
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": list(ask.iam),
+                            "Resource": "*" if ask.iam == ("kms:CreateKey",) else key,
+                        }
+                    ],
                 }
             ]
             if ask.iam

@@ -7,7 +7,7 @@ from os import PathLike
 from pathlib import Path
 
 from kms_permissions.errors import ArgumentTypeError
-from kms_permissions.policy.access import facts, two_keys
+from kms_permissions.policy.access import facts, iam_parts, two_keys
 from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
 from kms_permissions.policy.access.decision import Policies, decide
 from kms_permissions.policy.access.grants import Grant, parse_grants
@@ -226,6 +226,15 @@ def explain(
             (decision, decided, reasons),
             decide(other, other_action, other_given, dataset),
             two_keys.label(parsed, two.other),
+        )
+    iam_given = replace(given, key_policy=None, vpce=None, grants=[])
+    for part in action.iam_parts:
+        part_action = facts.action_facts(part.permission, dataset)
+        assert part_action is not None  # the dataset names it
+        decision, decided, reasons = two_keys.combine(
+            (decision, decided, reasons),
+            decide(iam_parts.part_request(parsed, part), part_action, iam_given, dataset),
+            iam_parts.label(parsed, part),
         )
     assumed = assumptions(parsed, action, given, set(absent), decision, other_policy is not None)
     if other_part is not None:

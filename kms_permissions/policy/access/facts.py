@@ -36,6 +36,14 @@ class KeyPart:
 
 
 @dataclass(frozen=True)
+class IamPart:
+    """An IAM-policy-only permission the operation needs besides its own, and where."""
+
+    permission: str
+    where: str | None  # as written: "in the replica Region"
+
+
+@dataclass(frozen=True)
 class ActionFacts:
     """What the dataset says about one KMS permission, as far as access decisions need it."""
 
@@ -49,6 +57,7 @@ class ActionFacts:
     condition_keys: tuple[str, ...]
     note: str | None
     key_parts: tuple[KeyPart, ...] = ()  # its operation's permissions on keys (key policy)
+    iam_parts: tuple[IamPart, ...] = ()  # IAM-policy-only permissions it needs besides its own
 
     @property
     def iam_policy_only(self) -> bool:
@@ -102,6 +111,7 @@ class _Facts:
                 condition_keys=tuple(info["condition_keys"]),
                 note=info["note"],
                 key_parts=_key_parts(info),
+                iam_parts=_iam_parts(name, info),
             )
         return found
 
@@ -133,6 +143,19 @@ def _key_parts(info: dict[str, Any]) -> tuple[KeyPart, ...]:
         and "key-policy" in r["policy_types"]
         and r["parameter"] is None
         and r["resource"]
+    )
+
+
+def _iam_parts(name: str, info: dict[str, Any]) -> tuple[IamPart, ...]:
+    """The IAM-policy-only permissions its operation always needs besides this one."""
+    needs = info.get("required_permissions") or ()
+    return tuple(
+        IamPart(str(r["permission"]), r["where"])
+        for r in needs
+        if r["operation"] == info["operation"]
+        and r["permission"] != name
+        and list(r["policy_types"]) == ["iam-policy"]
+        and r["parameter"] is None
     )
 
 

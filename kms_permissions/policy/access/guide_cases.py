@@ -141,6 +141,18 @@ OFFICE_ONLY = policy(
         {"NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"}},
     ),
 )
+PRIMARY = f"arn:aws:kms:us-west-2:{ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+# Only us-west-2 (the Organizations guide's Region restriction, shortened).
+REGION_ONLY_SCP = policy(
+    {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"},
+    {
+        "Sid": "DenyOutsideUSWest2",
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "organizations:*", "sts:*"],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-west-2"}},
+    },
+)
 # A grant without constraints or retiring principal.
 PLAIN_GRANT = {
     "KeyId": KEY_ARN,
@@ -915,7 +927,7 @@ GUIDE_CASES: tuple[Case, ...] = (
         "principal-org-paths",
         "aws:PrincipalOrgPaths: a role in an organizational unit or below it",
         "aws:PrincipalOrgPaths holds the caller's path in the organization, a multivalued key; "
-        "ForAnyValue:StringLike with a trailing * matches a path below the unit.",
+        "ForAnyValue:StringLike with a trailing `*` matches a path below the unit.",
         docs.PRINCIPAL_ORG_PATHS,
         policy(
             enable_iam(),
@@ -942,5 +954,90 @@ GUIDE_CASES: tuple[Case, ...] = (
             ("iam-policy-allows-external", "iam-policy", 0),
         ),
         iam_policies=(iam_policy("Allow", "kms:Decrypt"),),
+    ),
+    Case(
+        "replicate-key-without-create-key",
+        "ReplicateKey needs kms:CreateKey in an IAM policy too",
+        "Replicating a multi-Region key needs kms:ReplicateKey in the primary key's policy and "
+        "kms:CreateKey in an IAM policy in the replica Region; the key policy alone does not do.",
+        docs.MULTI_REGION,
+        policy(
+            enable_iam(), statement("Allow", {"AWS": ADMIN_ROLE}, "kms:ReplicateKey", "Replicate")
+        ),
+        {
+            **request(ADMIN_SESSION, "kms:ReplicateKey", {"kms:ReplicaRegion": "eu-west-1"}),
+            "key_arn": PRIMARY,
+            "principal_arn": ADMIN_ROLE,
+        },
+        "implicit-deny",
+        (("no-iam-allow", "iam-policy", None),),
+    ),
+    Case(
+        "replicate-key-create-key-other-region",
+        "ReplicateKey: kms:CreateKey allowed only in another Region",
+        "kms:CreateKey is needed in the replica Region: an IAM policy that allows it only in "
+        "us-west-2 does not allow replicating into eu-west-1.",
+        docs.MULTI_REGION,
+        policy(
+            enable_iam(), statement("Allow", {"AWS": ADMIN_ROLE}, "kms:ReplicateKey", "Replicate")
+        ),
+        {
+            **request(ADMIN_SESSION, "kms:ReplicateKey", {"kms:ReplicaRegion": "eu-west-1"}),
+            "key_arn": PRIMARY,
+            "principal_arn": ADMIN_ROLE,
+        },
+        "implicit-deny",
+        (("no-iam-allow", "iam-policy", None), ("does-not-apply", "iam-policy", 0)),
+        iam_policies=(
+            iam_policy(
+                "Allow",
+                "kms:CreateKey",
+                resource="*",
+                Condition={"StringEquals": {"aws:RequestedRegion": "us-west-2"}},
+            ),
+        ),
+    ),
+    Case(
+        "replicate-key-allowed",
+        "ReplicateKey with both permissions",
+        "The primary key's policy allows kms:ReplicateKey and an IAM policy allows kms:CreateKey "
+        "in the replica Region.",
+        docs.MULTI_REGION,
+        policy(
+            enable_iam(), statement("Allow", {"AWS": ADMIN_ROLE}, "kms:ReplicateKey", "Replicate")
+        ),
+        {
+            **request(ADMIN_SESSION, "kms:ReplicateKey", {"kms:ReplicaRegion": "eu-west-1"}),
+            "key_arn": PRIMARY,
+            "principal_arn": ADMIN_ROLE,
+        },
+        "allow",
+        (("key-policy-allows", "key-policy", 1), ("iam-only-allows", "iam-policy", 0)),
+        iam_policies=(
+            iam_policy(
+                "Allow",
+                "kms:CreateKey",
+                resource="*",
+                Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+            ),
+        ),
+    ),
+    Case(
+        "create-key-region-not-given",
+        "An SCP on aws:RequestedRegion, a CreateKey request that names no Region: cannot decide",
+        "aws:RequestedRegion is in every request; CreateKey names no key to take it from, so "
+        "whether the Region SCP's Deny applies cannot be told.",
+        docs.SCP_EXAMPLES,
+        policy(enable_iam()),
+        {"principal": APP_SESSION, "action": "kms:CreateKey", "principal_arn": APP_ROLE},
+        "allow",
+        (
+            ("cannot-decide", "scp", 1),
+            ("iam-only-allows", "iam-policy", 0),
+            ("scp-allows", "scp", 0),
+        ),
+        iam_policies=(iam_policy("Allow", "kms:CreateKey", resource="*"),),
+        scps=(REGION_ONLY_SCP,),
+        decided=False,
     ),
 )

@@ -17,9 +17,10 @@ aws:PrincipalType, aws:PrincipalIsAWSService, aws:username (IAM users), aws:Prin
 aws:SecureTransport (KMS takes HTTPS only), aws:ViaAWSService (true when kms:ViaService is given),
 aws:SourceVpce from `vpce`, kms:RequestAlias from `alias`, kms:ResourceAliases from `aliases`, and
 kms:EncryptionContextKeys from the kms:EncryptionContext:KEY entries. The keys AWS always sets but
-the request cannot tell (aws:CurrentTime, aws:SourceIp...) are unknown unless given: a condition
-on them cannot be decided. Through a VPC endpoint aws:SourceIp is absent and aws:SourceVpc and
-aws:VpcSourceIp are unknown unless given; elsewhere those two are absent. Every other key is absent.
+the request cannot tell (aws:CurrentTime, aws:SourceIp..., and aws:RequestedRegion when no key is
+named) are unknown unless given: a condition on them cannot be decided. Through a VPC endpoint
+aws:SourceIp is absent and aws:SourceVpc and aws:VpcSourceIp are unknown unless given; elsewhere
+those two are absent. Every other key is absent.
 """
 
 from __future__ import annotations
@@ -58,7 +59,14 @@ FIELDS = (
     "other_key_arn",
 )
 # Keys AWS puts in every request whose value the request file cannot know unless it gives them.
-ALWAYS_SET = ("aws:CurrentTime", "aws:EpochTime", "aws:SourceIp", "aws:UserAgent", "aws:userid")
+ALWAYS_SET = (
+    "aws:CurrentTime",
+    "aws:EpochTime",
+    "aws:RequestedRegion",  # derived from the key's ARN when the request names a key
+    "aws:SourceIp",
+    "aws:UserAgent",
+    "aws:userid",
+)
 # A request through a VPC endpoint has no aws:SourceIp, and has these instead
 # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
 NOT_THROUGH_ENDPOINT = ("aws:SourceIp",)
@@ -132,6 +140,13 @@ class Context(Mapping[str, ContextValue]):
             if old is None or old.derived:
                 kept[name.lower()] = ContextValue(name, (value,), False, True)
         return Context(kept, self.unknown)
+
+    def with_values(self, values: Mapping[str, str]) -> Context:
+        """The same context with these keys set to these values (given or not)."""
+        kept = {**self._values}
+        kept.update({n.lower(): ContextValue(n, (v,), False, True) for n, v in values.items()})
+        unknown = {k: why for k, why in self.unknown.items() if k not in kept}
+        return Context(kept, unknown)
 
     def unknown_for(self, prefixes: tuple[str, ...], why: str) -> Context:
         """The same context with the keys that start with these prefixes made unknown."""

@@ -35,6 +35,7 @@ GRANT_FOR_AWS = {"Bool": {"kms:GrantIsForAWSResource": "true"}}
 ADMIN_PATTERNS = (*DEFAULT_ADMIN_ACTIONS, "kms:RotateKeyOnDemand")
 
 REPLICATE_KEY = "kms:ReplicateKey"
+CREATE_KEY = "kms:CreateKey"
 REPLICA_REGION = "kms:ReplicaRegion"
 PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
 CALLER_ACCOUNT = "kms:CallerAccount"

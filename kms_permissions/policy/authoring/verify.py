@@ -325,8 +325,11 @@ def _context_cases(
 
 def _replica_cases(spec: Spec, admin: str) -> Iterator[Case]:
     """Replicating into a listed Region is allowed, into any other refused; without
-    replica_regions, replicating at all is refused."""
+    replica_regions, replicating at all is refused. ReplicateKey also needs kms:CreateKey in an
+    IAM policy in the replica Region (API Reference, ReplicateKey): the administrator has one,
+    so that the key policy decides."""
     action = statements.REPLICATE_KEY
+    create = (statements.CREATE_KEY,)
     for region in spec.replica_regions:
         yield Case(
             "intended",
@@ -334,7 +337,7 @@ def _replica_cases(spec: Spec, admin: str) -> Iterator[Case]:
             admin,
             action,
             ((statements.REPLICA_REGION, region),),
-            (),
+            create,
             "allow",
         )
     elsewhere = other_region(spec.region)
@@ -346,7 +349,7 @@ def _replica_cases(spec: Spec, admin: str) -> Iterator[Case]:
         admin,
         action,
         ((statements.REPLICA_REGION, elsewhere),),
-        (),
+        create,
         "deny",
     )
 
@@ -619,10 +622,12 @@ def _service_cases(name: str, principal: str, action: str, pins: tuple[Pin, ...]
 
 
 def _iam_policy(actions: tuple[str, ...], arn: str) -> dict[str, Any]:
-    return {
-        "Version": statements.VERSION,
-        "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": arn}],
-    }
+    # kms:CreateKey is on no key: an IAM policy allows it on "*".
+    on_key = [a for a in actions if a != statements.CREATE_KEY]
+    found = [{"Effect": "Allow", "Action": on_key, "Resource": arn}] if on_key else []
+    if statements.CREATE_KEY in actions:
+        found.append({"Effect": "Allow", "Action": [statements.CREATE_KEY], "Resource": "*"})
+    return {"Version": statements.VERSION, "Statement": found}
 
 
 def verify(
