@@ -1123,3 +1123,26 @@ def test_the_vpc_keys_are_unknown_through_an_endpoint_and_absent_elsewhere() -> 
     assert decide(key_policy, given, vpce_policy=endpoint)[:2] == ("allow", True)
     elsewhere = {**given, "context": {"aws:SourceVpc": "vpc-2"}}
     assert decide(key_policy, elsewhere, vpce_policy=endpoint)[:2] == ("explicit-deny", True)
+
+
+def test_replicate_key_decides_create_key_in_the_replica_region_it_names() -> None:
+    # ReplicateKey needs kms:CreateKey in an IAM policy in the replica Region (API Reference):
+    # that part's aws:RequestedRegion is kms:ReplicaRegion, unknown when the request lacks it.
+    primary = f"arn:aws:kms:us-west-2:{ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+    key_policy = policy(enable_iam(), statement("Allow", {"AWS": ADMIN_ROLE}, "kms:ReplicateKey"))
+    only_eu = iam_policy(
+        "Allow",
+        "kms:CreateKey",
+        resource="*",
+        Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+    )
+    replicate = {**request(ADMIN_ROLE, "kms:ReplicateKey"), "key_arn": primary}
+    decision, decided, codes = decide(key_policy, replicate, iam_policies=[only_eu])
+    assert (decision, decided, codes[0]) == ("implicit-deny", False, "cannot-decide")
+    for region, expected in (("eu-west-1", "allow"), ("ap-south-1", "implicit-deny")):
+        into = {**replicate, "context": {"kms:ReplicaRegion": region}}
+        assert decide(key_policy, into, iam_policies=[only_eu])[:2] == (expected, True)
+    # The IAM part is the caller's: a Deny in its IAM policy for CreateKey denies replication.
+    denied = policy({"Effect": "Deny", "Action": "kms:CreateKey", "Resource": "*"})
+    into = {**replicate, "context": {"kms:ReplicaRegion": "eu-west-1"}}
+    assert decide(key_policy, into, iam_policies=[only_eu, denied])[:2] == ("explicit-deny", True)
