@@ -168,8 +168,43 @@ Resources:
 """
     found = check(template)
     assert [(f.rule_id, f.line, f.column) for f in found] == [("KMS040", 26, 15)]
-    with pytest.raises(PolicyError, match="merge keys"):
-        check("a: &x {b: 1}\nc:\n  <<: *x\n")
+
+
+MERGED = """
+Defaults: &use
+  Effect: Allow
+  Principal: '*'
+  Action: kms:Decrypt
+  Resource: '*'
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: Root
+            Effect: Allow
+            Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}
+            Action: kms:*
+            Resource: '*'
+          - <<: *use
+            Sid: Public
+          - <<: [{Principal: {AWS: arn:aws:iam::111122223333:role/A}}, *use]
+            Sid: Named
+"""
+
+
+def test_yaml_merge_keys_are_read_as_yaml_defines_them() -> None:
+    """`<<: *anchor` (resolved by `aws cloudformation package`, SAM, the Serverless Framework):
+    the merged values count, placed where they are written; the mapping's own keys win, then
+    the first merged mapping; a merge of something that is not a mapping is one clear line."""
+    found = check(MERGED)
+    assert [(f.rule_id, f.line, f.statement) for f in found] == [("KMS040", 4, 1)]
+    named = MERGED.replace("Sid: Public", "Principal: {AWS: arn:aws:iam::111122223333:role/B}")
+    assert check(named) == []
+    with pytest.raises(PolicyError, match="line 3: a merge key"):
+        check("a: &x [1]\nc:\n  <<: *x\n")
 
 
 def test_a_resource_given_without_its_template_is_read_as_its_resources() -> None:

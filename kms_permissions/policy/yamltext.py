@@ -5,7 +5,8 @@ itself, so that it records where every value is and reads CloudFormation's short
 (`!Sub`, `!Ref`, `!GetAtt`, `!If` ...) as their long forms (`{"Fn::Sub": ...}`), the way
 CloudFormation does. Dates stay text: `Version: 2012-10-17` is the string CloudFormation
 sends. Anchors and aliases are followed, with a cap on the values built, keys included (a few
-aliases can otherwise stand for billions of values); a key must be a scalar.
+aliases can otherwise stand for billions of values); a key must be a scalar. Merge keys (`<<`)
+are read as YAML 1.1 defines them, as the tools that deploy such templates resolve them.
 """
 
 from __future__ import annotations
@@ -106,18 +107,23 @@ class YamlData:
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             repeated: list[str] = []
+            merged: list[Any] = []
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise PolicyError(
-                        f"line {key_node.start_mark.line + 1}: YAML merge keys (<<) are not "
-                        "read; CloudFormation does not accept them"
-                    )
+                    merged.extend(_merge_sources(key_node, value_node))
+                    continue
                 key = self._key(key_node)
                 if key in result:
                     repeated.append(key)
                 result[key] = self._build(
                     value_node, here.inside(), key, depth + 1, key_node.start_mark
                 )
+            # YAML's merge key (`<<: *defaults`, which `aws cloudformation package`, SAM and
+            # the Serverless Framework resolve): the mapping's own keys win, then the first
+            # merged mapping that has the key; each merged value keeps where it is written.
+            for source in merged:
+                for key, value in self._plain(source, here, depth + 1).items():
+                    result.setdefault(key, value)
             if repeated:
                 marked = Duplicates(result)
                 marked.repeated = tuple(repeated)
@@ -147,6 +153,20 @@ class YamlData:
         self._built += 1
         if self._built > MAX_VALUES:
             raise PolicyError(f"more than {MAX_VALUES} values (aliases expanded); not read")
+
+
+def _merge_sources(key_node: Any, value_node: Any) -> list[Any]:
+    """The mappings a merge key names: one mapping, or a list of them (in order)."""
+    import yaml
+
+    sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+    for source in sources:
+        if not isinstance(source, yaml.MappingNode) or source.tag != "tag:yaml.org,2002:map":
+            raise PolicyError(
+                f"line {key_node.start_mark.line + 1}: a merge key (<<) takes a mapping or a "
+                "list of mappings"
+            )
+    return list(sources)
 
 
 # Tags of the YAML type repository that name a language's objects, not data.
