@@ -4,8 +4,10 @@ as 4 and 16, or worse).
 
 Cases: IAM wildcard matching of a pattern that makes a regex backtrack and of `?`-heavy
 patterns (the value growing, then the pattern), YAML alias expansion
-(keys included), CloudFormation Fn::If statements, JSON positions in a deep file, and reading
-the corpus archive.
+(keys included), CloudFormation Fn::If statements, JSON positions in a deep file, reading
+the corpus archive, and checking whole inputs: a template of n keys and roles with intrinsics
+(Fn::If, Fn::ImportValue, Fn::Select/Split, Fn::FindInMap, Fn::Sub) in Principal, Resource and
+Condition, YAML of n statements built by merge keys, and a Terraform plan of n keys.
 
 Run: python benchmarks/bounded.py
 """
@@ -18,6 +20,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from kms_permissions.policy import check
 from kms_permissions.policy.inputs import read_inputs
 from kms_permissions.policy.jsontext import JsonPositions, loads
 from kms_permissions.scraper.corpus import _decompress
@@ -71,6 +74,70 @@ def _fn_if(n: int) -> Callable[[], object]:
     return lambda: read_inputs(text, "t.json")
 
 
+def _template(n: int) -> Callable[[], object]:
+    root = {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+    chosen = {"Fn::Select": [0, {"Fn::Split": [",", {"Ref": "Roles"}]}]}
+    use = {
+        "Effect": "Allow",
+        "Principal": {"AWS": {"Fn::If": ["C", {"Fn::ImportValue": "RoleArn"}, chosen]}},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": {"Fn::FindInMap": ["M", "a", "b"]},
+        "Condition": {"StringEquals": {"kms:CallerAccount": {"Ref": "AWS::AccountId"}}},
+    }
+    resources: dict[str, object] = {}
+    for i in range(n):
+        statements = [{"Effect": "Allow", "Principal": root, "Action": "kms:*", "Resource": "*"}]
+        resources[f"Key{i}"] = {
+            "Type": "AWS::KMS::Key",
+            "Properties": {"KeyPolicy": {"Statement": [*statements, use]}},
+        }
+        arn = {"Fn::GetAtt": [f"Key{i}", "Arn"]}
+        document = {"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": arn}]}
+        resources[f"Role{i}"] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": document}]},
+        }
+    text = json.dumps({"Resources": resources})
+    return lambda: check(text)
+
+
+def _merge_keys(n: int) -> Callable[[], object]:
+    lines = [
+        "Use: &use {Effect: Allow, Action: kms:Decrypt, Resource: '*'}",
+        "Resources:",
+        "  Key:",
+        "    Type: AWS::KMS::Key",
+        "    Properties:",
+        "      KeyPolicy:",
+        "        Statement:",
+    ]
+    lines += [
+        f"          - {{<<: *use, Principal: {{AWS: arn:aws:iam::111122223333:role/R{i}}}}}"
+        for i in range(n)
+    ]
+    text = "\n".join(lines) + "\n"
+    return lambda: check(text)
+
+
+def _plan(n: int) -> Callable[[], object]:
+    policy = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "kms:*"},
+                {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt"},
+            ]
+        }
+    )
+    keys = [
+        {"address": f"aws_kms_key.k{i}", "type": "aws_kms_key", "values": {"policy": policy}}
+        for i in range(n)
+    ]
+    text = json.dumps(
+        {"format_version": "1.2", "planned_values": {"root_module": {"resources": keys}}}
+    )
+    return lambda: check(text)
+
+
 def _json_positions(n: int) -> Callable[[], object]:
     inner: object = ["x"] * n
     for _ in range(90):
@@ -100,6 +167,9 @@ CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
     "CloudFormation: n nested Fn::If entries": (_fn_if, 500),
     "JSON positions: n values 90 deep": (_json_positions, 200_000),
     "corpus archive: n bytes": (_archive, 2_000_000),
+    "check: template of n keys and n roles, intrinsics everywhere": (_template, 250),
+    "check: YAML of n statements made with merge keys": (_merge_keys, 500),
+    "check: Terraform plan of n keys": (_plan, 500),
 }
 
 
