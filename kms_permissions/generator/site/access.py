@@ -98,6 +98,35 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
         "A request through a VPC endpoint must also be allowed by the endpoint's policy, and "
         "the endpoint policy's Deny wins like any other.",
     ),
+    (
+        "organization-policies",
+        "SCPs and RCPs",
+        aws.SCP_EVALUATION,
+        "In an organization, a service control policy (SCP) bounds what principals of member "
+        "accounts may be allowed and a resource control policy (RCP) bounds what resources of "
+        "member accounts may allow; neither grants anything. Every SCP from the root down to "
+        "the account must allow the request, and no RCP may deny it. SCPs do not bind the "
+        "management account, service principals or service-linked roles; RCPs do not apply "
+        "to AWS managed keys.",
+    ),
+    (
+        "boundaries-and-sessions",
+        "Permissions boundaries and session policies",
+        aws.BOUNDARIES,
+        "A permissions boundary or a session policy bounds what the role's or user's "
+        "identity-based policies allow: the request needs an Allow from both. They bound a key "
+        "policy statement that names the role too, but not one that names the role session "
+        "itself.",
+    ),
+    (
+        "more-than-one-resource",
+        "Operations on more than one resource",
+        aws.ALIAS_ACCESS,
+        "Some operations are authorized on more than one resource, and each part must be "
+        "allowed: CreateAlias, UpdateAlias and DeleteAlias on the alias and on the key, "
+        "ReEncrypt on its source and destination keys, and ReplicateKey on the primary key "
+        "and, as kms:CreateKey, in the replica's Region.",
+    ),
 )
 # The rule each case illustrates, by the AWS page it rests on; `iam-deny-without-enabling`
 # rests on the key policies page but shows a Deny.
@@ -125,6 +154,23 @@ RULE_OF_PAGE = {
     aws.NOT_ACTION: "explicit-deny",
     aws.NOT_RESOURCE: "explicit-deny",
     aws.GRANT_AUTHORIZATION: "grants",
+    aws.NOT_PRINCIPAL: "explicit-deny",
+    **dict.fromkeys(
+        (
+            aws.SCP,
+            aws.SCP_EVALUATION,
+            aws.SCP_EXAMPLES,
+            aws.RCP,
+            aws.RCP_EXEMPT,
+            aws.KMS_RCP,
+            aws.RCP_EXAMPLES,
+        ),
+        "organization-policies",
+    ),
+    aws.BOUNDARIES: "boundaries-and-sessions",
+    aws.SESSION_POLICIES: "boundaries-and-sessions",
+    aws.MULTI_REGION: "more-than-one-resource",
+    aws.ALIAS_ACCESS: "more-than-one-resource",
     **dict.fromkeys(
         (
             aws.CONDITION_ELEMENT,
