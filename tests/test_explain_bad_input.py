@@ -13,6 +13,7 @@ import pytest
 from kms_permissions.cli import main
 from kms_permissions.policy.access.cases import (
     ACCOUNT,
+    ADMIN_ROLE,
     APP_ROLE,
     APP_SESSION,
     DECRYPT_GRANT,
@@ -104,6 +105,12 @@ BAD: list[tuple[str, bytes, str]] = [
         "kms:CallerAccount '111122223333'",
     ),
     ("--request", _request(context={"aws:SecureTransport": False}), "make aws:SecureTransport"),
+    (
+        "--request",
+        _request(principal_arn=None, context={"aws:PrincipalArn": ADMIN_ROLE}),
+        "context['aws:PrincipalArn']: 'arn:aws:iam::111122223333:role/KeyAdmin' is not the role "
+        "of the session",
+    ),
     ("--request", _request(vpce="vpce-1111", context={"aws:SourceVpce": "vpce-2222"}), "make aws"),
     ("--request", _request(alias="alias/a", context={"kms:RequestAlias": "alias/b"}), "contradict"),
     (

@@ -368,6 +368,13 @@ def parse_request(data: Any, action_known: Any) -> Request:
     caller = _with_role(caller, data.get("principal_arn"))
     _check_fields(data)
     given = _given_context(data.get("context", {}))
+    claimed = given.get("aws:principalarn")
+    if caller.kind == "assumed-role" and caller.role_arn is None and claimed is not None:
+        # A session's aws:PrincipalArn is its role's ARN: a context that gives it names the role.
+        try:
+            caller = with_role_arn(caller, claimed.values[0])
+        except PrincipalError as exc:
+            raise RequestError(f"context[{claimed.name!r}]: {exc}") from None
     derived = _derived(caller, given, data)
     _check_agrees(given, derived)
     values = {**given, **{v.name.lower(): v for v in derived if v.name.lower() not in given}}
