@@ -644,3 +644,23 @@ def test_a_bad_setting_is_reported_once_for_all_the_files_under_it(
     (line,) = captured.err.splitlines()
     assert status == 2 and captured.out == ""
     assert str(tmp_path / "pyproject.toml") in line and "'KMS999' names no rule" in line
+
+
+@pytest.mark.parametrize("before", ["", "[tool.kms-permissions.check]\n"])
+def test_a_configuration_nested_too_deeply_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, before: str
+) -> None:
+    # Before our table (the scan meets it) and inside it (the reader meets it): both recurse.
+    monkeypatch.chdir(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(f"{before}x = {'[' * 5000}{']' * 5000}\n[tool.kms-permissions.check]\n")
+    policy = tmp_path / "key.json"
+    policy.write_text(
+        REALWORLD.joinpath("07-cwlogs-guide-old-key-decrypt-only-key-policy.json").read_text()
+    )
+    status = main(["check", str(policy)])
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == ""
+    assert captured.err.splitlines() == [
+        f"kms-permissions check: {pyproject}: nested too deeply to be a configuration"
+    ]

@@ -124,6 +124,21 @@ def _table(path: Path, data: dict[str, Any]) -> Any:
 _FOUND: dict[Path, Config] = {}
 
 
+def _parsed(path: Path, text: str) -> dict[str, Any] | None:
+    """The pyproject's data, or None when it certainly holds no table of ours."""
+    if not may_hold(text, TABLE):
+        return None  # not parsed: tomllib's start-up costs a cold check much (see tomlscan)
+    data = read_simple(text)  # what tomllib reads, for a file of the simple kind
+    if data is None:
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PolicyError(f"{path}: {exc}") from None
+    return data
+
+
 def config_for(file: str) -> Config:
     """The configuration that applies to a file (`-`: standard input)."""
     start = Path.cwd() if file == "-" else real_path(file).parent
@@ -138,16 +153,12 @@ def config_for(file: str) -> Config:
             text = candidate.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{candidate}: {exc}") from None
-        if not may_hold(text, TABLE):
-            continue  # certainly no table of ours: not parsed (tomllib's start-up, see tomlscan)
-        data = read_simple(text)  # what tomllib reads, for a file of the simple kind
+        try:
+            data = _parsed(candidate, text)
+        except RecursionError:  # the scan and tomllib both recurse into nested arrays
+            raise PolicyError(f"{candidate}: nested too deeply to be a configuration") from None
         if data is None:
-            import tomllib
-
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                raise PolicyError(f"{candidate}: {exc}") from None
+            continue
         table = _table(candidate, data)
         if table is not None:
             config = Config(candidate, _check(candidate, table))
