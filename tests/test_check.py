@@ -547,3 +547,23 @@ def test_all_revisions_examples_never_crash() -> None:
             except PolicyError:
                 continue
     assert len(seen) > 100
+
+
+def test_a_version_that_is_no_language_version_is_refused_as_aws_does() -> None:
+    """KMS113: only "2012-10-17" and "2008-10-17", exactly, are language versions (a Version
+    followed by tabs and spaces was found in a published template); a YAML date is the same
+    text, and a value CloudFormation computes is not judged."""
+    wrong: list[object] = ["2012-10-17\t \t", "2012-10-17T00:00:00Z", 2012, "2012-17-10"]
+    for version in wrong:
+        policy = key_policy(allow("kms:Decrypt"))
+        policy["Version"] = version
+        (found,) = [f for f in check(policy) if f.rule_id == "KMS113"]
+        assert found.severity == "error" and found.path == "$.Version"
+    right: list[object] = ["2012-10-17", "2008-10-17", {"Ref": "PolicyVersion"}]
+    for version in right:
+        policy = key_policy(allow("kms:Decrypt"))
+        policy["Version"] = version
+        assert "KMS113" not in rules(policy)
+    template = "Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy:\n"
+    template += "        Version: 2012-10-17\n        Statement: []\n"
+    assert "KMS113" not in {f.rule_id for f in check(template)}

@@ -499,6 +499,39 @@ def no_version(ctx: Context) -> Iterator[Hit]:
         )
 
 
+@rule(
+    "KMS113",
+    "error",
+    "Version that is no policy language version",
+    name="unknown-version",
+    kind="iam-policy",
+    link=f"{IAM_GUIDE}/reference_policies_elements_version.html",
+    bad={
+        "Version": "2012-10-17 ",
+        "Statement": [iam_allow("kms:Decrypt", "arn:aws:kms:*:111122223333:key/*")],
+    },
+    good=iam_policy(iam_allow("kms:Decrypt", "arn:aws:kms:*:111122223333:key/*")),
+)
+def unknown_version(ctx: Context) -> Iterator[Hit]:
+    """A Version other than the two language versions, `2012-10-17` and `2008-10-17`, written
+    exactly (a date in another form, a number, spaces or tabs around it): AWS refuses the
+    policy as malformed. A value CloudFormation computes is left alone, as is a policy that
+    names no KMS action (not this checker's to judge)."""
+    version = ctx.document.version
+    if not ctx.document.whole or version is None or isinstance(version, Unresolved):
+        return
+    if isinstance(version, dict | list) or version in ("2012-10-17", "2008-10-17"):
+        return
+    if ctx.kind == "key-policy" or any(_names_kms(s) for s in ctx.document.statements):
+        yield Hit(
+            None,
+            "$.Version",
+            f"Version {shown(version)} is not a policy language version: AWS refuses the "
+            'policy; write "Version": "2012-10-17" exactly',
+            "IAM: Version element (2012-10-17 or 2008-10-17)",
+        )
+
+
 def _names_kms(statement: Statement) -> bool:
     """Whether the statement's Action or NotAction names a KMS action (not only `*`)."""
     return any(
