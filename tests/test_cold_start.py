@@ -41,8 +41,10 @@ reference = sys.modules.get("kms_permissions.reference")
 built = None  # how many actions' whole facts the bundled read model built
 if reference is not None and reference._bundled.cache_info().currsize:
     built = len(reference._bundled().actions._facts)
+# The regular expressions compiled so far (re's own cache of patterns given as strings).
+patterns = sorted({str(key[1]) for key in getattr(sys.modules.get("re"), "_cache", {})})
 print(json.dumps({"status": status, "modules": sorted(sys.modules), "opened": sorted(opened),
-                  "built": built}), file=sys.stderr)
+                  "built": built, "patterns": patterns}), file=sys.stderr)
 """
 
 # Never needed by either verb on a JSON input. `dataclasses` (with `inspect`, `ast`, `dis`,
@@ -346,3 +348,54 @@ def test_knowing_an_action_exists_builds_no_fact_and_agrees_with_reading_it() ->
     assert known == [*facts.actions, "kms:decrypt", "KMS:DECRYPT"]
     assert not facts.reference.actions._facts  # type: ignore[attr-defined]
     assert [n for n in names if facts.action(n) is not None] == known
+
+
+def test_a_cold_check_compiles_the_kind_patterns_only_for_a_policy_that_needs_them(
+    tmp_path: Path,
+) -> None:
+    """Telling a trust policy or an SCP by its actions or its file's name is a regular
+    expression: compiled when a statement's action could be sts: or a policy has no Principal,
+    not on every check of a key policy."""
+    from kms_permissions.policy import kinds
+
+    lazy = {kinds._TRUST_ACTIONS, kinds._SCP_FILE, kinds._SCP_WORD}
+    report = _cold(["check", str(KEY_POLICY)])
+    assert report["status"] == 1
+    compiled = report["patterns"]
+    assert isinstance(compiled, list) and compiled  # the probe sees re's cache
+    assert lazy.isdisjoint(compiled)
+    trust = tmp_path / "trust.json"
+    trust.write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": ["STS:AssumeRole", "sts:TagSession"],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = _cold(["check", "--json", str(trust)])
+    assert kinds._TRUST_ACTIONS in report["patterns"]  # type: ignore[operator]
+    assert '"trust-policy"' in str(report["stdout"])
+    scps = tmp_path / "scps"
+    scps.mkdir()
+    (scps / "deny.json").write_text(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = _cold(["check", "--json", str(scps / "deny.json")])
+    assert {kinds._SCP_FILE, kinds._SCP_WORD} <= set(report["patterns"])  # type: ignore[arg-type]
+    assert '"scp"' in str(report["stdout"])

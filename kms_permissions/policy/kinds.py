@@ -41,13 +41,13 @@ _PRINCIPAL_TAG = "aws:principaltag/"
 # ServiceControlPolicies): repositories keep their SCPs apart from their IAM policies. A file's
 # name may hold it as a word (scp-deny-regions.json); a folder's must be it.
 _SCP_WORD = r"(?:scps?|service[-_ ]?control[-_ ]?polic(?:y|ies))"
-_SCP_FILE = re.compile(rf"(?:^|[^a-z0-9]){_SCP_WORD}(?:[^a-z0-9]|$)", re.IGNORECASE)
-_SCP_FOLDER = re.compile(_SCP_WORD, re.IGNORECASE)
+_SCP_FILE = rf"(?:^|[^a-z0-9]){_SCP_WORD}(?:[^a-z0-9]|$)"
 # What a role trust policy's statements allow (IAM User Guide, role trust policies).
-_TRUST_ACTIONS = re.compile(
-    r"sts:(AssumeRole(WithSAML|WithWebIdentity)?|TagSession|SetSourceIdentity|SetContext)",
-    re.IGNORECASE,
+_TRUST_ACTIONS = (
+    r"sts:(AssumeRole(WithSAML|WithWebIdentity)?|TagSession|SetSourceIdentity|SetContext)"
 )
+# The patterns are compiled on first use (re's own cache), not at import: a cold `check` of a
+# key policy never needs them.
 
 
 @dataclass(frozen=True)
@@ -125,12 +125,19 @@ def _exempts_principals(statement: Statement) -> str | None:
     return None
 
 
+def _trust_action(action: str) -> bool:
+    """Whether a role trust policy may allow `action` (the prefix first: it is cheap)."""
+    return action[:4].lower() == "sts:" and bool(
+        re.fullmatch(_TRUST_ACTIONS, action, re.IGNORECASE)
+    )
+
+
 def _named_scp(path: str) -> str | None:
     """The file's name, or its folder's, where it names the file a service control policy."""
     parts = PurePath(path).parts
-    if parts and _SCP_FILE.search(PurePath(parts[-1]).stem):
+    if parts and re.search(_SCP_FILE, PurePath(parts[-1]).stem, re.IGNORECASE):
         return parts[-1]
-    if len(parts) > 1 and _SCP_FOLDER.fullmatch(parts[-2]):
+    if len(parts) > 1 and re.fullmatch(_SCP_WORD, parts[-2], re.IGNORECASE):
         return parts[-2]
     return None
 
@@ -174,7 +181,7 @@ def infer_kind(document: Document, path: str = "") -> Kind:
     if not with_principal:
         return _without_principal(document, path)
     actions = [a for s in statements for a in _strings(s, "Action") + _strings(s, "NotAction")]
-    if actions and all(_TRUST_ACTIONS.fullmatch(a) for a in actions):
+    if actions and all(_trust_action(a) for a in actions):
         return Kind(
             "trust-policy", "every action is sts:AssumeRole* or sts:TagSession: a trust policy"
         )
