@@ -95,6 +95,12 @@ def _opened(report: dict[str, object]) -> list[str]:
     return [str(name) for name in opened]
 
 
+def _patterns(report: dict[str, object]) -> set[str]:
+    patterns = report["patterns"]
+    assert isinstance(patterns, list)
+    return {str(pattern) for pattern in patterns}
+
+
 @pytest.fixture
 def case_files(tmp_path: Path) -> list[str]:
     case = next(c for c in CASES if c.slug == "same-account-iam-policy")
@@ -361,8 +367,8 @@ def test_a_cold_check_compiles_the_kind_patterns_only_for_a_policy_that_needs_th
     lazy = {kinds._TRUST_ACTIONS, kinds._SCP_FILE, kinds._SCP_WORD}
     report = _cold(["check", str(KEY_POLICY)])
     assert report["status"] == 1
-    compiled = report["patterns"]
-    assert isinstance(compiled, list) and compiled  # the probe sees re's cache
+    compiled = _patterns(report)
+    assert compiled  # the probe sees re's cache
     assert lazy.isdisjoint(compiled)
     trust = tmp_path / "trust.json"
     trust.write_text(
@@ -381,7 +387,7 @@ def test_a_cold_check_compiles_the_kind_patterns_only_for_a_policy_that_needs_th
         encoding="utf-8",
     )
     report = _cold(["check", "--json", str(trust)])
-    assert kinds._TRUST_ACTIONS in report["patterns"]  # type: ignore[operator]
+    assert kinds._TRUST_ACTIONS in _patterns(report)
     assert '"trust-policy"' in str(report["stdout"])
     scps = tmp_path / "scps"
     scps.mkdir()
@@ -397,5 +403,5 @@ def test_a_cold_check_compiles_the_kind_patterns_only_for_a_policy_that_needs_th
         encoding="utf-8",
     )
     report = _cold(["check", "--json", str(scps / "deny.json")])
-    assert {kinds._SCP_FILE, kinds._SCP_WORD} <= set(report["patterns"])  # type: ignore[arg-type]
+    assert {kinds._SCP_FILE, kinds._SCP_WORD} <= _patterns(report)
     assert '"scp"' in str(report["stdout"])
