@@ -367,3 +367,24 @@ def test_terminal_controls_in_policies_requests_and_names_are_shown_not_obeyed(
             assert not any(c in stream for c in "\x1b\r\u202e"), (argv, stream)
             assert "\nkp.json:1:1: KMS000" not in stream, (argv, stream)
         assert "\\x1b" in out.out + out.err, argv  # shown, escaped
+
+
+def test_what_a_file_is_called_and_what_reads_standard_input_are_said_right(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A markdown file with a Terraform example in it was called "Terraform HCL"; `--key-policy
+    # -` looked for a file named "-" ("No such file or directory").
+    from kms_permissions.cli import main
+
+    notes = tmp_path / "NOTES.md"
+    notes.write_text('# Notes\n\nresource "aws_kms_key" "k" {\n  policy = "..."\n}\n')
+    assert main(["check", str(notes)]) == 2
+    assert "Terraform" not in capsys.readouterr().err
+    (tmp_path / "main.tf").write_text(notes.read_text())
+    assert main(["check", str(tmp_path / "main.tf")]) == 2
+    assert "Terraform HCL is not read" in capsys.readouterr().err
+    for option in ("--key-policy", "--grant", "--iam-policy", "--other-key-policy"):
+        argv = ["explain", "--key-policy", "kp.json", "--request", "req.json", option, "-"]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{option} -: only --request reads standard input" in err

@@ -98,6 +98,22 @@ def run(args: argparse.Namespace) -> int:
     from kms_permissions.policy.access.explanation import explain
     from kms_permissions.policy.access.report import explanation_text
 
+    files = {
+        "--key-policy": [args.key_policy],
+        "--iam-policy": args.iam_policy,
+        "--grant": args.grant,
+        "--vpce-policy": [args.vpce_policy],
+        "--scp": args.scp,
+        "--rcp": args.rcp,
+        "--permissions-boundary": [args.permissions_boundary],
+        "--session-policy": [args.session_policy],
+        "--other-key-policy": [args.other_key_policy],
+    }
+    for option, given in files.items():
+        if "-" in given:  # a file named "-" would be read as one, missing: say what - means
+            from kms_permissions.query import UsageError
+
+            raise UsageError(f"{option} -: only --request reads standard input; name a file")
     request: Path | str = read_stdin("a request") if args.request == "-" else Path(args.request)
     result = explain(
         Path(args.key_policy),

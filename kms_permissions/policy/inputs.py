@@ -32,6 +32,9 @@ _HCL = re.compile(
     r"^\s*(resource|data|module|provider|variable|locals|terraform|output)\s+[\"{A-Za-z]", re.M
 )
 _YAML_SUFFIXES = (".yaml", ".yml")
+# Files whose name says what they are: their text is never taken for Terraform's (a README
+# with `output "x" {` in an example is markdown).
+_NOT_HCL = (*_YAML_SUFFIXES, ".json", ".template", ".md", ".txt", ".rst")
 
 
 @dataclass
@@ -70,7 +73,7 @@ def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
         raise NotAPolicy("empty file: no policy")
     if stripped[0] in "{[" and not lowered.endswith(_YAML_SUFFIXES):
         return loads(text), JsonPositions(text)
-    if _looks_like_hcl(text):
+    if _looks_like_hcl(text) and not lowered.endswith(_NOT_HCL):
         raise PolicyError(HCL_MESSAGE)
     from kms_permissions.extras import require
 
