@@ -356,15 +356,28 @@ def test_knowing_an_action_exists_builds_no_fact_and_agrees_with_reading_it() ->
     assert [n for n in names if facts.action(n) is not None] == known
 
 
-def test_a_cold_check_compiles_the_kind_patterns_only_for_a_policy_that_needs_them(
+def test_a_cold_check_compiles_a_rarely_needed_pattern_only_for_a_policy_that_needs_it(
     tmp_path: Path,
 ) -> None:
     """Telling a trust policy or an SCP by its actions or its file's name is a regular
     expression: compiled when a statement's action could be sts: or a policy has no Principal,
     not on every check of a key policy."""
-    from kms_permissions.policy import kinds
+    from kms_permissions.policy import inputs, key_resource, kinds, principals
+    from kms_permissions.policy.rules import (
+        cross_account,
+        grammar,
+        key_policy,
+        placeholders,
+        resources,
+        templates,
+    )
 
     lazy = {kinds._TRUST_ACTIONS, kinds._SCP_FILE, kinds._SCP_WORD}
+    # Neither a JSON file (Terraform, template resources) nor this policy (no key ARN, no
+    # policy variable, no pseudo parameter, no unique ID) needs these.
+    lazy |= {inputs._HCL, inputs._RESOURCE_TYPE, key_resource._PARTITION, principals._UNIQUE_ID}
+    lazy |= {cross_account.KEY_ARN, grammar._POLICY_VARIABLE, key_policy._KEY_ARN}
+    lazy |= {placeholders._KEY_ID, resources._ALIAS_ARN, resources._KEY_ARN, templates._PSEUDO}
     report = _cold(["check", str(KEY_POLICY)])
     assert report["status"] == 1
     compiled = _patterns(report)

@@ -28,9 +28,7 @@ HCL_MESSAGE = (
     "Terraform HCL is not read (its policies are computed by Terraform); run "
     "`terraform plan -out=tfplan && terraform show -json tfplan > plan.json` and check plan.json"
 )
-_HCL = re.compile(
-    r"^\s*(resource|data|module|provider|variable|locals|terraform|output)\s+[\"{A-Za-z]", re.M
-)
+_HCL = r"(?m)^\s*(resource|data|module|provider|variable|locals|terraform|output)\s+[\"{A-Za-z]"
 _YAML_SUFFIXES = (".yaml", ".yml")
 # Files whose name says what they are: their text is never taken for Terraform's (a README
 # with `output "x" {` in an example is markdown).
@@ -60,7 +58,7 @@ class Inputs:
 
 
 def _looks_like_hcl(text: str) -> bool:
-    return bool(_HCL.search(text[:4096]))
+    return bool(re.search(_HCL, text[:4096]))
 
 
 def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
@@ -85,7 +83,7 @@ def parse_text(text: str, name: str = "") -> tuple[Any, Any]:
 
 
 # A CloudFormation resource type: AWS::SERVICE::RESOURCE (or a third party's, as Alexa::ASK::Skill).
-_RESOURCE_TYPE = re.compile(r"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+")
+_RESOURCE_TYPE = r"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+"
 
 
 def is_resources(data: Any) -> bool:
@@ -97,7 +95,7 @@ def is_resources(data: Any) -> bool:
         and all(
             isinstance(entry, dict)
             and isinstance(entry.get("Type"), str)
-            and _RESOURCE_TYPE.fullmatch(entry["Type"]) is not None
+            and re.fullmatch(_RESOURCE_TYPE, entry["Type"]) is not None
             for entry in data.values()
         )
     )

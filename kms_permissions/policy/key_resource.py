@@ -33,7 +33,7 @@ KeyMatch = Literal["key", "maybe", "never"]
 # A part a template or a policy variable fills in: any text inside one ARN field.
 _FILLED = re.compile(r"\$\{[^}]*\}")
 _HOLE = "\x00"
-_PARTITION = re.compile(r"aws(-[a-z]+)*\Z")
+_PARTITION = r"aws(-[a-z]+)*\Z"
 
 
 def _literal(field: str) -> str:
@@ -69,7 +69,7 @@ def _field_fits(index: int, field: str) -> bool:
     if index == 0:
         return field == "arn"
     if index == 1:
-        return _PARTITION.match(field) is not None
+        return re.match(_PARTITION, field) is not None
     if index == 2:
         return field == "kms"
     if index == 5:

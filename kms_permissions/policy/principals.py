@@ -24,7 +24,7 @@ PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 OWN_ACCOUNT = "${AWS::AccountId}"  # CloudFormation's pseudo parameter: the deploying account
 _ACCOUNT = re.compile(r"\d{12}")
 # IAM's unique IDs (AIDA..., AROA...): a key policy shows them for deleted principals.
-_UNIQUE_ID = re.compile(r"A[A-Z0-9]{15,127}")
+_UNIQUE_ID = r"A[A-Z0-9]{15,127}"
 _IAM_RESOURCES = ("root", "user/", "role/", "assumed-role/", "federated-user/", "oidc-provider/")
 
 
@@ -74,7 +74,7 @@ def parse_aws(path: str, value: Any) -> AwsPrincipal:
         if text.startswith("arn:"):
             problem = None if has_placeholder(text) else "is not a complete ARN"
             return AwsPrincipal(path, text, False, None, False, problem)
-        if isinstance(value, Unresolved) or has_placeholder(text) or _UNIQUE_ID.fullmatch(text):
+        if isinstance(value, Unresolved) or has_placeholder(text) or re.fullmatch(_UNIQUE_ID, text):
             return AwsPrincipal(path, text, False, None, False, None)
         return AwsPrincipal(
             path, text, False, None, False, "is not an account ID, an IAM ARN or '*'"

@@ -13,7 +13,7 @@ from kms_permissions.policy.registry import Context, Hit, rule
 from kms_permissions.policy.rules._examples import OTHER_ACCOUNT, allow, key_policy
 from kms_permissions.policy.statements import effective_in, fact, granted, is_pattern, listed
 
-KEY_ARN = re.compile(r"arn:aws[\w-]*:kms:[^:]*:(\d{12}):key/")
+KEY_ARN = r"arn:aws[\w-]*:kms:[^:]*:(\d{12}):key/"
 
 
 def _root_enabling(statement: Statement) -> str | None:
@@ -52,7 +52,7 @@ def _foreign(ctx: Context, statement: Statement, own: str | None) -> tuple[set[s
     named = {
         m.group(1)
         for _, v in statement.values("Resource")
-        if isinstance(v, str) and (m := KEY_ARN.match(v))
+        if isinstance(v, str) and (m := re.match(KEY_ARN, v))
     }
     if own is not None:
         accounts = named - {own}

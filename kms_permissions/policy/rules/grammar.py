@@ -29,7 +29,7 @@ else:
 
 GRAMMAR = f"{IAM_GUIDE}/reference_policies_grammar.html"
 _ACTION = re.compile(r"\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
-_POLICY_VARIABLE = re.compile(r"\$\{[A-Za-z0-9-]+:[^}:]+\}")
+_POLICY_VARIABLE = r"\$\{[A-Za-z0-9-]+:[^}:]+\}"
 
 
 @rule(
@@ -457,7 +457,7 @@ def variables_need_version(ctx: Context) -> Iterator[Hit]:
             (element, match.group())
             for element in ("Resource", "NotResource", "Condition")
             for text in _strings(statement.body.get(element))
-            if (match := _POLICY_VARIABLE.search(text))
+            if (match := re.search(_POLICY_VARIABLE, text))
         ]
         if found:
             element, variable = found[0]

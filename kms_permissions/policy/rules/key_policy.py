@@ -19,7 +19,7 @@ from kms_permissions.policy.statements import cryptographic, fact, granted, note
 KEY_POLICIES = f"{GUIDE}/key-policy-overview.html"
 DEFAULT_POLICY = f"{GUIDE}/key-policy-default.html"
 PUT_KEY_POLICY = "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html"
-_KEY_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:key/")
+_KEY_ARN = r"arn:[^:]*:kms:[^:]*:[^:]*:key/"
 
 
 def _allow_entries(ctx: Context) -> Iterator[tuple[Statement, str, ActionInfo[str]]]:
@@ -250,7 +250,7 @@ def key_policy_resource(ctx: Context) -> Iterator[Hit]:
                 what = 'this is not the key, so the statement never applies; write "*"'
             elif never:
                 what = 'this is not the key and matches nothing; write "*"'
-            elif _KEY_ARN.match(str(value)):
+            elif re.match(_KEY_ARN, str(value)):
                 what = 'a key ARN; write "*"'
             else:
                 what = 'it may name the key, but write "*"'

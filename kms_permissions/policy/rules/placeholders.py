@@ -18,9 +18,7 @@ from kms_permissions.policy.rules._examples import ACCOUNT, iam_allow, iam_polic
 _BRACKETED = re.compile(r"<[A-Za-z][\w .-]*>|\[[A-Za-z][\w .-]*\]|(?<!\$)\{[A-Za-z][\w .-]*\}")
 # A key ARN's key ID: a UUID, or mrk- and 32 hexadecimal digits for a multi-Region key.
 _KEY_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:key/(?P<id>[^/]+)$")
-_KEY_ID = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
-)
+_KEY_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
 EXAMPLE_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ID_LINK = f"{GUIDE}/concepts.html#key-id-key-id"
 
@@ -39,7 +37,7 @@ def _placeholder(value: object) -> str | None:
     if marked:
         return shown(marked)
     key = _KEY_ARN.match(value)
-    if key and not any(c in key["id"] for c in "*?$") and not _KEY_ID.fullmatch(key["id"]):
+    if key and not any(c in key["id"] for c in "*?$") and not re.fullmatch(_KEY_ID, key["id"]):
         return f"key ID {shown(key['id'])}"
     return None
 

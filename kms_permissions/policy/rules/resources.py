@@ -15,8 +15,8 @@ from kms_permissions.policy.statements import kms_actions, listed
 
 ALIAS_AUTHORIZATION = f"{GUIDE}/alias-authorization.html"
 ALIAS_ACCESS = f"{GUIDE}/alias-access.html"
-_ALIAS_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:alias/")
-_KEY_ARN = re.compile(r"arn:[^:]*:kms:[^:]*:[^:]*:key/")
+_ALIAS_ARN = r"arn:[^:]*:kms:[^:]*:[^:]*:alias/"
+_KEY_ARN = r"arn:[^:]*:kms:[^:]*:[^:]*:key/"
 ALIAS_ARN = "arn:aws:kms:us-east-1:111122223333:alias/app"
 
 
@@ -56,7 +56,7 @@ def alias_resource(ctx: Context) -> Iterator[Hit]:
         if not key_only:
             continue
         for path, value in statement.values("Resource"):
-            if isinstance(value, str) and _ALIAS_ARN.match(value):
+            if isinstance(value, str) and re.match(_ALIAS_ARN, value):
                 yield Hit(
                     statement,
                     path,
@@ -109,7 +109,7 @@ def _only_keys(statement: Statement) -> bool:
         return False
     values = [v for _, v in statement.values("Resource")]
     return bool(values) and all(
-        isinstance(v, str) and not isinstance(v, Unresolved) and _KEY_ARN.match(v) is not None
+        isinstance(v, str) and not isinstance(v, Unresolved) and re.match(_KEY_ARN, v) is not None
         for v in values
     )
 

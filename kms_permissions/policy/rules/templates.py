@@ -19,7 +19,7 @@ SUB = (
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
     "intrinsic-function-reference-sub.html"
 )
-_PSEUDO = re.compile(r"\$\{AWS::[A-Za-z]+\}")
+_PSEUDO = r"\$\{AWS::[A-Za-z]+\}"
 
 
 def _template(value: Any) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def substitution_outside_sub(ctx: Context) -> Iterator[Hit]:
         while stack:
             value, path = stack.pop()
             if isinstance(value, str):
-                match = _PSEUDO.search(value)
+                match = re.search(_PSEUDO, value)
                 if match:
                     yield Hit(
                         statement,
