@@ -12,6 +12,10 @@ through the console script's path (`python -m kms_permissions check FILE`):
 - a copy outside any project (no pyproject.toml above it), as in a repository without one;
 - a YAML template: YAML reading is PyYAML's import and parse (`import yaml` alone costs about
   2x `python -c pass`, most of it compiling yaml.reader's regular expression).
+
+Measured 2026-12-08 on a shared machine: 4.94x in this repository, 4.51x outside any project,
+6.23x for the template (cpu). Instruction counts (valgrind --tool=callgrind, bytecode compiled,
+PYTHONHASHSEED=0) are steadier: `python -c pass` 39.2M, the check in this repository 246.2M.
 """
 
 from __future__ import annotations
