@@ -685,6 +685,7 @@ def test_cli_json(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "management_account",
         "key_manager",
         "other_key",
+        "context",
     }
     assert out["strict"] is False
     assert [(r["code"], r["kind"], r["statement"]) for r in out["reasons"]] == list(case.reasons)

@@ -122,6 +122,44 @@ def test_keys_aws_always_sets_are_never_taken_as_absent() -> None:
     assert explain(context, request(USER, "kms:Decrypt")).absent == ("kms:EncryptionContext:team",)
 
 
+def test_a_key_the_request_leaves_out_is_an_assumption_strict_refuses_when_it_matters() -> None:
+    # A Deny on a principal tag: the request file says nothing of the caller's tags. Taking
+    # them as absent allows; AWS would deny a caller tagged team=blocked, so that is an
+    # assumption that could change the decision, and --strict does not answer "allow" on it.
+    kp = policy(
+        statement("Allow", {"AWS": USER}, "kms:Decrypt"),
+        statement(
+            "Deny",
+            "*",
+            "kms:Decrypt",
+            condition={"StringEquals": {"aws:PrincipalTag/team": "blocked"}},
+        ),
+    )
+    none = ["iam-policy", "scp", "rcp", "permissions-boundary", "session-policy"]
+    assumed = explain(kp, request(USER, "kms:Decrypt"), absent=none)
+    assert (assumed.decision, assumed.decided) == ("allow", True)
+    assert [(a.subject, a.matters) for a in assumed.assumptions] == [("context", True)]
+    assert "aws:PrincipalTag/team" in assumed.assumptions[0].text
+    strict = explain(kp, request(USER, "kms:Decrypt"), absent=none, strict=True)
+    assert (strict.decision, strict.decided) == ("allow", False)
+    assert "as [] to say it is absent" in strict.undecided[0].rule
+    stated = explain(kp, request(USER, "kms:Decrypt", {"aws:PrincipalTag/team": []}), absent=none)
+    assert (stated.decision, stated.decided, stated.assumptions) == ("allow", True, ())
+    tagged = request(USER, "kms:Decrypt", {"aws:PrincipalTag/team": "blocked"})
+    denied = explain(kp, tagged, absent=none, strict=True)
+    assert (denied.decision, denied.decided) == ("explicit-deny", True)
+    # A key whose value could not change the decision is still stated, as not mattering.
+    either = policy(
+        statement("Allow", {"AWS": USER}, "kms:Decrypt"),
+        statement(
+            "Allow", "*", "kms:Decrypt", condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+        ),
+    )
+    calm = explain(either, request(USER, "kms:Decrypt"), absent=none, strict=True)
+    assert (calm.decision, calm.decided) == ("allow", True)
+    assert [(a.subject, a.matters) for a in calm.assumptions] == [("context", False)]
+
+
 def test_arn_operators_on_a_string_key_are_decided() -> None:
     kp = policy(
         statement(

@@ -7,7 +7,7 @@ from os import PathLike
 from pathlib import Path
 
 from kms_permissions.errors import ArgumentTypeError
-from kms_permissions.policy.access import facts, iam_parts, two_keys
+from kms_permissions.policy.access import docs, facts, iam_parts, two_keys
 from kms_permissions.policy.access.assumptions import POLICY_TYPES, assumptions
 from kms_permissions.policy.access.decision import Policies, decide
 from kms_permissions.policy.access.grants import Grant, parse_grants
@@ -22,7 +22,7 @@ from kms_permissions.policy.access.inputs import (
     parse_policy,
 )
 from kms_permissions.policy.access.request import Request, RequestError, parse_request
-from kms_permissions.policy.access.results import CANNOT_DECIDE, Explanation, Reason
+from kms_permissions.policy.access.results import CANNOT_DECIDE, Assumption, Explanation, Reason
 from kms_permissions.policy.conditions import conditions
 
 # Records made without importing dataclasses (see kms_permissions._slotted); type
@@ -86,6 +86,29 @@ def _absent_keys(
                 if key not in context and not context.why_unknown(key):
                     found.setdefault(key.lower(), key)
     return tuple(found[k] for k in sorted(found))
+
+
+def _absent_assumption(
+    request: Request,
+    action: facts.ActionFacts,
+    given: Policies,
+    dataset: str | None,
+    keys: list[str],
+    decided: tuple[str, bool],
+    final: str,
+) -> Assumption:
+    """Condition keys the policies read that the request neither gives nor says are absent:
+    taken as absent, which could change the decision when the request's own part is decided
+    otherwise with them unknown (a principal's tags, its organization: facts of the caller
+    that a request file may simply leave out), unless another part's explicit Deny decides."""
+    probe = replace(request, context=request.context.with_unknown(keys, "not given"))
+    decision, certain, _ = decide(probe, action, given, dataset)
+    return Assumption(
+        "context",
+        f"the request's context does not give {', '.join(keys)}: assumed absent",
+        (decision, certain) != decided and (final != "explicit-deny" or decided[0] == final),
+        docs.CONDITION_ELEMENT,
+    )
 
 
 def _other_key_policy(
@@ -211,6 +234,7 @@ def explain(
     two = two_keys.parts(action)
     other_policy = _other_key_policy(parsed, action, two, given, other_key_policy)
     decision, decided, reasons = decide(parsed, action, given, dataset)
+    main_part = (decision, decided)
     other_part = None
     if two is not None and other_policy is not None:
         other = two_keys.other_request(parsed, two.other)
@@ -237,6 +261,12 @@ def explain(
             iam_parts.label(parsed, part),
         )
     assumed = assumptions(parsed, action, given, set(absent), decision, other_policy is not None)
+    absent_keys = _absent_keys(given, parsed, other_policy)
+    unstated = [k for k in absent_keys if k.lower() not in parsed.context.stated_absent]
+    if unstated:
+        assumed.append(
+            _absent_assumption(parsed, action, given, dataset, unstated, main_part, decision)
+        )
     if other_part is not None:
         # The other key's own facts (its account's RCPs, its manager) are assumed for it too.
         seen = {a.subject for a in assumed}
@@ -253,6 +283,8 @@ def explain(
                 + (
                     f"give the {a.subject} or say it is absent (--none {a.subject})"
                     if a.subject in POLICY_TYPES
+                    else "give each key in the request's context, or as [] to say it is absent"
+                    if a.subject == "context"
                     else f"the request does not settle {a.subject}"
                 ),
                 "request",
@@ -276,7 +308,7 @@ def explain(
         dataset_version=facts.dataset_version(dataset),
         assumptions=tuple(assumed),
         derived=tuple(parsed.context.derived()),
-        absent=_absent_keys(given, parsed, other_policy),
+        absent=absent_keys,
         other_key_arn=parsed.other_key_arn,
         strict=strict,
     )

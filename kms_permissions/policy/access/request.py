@@ -20,7 +20,9 @@ kms:EncryptionContextKeys from the kms:EncryptionContext:KEY entries. The keys A
 the request cannot tell (aws:CurrentTime, aws:SourceIp..., and aws:RequestedRegion when no key is
 named) are unknown unless given: a condition on them cannot be decided. Through a VPC endpoint
 aws:SourceIp is absent and aws:SourceVpc and aws:VpcSourceIp are unknown unless given; elsewhere
-those two are absent. Every other key is absent.
+those two are absent. Every other key is absent; one a condition reads is an assumption the
+explanation states (the request may simply not know the caller's tags), unless the context gives
+it as `[]`, which says it is absent.
 """
 
 from __future__ import annotations
@@ -106,11 +108,16 @@ class Context(Mapping[str, ContextValue]):
     """The request context; key names are case-insensitive, values are kept as given."""
 
     def __init__(
-        self, values: Mapping[str, ContextValue], unknown: Mapping[str, str] | None = None
+        self,
+        values: Mapping[str, ContextValue],
+        unknown: Mapping[str, str] | None = None,
+        stated_absent: frozenset[str] = frozenset(),
     ) -> None:
         self._values = {name.lower(): value for name, value in values.items()}
         # Keys the request has but whose values it does not give, each with why.
         self.unknown = {name.lower(): why for name, why in (unknown or {}).items()}
+        # Keys the request says are absent (given as []), lowercased.
+        self.stated_absent = stated_absent
 
     def why_unknown(self, name: str) -> str | None:
         """Why a key's value is unknown (None when it is given or absent)."""
@@ -139,14 +146,14 @@ class Context(Mapping[str, ContextValue]):
             old = kept.get(name.lower())
             if old is None or old.derived:
                 kept[name.lower()] = ContextValue(name, (value,), False, True)
-        return Context(kept, self.unknown)
+        return Context(kept, self.unknown, self.stated_absent)
 
     def with_values(self, values: Mapping[str, str]) -> Context:
         """The same context with these keys set to these values (given or not)."""
         kept = {**self._values}
         kept.update({n.lower(): ContextValue(n, (v,), False, True) for n, v in values.items()})
         unknown = {k: why for k, why in self.unknown.items() if k not in kept}
-        return Context(kept, unknown)
+        return Context(kept, unknown, self.stated_absent)
 
     def unknown_for(self, prefixes: tuple[str, ...], why: str) -> Context:
         """The same context with the keys that start with these prefixes made unknown."""
@@ -157,7 +164,12 @@ class Context(Mapping[str, ContextValue]):
             **self.unknown,
             **{v.name.lower(): why.format(key=v.name) for v in dropped.values()},
         }
-        return Context(kept, unknown)
+        return Context(kept, unknown, self.stated_absent)
+
+    def with_unknown(self, names: list[str], why: str) -> Context:
+        """The same context with these keys, which it does not have, made unknown."""
+        unknown = {**self.unknown, **{name.lower(): why for name in names}}
+        return Context(self._values, unknown, self.stated_absent)
 
     def derived(self) -> list[str]:
         """The keys derived from the request (not given in its context), sorted."""
@@ -240,6 +252,11 @@ def _given_context(raw: Any) -> dict[str, ContextValue]:
             given[name.lower()] = ContextValue(name, (_scalar(value, where),), False)
     # An empty list is no value at all: the key is absent.
     return {k: v for k, v in given.items() if v.values}
+
+
+def _stated_absent(raw: dict[str, Any]) -> frozenset[str]:
+    """The keys a (checked) context gives as an empty list: the request says they are absent."""
+    return frozenset(name.lower() for name, value in raw.items() if value == [])
 
 
 def _derived(
@@ -388,7 +405,7 @@ def parse_request(data: Any, action_known: Any) -> Request:
         caller,
         action,
         key_arn,
-        Context(values, not_given),
+        Context(values, not_given, _stated_absent(data.get("context", {}))),
         vpce,
         data.get("alias"),
         data.get("management_account"),

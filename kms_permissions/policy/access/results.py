@@ -79,8 +79,9 @@ class Assumption:
     """A policy type (or a fact of the request) that was not given and was assumed.
 
     `subject` is a policy type (`scp`, `permissions-boundary`...) assumed absent, a request
-    field (`management_account`, `key_manager`), or `other_key` (a two-key operation's other
-    key, not decided); `matters` says whether it could change this
+    field (`management_account`, `key_manager`), `other_key` (a two-key operation's other
+    key, not decided), or `context` (condition keys the policies read that the request neither
+    gives nor states absent as `[]`, taken as absent); `matters` says whether it could change this
     decision (an absent restricting policy could turn an allow into a deny, an absent granting one
     a deny into an allow); `--strict` makes each that matters a "cannot decide".
     """
