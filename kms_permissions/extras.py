@@ -7,8 +7,6 @@ that a missing extra is one line saying what to install, not a traceback. Standa
 
 from __future__ import annotations
 
-import importlib.util
-
 from kms_permissions.errors import KmsPermissionsError
 
 # Extra -> the modules it provides (as imported), as pyproject.toml's optional dependencies.
@@ -28,6 +26,8 @@ class MissingExtra(KmsPermissionsError):
 
 def missing(*extras: str) -> list[str]:
     """The extras among `extras` of which some module cannot be imported."""
+    import importlib.util  # here: most runs never ask, and its import costs a cold check
+
     return [
         extra
         for extra in extras
