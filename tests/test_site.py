@@ -1009,7 +1009,7 @@ FIRST_RESULTS = [
     ("key rotation", "/topics/key-rotation/"),
     ("grants", "/topics/grants/"),
     ("deny", "/access/explicit-deny/"),
-    ("SCP", "/access/explicit-deny/"),  # the rule whose cases are SCPs that deny
+    ("SCP", "/access/organization-policies/"),  # the rule page of SCPs and RCPs
     ("why denied", "/access/"),  # the checklist
     ("key policy only", "/key-policy-only/"),
     ("secretsmanager", "/via-service/"),  # a service's kms:ViaService name
