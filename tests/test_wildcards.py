@@ -39,6 +39,16 @@ def test_question_marks_between_runs_match_as_a_regular_expression_would(
     assert glob(pattern, value) == _reference(pattern, value, False)
 
 
+@given(
+    st.text("ab*?A\u03a3\u03c3\u0130\u00e9:", max_size=9),
+    st.text("abAB\u03c3\u03c2\u03a3\u0130i\u00e9:", max_size=12),
+    st.booleans(),
+)
+def test_a_plain_pattern_matches_as_its_pieces_do(pattern: str, value: str, fold: bool) -> None:
+    # glob cuts an ASCII pattern with str.split; the pieces' path folds a character at a time.
+    assert glob(pattern, value, fold) == matches(pieces_of(pattern), value, fold)
+
+
 def test_examples() -> None:
     assert glob("kms:*", "kms:Decrypt")
     assert glob("kms:Re*", "kms:ReEncryptFrom")
