@@ -32,6 +32,7 @@ from kms_permissions.policy.access.case_kit import (
     request,
     statement,
 )
+from kms_permissions.policy.knowledge import DEFAULT_ADMIN_ACTIONS
 
 OTHER_KEY = KEY_ARN.replace(
     "1234abcd-12ab-34cd-56ef-1234567890ab", "5678efgh-56ef-78gh-90ij-5678efgh90ij"
@@ -61,23 +62,9 @@ PERSISTENT_RESOURCES = statement(
     "Allow attachment of persistent resources",
     {"Bool": {"kms:GrantIsForAWSResource": "true"}},
 )
-# A key administrator who may do everything but use the key (a Deny with NotAction).
-ADMIN_ACTIONS = [
-    "kms:Create*",
-    "kms:Describe*",
-    "kms:Enable*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
-    "kms:Get*",
-    "kms:Delete*",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
-]
+# A key administrator who may do everything but use the key (a Deny with NotAction): the
+# administrators statement of the console's default key policy, as the guide writes it.
+ADMIN_ACTIONS = list(DEFAULT_ADMIN_ACTIONS)
 ADMIN_ONLY = policy(
     enable_iam(),
     statement("Allow", {"AWS": ADMIN_ROLE}, "kms:*", "Key administrator"),
