@@ -122,22 +122,13 @@ def _logs(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
 
 def _sns(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     topic, source = arns["topic_arn"], arns["source_arn"]
-    owner = source.account or env.account
-    foreign = other_account(owner)
     return (
         ServiceStatement(
             f"Publish from {source.service} to the encrypted topic",
             f"{source.service}.amazonaws.com",
             ("kms:GenerateDataKey*", "kms:Decrypt"),
             (
-                Pin("StringEquals", "aws:SourceAccount", owner, owner, foreign),
-                Pin(
-                    "ArnLike",
-                    "aws:SourceArn",
-                    source.text,
-                    source.text,
-                    source.in_account(foreign) if source.account else f"{source.text}-other",
-                ),
+                *_source_pins(source, env, "ArnLike"),
                 Pin(
                     "StringEquals",
                     "kms:EncryptionContext:aws:sns:topicArn",
@@ -152,25 +143,25 @@ def _sns(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
 
 def _sqs(arns: Mapping[str, Arn], env: Env) -> tuple[ServiceStatement, ...]:
     source = arns["source_arn"]
-    # An S3 bucket's ARN names no account: the bucket is the key's account's.
-    owner = source.account or env.account
-    foreign = other_account(owner)
     return (
         ServiceStatement(
             f"Send from {source.service} to the encrypted queue",
             f"{source.service}.amazonaws.com",
             ("kms:GenerateDataKey", "kms:Decrypt"),
-            (
-                Pin("StringEquals", "aws:SourceAccount", owner, owner, foreign),
-                Pin(
-                    "ArnEquals",
-                    "aws:SourceArn",
-                    source.text,
-                    source.text,
-                    source.in_account(foreign) if source.account else f"{source.text}-other",
-                ),
-            ),
+            _source_pins(source, env, "ArnEquals"),
         ),
+    )
+
+
+def _source_pins(source: Arn, env: Env, operator: str) -> tuple[Pin, Pin]:
+    """aws:SourceAccount and aws:SourceArn pinned to the resource a service acts for (its
+    account: the ARN's, or for an ARN that names none, as an S3 bucket's, the key's)."""
+    owner = source.account or env.account
+    foreign = other_account(owner)
+    other = source.in_account(foreign) if source.account else f"{source.text}-other"
+    return (
+        Pin("StringEquals", "aws:SourceAccount", owner, owner, foreign),
+        Pin(operator, "aws:SourceArn", source.text, source.text, other),
     )
 
 
