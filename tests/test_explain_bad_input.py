@@ -105,6 +105,13 @@ BAD: list[tuple[str, bytes, str]] = [
         "kms:CallerAccount '111122223333'",
     ),
     ("--request", _request(context={"aws:SecureTransport": False}), "make aws:SecureTransport"),
+    # [] says a key is absent: not one that the request's own fields set.
+    (
+        "--request",
+        _request(context={"aws:principalaccount": []}),
+        "context['aws:PrincipalAccount']: [] says it is absent, but the request's other fields "
+        "make it '111122223333'",
+    ),
     (
         "--request",
         _request(principal_arn=None, context={"aws:PrincipalArn": ADMIN_ROLE}),

@@ -320,9 +320,18 @@ def _agrees(given: ContextValue, derived: ContextValue) -> bool:
     return value == fact or (fact in ("true", "false") and value.lower() == fact)
 
 
-def _check_agrees(given: dict[str, ContextValue], derived: list[ContextValue]) -> None:
-    """A key the context gives must agree with what the request's fields say of it."""
+def _check_agrees(
+    given: dict[str, ContextValue], derived: list[ContextValue], stated_absent: frozenset[str]
+) -> None:
+    """A key the context gives, or says is absent, must agree with what the request's fields
+    say of it."""
     for fact in derived:
+        if fact.name.lower() in stated_absent:
+            shown = list(fact.values) if fact.is_list else fact.values[0]
+            raise RequestError(
+                f"context[{fact.name!r}]: [] says it is absent, but the request's other fields "
+                f"make it {shown!r}"
+            )
         value = given.get(fact.name.lower())
         if value is not None and not _agrees(value, fact):
             shown = list(fact.values) if fact.is_list else fact.values[0]
@@ -393,7 +402,8 @@ def parse_request(data: Any, action_known: Any) -> Request:
         except PrincipalError as exc:
             raise RequestError(f"context[{claimed.name!r}]: {exc}") from None
     derived = _derived(caller, given, data)
-    _check_agrees(given, derived)
+    stated_absent = _stated_absent(data.get("context", {}))
+    _check_agrees(given, derived, stated_absent)
     values = {**given, **{v.name.lower(): v for v in derived if v.name.lower() not in given}}
     not_given = _not_given(values)
     if caller.kind == "assumed-role" and "aws:principalarn" not in values:
@@ -405,7 +415,7 @@ def parse_request(data: Any, action_known: Any) -> Request:
         caller,
         action,
         key_arn,
-        Context(values, not_given, _stated_absent(data.get("context", {}))),
+        Context(values, not_given, stated_absent),
         vpce,
         data.get("alias"),
         data.get("management_account"),
